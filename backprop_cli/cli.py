@@ -1,0 +1,245 @@
+"""The command line: a thin click layer over the config, the engine and the renderers.
+
+Domain errors become one-line messages with exit code 2 here, at the edge. Heavy modules (numpy,
+PyYAML, rich) are imported inside the commands that need them, so start-up stays quick.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+
+import click
+
+from backprop_cli import __version__
+from backprop_cli.errors import BptraceError, ExitStatus
+
+FORMATS = ("table", "json", "jsonl")
+TEMPLATES = ("handout", "mazur", "deep")
+
+
+def _debug() -> bool:
+    return os.environ.get("BPTRACE_DEBUG", "") not in ("", "0")
+
+
+class Failure(click.ClickException):
+    """A message for the user on stderr, with the exit code it carries."""
+
+    def __init__(self, message: str, exit_code: int = ExitStatus.USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:  # noqa: D102 - click's hook
+        click.echo(f"bptrace: error: {self.message}", err=True)
+
+
+class Group(click.Group):
+    """Turns every exception into a message and an exit code, for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except BptraceError as error:
+            message = str(error)
+            others = getattr(error, "others", [])
+            if others:
+                message += f"\n  (and {len(others)} more; 'bptrace validate' lists them all)"
+            raise Failure(message, error.exit_status) from None
+        except KeyboardInterrupt:
+            click.echo("bptrace: interrupted", err=True)
+            raise click.exceptions.Exit(ExitStatus.INTERRUPTED) from None
+        except BrokenPipeError:
+            raise
+        except Exception as error:  # a bug: say so in one line, the traceback only on request
+            if _debug() or ctx.params.get("debug") or ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            raise Failure(f"unexpected {type(error).__name__}: {error} (BPTRACE_DEBUG=1 shows the traceback)",
+                          ExitStatus.FAILURE) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="bptrace", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an unexpected error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Trace one backpropagation step of a small neural network, laid out like a course handout.
+
+    \b
+    Example:
+      bptrace init handout -o net.yaml     # a starter config
+      bptrace run net.yaml                 # forward pass, Steps 1-5, as tables
+      bptrace run net.yaml --format json | jq '.iterations[0].loss'
+    """
+    ctx.obj = {"debug": debug}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of ``run``, resolved once against the config's display defaults."""
+
+    format: str
+    precision: int
+    hand_rounding: int | None
+    rows: int
+    color: bool | None
+    output: str | None
+
+
+@cli.command()
+@click.argument("config", metavar="CONFIG")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line.")
+@click.option("--precision", "-p", type=click.IntRange(0, 15), default=None,
+              help="Decimals shown in tables [default: the config's display.precision, else 4].")
+@click.option("--hand-rounding", "-r", type=click.IntRange(0, 15), default=None, metavar="N",
+              help="Compute as by hand: round every result to N decimals (N significant digits where that keeps "
+                   "more), and go on with the rounded value.")
+@click.option("--exact", is_flag=True, help="Ignore the config's hand rounding: full precision throughout.")
+@click.option("--rows", type=click.IntRange(0), default=16, show_default=True,
+              help="Rows shown per table before a note; 0 shows all.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically: a failed run leaves no half-written file).")
+@click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
+def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
+        output: str | None, color: bool | None) -> None:
+    """Trace the forward pass and Steps 1-5 of backpropagation for CONFIG ('-' reads standard input).
+
+    \b
+    Examples:
+      bptrace run configs/handout.yaml                  # as the handout, rounded by hand
+      bptrace run configs/handout.yaml --exact          # full precision
+      bptrace run configs/handout.yaml --format json | jq '.iterations[0].layers[1].new_weights'
+    """
+    from backprop_cli.config import load_config
+
+    if exact and hand_rounding is not None:
+        raise Failure("--exact and --hand-rounding contradict each other; give one of them")
+    net = load_config(config)
+    options = RunOptions(
+        format=fmt,
+        precision=net.precision if precision is None else precision,
+        hand_rounding=None if exact else (net.hand_rounding if hand_rounding is None else hand_rounding),
+        rows=rows,
+        color=color,
+        output=output,
+    )
+    _run(net, options)
+
+
+def _run(net, options: RunOptions) -> None:
+    from backprop_cli.engine import trace
+    from backprop_cli.output import destination
+
+    iterations = trace(net, hand_rounding=options.hand_rounding)
+    with destination(options.output) as stream:
+        if options.format == "table":
+            from backprop_cli.render.table import TableOptions, write_table
+            from backprop_cli.render.numbers import NumberFormat
+
+            to_terminal = options.output is None
+            table_options = TableOptions(fmt=NumberFormat(options.precision, options.hand_rounding), rows=options.rows)
+            write_table(stream, net, iterations, table_options, color=options.color if to_terminal else False)
+        elif options.format == "json":
+            from backprop_cli.render.json import write_json
+
+            write_json(stream, net, iterations, options.precision, options.hand_rounding,
+                       pretty=options.output is None and sys.stdout.isatty())
+        else:
+            from backprop_cli.render.json import write_jsonl
+
+            write_jsonl(stream, iterations)
+
+
+@cli.command()
+@click.argument("config", metavar="CONFIG")
+def validate(config: str) -> None:
+    """Check CONFIG and print a summary of the network, or every error found.
+
+    \b
+    Example:
+      bptrace validate configs/handout.yaml
+    """
+    from backprop_cli.config import load_config
+
+    try:
+        net = load_config(config)
+    except BptraceError as error:
+        errors = [error, *getattr(error, "others", [])]
+        for each in errors:
+            click.echo(f"bptrace: error: {each}", err=True)
+        if len(errors) > 1:
+            click.echo(f"bptrace: {len(errors)} errors", err=True)
+        raise click.exceptions.Exit(ExitStatus.USAGE) from None
+    from backprop_cli.summary import summary
+
+    click.echo(summary(net))
+
+
+@cli.command()
+@click.argument("template", required=False, default="handout", metavar="[TEMPLATE]")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output (refuses to overwrite without --force).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--list", "list_", is_flag=True, help="List the templates.")
+def init(template: str, output: str | None, force: bool, list_: bool) -> None:
+    """Write a starter config from TEMPLATE (default: handout).
+
+    \b
+    Examples:
+      bptrace init --list
+      bptrace init mazur -o mazur.yaml && bptrace run mazur.yaml
+    """
+    from backprop_cli.templates_io import read_template, template_names
+
+    names = template_names()
+    if list_:
+        for name in names:
+            click.echo(name)
+        return
+    if template not in names:
+        raise Failure(f"unknown template '{template}'; expected one of: {', '.join(names)}")
+    text = read_template(template)
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    if os.path.exists(output) and not force:
+        raise Failure(f"{output}: the file exists; use --force to overwrite it")
+    from backprop_cli.output import atomic_file
+
+    with atomic_file(output) as stream:
+        stream.write(text)
+    click.echo(f"wrote {output} (template '{template}'); next: bptrace run {output}", err=True)
+
+
+@cli.command()
+@click.option("--trace", "which", flag_value="trace", help="The schema of the JSON trace (--format json) instead.")
+@click.option("--config", "which", flag_value="config", default=True, help="The schema of the config file (default).")
+def schema(which: str) -> None:
+    """Print the JSON Schema of the config file (for editors), or of the JSON trace.
+
+    \b
+    Examples:
+      bptrace schema > bptrace.schema.json
+      bptrace schema --trace
+    """
+    from backprop_cli.schemas import schema_text
+
+    click.echo(schema_text(which))
+
+
+def main() -> None:
+    """Entry point of the ``bptrace`` script: runs the command line and handles a closed pipe quietly."""
+    try:
+        cli.main(prog_name="bptrace")
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitStatus.FAILURE)
+    except KeyboardInterrupt:
+        click.echo("bptrace: interrupted", err=True)
+        sys.exit(ExitStatus.INTERRUPTED)

@@ -1,0 +1,406 @@
+"""The config: validated once into frozen dataclasses of numpy arrays, with precise errors.
+
+``load_config(source)`` reads and validates a config file; ``config_from_data(data)`` validates data
+already loaded. Every error is a ``ConfigError`` naming the key path, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from backprop_cli.activations import ACTIVATIONS
+from backprop_cli.errors import ConfigError
+from backprop_cli.loader import locate, parse_yaml, read_text
+from backprop_cli.losses import LOSSES
+
+MAX_PARAMETERS = 10_000_000
+TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display")
+LAYER_KEYS = ("name", "activation", "negative_slope", "weights", "bias")
+DISPLAY_KEYS = ("precision", "hand_rounding")
+BATCH_MODES = ("mean", "sum")
+# Output activations whose values lie in (0, 1), so that log z (and log(1 − z)) exist.
+PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One fully connected layer: p = Θ·z_prev + b, z = g(p)."""
+
+    name: str
+    activation: str
+    weights: np.ndarray  # (neurons, inputs)
+    bias: np.ndarray | float | None  # per neuron, one shared number, or none
+    negative_slope: float = 0.01
+
+    @property
+    def width(self) -> int:
+        return self.weights.shape[0]
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated config. ``x`` and ``y`` always hold rows (samples × features)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    alpha: float
+    layers: tuple[Layer, ...]
+    loss: str = "sse"
+    title: str | None = None
+    single_sample: bool = True  # x and y were given as one row, not a list of rows
+    update_bias: bool = True
+    batch: str = "mean"
+    batch_size: int | None = None
+    epochs: int = 1
+    precision: int = 4
+    hand_rounding: int | None = None
+    source: str = field(default="<config>", compare=False)
+
+    def with_layers(self, layers: tuple[Layer, ...]) -> "Config":
+        return replace(self, layers=layers)
+
+
+def _fmt_path(path: tuple) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _kind(value: Any) -> str:
+    """How a found value is described in a message."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+class _Validator:
+    """Turns loaded YAML data into a Config, raising ConfigError at the first problem."""
+
+    def fail(self, path: tuple, message: str, *, key: bool = False) -> None:
+        error = ConfigError(message, path=_fmt_path(path))
+        error.yaml_path = path  # type: ignore[attr-defined]
+        error.yaml_key = key  # type: ignore[attr-defined]
+        raise error
+
+    def mapping(self, value: Any, path: tuple, allowed: tuple[str, ...], what: str) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected {what} (a mapping of keys), got {_kind(value)}")
+        for key in value:
+            if not isinstance(key, str) or key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
+                self.fail(path + (str(key),), f"unknown key{hint}", key=True)
+        return value
+
+    def require(self, data: dict, key: str, path: tuple, what: str) -> Any:
+        if key not in data:
+            self.fail(path, f"missing required key '{key}' ({what})")
+        return data[key]
+
+    def number(self, value: Any, path: tuple, *, minimum: float | None = None) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(path, f"expected a number, got {_kind(value)}")
+        number = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
+        if not math.isfinite(number):
+            self.fail(path, f"expected a finite number, got {value!r}")
+        if minimum is not None and number < minimum:
+            self.fail(path, f"expected a number ≥ {minimum:g}, got {value!r}")
+        return number
+
+    def integer(self, value: Any, path: tuple, *, minimum: int, maximum: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(path, f"expected a whole number, got {_kind(value)}")
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
+            self.fail(path, f"expected a whole number {bound}, got {value}")
+        return value
+
+    def vector(self, value: Any, path: tuple, what: str) -> np.ndarray:
+        if not isinstance(value, list) or not value:
+            self.fail(path, f"expected {what} (a non-empty list of numbers), got {_kind(value)}")
+        if len(value) > MAX_PARAMETERS:
+            self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value):,}")
+        return np.array([self.number(v, path + (i,)) for i, v in enumerate(value)], dtype=float)
+
+    def matrix(self, value: Any, path: tuple, what: str, columns: int | None = None, why: str = "") -> np.ndarray:
+        if not isinstance(value, list) or not value:
+            self.fail(path, f"expected {what} (a list of rows), got {_kind(value)}")
+        width = columns
+        for i, row in enumerate(value):
+            if not isinstance(row, list):
+                self.fail(path + (i,), f"expected a row (a list of numbers), got {_kind(row)}")
+            if width is None:
+                width = len(row)
+            if len(row) != width:
+                because = f" ({why})" if why and columns is not None else " (like the rows above)"
+                self.fail(path + (i,), f"expected {width} columns{because}, got {len(row)}")
+        if len(value) * (width or 0) > MAX_PARAMETERS:
+            self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value) * width:,}")
+        try:  # the fast path: a well-formed matrix of plain numbers
+            array = np.array(value, dtype=float)
+            if array.shape == (len(value), width) and np.all(np.isfinite(array)) and _plain_numbers(value):
+                return array
+        except (TypeError, ValueError, OverflowError):
+            pass
+        return np.array([self.vector(row, path + (i,), "a row") for i, row in enumerate(value)], dtype=float)
+
+    def samples(self, value: Any, path: tuple, what: str) -> tuple[np.ndarray, bool]:
+        """One sample (a list of numbers) or several (a list of rows), always as rows."""
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            return self.matrix(value, path, what), False
+        return self.vector(value, path, what)[None, :], True
+
+
+def _plain_numbers(rows: list) -> bool:
+    """True if every entry is an int or float, not a bool (numpy would take True as 1.0)."""
+    return all(type(v) in (int, float) for row in rows for v in row)
+
+
+def _default_names(count: int) -> list[str]:
+    if count == 1:
+        return ["out"]
+    if count == 2:
+        return ["hid", "out"]
+    return [f"hid{i}" for i in range(1, count)] + ["out"]
+
+
+class _Skip(Exception):
+    """Raised after an error is recorded, to skip the rest of one section of the config."""
+
+
+class _Collector(_Validator):
+    """A validator that records each error and goes on with the next section, so all are reported."""
+
+    def __init__(self) -> None:
+        self.errors: list[ConfigError] = []
+
+    def fail(self, path: tuple, message: str, *, key: bool = False) -> None:
+        try:
+            super().fail(path, message, key=key)
+        except ConfigError as error:
+            self.errors.append(error)
+        raise _Skip
+
+    @contextmanager
+    def section(self):
+        try:
+            yield
+        except _Skip:
+            pass
+
+
+def config_from_data(data: Any, source: str = "<config>") -> Config:
+    """Validate loaded config data into a Config.
+
+    Raises ConfigError (without line and column) for the first problem; its ``others`` attribute lists
+    the problems found in the other parts of the config.
+    """
+    v = _Collector()
+    if data is None:
+        raise ConfigError("the config is empty; expected a mapping with x, y, alpha and layers", source=source)
+    values: dict[str, Any] = {}
+    with v.section():
+        v.mapping(data, (), TOP_KEYS, "a config")
+    if v.errors and not isinstance(data, dict):
+        _raise(v.errors)
+    top = data if isinstance(data, dict) else {}
+    with v.section():
+        title = top.get("title")
+        if title is not None and not isinstance(title, str):
+            v.fail(("title",), f"expected text, got {_kind(title)}")
+        values["title"] = title
+    for key, what in (("x", "the input x"), ("y", "the desired output y")):
+        with v.section():
+            values[key] = v.samples(v.require(top, key, (), what), (key,), what)
+    with v.section():
+        values["alpha"] = v.number(v.require(top, "alpha", (), "the learning rate"), ("alpha",), minimum=0)
+    with v.section():
+        loss = top.get("loss", "sse")
+        if loss not in LOSSES:
+            close = difflib.get_close_matches(str(loss), LOSSES, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            v.fail(("loss",), f"expected one of {', '.join(LOSSES)}, got {_kind(loss)}{hint}")
+        values["loss"] = loss
+    x, x_single = values.get("x", (None, None))
+    y, y_single = values.get("y", (None, None))
+    if x is not None and y is not None:
+        with v.section():
+            if x_single != y_single:
+                v.fail(("y",), "expected the same form as x: one list of numbers, or a list of rows (one per sample)")
+            if x.shape[0] != y.shape[0]:
+                v.fail(("y",), f"expected {x.shape[0]} rows (one per sample of x), got {y.shape[0]}")
+    layers = _layers(v, top, x)
+    if layers and y is not None and layers[-1] is not None:
+        with v.section():
+            if layers[-1].width != y.shape[1]:
+                v.fail(("y",), f"expected {layers[-1].width} numbers per sample (the width of the output layer "
+                               f"'{layers[-1].name}'), got {y.shape[1]}")
+    if layers and layers[-1] is not None and values.get("loss") in ("cross_entropy", "bce"):
+        with v.section():
+            loss, output = values["loss"], layers[-1].activation
+            if output not in PROBABILITY_OUTPUTS:
+                v.fail(("loss",), f"{loss} takes the log of the outputs, so the output layer must give "
+                                  f"probabilities (sigmoid or softmax), not {output}")
+            if y is not None and np.any((y < 0) | (y > 1)):
+                v.fail(("y",), f"expected probabilities between 0 and 1 for {loss}, got {y.min():g} to {y.max():g}")
+    with v.section():
+        values["update_bias"] = top.get("update_bias", True)
+        if not isinstance(values["update_bias"], bool):
+            v.fail(("update_bias",), f"expected true or false, got {_kind(values['update_bias'])}")
+    with v.section():
+        values["batch"] = top.get("batch", "mean")
+        if values["batch"] not in BATCH_MODES:
+            v.fail(("batch",), f"expected mean or sum, got {_kind(values['batch'])}")
+    with v.section():
+        size = top.get("batch_size")
+        if size is not None:
+            most = x.shape[0] if x is not None else None
+            size = v.integer(size, ("batch_size",), minimum=1, maximum=most)
+        values["batch_size"] = size
+    with v.section():
+        values["epochs"] = v.integer(top.get("epochs", 1), ("epochs",), minimum=1)
+    with v.section():
+        display = v.mapping(top.get("display", {}), ("display",), DISPLAY_KEYS, "display options")
+        values["precision"] = v.integer(display.get("precision", 4), ("display", "precision"), minimum=0, maximum=15)
+        rounding = display.get("hand_rounding")
+        if rounding is not None:
+            rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=0, maximum=15)
+        values["hand_rounding"] = rounding
+    if v.errors:
+        _raise(v.errors)
+    return Config(
+        x=x, y=y, alpha=values["alpha"], layers=tuple(layers), loss=values["loss"], title=values["title"],
+        single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
+        batch_size=values["batch_size"], epochs=values["epochs"], precision=values["precision"],
+        hand_rounding=values["hand_rounding"], source=source,
+    )
+
+
+def _raise(errors: list[ConfigError]) -> None:
+    first = errors[0]
+    first.others = errors[1:]  # type: ignore[attr-defined]
+    raise first
+
+
+def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None]:
+    """The layers, each checked on its own; a layer with an error is None (its width is then unknown)."""
+    raw_layers = None
+    with v.section():
+        raw_layers = v.require(top, "layers", (), "the list of layers")
+        if not isinstance(raw_layers, list) or not raw_layers:
+            v.fail(("layers",), f"expected a non-empty list of layers, got {_kind(raw_layers)}")
+    if not isinstance(raw_layers, list):
+        return []
+    names = _default_names(len(raw_layers))
+    layers: list[Layer | None] = []
+    inputs: int | None = x.shape[1] if x is not None else None
+    input_name = "the input x"
+    total = 0
+    for i, raw in enumerate(raw_layers):
+        path = ("layers", i)
+        layer = None
+        with v.section():
+            spec = v.mapping(raw, path, LAYER_KEYS, "a layer")
+            name = spec.get("name", names[i])
+            if not isinstance(name, str) or not name.strip():
+                v.fail(path + ("name",), f"expected a non-empty name, got {_kind(name)}")
+            if name in (l.name for l in layers if l is not None):
+                v.fail(path + ("name",), f"duplicate layer name '{name}'; each layer needs its own")
+            activation = v.require(spec, "activation", path, "the activation function")
+            if activation not in ACTIVATIONS:
+                close = difflib.get_close_matches(str(activation), ACTIVATIONS, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                v.fail(path + ("activation",),
+                       f"expected one of {', '.join(ACTIVATIONS)}, got {_kind(activation)}{hint}")
+            if activation == "softmax" and i != len(raw_layers) - 1:
+                v.fail(path + ("activation",),
+                       "softmax is only allowed in the last layer (its outputs form one distribution)")
+            slope = 0.01
+            if "negative_slope" in spec:
+                if activation != "leaky_relu":
+                    v.fail(path + ("negative_slope",), f"applies to leaky_relu only, not {activation}", key=True)
+                slope = v.number(spec["negative_slope"], path + ("negative_slope",))
+            weights = v.matrix(v.require(spec, "weights", path, "the weight matrix"), path + ("weights",),
+                               "the weights", columns=inputs, why=f"the width of {input_name}")
+            total += weights.size
+            if total > MAX_PARAMETERS:
+                v.fail(path + ("weights",),
+                       f"the network has more than {MAX_PARAMETERS:,} parameters; refusing to trace it")
+            bias = spec.get("bias")
+            if isinstance(bias, list):
+                bias = v.vector(bias, path + ("bias",), "the biases")
+                if bias.size != weights.shape[0]:
+                    v.fail(path + ("bias",), f"expected {weights.shape[0]} biases (one per neuron of layer "
+                                             f"'{name}'), got {bias.size}")
+            elif bias is not None:
+                bias = v.number(bias, path + ("bias",))
+            layer = Layer(name=name, activation=activation, weights=weights, bias=bias, negative_slope=slope)
+        layers.append(layer)
+        inputs = layer.width if layer is not None else None
+        input_name = f"layer '{layer.name}'" if layer is not None else ""
+    return layers
+
+
+def load_config(source: str) -> Config:
+    """Read, parse and validate the config at ``source`` (a path or ``-``)."""
+    text, name = read_text(source)
+    data = parse_yaml(text, name)
+    try:
+        return config_from_data(data, source=name)
+    except ConfigError as error:
+        located = [_locate(e, text, name) for e in [error, *getattr(error, "others", [])]]
+        _raise(located)
+        raise  # unreachable: _raise always raises
+
+
+def _locate(error: ConfigError, text: str, name: str) -> ConfigError:
+    where = locate(text, getattr(error, "yaml_path", ()), key=getattr(error, "yaml_key", False))
+    return error.located(name, *(where or (None, None)))
+
+
+def _plain(value: np.ndarray | float | None):
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def config_to_data(config: Config) -> dict:
+    """The config as plain data with every key spelled out: what the JSON trace echoes and what a
+    saved network holds (it loads back as the same Config)."""
+    data: dict[str, Any] = {}
+    if config.title is not None:
+        data["title"] = config.title
+    data["x"] = config.x[0].tolist() if config.single_sample else config.x.tolist()
+    data["y"] = config.y[0].tolist() if config.single_sample else config.y.tolist()
+    data["alpha"] = config.alpha
+    data["loss"] = config.loss
+    layers = []
+    for layer in config.layers:
+        entry: dict[str, Any] = {"name": layer.name, "activation": layer.activation}
+        if layer.activation == "leaky_relu":
+            entry["negative_slope"] = layer.negative_slope
+        entry["weights"] = layer.weights.tolist()
+        entry["bias"] = _plain(layer.bias)
+        layers.append(entry)
+    data["layers"] = layers
+    data["update_bias"] = config.update_bias
+    data["batch"] = config.batch
+    data["batch_size"] = config.batch_size
+    data["epochs"] = config.epochs
+    return data

@@ -1,0 +1,46 @@
+"""Writing results: to stdout, or atomically to a file (a failed run leaves no half-written file)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+from backprop_cli.errors import BptraceError
+
+
+@contextmanager
+def atomic_file(path: str) -> Iterator[IO[str]]:
+    """A text stream whose content replaces ``path`` only if the block finishes without an error."""
+    target = Path(path)
+    if target.is_dir():
+        raise BptraceError(f"{path}: is a directory; give a file name to write to")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise BptraceError(f"{path}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@contextmanager
+def destination(path: str | None) -> Iterator[IO[str]]:
+    """Where a command's result goes: ``path`` (atomically) or standard output."""
+    if path is None or path == "-":
+        yield sys.stdout
+    else:
+        with atomic_file(path) as stream:
+            yield stream

@@ -1,0 +1,79 @@
+"""The JSON trace (schema bptrace/trace-v1): one document, or one iteration per line (JSON Lines).
+
+Strict JSON only: a NaN or an infinity is an error here, never a token in the output.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Iterable
+
+import numpy as np
+
+from backprop_cli import __version__
+from backprop_cli.config import Config, config_to_data
+from backprop_cli.engine import Iteration
+
+SCHEMA = "bptrace/trace-v1"
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return None if value is None else float(value)
+
+
+def iteration_data(it: Iteration) -> dict:
+    """One iteration as plain data, in the trace-v1 form."""
+    samples = []
+    for s, index in enumerate(it.sample_indices.tolist()):
+        samples.append({
+            "index": index,
+            "x": it.x[s].tolist(),
+            "y": it.y[s].tolist(),
+            "loss": float(it.sample_losses[s]),
+            "layers": [
+                {"name": lp.name, "p": lp.p[s].tolist(), "z": lp.z[s].tolist(),
+                 "dJ_dz": lp.dJ_dz[s].tolist(), "dJ_dp": lp.dJ_dp[s].tolist()}
+                for lp in it.passes
+            ],
+        })
+    layers = [
+        {"name": st.name, "activation": st.activation,
+         "weights": st.weights.tolist(), "dJ_dweights": st.dJ_dweights.tolist(),
+         "new_weights": st.new_weights.tolist(),
+         "bias": _plain(st.bias), "dJ_dbias": _plain(st.dJ_dbias), "new_bias": _plain(st.new_bias)}
+        for st in it.steps
+    ]
+    return {"iteration": it.number, "epoch": it.epoch, "loss": it.loss, "loss_after": it.loss_after,
+            "samples": samples, "layers": layers}
+
+
+def dumps(data) -> str:
+    return json.dumps(data, allow_nan=False, ensure_ascii=False)
+
+
+def trace_document(config: Config, iterations: Iterable[Iteration], precision: int, hand_rounding: int | None) -> dict:
+    return {
+        "schema": SCHEMA,
+        "version": __version__,
+        "config": config_to_data(config),
+        "rounding": {"precision": precision, "hand_rounding": hand_rounding},
+        "iterations": [iteration_data(it) for it in iterations],
+    }
+
+
+def write_json(out: IO[str], config: Config, iterations: Iterable[Iteration], precision: int,
+               hand_rounding: int | None, pretty: bool = False) -> None:
+    """The whole trace as one document; indented for a person at a terminal, compact for programs."""
+    out.write(json.dumps(trace_document(config, iterations, precision, hand_rounding), allow_nan=False,
+                         ensure_ascii=False, indent=2 if pretty else None))
+    out.write("\n")
+
+
+def write_jsonl(out: IO[str], iterations: Iterable[Iteration]) -> None:
+    """One iteration per line, flushed as each is computed, so a reader sees it at once."""
+    for it in iterations:
+        out.write(dumps(iteration_data(it)))
+        out.write("\n")
+        out.flush()

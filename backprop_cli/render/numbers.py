@@ -1,0 +1,61 @@
+"""How numbers are written in tables: as the handout writes them, with a true minus sign."""
+
+from __future__ import annotations
+
+import math
+
+from backprop_cli.rounding import decimals_for
+
+MINUS = "−"
+
+
+def _signed(text: str) -> str:
+    if text.startswith("-"):
+        body = text[1:]
+        # A value that rounds to zero is shown without a sign: −0.00 reads as a mistake.
+        return body if body.strip("0.") == "" else MINUS + body
+    return text
+
+
+def _strip_to(text: str, keep: int) -> str:
+    """Drop trailing zeros after the decimal point, but keep at least ``keep`` decimals."""
+    if "." not in text:
+        return text
+    whole, frac = text.split(".")
+    frac = frac.rstrip("0")
+    frac = frac + "0" * max(0, keep - len(frac))
+    return f"{whole}.{frac}" if frac else whole
+
+
+class NumberFormat:
+    """Writes results, parameters and given numbers for one run's precision and hand rounding."""
+
+    def __init__(self, precision: int = 4, hand_rounding: int | None = None) -> None:
+        self.precision = precision
+        self.hand = hand_rounding
+
+    def result(self, value: float) -> str:
+        """A computed quantity (p, z, J, a gradient): as hand-rounded, or to ``precision`` decimals."""
+        if not math.isfinite(value):
+            return str(value)
+        if self.hand is None:
+            return _signed(f"{value:.{self.precision}f}")
+        text = f"{value:.{decimals_for(value, self.hand)}f}"
+        return _signed(_strip_to(text, self.hand))
+
+    def param(self, value: float) -> str:
+        """A weight or bias, before or after the update: at least the hand-rounding decimals."""
+        if self.hand is None:
+            return _signed(f"{value:.{self.precision}f}")
+        return _signed(_strip_to(f"{value:.{max(self.precision, self.hand)}f}", self.hand))
+
+    def given(self, value: float) -> str:
+        """A number the user gave (x, y, α): as short as it reads."""
+        if float(value).is_integer() and abs(value) < 1e15:
+            return _signed(str(int(value)))
+        return _signed(f"{value:.10g}")
+
+    @staticmethod
+    def factor(text: str) -> str:
+        """A number inside a product: negative ones in parentheses, as the handout writes (−1.4)."""
+        return f"({text})" if text.startswith(MINUS) else text

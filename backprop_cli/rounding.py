@@ -1,0 +1,43 @@
+"""Hand rounding: numbers rounded as a person with a calculator rounds them.
+
+A value is rounded to N decimal places, or to N significant digits where that keeps more digits
+(0.0768 → 0.077 for N = 2), half away from zero on its decimal value (0.125 → 0.13).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+
+def decimals_for(value: float, n: int) -> int:
+    """How many decimal places hand rounding to ``n`` keeps for ``value``."""
+    if value == 0 or not math.isfinite(value):
+        return n
+    magnitude = math.floor(math.log10(abs(value)))  # 0.0768 → −2
+    return max(n, n - 1 - magnitude)
+
+
+def round_half_away(value: float, decimals: int) -> float:
+    """``value`` rounded half away from zero to ``decimals`` places, on its shortest decimal form."""
+    if not math.isfinite(value):
+        return value
+    # repr() gives the shortest decimal that reads back as the same float: the number the person sees.
+    exact = Decimal(repr(float(value)))
+    rounded = float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return rounded + 0.0  # no −0.0
+
+
+def hand_round_value(value: float, n: int) -> float:
+    """One number hand-rounded to ``n``."""
+    return round_half_away(value, decimals_for(value, n))
+
+
+def hand_round(values: np.ndarray, n: int | None) -> np.ndarray:
+    """Every element of ``values`` hand-rounded to ``n``; unchanged when ``n`` is None."""
+    if n is None:
+        return values
+    flat = [hand_round_value(v, n) for v in np.asarray(values, dtype=float).ravel().tolist()]
+    return np.array(flat, dtype=float).reshape(np.shape(values))

@@ -1,0 +1,31 @@
+"""The summary that `bptrace validate` prints for a valid config."""
+
+from __future__ import annotations
+
+from backprop_cli.activations import make_activation
+from backprop_cli.config import Config
+from backprop_cli.losses import LOSSES
+
+
+def summary(config: Config) -> str:
+    """A few lines describing the network: layers, parameters, samples, loss, training settings."""
+    lines = [f"{config.source}: valid" + (f" — {config.title}" if config.title else "")]
+    widths = [f"{config.x.shape[1]} inputs"]
+    params = 0
+    for layer in config.layers:
+        act = make_activation(layer.activation, layer.negative_slope)
+        bias = "" if layer.bias is None else (", shared bias" if isinstance(layer.bias, float) else ", bias")
+        widths.append(f"{layer.width} {act.label} [{layer.name}{bias}]")
+        params += layer.weights.size + (0 if layer.bias is None else getattr(layer.bias, "size", 1))
+    lines.append("  network:  " + " → ".join(widths))
+    lines.append(f"  parameters: {params:,}")
+    samples = config.x.shape[0]
+    lines.append(f"  samples:  {samples}" + ("" if samples == 1 else f" (batch: {config.batch}"
+                 + (f", batch_size {config.batch_size}" if config.batch_size else "") + ")"))
+    lines.append(f"  loss:     {config.loss}  {LOSSES[config.loss].formula}")
+    lines.append(f"  alpha:    {config.alpha:g}" + ("" if config.update_bias else "  (biases kept fixed)"))
+    if config.epochs != 1:
+        lines.append(f"  epochs:   {config.epochs}")
+    if config.hand_rounding is not None:
+        lines.append(f"  display:  hand rounding to {config.hand_rounding}, precision {config.precision}")
+    return "\n".join(lines)
