@@ -1,12 +1,23 @@
-"""The starter configs shipped with the package (the files of configs/ in the source tree)."""
+"""The starter configs shipped with the package (the files of configs/ in the source tree).
+
+An installed package carries them as ``backprop_cli.templates``; an editable install may not map that
+package, and then they are read from configs/ beside the source.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 
 def _folder():
-    return resources.files("backprop_cli.templates")
+    try:
+        folder = resources.files("backprop_cli.templates")
+        if any(p.name.endswith(".yaml") for p in folder.iterdir()):
+            return folder
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        pass
+    return Path(__file__).resolve().parent.parent / "configs"
 
 
 def template_names() -> list[str]:

@@ -1,0 +1,17 @@
+"""JSON Schemas shipped with the package: the config file and the JSON trace (trace-v1)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+FILES = {"config": "config.schema.json", "trace": "trace-v1.schema.json"}
+
+
+def schema_text(which: str) -> str:
+    """The schema ``which`` (config or trace) as JSON text."""
+    return resources.files(__name__).joinpath(FILES[which]).read_text(encoding="utf-8")
+
+
+def load_schema(which: str) -> dict:
+    return json.loads(schema_text(which))
