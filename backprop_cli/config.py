@@ -154,12 +154,15 @@ class _Validator:
                 self.fail(path + (i,), f"expected {width} columns{because}, got {len(row)}")
         if len(value) * (width or 0) > MAX_PARAMETERS:
             self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value) * width:,}")
-        try:  # the fast path: a well-formed matrix of plain numbers
-            array = np.array(value, dtype=float)
-            if array.shape == (len(value), width) and np.all(np.isfinite(array)) and _plain_numbers(value):
-                return array
-        except (TypeError, ValueError, OverflowError):
-            pass
+        # The fast path: a well-formed matrix of plain numbers. The check comes before numpy sees the
+        # data, so nested lists (perhaps aliases that expand into a huge structure) never reach np.array.
+        if _plain_numbers(value):
+            try:
+                array = np.array(value, dtype=float)
+                if np.all(np.isfinite(array)):
+                    return array
+            except OverflowError:  # an integer too large for a float; reported below
+                pass
         return np.array([self.vector(row, path + (i,), "a row") for i, row in enumerate(value)], dtype=float)
 
     def samples(self, value: Any, path: tuple, what: str) -> tuple[np.ndarray, bool]:

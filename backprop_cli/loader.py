@@ -88,7 +88,8 @@ def parse_yaml(text: str, name: str) -> Any:
         problem = exc.problem or exc.context or "invalid YAML"
         tag = re.search(r"could not determine a constructor for the tag '([^']*)'", problem)
         if tag:
-            problem = f"the YAML tag '{tag.group(1)}' is not allowed: a config holds plain data only"
+            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            problem = f"the YAML tag '{shown}' is not allowed: a config holds plain data only"
         elif not problem.startswith("duplicate key"):
             problem = f"invalid YAML: {problem}"
         raise ConfigError(

@@ -1,0 +1,44 @@
+"""Shared helpers for the tests: running the command line in-process and reading golden files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backprop_cli.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = ROOT / "configs"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def run_cli(*args: str, input: str | None = None, env: dict | None = None):
+    """Invoke ``bptrace`` in-process; stdout and stderr are kept apart."""
+    runner = CliRunner()
+    environment = {"COLUMNS": "100", "NO_COLOR": "1", "BPTRACE_DEBUG": ""}
+    environment.update(env or {})
+    return runner.invoke(cli, list(args), input=input, env=environment, catch_exceptions=False)
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare ``actual`` with tests/golden/NAME; BPTRACE_UPDATE_GOLDEN=1 rewrites the file instead."""
+    path = GOLDEN / name
+    if os.environ.get("BPTRACE_UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from {path} (BPTRACE_UPDATE_GOLDEN=1 rewrites it after review)"
+
+
+@pytest.fixture
+def write_config(tmp_path):
+    """Write YAML text to a file in a temporary folder and return its path as text."""
+
+    def write(text: str, name: str = "config.yaml") -> str:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
