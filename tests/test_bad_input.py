@@ -178,7 +178,7 @@ def test_alias_bomb_is_refused_quickly(write_config, where):
     result = run_cli("validate", write_config(text))
     assert result.exit_code == 2
     assert "_0: unknown key" in result.stderr  # the anchors' own keys are not config keys
-    key = {"x": r"x\[0\]", "y": r"y\[0\]", "weights": r"layers\[0\]\.weights\[0\]\[0\]",
+    key = {"x": r"x\[0\]\[0\]", "y": r"y\[0\]\[0\]", "weights": r"layers\[0\]\.weights\[0\]\[0\]",
            "bias": r"layers\[0\]\.bias\[0\]"}[where]
     assert re.search(key + r": expected a number, got a list of 10", result.stderr), result.stderr
 
