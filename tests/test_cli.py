@@ -1,0 +1,205 @@
+"""The command line as a user meets it: help, version, every command, output files, pipes, signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import jsonschema
+import pytest
+import yaml
+
+from backprop_cli import __version__
+from backprop_cli.cli import cli
+from backprop_cli.schemas import load_schema
+from conftest import CONFIGS, ROOT, run_cli
+
+SHIPPED = sorted(CONFIGS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("command", [[]] + [[name] for name in cli.commands])
+def test_every_command_has_help_with_an_example(command):
+    result = run_cli(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage: " in result.stdout
+    assert "Example" in result.stdout
+    assert "bptrace " in result.stdout
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"bptrace {__version__}"
+
+
+def test_unknown_option_is_a_usage_error():
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), "--frobnicate")
+    assert result.exit_code == 2 and "No such option" in result.stderr and result.stdout == ""
+
+
+def test_exact_and_hand_rounding_together_is_a_usage_error():
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), "--exact", "--hand-rounding", "2")
+    assert result.exit_code == 2 and "contradict" in result.stderr
+
+
+def test_validate_prints_a_summary():
+    result = run_cli("validate", str(CONFIGS / "mazur.yaml"))
+    assert result.exit_code == 0
+    assert "mazur.yaml: valid" in result.stdout
+    assert "2 inputs → 2 Sigmoid σ [hid, shared bias] → 2 Sigmoid σ [out, shared bias]" in result.stdout
+    assert "parameters: 10" in result.stdout
+    assert "biases kept fixed" in result.stdout
+
+
+def test_init_lists_and_writes_templates(tmp_path):
+    result = run_cli("init", "--list")
+    names = result.stdout.split()
+    assert names[0] == "handout" and {"mazur", "deep"} <= set(names)
+    result = run_cli("init")
+    assert result.stdout == (CONFIGS / "handout.yaml").read_text(encoding="utf-8")
+    target = tmp_path / "net.yaml"
+    assert run_cli("init", "mazur", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == (CONFIGS / "mazur.yaml").read_text(encoding="utf-8")
+    result = run_cli("init", "deep", "-o", str(target))
+    assert result.exit_code == 2 and "exists" in result.stderr
+    assert "Mazur" in target.read_text(encoding="utf-8")  # untouched
+    assert run_cli("init", "deep", "-o", str(target), "--force").exit_code == 0
+    assert "hid3" in target.read_text(encoding="utf-8")
+    result = run_cli("init", "nonesuch")
+    assert result.exit_code == 2 and "unknown template" in result.stderr
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_shipped_config_validates_against_the_config_schema(path):
+    schema = json.loads(run_cli("schema").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+    assert run_cli("validate", str(path)).exit_code == 0
+
+
+def test_config_schema_rejects_what_bptrace_rejects():
+    schema = load_schema("config")
+    data = yaml.safe_load((CONFIGS / "handout.yaml").read_text(encoding="utf-8"))
+    data["alpah"] = 0.1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_json_output_validates_against_the_trace_schema(path):
+    result = run_cli("run", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, load_schema("trace"))
+    assert document["schema"] == "bptrace/trace-v1" and document["version"] == __version__
+    assert json.loads(run_cli("schema", "--trace").stdout) == load_schema("trace")
+
+
+def test_trace_schema_is_strict_enough_to_fail():
+    document = json.loads(run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json").stdout)
+    del document["iterations"][0]["samples"][0]["layers"][0]["dJ_dp"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, load_schema("trace"))
+
+
+def test_config_from_stdin():
+    text = (CONFIGS / "handout.yaml").read_text(encoding="utf-8")
+    piped = run_cli("run", "-", "--format", "json", input=text)
+    direct = run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json")
+    assert piped.exit_code == 0
+    assert json.loads(piped.stdout)["iterations"] == json.loads(direct.stdout)["iterations"]
+
+
+def test_output_file_is_written_whole(tmp_path):
+    target = tmp_path / "trace.json"
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "bptrace/trace-v1"
+    table = tmp_path / "trace.txt"
+    assert run_cli("run", str(CONFIGS / "handout.yaml"), "-o", str(table)).exit_code == 0
+    text = table.read_text(encoding="utf-8")
+    assert "Step 5) Update" in text and "\x1b[" not in text  # no colour codes in a file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["trace.json", "trace.txt"]  # no temporary left
+
+
+def test_failed_run_leaves_no_file_and_keeps_an_old_one(tmp_path, monkeypatch):
+    target = tmp_path / "trace.jsonl"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("x: [1\n", encoding="utf-8")
+    assert run_cli("run", str(bad), "-o", str(target)).exit_code == 2
+    assert not target.exists()
+    target.write_text("old content\n", encoding="utf-8")
+
+    from backprop_cli import engine
+
+    original = engine.Network.step
+
+    def failing_step(self, number, epoch, indices):
+        if number == 2:
+            raise RuntimeError("simulated failure in the middle of a run")
+        return original(self, number, epoch, indices)
+
+    monkeypatch.setattr(engine.Network, "step", failing_step)
+    config = tmp_path / "three.yaml"
+    config.write_text((CONFIGS / "handout.yaml").read_text(encoding="utf-8") + "epochs: 3\n", encoding="utf-8")
+    result = run_cli("run", str(config), "--format", "jsonl", "-o", str(target))
+    assert result.exit_code == 1 and "simulated failure" in result.stderr
+    assert target.read_text(encoding="utf-8") == "old content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "three.yaml", "trace.jsonl"]
+
+
+def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch):
+    from backprop_cli import engine
+
+    def broken(self, *args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(engine.Network, "step", broken)
+    result = run_cli("run", str(CONFIGS / "handout.yaml"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("bptrace: error: unexpected ZeroDivisionError: boom")
+    assert "Traceback" not in result.stderr
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), env={"BPTRACE_DEBUG": "1"})
+    assert "Traceback" in result.stderr
+
+
+def _bptrace(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "backprop_cli", *args], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+def test_closed_pipe_ends_quietly():
+    pipeline = f"'{sys.executable}' -m backprop_cli run configs/handout.yaml --format json | head -c 20"
+    proc = subprocess.run(["bash", "-c", pipeline], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.stdout == '{"schema": "bptrace/'
+    assert proc.stderr == ""
+
+
+def test_ctrl_c_exits_130_without_a_traceback():
+    proc = _bptrace("run", "-", stdin=subprocess.PIPE)  # waits for the config on stdin
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "interrupted" in err
+
+
+def test_colour_only_when_asked_or_on_a_terminal():
+    plain = run_cli("run", str(CONFIGS / "handout.yaml"), env={"NO_COLOR": ""})
+    assert "\x1b[" not in plain.stdout
+    forced = run_cli("run", str(CONFIGS / "handout.yaml"), "--color", env={"NO_COLOR": ""})
+    assert "\x1b[" in forced.stdout
+    honoured = run_cli("run", str(CONFIGS / "handout.yaml"), env={"NO_COLOR": "1", "FORCE_COLOR": ""})
+    assert "\x1b[" not in honoured.stdout
+
+
+def test_json_output_does_not_import_rich():
+    code = ("import sys; from backprop_cli.cli import main; sys.argv = ['bptrace', 'run', 'configs/handout.yaml',"
+            " '--format', 'json', '-o', os.devnull]; import os\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('rich' in sys.modules)")
+    code = "import os\n" + code
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip().endswith("False"), proc.stdout + proc.stderr
