@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 
 import click
@@ -56,6 +55,8 @@ class Group(click.Group):
             raise
         except Exception as error:  # a bug: say so in one line, the traceback only on request
             if _debug() or ctx.params.get("debug") or ctx.obj and ctx.obj.get("debug"):
+                import traceback  # only here: it pulls in linecache, tokenize and textwrap
+
                 traceback.print_exc()
             raise Failure(f"unexpected {type(error).__name__}: {error} (BPTRACE_DEBUG=1 shows the traceback)",
                           ExitStatus.FAILURE) from None
@@ -87,6 +88,12 @@ class RunOptions:
     rows: int
     color: bool | None
     output: str | None
+    step: bool = False
+    explain: bool = False
+    stdin_config: bool = False  # CONFIG was '-': standard input held the YAML, so it holds no keys
+    epochs: int | None = None  # --epochs, else the config's
+    show: int = 1  # the update traced in full
+    save_updated: str | None = None
 
 
 @cli.command()
@@ -104,21 +111,50 @@ class RunOptions:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically: a failed run leaves no half-written file).")
 @click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
+@click.option("--step", "-i", is_flag=True,
+              help="Interactive: pause after each phase (n/Enter: next, b: back, a: all, q: quit). Keys are single "
+                   "presses on a terminal, one per line from a pipe; with CONFIG '-' they are read from /dev/tty.")
+@click.option("--explain", is_flag=True,
+              help="Before each step, its general formula, why it holds (the chain rule) and an example weight.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Passes over the samples [default: the config's epochs, else 1].")
+@click.option("--show", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Tables: trace update N in full instead of the first (then the loss per epoch follows).")
+@click.option("--save-updated", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the network after the last update to FILE as a config that runs as is (atomically; "
+                   "never over CONFIG, nor over an existing file without --force).")
+@click.option("--force", is_flag=True, help="Let --save-updated overwrite an existing file.")
 def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
-        output: str | None, color: bool | None) -> None:
+        output: str | None, color: bool | None, step: bool, explain: bool, epochs: int | None, show: int | None,
+        save_updated: str | None, force: bool) -> None:
     """Trace the forward pass and Steps 1-5 of backpropagation for CONFIG ('-' reads standard input).
 
     \b
     Examples:
       bptrace run configs/handout.yaml                  # as the handout, rounded by hand
       bptrace run configs/handout.yaml --exact          # full precision
+      bptrace run configs/handout.yaml --step --explain # one phase per key press, with the why
       bptrace run configs/handout.yaml --format json | jq '.iterations[0].layers[1].new_weights'
+      bptrace run configs/xor.yaml --epochs 5000 --save-updated trained.yaml  # loss curve, then save
+      bptrace run configs/xor.yaml --format jsonl | jq -c .loss               # one line per update
     """
     from backprop_cli.config import load_config
 
     if exact and hand_rounding is not None:
         raise Failure("--exact and --hand-rounding contradict each other; give one of them")
+    for flag, given in (("--step", step), ("--explain", explain)):
+        if given and fmt != "table":
+            raise Failure(f"{flag} works on the tables; it cannot be combined with --format {fmt}")
+    if step and output is not None:
+        raise Failure("--step shows the trace on the terminal; it cannot be combined with --output "
+                      "(use '| tee FILE' to keep a copy)")
+    if show is not None and fmt != "table":
+        raise Failure(f"--show picks the update the tables trace; --format {fmt} holds every update")
     net = load_config(config)
+    if save_updated is not None:
+        from backprop_cli.training import check_save_target
+
+        check_save_target(save_updated, config, output, force)
     options = RunOptions(
         format=fmt,
         precision=net.precision if precision is None else precision,
@@ -126,23 +162,65 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         rows=rows,
         color=color,
         output=output,
+        step=step,
+        explain=explain,
+        stdin_config=config == "-",
+        epochs=epochs,
+        show=show or 1,
+        save_updated=save_updated,
     )
     _run(net, options)
 
 
 def _run(net, options: RunOptions) -> None:
-    from backprop_cli.engine import trace
-    from backprop_cli.output import destination
+    from dataclasses import replace
+    from itertools import dropwhile
 
-    iterations = trace(net, hand_rounding=options.hand_rounding)
+    from backprop_cli.engine import Network, trace
+    from backprop_cli.output import destination
+    from backprop_cli.render.progress import with_progress
+    from backprop_cli.training import checked, plan
+
+    given = net
+    if options.epochs is not None:
+        net = replace(net, epochs=options.epochs)
+    run_plan = plan(net)
+    if options.show > run_plan.updates:
+        raise Failure(f"--show {options.show}: the run has only {run_plan.updates:,} "
+                      f"update{'s' if run_plan.updates != 1 else ''}: {run_plan.describe()}")
+    network = Network(net, options.hand_rounding)
+    # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
+    quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
+    iterations = with_progress(checked(trace(net, network=network)), run_plan.updates, run_plan.epochs,
+                               enabled=not quiet and sys.stderr.isatty())
+    if options.step and options.show > 1:
+        iterations = dropwhile(lambda it: it.number < options.show, iterations)
+    if options.step:
+        from backprop_cli.render.numbers import NumberFormat
+        from backprop_cli.render.step import step_mode
+        from backprop_cli.render.table import TableOptions
+
+        step_options = TableOptions(fmt=NumberFormat(options.precision, options.hand_rounding), rows=options.rows,
+                                    explain=options.explain)
+        step_mode(net, iterations, step_options, color=options.color, stdin_holds_config=options.stdin_config)
+        _save_updated(given, network, iterations, run_plan.updates, options)
+        return
     with destination(options.output) as stream:
         if options.format == "table":
             from backprop_cli.render.table import TableOptions, write_table
             from backprop_cli.render.numbers import NumberFormat
 
             to_terminal = options.output is None
-            table_options = TableOptions(fmt=NumberFormat(options.precision, options.hand_rounding), rows=options.rows)
-            write_table(stream, net, iterations, table_options, color=options.color if to_terminal else False)
+            table_options = TableOptions(fmt=NumberFormat(options.precision, options.hand_rounding), rows=options.rows,
+                                         explain=options.explain)
+            if run_plan.updates == 1:
+                write_table(stream, net, iterations, table_options, color=options.color if to_terminal else False)
+            else:
+                from backprop_cli.render.training import write_training
+                from backprop_cli.training import summarize
+
+                summary = summarize(net, iterations, network, options.show)
+                write_training(stream, net, summary, table_options, color=options.color if to_terminal else False)
         elif options.format == "json":
             from backprop_cli.render.json import write_json
 
@@ -152,6 +230,24 @@ def _run(net, options: RunOptions) -> None:
             from backprop_cli.render.json import write_jsonl
 
             write_jsonl(stream, iterations)
+    _save_updated(given, network, iterations, run_plan.updates, options)
+
+
+def _save_updated(given, network, iterations, updates: int, options: RunOptions) -> None:
+    """With --save-updated: finish the run if the output did not need all of it, then save the network."""
+    if options.save_updated is None:
+        return
+    from dataclasses import replace
+
+    from backprop_cli.training import save_network, saved_config_text
+
+    for _ in iterations:  # step mode and a one-update table stop early; the saved network is the last one
+        pass
+    trained = replace(network.updated_config(), epochs=given.epochs)  # only the parameters change
+    save_network(options.save_updated, saved_config_text(trained, options.hand_rounding, updates=updates,
+                                                         origin=given.source))
+    click.echo(f"wrote {options.save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+               f"next: bptrace run {options.save_updated}", err=True)
 
 
 @cli.command()

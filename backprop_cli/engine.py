@@ -124,15 +124,22 @@ class Network:
             zs.append(z)
         return ps, zs
 
-    def losses(self, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-        per_sample = self.r(self.loss.value(z, y))
+    def exact_output(self, p: np.ndarray, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """J per sample and ∂J/∂p of the output layer where the loss has an exact form for its activation
+        (cross-entropy on softmax, bce on sigmoid, ...: no log of 0, ∂J/∂p = z − y), else None."""
+        return self.loss.exact(self.activations[-1].name, p, z, y, by_hand=self.n is not None)
+
+    def losses(self, z: np.ndarray, y: np.ndarray, p: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """J per sample and combined; exactly from the output's ``p`` where the loss can (see exact_output)."""
+        exact = None if p is None else self.exact_output(p, z, y)
+        per_sample = self.r(self.loss.value(z, y) if exact is None else exact[0])
         return per_sample, float(self.r(self.combine(per_sample)))
 
     def step(self, number: int, epoch: int, indices: np.ndarray) -> Iteration:
         """Forward pass, backpropagation and update over the samples ``indices``."""
         x, y = self.config.x[indices], self.config.y[indices]
         ps, zs = self.forward(x)
-        sample_losses, loss = self.losses(zs[-1], y)
+        sample_losses, loss = self.losses(zs[-1], y, ps[-1])
         dJ_dz = self.r(self.loss.gradient(zs[-1], y))
         count = len(self.weights)
         passes: list[LayerPass] = [None] * count  # type: ignore[list-item]
@@ -140,7 +147,11 @@ class Network:
         alpha = self.config.alpha
         for i in reversed(range(count)):
             layer_in = x if i == 0 else zs[i - 1]
-            dJ_dp = self.activations[i].backward(ps[i], zs[i], dJ_dz)
+            exact = self.exact_output(ps[i], zs[i], y) if i == count - 1 else None
+            if exact is not None:
+                dJ_dp = exact[1]  # e.g. z − y, from the (rounded) z; not rounded itself
+            else:
+                dJ_dp = self.activations[i].backward(ps[i], zs[i], dJ_dz)
             passes[i] = LayerPass(self.config.layers[i].name, ps[i], zs[i], dJ_dz, dJ_dp)
             weights, bias = self.weights[i], self.biases[i]
             sample_w = sample_b = None
@@ -170,8 +181,8 @@ class Network:
                 dJ_dz = self.r(dJ_dp @ weights)
         self.weights = [s.new_weights for s in steps]
         self.biases = [s.new_bias for s in steps]
-        _, zs_after = self.forward(x)
-        _, loss_after = self.losses(zs_after[-1], y)
+        ps_after, zs_after = self.forward(x)
+        _, loss_after = self.losses(zs_after[-1], y, ps_after[-1])
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
             sample_losses=sample_losses, loss=loss, loss_after=loss_after,

@@ -6,8 +6,8 @@ or one per output (the gradient). Adding a loss is one entry in ``LOSSES``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -28,6 +28,94 @@ class Loss:
     term_text: Callable[[str, str], str]  # one summand of J with numbers, from z_k and y_k as text
     total_text: Callable[[str, int], str]  # J from the joined summands and the number of outputs K
     gradient_text: Callable[[str, str, int], str]  # ∂J/∂z_k with numbers, from z_k, y_k, K
+    # Exact forms of this loss on the output activations named by the keys (see OutputForm), and J per
+    # sample from log z, log(1 − z) and y, which those forms compute from p.
+    fused: Mapping[str, "OutputForm"] = field(default_factory=dict)
+    from_logs: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    def exact(self, activation: str, p: np.ndarray, z: np.ndarray, y: np.ndarray,
+              *, by_hand: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        """J per sample and ∂J/∂p of an output layer with this ``activation``, taken together; None where
+        this loss has no exact form for it.
+
+        J comes from log z and log(1 − z) computed from p. By hand it comes from the z written down, as on
+        paper, except where that z is 0 or 1 and its log does not exist.
+        """
+        form = self.fused.get(activation)
+        if form is None:
+            return None
+        log_z, log_not = form.logs(p)
+        if by_hand:
+            log_z = np.where(z > 0, np.log(np.where(z > 0, z, 1.0)), log_z)
+            log_not = np.where(z < 1, np.log1p(-np.where(z < 1, z, 0.0)), log_not)
+        return self.from_logs(log_z, log_not, y), form.gradient(p, z, y)
+
+
+@dataclass(frozen=True)
+class OutputForm:
+    """A loss and the output activation taken together, as functions of the preactivations p.
+
+    Apart, the two steps take log z and divide by z, which breaks down where z underflows to 0 or
+    rounds to 1 (softmax of ±900; a sigmoid of 40 already is 1.0 in floating point). Together they are
+    exact for every finite p: log z from log-sum-exp or log(1 + e^p), and ∂J/∂p in a short form such
+    as z_k − y_k, which never divides by z.
+    """
+
+    logs: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # p → (log z, log(1 − z))
+    gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (p, z, y) → ∂J/∂p
+    formula: str | None = None  # the short form of ∂J/∂p_k, general; None if there is none
+    unit_formula: str | None = None  # the short form where y sums to 1, if it differs
+    text: Callable[[str, str, str | None], str] | None = None  # short form with numbers: z_k, y_k, Σ_j y_j (None if 1)
+    why: str = ""  # why the long form simplifies (short lines)
+
+
+def _logsumexp(p: np.ndarray) -> np.ndarray:
+    """log Σ_j e^{p_j} over the last axis (kept), shifted by the max so that exp() never overflows."""
+    top = np.max(p, axis=-1, keepdims=True)
+    return top + np.log(np.sum(np.exp(p - top), axis=-1, keepdims=True))
+
+
+def _top_mask(p: np.ndarray) -> np.ndarray:
+    """True at the largest p of each row (the first of equals): the only softmax output that can near 1."""
+    return np.arange(p.shape[-1]) == np.argmax(p, axis=-1)[..., None]
+
+
+def _softmax_logs(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log z_k = p_k − log Σ_j e^{p_j}, and log(1 − z_k) = log Σ_{j≠k} e^{p_j} − log Σ_j e^{p_j}.
+
+    Every z_k but the largest is at most ½, so log1p(−z_k) is exact; for the largest, 1 − z_k would
+    cancel to 0, so the sum over the other outputs is taken directly. With one output, z = 1.
+    """
+    log_z = p - _logsumexp(p)
+    if p.shape[-1] == 1:
+        return log_z, np.full_like(p, -np.inf)
+    top = _top_mask(p)
+    others = _logsumexp(np.where(top, -np.inf, p)) - _logsumexp(p)
+    return log_z, np.where(top, others, np.log1p(-np.minimum(np.exp(log_z), 0.5)))
+
+
+def _sigmoid_logs(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log σ(p) = −log(1 + e^−p) and log(1 − σ(p)) = −log(1 + e^p), without overflow."""
+    return -np.logaddexp(0.0, -p), -np.logaddexp(0.0, p)
+
+
+def _bce_softmax_gradient(p: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂J/∂p of bce on softmax outputs, from p alone.
+
+    With r_k = z_k / (1 − z_k):  ∂J/∂p_m = z_m · Σ_k y_k − y_m + (1 − y_m)·z_m − z_m · Σ_{k≠m} (1 − y_k)·r_k.
+    r_k ≤ 1 except for the largest output, whose r may overflow; z_m · r_top ≤ 1 is taken in logs.
+    """
+    log_z, log_not = _softmax_logs(p)
+    z = np.exp(log_z)
+    top = _top_mask(p)
+    log_r = log_z - log_not
+    w = np.where(top, 0.0, (1.0 - y) * np.exp(np.where(top, 0.0, log_r)))  # (1 − y_k)·r_k, k not the top
+    rest = np.sum(w, axis=-1, keepdims=True)
+    log_r_top = np.sum(np.where(top, log_r, 0.0), axis=-1, keepdims=True)
+    y_top = np.sum(np.where(top, y, 0.0), axis=-1, keepdims=True)
+    with_top = (1.0 - y_top) * np.exp(np.where(top, 0.0, log_z + log_r_top))
+    cross = np.where(top, z * rest, z * (rest - w) + with_top)
+    return z * np.sum(y, axis=-1, keepdims=True) - y + (1.0 - y) * z - cross
 
 
 def _xlogy(y: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -79,6 +167,25 @@ LOSSES: dict[str, Loss] = {
         term_text=lambda z, y: f"{y} · log {z}",
         total_text=lambda terms, k: f"−[{terms}]",
         gradient_text=lambda z, y, k: f"−{y} / {z}",
+        fused={
+            "softmax": OutputForm(
+                logs=_softmax_logs,
+                # ∂J/∂z_j · z_j = −y_j, so Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k
+                gradient=lambda p, z, y: z * np.sum(y, axis=-1, keepdims=True) - y,
+                formula="z_k · Σ_j y_j − y_k",
+                unit_formula="z_k − y_k",
+                text=lambda z, y, total: f"{z} − {y}" if total is None else f"{z} · {total} − {y}",
+                why="∂J/∂z_j · z_j = −y_j,\nso the sum is Σ_j −y_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k",
+            ),
+            "sigmoid": OutputForm(
+                logs=_sigmoid_logs,
+                gradient=lambda p, z, y: -y * (1.0 - z),
+                formula="−y_k · (1 − z_k)",
+                text=lambda z, y, total: f"−{y} · (1 − {z})",
+                why="σ'(p_k) = z_k·(1 − z_k),\nand its z_k cancels the 1/z_k of ∂J/∂z_k = −y_k / z_k",
+            ),
+        },
+        from_logs=lambda log_z, log_not, y: 0.0 - np.sum(y * log_z, axis=-1),  # 0.0 − …: no −0 for J = 0
     ),
     "bce": Loss(
         name="bce",
@@ -92,5 +199,16 @@ LOSSES: dict[str, Loss] = {
         term_text=lambda z, y: f"[{y} · log {z} + (1 − {y}) · log(1 − {z})]",
         total_text=lambda terms, k: f"−({terms})",
         gradient_text=lambda z, y, k: f"({z} − {y}) / ({z} · (1 − {z}))",
+        fused={
+            "sigmoid": OutputForm(
+                logs=_sigmoid_logs,
+                gradient=lambda p, z, y: z - y,
+                formula="z_k − y_k",
+                text=lambda z, y, total: f"{z} − {y}",
+                why="σ'(p_k) = z_k·(1 − z_k),\nwhich cancels the denominator of ∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
+            ),
+            "softmax": OutputForm(logs=_softmax_logs, gradient=_bce_softmax_gradient),
+        },
+        from_logs=lambda log_z, log_not, y: 0.0 - np.sum(y * log_z + (1.0 - y) * log_not, axis=-1),
     ),
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -15,6 +14,8 @@ from backprop_cli.errors import BptraceError
 @contextmanager
 def atomic_file(path: str) -> Iterator[IO[str]]:
     """A text stream whose content replaces ``path`` only if the block finishes without an error."""
+    import tempfile  # here, not at the top: it pulls in shutil, bz2, lzma and random, which stdout never needs
+
     target = Path(path)
     if target.is_dir():
         raise BptraceError(f"{path}: is a directory; give a file name to write to")

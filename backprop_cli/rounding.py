@@ -22,8 +22,8 @@ def decimals_for(value: float, n: int) -> int:
 
 def round_half_away(value: float, decimals: int) -> float:
     """``value`` rounded half away from zero to ``decimals`` places, on its shortest decimal form."""
-    if not math.isfinite(value):
-        return value
+    if not math.isfinite(value) or abs(value) >= 2.0**53:
+        return value  # from 2**53 on every float is a whole number: nothing to round (and no 300-digit Decimal)
     # repr() gives the shortest decimal that reads back as the same float: the number the person sees.
     exact = Decimal(repr(float(value)))
     rounded = float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))

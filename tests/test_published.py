@@ -38,8 +38,9 @@ def test_handout_table_prints_the_handouts_numbers():
     assert "J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47" in text
     assert re.search(r"2 · \(0\.30 − 0\) +│ +0\.60", text)
     assert re.search(r"2 · \(0\.38 − 1\) +│ +−1\.24", text)
-    assert re.search(r"\[0\.60 · σ\(−0\.85\)·\(1 − σ\(−0\.85\)\) · \(−1\.40\)\] \+ "
-                     r"\[−1\.24 · σ\(−0\.49\)·\(1 − σ\(−0\.49\)\) · \(−0\.81\)\] +│ +0\.06 ", text)
+    # Step 2's sum, one term per line as the handout sets it
+    assert re.search(r"n1\[hid\] │ \[0\.60 · σ\(−0\.85\)·\(1 − σ\(−0\.85\)\) · \(−1\.40\)\] +│ +0\.06 │\n"
+                     r"│ +│ \+ \[−1\.24 · σ\(−0\.49\)·\(1 − σ\(−0\.49\)\) · \(−0\.81\)\] +│", text)
     assert re.search(r"Θ_11\[out\] │ 0\.60 · σ\(−0\.85\)·\(1 − σ\(−0\.85\)\) · 0\.61 +│ +0\.077 ", text)
     assert re.search(r"Θ_11\[out\] │ −1\.40 − 0\.1 · 0\.077 +│ +−1\.4077 ", text)
 

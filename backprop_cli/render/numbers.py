@@ -7,6 +7,8 @@ import math
 from backprop_cli.rounding import decimals_for
 
 MINUS = "−"
+# From here on a number is written in powers of ten (1.5e+20): a row of twenty digits reads as nothing.
+LARGE = 1e12
 
 
 def _signed(text: str) -> str:
@@ -38,6 +40,8 @@ class NumberFormat:
         """A computed quantity (p, z, J, a gradient): as hand-rounded, or to ``precision`` decimals."""
         if not math.isfinite(value):
             return str(value)
+        if abs(value) >= LARGE:
+            return _signed(f"{value:.{self.precision if self.hand is None else self.hand}e}")
         if self.hand is None:
             return _signed(f"{value:.{self.precision}f}")
         text = f"{value:.{decimals_for(value, self.hand)}f}"
@@ -45,6 +49,8 @@ class NumberFormat:
 
     def param(self, value: float) -> str:
         """A weight or bias, before or after the update: at least the hand-rounding decimals."""
+        if abs(value) >= LARGE:
+            return _signed(f"{value:.{self.precision}e}")
         if self.hand is None:
             return _signed(f"{value:.{self.precision}f}")
         return _signed(_strip_to(f"{value:.{max(self.precision, self.hand)}f}", self.hand))

@@ -21,8 +21,10 @@ from backprop_cli.config import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
 from backprop_cli.render.numbers import MINUS, NumberFormat
+from backprop_cli.render.output_layer import output_gradient, uses_dJ_dp
 
 MAX_TERMS = 4  # a sum with more terms is shortened with "…"
+LINE = 60  # a sum longer than this is set one term per line
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class TableOptions:
 
     fmt: NumberFormat
     rows: int = 16  # rows shown per table; 0 = all
+    explain: bool = False  # the general formula and why it holds before each phase (render/explain.py)
 
 
 def neuron(k: int, layer: str) -> str:
@@ -105,8 +108,8 @@ def header(config: Config, opts: TableOptions) -> RenderableType:
     grid.add_row("Learning rate α", fmt.given(config.alpha))
     grid.add_row("Loss", f"{config.loss}: {LOSSES[config.loss].formula}")
     if fmt.hand is not None:
-        grid.add_row("Rounding", f"by hand to {fmt.hand} decimals (more where needed for {fmt.hand} significant "
-                                 "digits); later steps use the rounded values")
+        grid.add_row("Rounding", f"by hand: {fmt.hand} decimals ({fmt.hand} significant digits where that keeps "
+                                 "more); each step uses the rounded values")
     title = Text(config.title or "bptrace", style="bold underline")
     return Group(title, grid)
 
@@ -157,7 +160,8 @@ def step1(config: Config, it: Iteration, s: int, opts: TableOptions) -> list[Ren
             yield neuron(k, out.name), text, fmt.result(out.dJ_dz[s, k])
 
     title = "Step 1) Error gradient in the output layer"
-    return [heading(title, loss.gradient_formula), fill(table, rows(), K, opts.rows)]
+    return [heading(title, loss.gradient_formula), fill(table, rows(), K, opts.rows),
+            *output_gradient(config, it, s, opts)]  # then ∂J/∂p where it is not just g'(p) (softmax, z − y)
 
 
 def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> list[RenderableType]:
@@ -167,21 +171,25 @@ def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> 
     nxt_layer = config.layers[i + 1]
     act = make_activation(nxt_layer.activation, nxt_layer.negative_slope)
     theta = it.steps[i + 1].weights
-    table = formula_table("Neuron", "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt with numbers", "∂J/∂z")
+    chain = not uses_dJ_dp(config, i + 1)  # else ∂J/∂p_k of the next layer is one number, from Step 1
+    sum_text = "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt" if chain else "Σ_k ∂J/∂p_k · Θ_kt"
+    table = formula_table("Neuron", f"{sum_text} with numbers", "∂J/∂z")
 
     def term(k: int, t: int) -> str:
         w = fmt.factor(fmt.param(theta[k, t]))
-        if act.elementwise:
+        if chain:
             return f"[{fmt.result(nxt.dJ_dz[s, k])} · {_derivative(act, nxt.p[s, k], fmt)} · {w}]"
         return f"[{fmt.result(nxt.dJ_dp[s, k])} · {w}]"
 
     def rows():
         for t in range(here.z.shape[1]):
             terms = join_terms(nxt.z.shape[1], lambda k: term(k, t))
+            if len(terms) > LINE:  # one term per line, as the handout sets a long sum
+                terms = join_terms(nxt.z.shape[1], lambda k: term(k, t), sep="\n+ ")
             yield neuron(t, here.name), terms, fmt.result(here.dJ_dz[s, t])
 
     formula = f"∂J/∂z_t[{here.name}] = Σ_k ∂J/∂z_k[{nxt.name}] · g'(p_k) · Θ_kt[{nxt.name}]"
-    if not act.elementwise:
+    if not chain:
         formula = f"∂J/∂z_t[{here.name}] = Σ_k ∂J/∂p_k[{nxt.name}] · Θ_kt[{nxt.name}]"
     title = f"Step 2) Error gradient in the hidden layer '{here.name}'"
     return [heading(title, formula), fill(table, rows(), here.z.shape[1], opts.rows)]
@@ -195,9 +203,10 @@ def _gradient_rows(config: Config, it: Iteration, i: int, opts: TableOptions) ->
     inputs = it.layer_input(i)
     samples = len(it.x)
     given_input = i == 0  # x is given; a previous layer's z is a result
+    chain = not uses_dJ_dp(config, i)  # else ∂J/∂p_k is one number, from Step 1
 
     def delta(s: int, k: int) -> str:
-        if act.elementwise:
+        if chain:
             return f"{fmt.result(lp.dJ_dz[s, k])} · {_derivative(act, lp.p[s, k], fmt)}"
         return fmt.result(lp.dJ_dp[s, k])
 
@@ -238,8 +247,7 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
     layer = config.layers[i]
     last = i == len(config.layers) - 1
     source = "x_t" if i == 0 else f"z_t[{config.layers[i - 1].name}]"
-    act = make_activation(layer.activation, layer.negative_slope)
-    middle = "∂J/∂z_k · g'(p_k)" if act.elementwise else "∂J/∂p_k"
+    middle = "∂J/∂p_k" if uses_dJ_dp(config, i) else "∂J/∂z_k · g'(p_k)"
     formula = f"∂J/∂Θ_kt[{layer.name}] = {middle} · {source}"
     if it.steps[i].bias is not None:
         formula += f";  ∂J/∂b_k = {middle}"
@@ -314,8 +322,12 @@ def _per_sample(config: Config, it: Iteration, s: int, items: list[RenderableTyp
 def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
     """The header and every phase of one update, with a blank line between phases."""
     items: list[RenderableType] = [header(config, opts)]
-    for _, renderables in phases(config, it, opts):
+    for name, renderables in phases(config, it, opts):
         items.append(Text(""))
+        if opts.explain:
+            from backprop_cli.render.explain import explanation  # loaded only when asked for
+
+            items.extend(explanation(config, it, name, opts.fmt))
         items.extend(renderables)
     return items
 

@@ -1,0 +1,112 @@
+"""The second half of Step 1: from ∂J/∂z of the output layer to ∂J/∂p, where that is not just g'(p).
+
+Softmax is not element-wise: every z_j depends on every p_k, so ∂J/∂p_k = Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k).
+Where the loss has an exact form for the output activation (cross-entropy on softmax, bce on sigmoid),
+the long form is shown with its numbers next to the short form it simplifies to (z_k − y_k), so both
+can be compared. Values come from the trace; nothing here computes a gradient.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from backprop_cli.activations import Activation, make_activation
+from backprop_cli.config import Config
+from backprop_cli.engine import Iteration
+from backprop_cli.losses import LOSSES, OutputForm
+
+if TYPE_CHECKING:
+    from backprop_cli.render.table import TableOptions
+
+# Σ_j y_j this close to 1 counts as 1: y = (0.1, 0.2, 0.7) does not add up to exactly 1.0 in floating point.
+UNIT = 1e-9
+
+
+def output_form(config: Config) -> OutputForm | None:
+    """The loss's exact form for the output activation, if it has one."""
+    return LOSSES[config.loss].fused.get(config.layers[-1].activation)
+
+
+def uses_dJ_dp(config: Config, i: int) -> bool:
+    """Whether Steps 2 and 3 write layer ``i``'s ∂J/∂p as one number (shown in Step 1) rather than as
+    ∂J/∂z · g'(p): for activations that are not element-wise, and for an output with an exact form."""
+    layer = config.layers[i]
+    if not make_activation(layer.activation, layer.negative_slope).elementwise:
+        return True
+    return i == len(config.layers) - 1 and output_form(config) is not None
+
+
+def _long_form(act: Activation) -> str:
+    if act.elementwise:
+        return f"∂J/∂z_k · {act.derivative_symbol.replace('(p)', '(p_k)')}"
+    return f"Σ_j ∂J/∂z_j · {act.derivative_symbol}"
+
+
+def _unit_sums(y) -> bool:
+    return bool(abs(float(sum(y)) - 1.0) <= UNIT)
+
+
+def _table(columns: list[str]) -> Table:
+    """Neuron, the formulas with numbers, then the value: as formula_table in table.py, with more formulas."""
+    table = Table(box=box.HEAVY_HEAD, header_style="bold")
+    table.add_column(columns[0], no_wrap=True)
+    for formula in columns[1:-1]:
+        table.add_column(formula, overflow="fold")
+    table.add_column(columns[-1], justify="right", no_wrap=True, style="bold cyan")
+    return table
+
+
+def output_gradient(config: Config, it: Iteration, s: int, opts: TableOptions) -> list[RenderableType]:
+    """∂J/∂p of the output layer for sample ``s``: the long form with numbers and, where the loss has one,
+    the short form; nothing for an element-wise output without an exact form (Step 3 shows that chain)."""
+    if not uses_dJ_dp(config, len(config.layers) - 1):
+        return []
+    # table.py shows this after its own Step 1 table and imports this module, so its helpers come late
+    from backprop_cli.render.table import LINE, fill, heading, join_terms, neuron
+
+    fmt = opts.fmt
+    layer, out = config.layers[-1], it.passes[-1]
+    act = make_activation(layer.activation, layer.negative_slope)
+    form = output_form(config)
+    short = form is not None and form.text is not None
+    K = out.z.shape[1]
+    y = it.y[s]
+    total = None if _unit_sums(y) else fmt.given(float(sum(y)))
+    z = [fmt.result(v) for v in out.z[s]]
+    dz = [fmt.result(v) for v in out.dJ_dz[s]]
+
+    def long(k: int) -> str:
+        if act.elementwise:
+            return f"{dz[k]} · {act.derivative_text(fmt.result(out.p[s, k]))}"
+
+        def term(j: int) -> str:
+            return f"[{dz[j]} · {act.jacobian_text(z[j], z[k], j == k)}]"
+
+        terms = join_terms(K, term)
+        return join_terms(K, term, sep="\n+ ") if len(terms) > LINE else terms  # long: one term per line
+
+    def rows():
+        for k in range(K):
+            simplified = [form.text(z[k], fmt.given(y[k]), total)] if short else []
+            yield neuron(k, layer.name), long(k), *simplified, fmt.result(out.dJ_dp[s, k])
+
+    general = _long_form(act)
+    title = f"∂J/∂p in the output layer '{layer.name}'"
+    if not act.elementwise:
+        title += f" ({act.label.lower()}: every z_j depends on every p_k)"
+    if len(it.x) > 1:
+        title += f"  — sample {int(it.sample_indices[s]) + 1}"
+    lines = [f"∂J/∂p_k = {general}"]
+    columns = ["Neuron", f"{general} with numbers", "∂J/∂p"]
+    if short:
+        simple = form.unit_formula if total is None and form.unit_formula else form.formula
+        lines[0] += f" = {simple}"
+        lines.append(f"why ({config.loss} on {layer.activation}): {form.why}"
+                     + (", and Σ_j y_j = 1" if simple != form.formula else ""))
+        columns.insert(2, f"= {simple}")  # between the long form and the value, as a worked example's "="
+    return [Text(""), heading(title, "\n".join(lines)), fill(_table(columns), rows(), K, opts.rows)]

@@ -1,0 +1,67 @@
+"""A progress bar on standard error for long training runs; nothing at all for quick ones.
+
+The bar appears only once a run has taken longer than a moment, so short runs never flicker, and it
+vanishes when the run ends, so stderr keeps only messages. rich is imported only if a bar is drawn.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from backprop_cli.engine import Iteration
+
+DELAY = 0.5  # seconds a run may take before a bar appears
+REFRESH = 0.1  # seconds between updates of the bar
+
+
+def make_stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def with_progress(iterations: Iterable["Iteration"], total: int, epochs: int, *, enabled: bool = True,
+                  console_factory: Callable = make_stderr_console, delay: float = DELAY,
+                  clock: Callable[[], float] = time.monotonic) -> Iterator["Iteration"]:
+    """Yield ``iterations`` unchanged, drawing a bar of ``total`` updates once ``delay`` has passed."""
+    if not enabled:
+        yield from iterations
+        return
+    start = last = clock()
+    progress = task = None
+    try:
+        for it in iterations:
+            yield it
+            now = clock()
+            if now - last < REFRESH:
+                continue
+            last = now
+            if progress is None:
+                if now - start < delay:
+                    continue
+                progress, task = _start(console_factory(), total, epochs)
+            progress.update(task, completed=it.number, epoch=it.epoch)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _start(console, total: int, epochs: int):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("training"),
+        BarColumn(),
+        TextColumn("update {task.completed:,.0f}/{task.total:,.0f}"),
+        TextColumn(f"epoch {{task.fields[epoch]:,}}/{epochs:,}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    progress.start()
+    task = progress.add_task("training", total=total, epoch=0)
+    return progress, task

@@ -1,0 +1,262 @@
+"""Step mode (``run --step``): walk through one update phase by phase, at the reader's pace.
+
+The loop only moves through the phases that ``table.phases`` already rendered from the trace; it does
+no math. Keys come from an injectable source: single key presses on a terminal (cbreak mode, restored
+in a ``finally``), one key per line from a pipe, or nothing at all (then the rest is shown).
+
+Where things go: the phases are the result and go to stdout; the status line under them
+("Step 1 — 2 of 6 · n/Enter: next · …") is a prompt and goes to stderr. On a terminal the status line
+is erased as soon as a key is read, so the screen keeps only the phases; when stderr is not a terminal
+each status is a line of its own. Either way stdout holds exactly the phases that were shown, so
+``bptrace run c.yaml --step > notes.txt`` records a session without a single prompt in it.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Callable, Iterable, Iterator, Protocol
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from backprop_cli.config import Config
+from backprop_cli.engine import Iteration
+from backprop_cli.render.explain import explanation
+from backprop_cli.render.table import TableOptions, header, make_console, phases
+
+NEXT, BACK, ALL, QUIT, END, UNKNOWN = "next", "back", "all", "quit", "end", "unknown"
+
+# What each key (or the first letter of a piped line) means; arrows and paging keys send escape sequences.
+KEYS = {
+    "": NEXT, "\n": NEXT, "\r": NEXT, " ": NEXT, "n": NEXT, "j": NEXT,
+    "\x1b[C": NEXT, "\x1b[B": NEXT, "\x1b[6~": NEXT,
+    "b": BACK, "p": BACK, "k": BACK, "\x1b[D": BACK, "\x1b[A": BACK, "\x1b[5~": BACK,
+    "a": ALL, "q": QUIT,
+    "\x04": END,  # Ctrl-D: in cbreak mode it arrives as a character, not as the end of input
+}
+
+# Where the keys come from when standard input holds the config ('-'). A module constant so that
+# tests can point it elsewhere.
+TTY = "/dev/tty"
+
+
+class KeySource(Protocol):
+    """Anything that hands out the next key as NEXT, BACK, ALL, QUIT, END or UNKNOWN."""
+
+    def read(self) -> str: ...
+
+
+class NoKeys:
+    """No way to read keys (no terminal at all): the rest of the trace is shown at once."""
+
+    def read(self) -> str:
+        return END
+
+
+class LineKeys:
+    """One key per line of a text stream: a piped ``printf '\\n\\nq\\n'``. An empty line is Enter."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def read(self) -> str:
+        line = self.stream.readline()
+        if not line:
+            return END
+        text = line.strip().lower()
+        return KEYS.get(text[:1], UNKNOWN)  # "next", "back", "all" and "quit" work as words too
+
+
+class TerminalKeys:
+    """Single key presses on a POSIX terminal, without Enter: cbreak mode while the block runs.
+
+    Cbreak (not raw) mode keeps the terminal's signals, so Ctrl-C still raises KeyboardInterrupt,
+    and the saved settings are put back however the block ends.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.saved: list | None = None
+
+    def __enter__(self) -> "TerminalKeys":
+        import termios
+        import tty
+
+        self.saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import termios
+
+        if self.saved is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+
+    def read(self) -> str:
+        data = os.read(self.fd, 1)
+        if not data:  # the terminal hung up
+            return END
+        if data == b"\x1b":
+            # An arrow key is ESC followed at once by the rest of its sequence; a lone ESC has nothing after it.
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                data += os.read(self.fd, 8)
+        text = data.decode("utf-8", "replace")
+        return KEYS.get(text if len(text) > 1 else text.lower(), UNKNOWN)  # Q is q; sequences keep their case
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _can_cbreak() -> bool:
+    try:
+        import termios  # noqa: F401 - only POSIX has it
+        import tty  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@contextmanager
+def open_keys(stdin: IO[str], stdin_holds_config: bool) -> Iterator[KeySource]:
+    """The key source for a session: the terminal on stdin, else lines of stdin; if stdin held the
+    config, the controlling terminal (/dev/tty), and no keys at all where there is none."""
+    if not stdin_holds_config:
+        if _isatty(stdin) and _can_cbreak():
+            with TerminalKeys(stdin.fileno()) as keys:
+                yield keys
+        else:
+            yield LineKeys(stdin)
+        return
+    try:
+        fd = os.open(TTY, os.O_RDONLY | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        yield NoKeys()
+        return
+    try:
+        if os.isatty(fd) and _can_cbreak():
+            with TerminalKeys(fd) as keys:
+                yield keys
+        else:
+            yield NoKeys()
+    finally:
+        os.close(fd)
+
+
+class StatusLine:
+    """The prompt under the last phase, on stderr: erased after each key on a terminal, else one line each."""
+
+    def __init__(self, stream: IO[str], styled: bool = False) -> None:
+        self.stream = stream
+        self.terminal = _isatty(stream)
+        self.styled = styled and self.terminal
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        if not self.terminal:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            return
+        try:
+            width = os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            width = 80
+        if len(text) >= width:  # a wrapped status line could not be erased in one piece
+            text = text[: max(width - 2, 1)] + "…"
+        self.stream.write(f"\x1b[7m{text}\x1b[0m" if self.styled else text)
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self.shown = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """One phase as step mode shows it: its name and what is printed for it."""
+
+    name: str
+    body: list[RenderableType]
+
+
+def pages(config: Config, it: Iteration, opts: TableOptions) -> list[Page]:
+    """The phases of one update, each with its explanation first when ``opts.explain`` asks for it."""
+    result = []
+    for name, renderables in phases(config, it, opts):
+        before = explanation(config, it, name, opts.fmt) if opts.explain else []
+        result.append(Page(name, before + list(renderables)))
+    return result
+
+
+def prompt(pages: list[Page], index: int, note: str = "") -> str:
+    """The status line: where the reader is, and which keys do what from here."""
+    where = f"{pages[index].name} — {index + 1} of {len(pages)}"
+    last = index == len(pages) - 1
+    keys = "n/Enter: done · b: back · q: quit" if last else "n/Enter: next · b: back · a: all · q: quit"
+    return f"{where} · {keys}" + (f"  {note}" if note else "")
+
+
+def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], status: StatusLine) -> None:
+    """Show the first page, then move by key: next, back, all (the rest, then stop) or quit.
+
+    At the end of the keys the rest is shown, so a short script of keys never leaves a trace half told.
+    """
+    index, note = 0, ""
+    show(pages[0])
+    while True:
+        status.show(prompt(pages, index, note))
+        try:
+            key = keys.read()
+        finally:
+            status.clear()  # also on Ctrl-C: the message that follows starts on a clean line
+        note = ""
+        if key == QUIT:
+            return
+        if key in (ALL, END):
+            for page in pages[index + 1:]:
+                show(page)
+            return
+        if key == NEXT:
+            if index == len(pages) - 1:
+                return
+            index += 1
+            show(pages[index])
+        elif key == BACK:
+            if index == 0:
+                note = "(this is the first phase)"
+            else:
+                index -= 1
+                show(pages[index])
+        else:
+            note = "(unknown key)"
+
+
+def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOptions, *, color: bool | None = None,
+              stdin_holds_config: bool = False, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
+              stderr: IO[str] | None = None) -> None:
+    """Print the header, then walk through the phases of the first update by the keys read from stdin."""
+    stdout, stderr, stdin = stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin
+    it = next(iter(iterations))
+    console = make_console(stdout, color)
+
+    def show(page: Page) -> None:
+        console.print(Text(""))
+        for renderable in page.body:
+            console.print(renderable)
+        stdout.flush()
+
+    styled = color is not False and not os.environ.get("NO_COLOR")
+    console.print(header(config, opts))
+    with open_keys(stdin, stdin_holds_config) as keys:
+        walk(pages(config, it, opts), keys, show, StatusLine(stderr, styled))

@@ -1,0 +1,203 @@
+"""Training runs: many updates summarised as plain data, and the trained network saved as a config.
+
+The engine yields one ``Iteration`` per update; ``summarize`` consumes them one at a time and keeps only
+what a table shows (the loss of every epoch and the one update traced in full), so memory stays flat
+however long the run. ``saved_config_text`` writes the network after the last update as a config
+that loads back bit for bit, so that training it further continues the very same computation.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from array import array
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from backprop_cli import __version__
+from backprop_cli.config import Config, config_to_data
+from backprop_cli.engine import Iteration, Network, batches
+from backprop_cli.errors import BptraceError
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a run is cut into updates."""
+
+    epochs: int
+    updates_per_epoch: int
+    samples: int
+    batch_size: int
+
+    @property
+    def updates(self) -> int:
+        return self.epochs * self.updates_per_epoch
+
+    def describe(self) -> str:
+        """E.g. '2,000 epochs × 1 update (all 4 samples)'."""
+        epochs = f"{self.epochs:,} epoch{'s' if self.epochs != 1 else ''}"
+        per = f"{self.updates_per_epoch:,} update{'s' if self.updates_per_epoch != 1 else ''}"
+        if self.updates_per_epoch == 1:
+            of = f"all {self.samples} samples" if self.samples > 1 else "1 sample"
+        elif self.batch_size == 1:
+            of = "1 sample each, in order: online"
+        else:
+            of = f"{self.batch_size} samples each, in order"
+        return f"{epochs} × {per} ({of})"
+
+
+def plan(config: Config) -> Plan:
+    samples = config.x.shape[0]
+    return Plan(epochs=config.epochs, updates_per_epoch=len(batches(config)), samples=samples,
+                batch_size=config.batch_size or samples)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a training run leaves for the tables: one update in full, the loss of each epoch, the result."""
+
+    plan: Plan
+    shown: Iteration  # the update traced in full
+    epoch_losses: np.ndarray  # (epochs,): J of each epoch (see EpochLosses)
+    final_loss: float  # J over all samples with the trained parameters
+    trained: Config  # the config with the parameters after the last update
+
+
+class EpochLosses:
+    """The loss of every epoch, one float each.
+
+    An epoch's loss is J over all its samples, combined by the batch mode, each sample's loss measured
+    when its update used it. With one update per epoch that is exactly the update's J before the step.
+    """
+
+    def __init__(self, batch: str, updates_per_epoch: int) -> None:
+        self.batch = batch
+        self.per_epoch = updates_per_epoch
+        self.values = array("d")
+        self._total = 0.0
+        self._count = 0
+        self._seen = 0
+
+    def add(self, it: Iteration) -> None:
+        if self.per_epoch == 1:
+            self.values.append(it.loss)
+            return
+        self._total += float(np.sum(it.sample_losses))
+        self._count += len(it.sample_losses)
+        self._seen += 1
+        if self._seen == self.per_epoch:
+            self.values.append(self._total / self._count if self.batch == "mean" else self._total)
+            self._total, self._count, self._seen = 0.0, 0, 0
+
+
+def checked(iterations: Iterable[Iteration]) -> Iterator[Iteration]:
+    """The iterations, stopping with a clear error once the loss is no longer a finite number."""
+    for it in iterations:
+        if not (math.isfinite(it.loss) and math.isfinite(it.loss_after)):
+            raise BptraceError(f"update {it.number:,} (epoch {it.epoch:,}): the loss is no longer a finite number, "
+                               "so the training diverged; try a smaller alpha")
+        yield it
+
+
+def summarize(config: Config, iterations: Iterable[Iteration], network: Network, show: int = 1) -> Summary:
+    """Run ``iterations`` to the end, keeping update number ``show`` and the loss of each epoch."""
+    the_plan = plan(config)
+    losses = EpochLosses(config.batch, the_plan.updates_per_epoch)
+    shown = None
+    for it in iterations:
+        losses.add(it)
+        if it.number == show:
+            shown = it
+    if shown is None:
+        raise BptraceError(f"--show {show}: the run has only {the_plan.updates:,} updates")
+    return Summary(plan=the_plan, shown=shown, epoch_losses=np.frombuffer(losses.values, dtype=float),
+                   final_loss=final_loss(network), trained=network.updated_config())
+
+
+def final_loss(network: Network) -> float:
+    """J over all samples of the config with the network's current parameters."""
+    _, zs = network.forward(network.config.x)
+    _, loss = network.losses(zs[-1], network.config.y)
+    return float(loss)
+
+
+# Saving the trained network -------------------------------------------------------------------------
+
+def check_save_target(path: str, config_source: str, output: str | None, force: bool) -> None:
+    """Refuse, before any work is done, a FILE that ``--save-updated`` must not overwrite."""
+    if path == "-":
+        raise BptraceError("--save-updated needs a file name; standard output carries the trace")
+    if os.path.isdir(path):
+        raise BptraceError(f"--save-updated {path}: is a directory; give a file name")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise BptraceError(f"--save-updated {path}: the folder {folder} does not exist")
+    if config_source != "-" and _same_file(path, config_source):
+        raise BptraceError(f"--save-updated {path}: that is the config being run; save the trained network "
+                           "to another file (the config stays as it is)")
+    if output not in (None, "-") and _same_file(path, output):
+        raise BptraceError(f"--save-updated {path}: the same file as --output; give two different files")
+    if os.path.exists(path) and not force:
+        raise BptraceError(f"--save-updated {path}: the file exists; use --force to overwrite it")
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.exists(a) and os.path.exists(b):
+        return os.path.samefile(a, b)
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _given(value: float) -> float | int:
+    """A number the user gave (x, y): whole numbers written without '.0' (they read back the same)."""
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def saved_config_data(trained: Config, hand_rounding: int | None) -> dict:
+    """The trained network as config data: the keys of the config it came from, new weights and biases.
+
+    The hand rounding written is the one the run computed with (none after ``--exact``), not the
+    config's setting: a saved network then trains on exactly as one longer run would have.
+    Weights and biases are written in full, never rounded; the table precision is kept as it was.
+    """
+    data = config_to_data(trained)
+    for key in ("x", "y"):
+        rows = data[key]
+        data[key] = ([_given(v) for v in rows] if trained.single_sample
+                     else [[_given(v) for v in row] for row in rows])
+    for layer in data["layers"]:
+        if layer.get("bias") is None:
+            layer.pop("bias", None)
+    if data.get("batch_size") is None:
+        data.pop("batch_size", None)
+    display = {}
+    if trained.precision != 4:
+        display["precision"] = trained.precision
+    if hand_rounding is not None:
+        display["hand_rounding"] = hand_rounding
+    if display:
+        data["display"] = display
+    return data
+
+
+def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: int, origin: str) -> str:
+    """The trained network as YAML text, with a comment saying where it came from."""
+    import yaml
+
+    body = yaml.safe_dump(saved_config_data(trained, hand_rounding), sort_keys=False, default_flow_style=None,
+                          allow_unicode=True, width=100)
+    origin = " ".join(origin.split())  # a name with a line break must not end the comment
+    rounding = f"hand rounding {hand_rounding}" if hand_rounding is not None else "full precision"
+    head = (f"# The network of {origin} after {updates:,} update{'s' if updates != 1 else ''} ({rounding}), "
+            f"saved by bptrace {__version__}.\n"
+            "# Weights and biases are written in full; running this file continues the training.\n")
+    return head + body
+
+
+def save_network(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a temporary file, then a rename)."""
+    from backprop_cli.output import atomic_file
+
+    with atomic_file(path) as stream:
+        stream.write(text)

@@ -1,0 +1,447 @@
+"""Whole-process timings of bptrace beside plain Python doing the same work (not part of the test suite).
+
+    python tests/benchmark.py                      # every case, 15 timed runs of each command
+    python tests/benchmark.py --runs 31 --only big-json
+
+Each case names two commands: A (bptrace) and B (the yardstick: the imports bptrace cannot avoid, or a
+plain numpy script doing the same math). Both run with this interpreter, bptrace as
+``python -m backprop_cli`` from the repository root. A and B are started in turn, A B A B ..., after
+one untimed run of each (the first run of A also checks A's output), and the script prints the median
+wall time of each, the median of the per-pair ratios A/B, and PASS or MISS against the case's goal.
+Alternating keeps a drift in the machine's speed from favouring one side; medians keep one slow run
+from moving a figure. A case without B is timed alone and only checked.
+
+Adding a case is one ``Case(...)`` entry in ``CASES``; its commands and its check receive the
+``Workspace``, which writes generated files (configs, reference scripts) to a temporary folder.
+The exit status is 1 if an output check failed or a goal was missed, else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BPTRACE = [PYTHON, "-m", "backprop_cli"]
+COLUMNS = 100  # the width rich lays tables out to when stdout is not a terminal (set through COLUMNS)
+TIMEOUT = 600  # seconds for one run of one command
+
+
+# --------------------------------------------------------------------------------------------------
+# Running and timing one command
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished process: wall seconds, user + system seconds, peak resident memory in MiB."""
+
+    wall: float
+    cpu: float
+    peak_mib: float
+    exit_code: int
+
+
+def timed_run(command: list[str], env: dict[str, str]) -> Run:
+    """Start ``command``, wait for it and take the operating system's accounting of that one child.
+
+    Standard output goes to /dev/null, so the cost of a reader is the same for every command.
+    """
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip().splitlines()[-1:] or ["(no message)"]
+            raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}: {message[0]}")
+    # ru_maxrss is in KiB on Linux (bytes on macOS).
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak, process.returncode)
+
+
+def captured_run(command: list[str], env: dict[str, str]) -> tuple[str, float]:
+    """Run ``command`` once and return its standard output and its wall time."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, encoding="utf-8", timeout=TIMEOUT)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.strip()[-500:]}")
+    return done.stdout, wall
+
+
+# --------------------------------------------------------------------------------------------------
+# Generated files
+
+
+def big_network_yaml(sizes: tuple[int, ...] = (784, 128, 10), seed: int = 20240607) -> str:
+    """A dense network (ReLU hidden layers, sigmoid output, sse) with seeded random weights and biases,
+    written with a few decimals, as a person would save one: about 0.9 MB for 784-128-10."""
+    rng = np.random.default_rng(seed)
+
+    def numbers(values: np.ndarray, decimals: int) -> str:
+        # + 0.0 turns a rounded −0.0 into 0.0
+        return "[" + ", ".join(f"{round(v, decimals) + 0.0:.{decimals}f}" for v in values.tolist()) + "]"
+
+    y = np.zeros(sizes[-1])
+    y[3] = 1.0
+    lines = [
+        f"title: {'-'.join(map(str, sizes))} network with seeded random weights",
+        f"x: {numbers(rng.random(sizes[0]), 3)}",
+        f"y: {numbers(y, 0)}",
+        "alpha: 0.1",
+        "loss: sse",
+        "layers:",
+    ]
+    for i, (inputs, width) in enumerate(zip(sizes, sizes[1:])):
+        last = i == len(sizes) - 2
+        lines.append(f"  - name: {'out' if last else f'hid{i + 1}'}")
+        lines.append(f"    activation: {'sigmoid' if last else 'relu'}")
+        lines.append("    weights:")
+        scale = 1.0 / math.sqrt(inputs)
+        lines.extend(f"      - {numbers(row, 4)}" for row in rng.normal(0.0, scale, (width, inputs)))
+        lines.append(f"    bias: {numbers(rng.normal(0.0, 0.1, width), 4)}")
+    return "\n".join(lines) + "\n"
+
+
+# A plain numpy script doing the math of one bptrace step without hand rounding: load the YAML with
+# PyYAML's C loader, forward pass, backward pass, update, loss after the update, and the same trace-v1
+# fields as `bptrace run --format json`, dumped the same way. It knows only the activations, the loss
+# and the bias form of the generated network.
+ONE_STEP_SCRIPT = textwrap.dedent('''
+    """One backpropagation step of a dense network with numpy alone, printed as a trace-v1 document."""
+    import json
+    import sys
+
+    import numpy as np
+    import yaml
+
+
+    def sigmoid(p):
+        return 1.0 / (1.0 + np.exp(-p))
+
+
+    FORWARD = {"relu": lambda p: np.maximum(p, 0.0), "sigmoid": sigmoid}
+    DERIVATIVE = {"relu": lambda p: (p > 0).astype(float), "sigmoid": lambda p: sigmoid(p) * (1.0 - sigmoid(p))}
+
+
+    def forward(x, weights, biases, activations):
+        ps, zs, z = [], [], x
+        for w, b, g in zip(weights, biases, activations):
+            p = w @ z + b
+            z = FORWARD[g](p)
+            ps.append(p)
+            zs.append(z)
+        return ps, zs
+
+
+    def main(path):
+        with open(path, encoding="utf-8") as handle:
+            config = yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+        x = np.array(config["x"], dtype=float)
+        y = np.array(config["y"], dtype=float)
+        alpha = float(config["alpha"])
+        names = [layer["name"] for layer in config["layers"]]
+        activations = [layer["activation"] for layer in config["layers"]]
+        weights = [np.array(layer["weights"], dtype=float) for layer in config["layers"]]
+        biases = [np.array(layer["bias"], dtype=float) for layer in config["layers"]]
+
+        ps, zs = forward(x, weights, biases, activations)
+        loss = float(np.sum((zs[-1] - y) ** 2))
+        dJ_dz = 2.0 * (zs[-1] - y)
+        count = len(weights)
+        dJ_dzs, dJ_dps, grads, new_weights, new_biases = ([None] * count for _ in range(5))
+        for i in reversed(range(count)):
+            dJ_dzs[i] = dJ_dz
+            dJ_dps[i] = dJ_dp = dJ_dz * DERIVATIVE[activations[i]](ps[i])
+            grads[i] = np.outer(dJ_dp, x if i == 0 else zs[i - 1])
+            new_weights[i] = weights[i] - alpha * grads[i]
+            new_biases[i] = biases[i] - alpha * dJ_dp
+            dJ_dz = dJ_dp @ weights[i]
+        _, zs_after = forward(x, new_weights, new_biases, activations)
+        loss_after = float(np.sum((zs_after[-1] - y) ** 2))
+
+        echo = {"title": config["title"], "x": x.tolist(), "y": y.tolist(), "alpha": alpha, "loss": "sse",
+                "layers": [{"name": n, "activation": g, "weights": w.tolist(), "bias": b.tolist()}
+                           for n, g, w, b in zip(names, activations, weights, biases)],
+                "update_bias": True, "batch": "mean", "batch_size": None, "epochs": 1}
+        passes = [{"name": names[i], "p": ps[i].tolist(), "z": zs[i].tolist(), "dJ_dz": dJ_dzs[i].tolist(),
+                   "dJ_dp": dJ_dps[i].tolist()} for i in range(count)]
+        steps = [{"name": names[i], "activation": activations[i], "weights": weights[i].tolist(),
+                  "dJ_dweights": grads[i].tolist(),
+                  "new_weights": new_weights[i].tolist(), "bias": biases[i].tolist(),
+                  "dJ_dbias": dJ_dps[i].tolist(), "new_bias": new_biases[i].tolist()} for i in range(count)]
+        sample = {"index": 0, "x": x.tolist(), "y": y.tolist(), "loss": loss, "layers": passes}
+        iteration = {"iteration": 1, "epoch": 1, "loss": loss, "loss_after": loss_after,
+                     "samples": [sample], "layers": steps}
+        document = {"schema": "bptrace/trace-v1", "version": "reference", "config": echo,
+                    "rounding": {"precision": 4, "hand_rounding": None}, "iterations": [iteration]}
+        sys.stdout.write(json.dumps(document, allow_nan=False, ensure_ascii=False))
+        sys.stdout.write("\\n")
+
+
+    main(sys.argv[1])
+''').lstrip()
+
+
+class Workspace:
+    """A temporary folder for generated files, each written once, when a case first asks for it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        # Bytecode is cached, as it is for an installed package, but in this folder, whatever
+        # PYTHONDONTWRITEBYTECODE says: without a cache every run of bptrace (an editable install)
+        # would compile its sources while the yardstick's libraries load their cached bytecode.
+        self.env = {**os.environ, "COLUMNS": str(COLUMNS), "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+        for name in ("PYTHONDONTWRITEBYTECODE", "BPTRACE_DEBUG"):
+            self.env.pop(name, None)
+        self._written: dict[str, str] = {}
+
+    def file(self, name: str, make: Callable[[], str]) -> str:
+        """The path of ``name`` in the folder, written from ``make()`` the first time it is asked for."""
+        if name not in self._written:
+            path = self.folder / name
+            path.write_text(make(), encoding="utf-8")
+            self._written[name] = str(path)
+        return self._written[name]
+
+    def big_network(self) -> str:
+        return self.file("network-784-128-10.yaml", big_network_yaml)
+
+    def one_step_script(self) -> str:
+        return self.file("one_step.py", lambda: ONE_STEP_SCRIPT)
+
+
+# --------------------------------------------------------------------------------------------------
+# Output checks: each returns None when the output is right, else what is wrong
+
+
+def _same(a, b, where: str = "$") -> str | None:
+    """None if two JSON values agree (numbers to 1e-9 relative), else where they first differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return f"{where}: keys {sorted(a.keys() ^ b.keys())} on one side only"
+        return next((d for k in a if (d := _same(a[k], b[k], f"{where}.{k}"))), None)
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items against {len(b)}"
+        return next((d for i, (u, v) in enumerate(zip(a, b)) if (d := _same(u, v, f"{where}[{i}]"))), None)
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        return None if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) else f"{where}: {a!r} against {b!r}"
+    return None if a == b else f"{where}: {a!r} against {b!r}"
+
+
+def check_trace(a: str, b: str | None) -> str | None:
+    document = json.loads(a)
+    return None if document.get("schema") == "bptrace/trace-v1" else "not a trace-v1 document"
+
+
+def check_handout_table(a: str, b: str | None) -> str | None:
+    wanted = ("Forward pass", "Step 5) Update", "−1.4077")
+    missing = [w for w in wanted if w not in a]
+    return f"missing {missing}" if missing else None
+
+
+def check_same_trace(a: str, b: str | None) -> str | None:
+    """bptrace's trace and the reference script's agree on every field but the version."""
+    ours, reference = json.loads(a), json.loads(b)
+    ours.pop("version", None)
+    reference.pop("version", None)
+    return _same(ours, reference)
+
+
+def check_readable_table(a: str, b: str | None) -> str | None:
+    """A big network's tables are cut to a readable number of rows and their sums shortened."""
+    lines = a.splitlines()
+    widest = max(map(len, lines), default=0)
+    problems = []
+    if "more rows (--rows 0 shows all)" not in a:
+        problems.append("no note on rows left out")
+    if " more … " not in a:
+        problems.append("no shortened sum")
+    if widest > COLUMNS:
+        problems.append(f"a line of {widest} characters (width {COLUMNS})")
+    if len(lines) > 400:
+        problems.append(f"{len(lines)} lines")
+    return "; ".join(problems) or None
+
+
+# --------------------------------------------------------------------------------------------------
+# The cases
+
+
+Command = Callable[[Workspace], list[str]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """Two commands timed in turn (or one alone when ``b`` is None), a goal for the ratio A/B, and a
+    check of their output, made once before the timing."""
+
+    name: str
+    a: Command
+    b: Command | None = None
+    goal: float | None = None  # the largest ratio of medians A/B that passes
+    check: Callable[[str, str | None], str | None] | None = None  # (A's output, B's output) -> problem
+    runs: int | None = None  # timed runs of each command, when not the --runs of the call
+    note: str = ""
+
+
+def _imports(modules: str) -> Command:
+    return lambda ws: [PYTHON, "-c", f"import {modules}"]
+
+
+CASES: list[Case] = [
+    Case(
+        name="handout-json",
+        a=lambda ws: [*BPTRACE, "run", "configs/handout.yaml", "--format", "json"],
+        b=_imports("numpy, yaml, json, click"),
+        goal=1.3,
+        check=check_trace,
+        note="bptrace run configs/handout.yaml --format json  vs  import numpy, yaml, json, click",
+    ),
+    Case(
+        name="handout-table",
+        a=lambda ws: [*BPTRACE, "run", "configs/handout.yaml"],
+        b=_imports("numpy, yaml, json, click, rich.console, rich.table"),
+        goal=1.3,
+        check=check_handout_table,
+        note="bptrace run configs/handout.yaml  vs  import numpy, yaml, json, click, rich.console, rich.table",
+    ),
+    Case(
+        name="big-json",
+        a=lambda ws: [*BPTRACE, "run", ws.big_network(), "--format", "json"],
+        b=lambda ws: [PYTHON, ws.one_step_script(), ws.big_network()],
+        goal=1.5,
+        check=check_same_trace,
+        note="one step of 784-128-10 (0.9 MB YAML), --format json  vs  the same math in a numpy script",
+    ),
+    Case(
+        name="big-table",
+        a=lambda ws: [*BPTRACE, "run", ws.big_network()],
+        check=check_readable_table,
+        runs=1,
+        note="the tables of that network: must finish, cut to a readable size (timed once)",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# The runner
+
+
+@dataclass
+class Result:
+    case: Case
+    a: list[Run] = field(default_factory=list)
+    b: list[Run] = field(default_factory=list)
+    problem: str | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        """The median of the per-pair ratios A/B."""
+        if not self.b:
+            return None
+        return statistics.median(x.wall / y.wall for x, y in zip(self.a, self.b))
+
+    @property
+    def verdict(self) -> str:
+        if self.problem:
+            return "FAIL"
+        if self.case.goal is None:
+            return "ok"
+        return "PASS" if self.ratio <= self.case.goal else "MISS"
+
+
+def run_case(case: Case, ws: Workspace, runs: int) -> Result:
+    result = Result(case)
+    a_command = case.a(ws)
+    b_command = case.b(ws) if case.b else None
+    # One untimed run of each: it checks the output and warms the file cache.
+    a_output, _ = captured_run(a_command, ws.env)
+    b_output = captured_run(b_command, ws.env)[0] if b_command else None
+    if case.check:
+        result.problem = case.check(a_output, b_output)
+    for _ in range(case.runs or runs):
+        result.a.append(timed_run(a_command, ws.env))
+        if b_command:
+            result.b.append(timed_run(b_command, ws.env))
+    return result
+
+
+def _median(runs: list[Run], what: str) -> float:
+    return statistics.median(getattr(r, what) for r in runs)
+
+
+ROW = "{:<14} {:>4}  {:>9}  {:>9}  {:>7}  {:>6}  {:<6} {:>13}"
+
+
+def print_header() -> None:
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"python {platform.python_version()}, numpy {np.__version__}, PyYAML {yaml.__version__} "
+          f"(C loader: {'yes' if getattr(yaml, '__with_libyaml__', False) else 'no'}), "
+          f"{os.cpu_count()} cores, load average {load}")
+    print(ROW.format("case", "runs", "A median", "B median", "A/B", "goal", "result", "peak A/B MiB"))
+
+
+def print_row(r: Result) -> None:
+    a_wall = f"{_median(r.a, 'wall'):.3f} s"
+    b_wall = f"{_median(r.b, 'wall'):.3f} s" if r.b else "-"
+    ratio = f"{r.ratio:.2f}×" if r.b else "-"
+    goal = f"≤{r.case.goal:g}×" if r.case.goal else "-"
+    peak = f"{_median(r.a, 'peak_mib'):.0f}" + (f"/{_median(r.b, 'peak_mib'):.0f}" if r.b else "")
+    print(ROW.format(r.case.name, len(r.a), a_wall, b_wall, ratio, goal, r.verdict, peak), flush=True)
+    if r.problem:
+        print(f"  output check failed: {r.problem}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = [c.name for c in CASES]
+    parser = argparse.ArgumentParser(
+        description="Whole-process timings of bptrace against plain Python doing the same work.",
+        epilog="cases:\n" + "\n".join(f"  {c.name:<14} {c.note}" for c in CASES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--runs", type=int, default=15, help="timed runs of each command (default 15)")
+    parser.add_argument("--only", action="append", metavar="NAME", choices=names,
+                        help="run only this case (may be repeated)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    selected = [c for c in CASES if not args.only or c.name in args.only]
+
+    print_header()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bptrace-bench-") as folder:
+        ws = Workspace(Path(folder))
+        for case in selected:
+            results.append(run_case(case, ws, args.runs))
+            print_row(results[-1])
+    print("A is bptrace (python -m backprop_cli); B is the yardstick; A/B is the median of the per-pair ratios.")
+    for case in selected:
+        print(f"  {case.name:<14} {case.note}")
+    return 0 if all(r.verdict in ("PASS", "ok") for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
