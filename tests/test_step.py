@@ -264,3 +264,12 @@ def test_step_and_explain_together_show_the_panel_first():
 def test_explain_with_json_is_a_usage_error():
     result = run_cli("run", HANDOUT, "--explain", "--format", "json")
     assert result.exit_code == 2 and "--explain" in result.stderr and result.stdout == ""
+
+
+def test_explain_counts_the_rest_of_many_blocked_neurons(write_config):
+    path = write_config("x: [1, 1]\ny: [1]\nalpha: 0.1\nlayers:\n"
+                        "  - {activation: relu, weights: [[-1, 0], [-1, 0], [-1, 0], [-1, 0], [-1, 0], [1, 0]]}\n"
+                        "  - {activation: sigmoid, weights: [[1, 1, 1, 1, 1, 1]]}\n")
+    warnings = explained(path, "Step 4").warnings
+    assert [w.split(":")[0] for w in warnings[:3]] == [f"No gradient flows through n{k}[hid]" for k in (1, 2, 3)]
+    assert warnings[3] == "… and 2 more neurons of 'hid' at p ≤ 0, alike."

@@ -25,6 +25,7 @@ from backprop_cli.losses import LOSSES
 from backprop_cli.render.numbers import NumberFormat
 
 WIDTH = 100  # paragraphs wider than this are hard to read, however wide the terminal
+MAX_WARNINGS = 4  # notes about blocked neurons per layer before the rest are counted
 
 
 @dataclass
@@ -105,6 +106,9 @@ def _blocked_warnings(config: Config, it: Iteration, i: int, fmt: NumberFormat, 
             notes.append(f"No gradient flows through {neuron}: p = {p} ≤ 0, so ReLU'(p) = 0. Every product "
                          f"with that factor is 0: the weights Θ_{k + 1}t[{layer.name}] get ∂J/∂Θ = 0 and keep "
                          f"their values in Step 5{earlier}.")
+    if len(notes) > MAX_WARNINGS:  # a wide layer: a few examples say it; the tables show every ReLU'(p) = 0
+        notes = notes[:MAX_WARNINGS - 1] + [f"… and {len(notes) - MAX_WARNINGS + 1} more neurons of "
+                                             f"'{layer.name}' at p ≤ 0, alike."]
     return notes
 
 

@@ -190,7 +190,7 @@ class Page:
     body: list[RenderableType]
 
 
-def pages(config: Config, it: Iteration, opts: TableOptions) -> list[Page]:
+def build_pages(config: Config, it: Iteration, opts: TableOptions) -> list[Page]:
     """The phases of one update, each with its explanation first when ``opts.explain`` asks for it."""
     result = []
     for name, renderables in phases(config, it, opts):
@@ -259,4 +259,4 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
     styled = color is not False and not os.environ.get("NO_COLOR")
     console.print(header(config, opts))
     with open_keys(stdin, stdin_holds_config) as keys:
-        walk(pages(config, it, opts), keys, show, StatusLine(stderr, styled))
+        walk(build_pages(config, it, opts), keys, show, StatusLine(stderr, styled))
