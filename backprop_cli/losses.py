@@ -11,8 +11,8 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-# The smallest positive float: log() and 1/z of a probability are taken no closer to 0 than this, so a
-# saturated output gives a large but finite number instead of inf.
+# The smallest normal float (2.2e−308): log() and 1/z of a probability are taken no closer to 0 than
+# this, so a saturated output gives a large but finite number instead of inf.
 TINY = np.finfo(float).tiny
 
 
@@ -65,7 +65,8 @@ class OutputForm:
     gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (p, z, y) → ∂J/∂p
     formula: str | None = None  # the short form of ∂J/∂p_k, general; None if there is none
     unit_formula: str | None = None  # the short form where y sums to 1, if it differs
-    text: Callable[[str, str, str | None], str] | None = None  # short form with numbers: z_k, y_k, Σ_j y_j (None if 1)
+    # the short form with numbers, from z_k, y_k and Σ_j y_j (None where that is 1)
+    text: Callable[[str, str, str | None], str] | None = None
     why: str = ""  # why the long form simplifies (short lines)
 
 
@@ -205,7 +206,8 @@ LOSSES: dict[str, Loss] = {
                 gradient=lambda p, z, y: z - y,
                 formula="z_k − y_k",
                 text=lambda z, y, total: f"{z} − {y}",
-                why="σ'(p_k) = z_k·(1 − z_k),\nwhich cancels the denominator of ∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
+                why="σ'(p_k) = z_k·(1 − z_k),\n"
+                    "which cancels the denominator of ∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
             ),
             "softmax": OutputForm(logs=_softmax_logs, gradient=_bce_softmax_gradient),
         },
