@@ -16,7 +16,6 @@ from backprop_cli import __version__
 from backprop_cli.errors import BptraceError, ExitStatus
 
 FORMATS = ("table", "json", "jsonl")
-TEMPLATES = ("handout", "mazur", "deep")
 
 
 def _debug() -> bool:

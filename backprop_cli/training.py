@@ -93,12 +93,16 @@ class EpochLosses:
 
 
 def checked(iterations: Iterable[Iteration]) -> Iterator[Iteration]:
-    """The iterations, stopping with a clear error once the loss is no longer a finite number."""
-    for it in iterations:
-        if not (math.isfinite(it.loss) and math.isfinite(it.loss_after)):
-            raise BptraceError(f"update {it.number:,} (epoch {it.epoch:,}): the loss is no longer a finite number, "
-                               "so the training diverged; try a smaller alpha")
-        yield it
+    """The iterations, stopping with a clear error once the loss is no longer a finite number.
+
+    numpy's warnings of an overflow are silenced here: this message says what happened instead.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        for it in iterations:
+            if not (math.isfinite(it.loss) and math.isfinite(it.loss_after)):
+                raise BptraceError(f"update {it.number:,} (epoch {it.epoch:,}): the loss is no longer a finite "
+                                   "number, so the training diverged; try a smaller alpha")
+            yield it
 
 
 def summarize(config: Config, iterations: Iterable[Iteration], network: Network, show: int = 1) -> Summary:
@@ -139,6 +143,9 @@ def check_save_target(path: str, config_source: str, output: str | None, force: 
                            "to another file (the config stays as it is)")
     if output not in (None, "-") and _same_file(path, output):
         raise BptraceError(f"--save-updated {path}: the same file as --output; give two different files")
+    if os.path.exists(path) and not os.path.isfile(path):
+        # A rename would replace a device or a pipe (/dev/null, say) with a regular file.
+        raise BptraceError(f"--save-updated {path}: not a regular file; give a file name to save to")
     if os.path.exists(path) and not force:
         raise BptraceError(f"--save-updated {path}: the file exists; use --force to overwrite it")
 

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,24 +58,37 @@ class Run:
     exit_code: int
 
 
+# GNU time reports the peak memory of its own child. The child's ru_maxrss from wait4 cannot be used
+# for that: on Linux exec() carries over the high-water mark of the process that started it, so every
+# child would show at least this script's own peak (which grows with the outputs it has checked).
+GNU_TIME = "/usr/bin/time" if sys.platform.startswith("linux") and os.access("/usr/bin/time", os.X_OK) else None
+
+
 def timed_run(command: list[str], env: dict[str, str]) -> Run:
     """Start ``command``, wait for it and take the operating system's accounting of that one child.
 
     Standard output goes to /dev/null, so the cost of a reader is the same for every command.
     """
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile(mode="r") as peak_report:
+        measured = [GNU_TIME, "-f", "%M", "-o", peak_report.name, *command] if GNU_TIME else command
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(measured, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=errors)
+        watchdog = threading.Timer(TIMEOUT, process.kill)
+        watchdog.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        watchdog.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             errors.seek(0)
             message = errors.read().decode(errors="replace").strip().splitlines()[-1:] or ["(no message)"]
             raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}: {message[0]}")
-    # ru_maxrss is in KiB on Linux (bytes on macOS).
+        reported = peak_report.read().split() if GNU_TIME else []
+    # ru_maxrss is in KiB on Linux (bytes on macOS); GNU time's %M is in KiB.
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    if reported and reported[-1].isdigit():
+        peak = int(reported[-1]) / 1024
     return Run(wall, usage.ru_utime + usage.ru_stime, peak, process.returncode)
 
 
@@ -305,6 +319,7 @@ class Case:
     check: Callable[[str, str | None], str | None] | None = None  # (A's output, B's output) -> problem
     runs: int | None = None  # timed runs of each command, when not the --runs of the call
     note: str = ""
+    measure: str = "wall"  # what the goal compares: "wall" seconds or "peak_mib" (peak resident memory)
 
 
 def _imports(modules: str) -> Command:
@@ -347,6 +362,159 @@ CASES: list[Case] = [
 
 
 # --------------------------------------------------------------------------------------------------
+# Training: many updates of a small XOR network, streamed as JSON Lines
+
+
+XOR_UPDATES = 10_000
+
+XOR_YAML = textwrap.dedent("""
+    title: XOR 2-3-1 (benchmark)
+    x: [[0, 0], [0, 1], [1, 0], [1, 1]]
+    y: [[0], [1], [1], [0]]
+    alpha: 1.0
+    loss: sse
+    batch: mean
+    layers:
+      - name: hid
+        activation: sigmoid
+        weights: [[0.5, -0.4], [-0.3, 0.6], [0.8, 0.7]]
+        bias: [0.1, -0.2, -0.3]
+      - name: out
+        activation: sigmoid
+        weights: [[0.6, 0.5, -0.7]]
+        bias: [0.05]
+""").lstrip()
+
+# The yardstick of the XOR cases: full-batch gradient descent of a sigmoid network (sse, the mean over
+# the samples, a bias per neuron) with numpy alone, writing per update the fields of one line of
+# `bptrace run --format jsonl`, flushed per line, dumped the same way.
+XOR_SCRIPT = textwrap.dedent('''
+    """Full-batch gradient descent with numpy alone, one trace-v1 iteration per line."""
+    import json
+    import sys
+
+    import numpy as np
+    import yaml
+
+
+    def sigmoid(p):
+        return 1.0 / (1.0 + np.exp(-p))
+
+
+    def forward(x, weights, biases):
+        ps, zs, z = [], [], x
+        for w, b in zip(weights, biases):
+            p = z @ w.T + b
+            z = sigmoid(p)
+            ps.append(p)
+            zs.append(z)
+        return ps, zs
+
+
+    def main(path, updates):
+        with open(path, encoding="utf-8") as handle:
+            config = yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+        x = np.array(config["x"], dtype=float)
+        y = np.array(config["y"], dtype=float)
+        alpha = float(config["alpha"])
+        names = [layer["name"] for layer in config["layers"]]
+        weights = [np.array(layer["weights"], dtype=float) for layer in config["layers"]]
+        biases = [np.array(layer["bias"], dtype=float) for layer in config["layers"]]
+        count, samples = len(weights), len(x)
+        out = sys.stdout
+        for number in range(1, updates + 1):
+            ps, zs = forward(x, weights, biases)
+            sample_losses = np.sum((zs[-1] - y) ** 2, axis=1)
+            dJ_dz = 2.0 * (zs[-1] - y)
+            dJ_dzs, dJ_dps, grads, bias_grads = ([None] * count for _ in range(4))
+            for i in reversed(range(count)):
+                dJ_dzs[i] = dJ_dz
+                dJ_dps[i] = dJ_dp = dJ_dz * zs[i] * (1.0 - zs[i])
+                grads[i] = dJ_dp.T @ (x if i == 0 else zs[i - 1]) / samples
+                bias_grads[i] = dJ_dp.sum(axis=0) / samples
+                dJ_dz = dJ_dp @ weights[i]
+            new_weights = [w - alpha * g for w, g in zip(weights, grads)]
+            new_biases = [b - alpha * g for b, g in zip(biases, bias_grads)]
+            _, zs_after = forward(x, new_weights, new_biases)
+            loss_after = float(np.mean(np.sum((zs_after[-1] - y) ** 2, axis=1)))
+            line = {
+                "iteration": number, "epoch": number, "loss": float(np.mean(sample_losses)), "loss_after": loss_after,
+                "samples": [{"index": s, "x": x[s].tolist(), "y": y[s].tolist(), "loss": float(sample_losses[s]),
+                             "layers": [{"name": names[i], "p": ps[i][s].tolist(), "z": zs[i][s].tolist(),
+                                         "dJ_dz": dJ_dzs[i][s].tolist(), "dJ_dp": dJ_dps[i][s].tolist()}
+                                        for i in range(count)]}
+                            for s in range(samples)],
+                "layers": [{"name": names[i], "activation": "sigmoid", "weights": weights[i].tolist(),
+                            "dJ_dweights": grads[i].tolist(), "new_weights": new_weights[i].tolist(),
+                            "bias": biases[i].tolist(), "dJ_dbias": bias_grads[i].tolist(),
+                            "new_bias": new_biases[i].tolist()} for i in range(count)],
+            }
+            out.write(json.dumps(line, allow_nan=False, ensure_ascii=False))
+            out.write("\\n")
+            out.flush()
+            weights, biases = new_weights, new_biases
+
+
+    main(sys.argv[1], int(sys.argv[2]))
+''').lstrip()
+
+
+def xor_network(ws: Workspace) -> str:
+    return ws.file("xor-2-3-1.yaml", lambda: XOR_YAML)
+
+
+def xor_jsonl(updates: int) -> Command:
+    return lambda ws: [*BPTRACE, "run", xor_network(ws), "--epochs", str(updates), "--format", "jsonl"]
+
+
+def xor_script(updates: int) -> Command:
+    return lambda ws: [PYTHON, ws.file("xor_descent.py", lambda: XOR_SCRIPT), xor_network(ws), str(updates)]
+
+
+def check_same_lines(a: str, b: str | None) -> str | None:
+    """One JSON object per line on both sides, as many lines, agreeing field by field."""
+    ours, reference = a.splitlines(), b.splitlines()
+    if len(ours) != len(reference):
+        return f"{len(ours)} lines against {len(reference)}"
+    for number, (u, v) in enumerate(zip(ours, reference), start=1):
+        problem = _same(json.loads(u), json.loads(v), f"line {number}")
+        if problem:
+            return problem
+    return None
+
+
+def check_line_count(updates: int) -> Callable[[str, str | None], str | None]:
+    def check(a: str, b: str | None) -> str | None:
+        lines = a.count("\n")
+        return None if lines == updates else f"{lines} lines, expected {updates}"
+
+    return check
+
+
+CASES += [
+    Case(
+        name="xor-jsonl",
+        a=xor_jsonl(XOR_UPDATES),
+        b=xor_script(XOR_UPDATES),
+        goal=1.5,
+        check=check_same_lines,
+        runs=7,
+        note=f"{XOR_UPDATES:,} full-batch updates of XOR 2-3-1 (4 samples), --format jsonl  vs  a numpy script",
+    ),
+    Case(
+        name="xor-memory",
+        a=xor_jsonl(30_000),
+        b=xor_jsonl(1_000),
+        goal=1.2,
+        check=check_line_count(30_000),
+        runs=3,
+        measure="peak_mib",
+        note="peak memory of 30,000 updates against 1,000 (--format jsonl): A/B compares peak MiB, not time",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------------
 # The runner
 
 
@@ -358,34 +526,41 @@ class Result:
     problem: str | None = None
 
     @property
+    def ratios(self) -> list[float]:
+        """A/B of each pair of runs, in order, of what the case measures."""
+        what = self.case.measure
+        return [getattr(x, what) / getattr(y, what) for x, y in zip(self.a, self.b)]
+
+    @property
     def ratio(self) -> float | None:
         """The median of the per-pair ratios A/B."""
-        if not self.b:
-            return None
-        return statistics.median(x.wall / y.wall for x, y in zip(self.a, self.b))
+        return statistics.median(self.ratios) if self.b else None
 
     @property
     def verdict(self) -> str:
         if self.problem:
             return "FAIL"
-        if self.case.goal is None:
+        if self.case.goal is None or not self.b:
             return "ok"
         return "PASS" if self.ratio <= self.case.goal else "MISS"
 
 
 def run_case(case: Case, ws: Workspace, runs: int) -> Result:
     result = Result(case)
-    a_command = case.a(ws)
-    b_command = case.b(ws) if case.b else None
-    # One untimed run of each: it checks the output and warms the file cache.
-    a_output, _ = captured_run(a_command, ws.env)
-    b_output = captured_run(b_command, ws.env)[0] if b_command else None
-    if case.check:
-        result.problem = case.check(a_output, b_output)
-    for _ in range(case.runs or runs):
-        result.a.append(timed_run(a_command, ws.env))
-        if b_command:
-            result.b.append(timed_run(b_command, ws.env))
+    try:
+        a_command = case.a(ws)
+        b_command = case.b(ws) if case.b else None
+        # One untimed run of each: it checks the output and fills the bytecode and file caches.
+        a_output, _ = captured_run(a_command, ws.env)
+        b_output = captured_run(b_command, ws.env)[0] if b_command else None
+        if case.check:
+            result.problem = case.check(a_output, b_output)
+        for _ in range(case.runs or runs):
+            result.a.append(timed_run(a_command, ws.env))
+            if b_command:
+                result.b.append(timed_run(b_command, ws.env))
+    except (RuntimeError, subprocess.TimeoutExpired) as error:  # a command failed: report it, go on
+        result.problem = str(error)
     return result
 
 
@@ -393,7 +568,7 @@ def _median(runs: list[Run], what: str) -> float:
     return statistics.median(getattr(r, what) for r in runs)
 
 
-ROW = "{:<14} {:>4}  {:>9}  {:>9}  {:>7}  {:>6}  {:<6} {:>13}"
+ROW = "{:<14} {:>4}  {:>9}  {:>9}  {:>6}  {:>11}  {:>6}  {:<6} {:>12}"
 
 
 def print_header() -> None:
@@ -401,18 +576,22 @@ def print_header() -> None:
     print(f"python {platform.python_version()}, numpy {np.__version__}, PyYAML {yaml.__version__} "
           f"(C loader: {'yes' if getattr(yaml, '__with_libyaml__', False) else 'no'}), "
           f"{os.cpu_count()} cores, load average {load}")
-    print(ROW.format("case", "runs", "A median", "B median", "A/B", "goal", "result", "peak A/B MiB"))
+    print(ROW.format("case", "runs", "A median", "B median", "A/B", "A/B q1–q3", "goal", "result", "peak A/B MiB"))
 
 
 def print_row(r: Result) -> None:
-    a_wall = f"{_median(r.a, 'wall'):.3f} s"
+    a_wall = f"{_median(r.a, 'wall'):.3f} s" if r.a else "-"
     b_wall = f"{_median(r.b, 'wall'):.3f} s" if r.b else "-"
     ratio = f"{r.ratio:.2f}×" if r.b else "-"
+    spread = "-"
+    if len(r.b) >= 2:  # how far the pairs disagree: a wide spread says the machine was noisy
+        q1, _, q3 = statistics.quantiles(r.ratios, n=4)
+        spread = f"{q1:.2f}–{q3:.2f}"
     goal = f"≤{r.case.goal:g}×" if r.case.goal else "-"
-    peak = f"{_median(r.a, 'peak_mib'):.0f}" + (f"/{_median(r.b, 'peak_mib'):.0f}" if r.b else "")
-    print(ROW.format(r.case.name, len(r.a), a_wall, b_wall, ratio, goal, r.verdict, peak), flush=True)
+    peak = (f"{_median(r.a, 'peak_mib'):.0f}" if r.a else "-") + (f"/{_median(r.b, 'peak_mib'):.0f}" if r.b else "")
+    print(ROW.format(r.case.name, len(r.a), a_wall, b_wall, ratio, spread, goal, r.verdict, peak), flush=True)
     if r.problem:
-        print(f"  output check failed: {r.problem}", flush=True)
+        print(f"  failed: {r.problem}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,8 +49,12 @@ def iteration_data(it: Iteration) -> dict:
             "samples": samples, "layers": layers}
 
 
+# One encoder for every line: json.dumps with options builds a new one per call, a cost per update.
+_ENCODER = json.JSONEncoder(allow_nan=False, ensure_ascii=False)
+
+
 def dumps(data) -> str:
-    return json.dumps(data, allow_nan=False, ensure_ascii=False)
+    return _ENCODER.encode(data)
 
 
 def trace_document(config: Config, iterations: Iterable[Iteration], precision: int, hand_rounding: int | None) -> dict:

@@ -49,16 +49,17 @@ def with_progress(iterations: Iterable["Iteration"], total: int, epochs: int, *,
 
 
 def _start(console, total: int, epochs: int):
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    count = "{task.completed:,.0f}/{task.total:,.0f} updates"
+    if total != epochs:  # several updates per epoch: say which epoch too
+        count += ", epoch {task.fields[epoch]:,}"
     progress = Progress(
         TextColumn("training"),
-        BarColumn(),
-        TextColumn("update {task.completed:,.0f}/{task.total:,.0f}"),
-        TextColumn(f"epoch {{task.fields[epoch]:,}}/{epochs:,}"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
+        BarColumn(bar_width=16),
+        TextColumn(count),
         TimeRemainingColumn(),
+        TextColumn("left"),
         console=console,
         transient=True,
     )
