@@ -85,9 +85,11 @@ def fill(table: Table, rows: Iterator[tuple[str, ...]], total: int, limit: int) 
     """Add at most ``limit`` rows (all if 0), then a note saying how many were left out and how to see them."""
     shown = total if limit <= 0 else min(limit, total)
     for row in islice(rows, shown):
-        table.add_row(*(escape(cell) for cell in row))
+        table.add_row(*(Text(cell) for cell in row))  # Text: numbers and brackets are never read as markup
     if shown < total:
-        table.add_row("…", f"{total - shown:,} more rows (--rows 0 shows all)", "…", style="dim")
+        table.add_row(*(["…"] * len(table.columns)), style="dim")
+        table.caption = f"{total - shown:,} more rows (--rows 0 shows all)"
+        table.caption_justify = "left"
     return table
 
 
