@@ -99,6 +99,9 @@ def checked(iterations: Iterable[Iteration]) -> Iterator[Iteration]:
     """
     with np.errstate(over="ignore", invalid="ignore"):
         for it in iterations:
+            if it.number == 1 and not math.isfinite(it.loss):
+                raise BptraceError("the loss of the network as given is not a finite number: its values are too "
+                                   "large for floating point")
             if not (math.isfinite(it.loss) and math.isfinite(it.loss_after)):
                 raise BptraceError(f"update {it.number:,} (epoch {it.epoch:,}): the loss is no longer a finite "
                                    "number, so the training diverged; try a smaller alpha")

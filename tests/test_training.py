@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 
 from backprop_cli.config import config_from_data, load_config
 from backprop_cli.engine import Network, trace
-from backprop_cli.render.json import iteration_data
 from backprop_cli.render.progress import with_progress
 from backprop_cli.render.training import braille_grid, epochs_listed
 from backprop_cli.schemas import load_schema
@@ -134,6 +133,8 @@ def test_every_update_has_the_gradient_of_its_combined_loss(data):
     count = 0
     for it in trace(config):
         count += 1
+        if not abs(it.loss) < 1e6:  # diverging (α too large for these numbers): nothing precise left to compare
+            return
         weights = [s.weights for s in it.steps]
         biases = [s.bias for s in it.steps]
         # ReLU has a kink at 0: finite differences across it mean nothing.
@@ -141,10 +142,13 @@ def test_every_update_has_the_gradient_of_its_combined_loss(data):
         for layer, p in zip(data["layers"], ps):
             assume(layer["activation"] != "relu" or np.all(np.abs(p) > 1e-4))
         grads_w, grads_b = central_differences(data, weights, biases, it.x, it.y)
+        # A difference quotient of J carries J's rounding error divided by eps: a large J gets a looser
+        # absolute bound, still far tighter than any wrong factor in a gradient.
+        atol = 1e-6 + 1e-8 * abs(it.loss)
         for step, gw, gb in zip(it.steps, grads_w, grads_b):
-            np.testing.assert_allclose(step.dJ_dweights, gw, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(step.dJ_dweights, gw, rtol=1e-5, atol=atol)
             if gb is not None:
-                np.testing.assert_allclose(step.dJ_dbias, gb, rtol=1e-5, atol=1e-6)
+                np.testing.assert_allclose(step.dJ_dbias, gb, rtol=1e-5, atol=atol)
         assert it.loss == pytest.approx(reference_loss(data, weights, biases, it.x, it.y), rel=1e-12, abs=1e-12)
         if previous is not None:  # each update starts where the one before ended
             for before, now in zip(previous.steps, it.steps):

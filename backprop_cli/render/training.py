@@ -18,7 +18,7 @@ from rich.text import Text
 
 from backprop_cli.config import Config
 from backprop_cli.render.numbers import NumberFormat
-from backprop_cli.render.table import TableOptions, header, heading, make_console, neuron, phases
+from backprop_cli.render.table import TableOptions, heading, make_console, neuron, render_iteration
 from backprop_cli.training import Summary
 
 CURVE_ROWS = 10  # text rows of the loss curve (4 dots each)
@@ -179,10 +179,8 @@ def final_weights(summary: Summary, opts: TableOptions) -> list[RenderableType]:
 def render_training(config: Config, summary: Summary, opts: TableOptions) -> list[RenderableType]:
     """The header, the trace of the shown update, then the loss per epoch, the curve and the weights."""
     fmt = opts.fmt
-    items: list[RenderableType] = [header(config, opts), Text(""), shown_title(summary)]
-    for _, renderables in phases(config, summary.shown, opts):
-        items.append(Text(""))
-        items.extend(renderables)
+    items = render_iteration(config, summary.shown, opts)  # the header, then every phase
+    items[1:1] = [Text(""), shown_title(summary)]
     items += [Text(""), Text(f"Training: {summary.plan.describe()}, batch {config.batch}", style="bold reverse"),
               Text("")]
     items += loss_table(summary, fmt)
