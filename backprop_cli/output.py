@@ -24,6 +24,8 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
         raise BptraceError(f"{path}: the folder {folder} does not exist")
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would, or the old file's.
+        os.chmod(temporary, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
             stream.flush()
@@ -37,11 +39,27 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def is_stream(path: str) -> bool:
+    """True for an existing path that is not a regular file or a folder: /dev/null, a FIFO, a terminal.
+    Such a path is written to as it is; renaming a file over it would replace the device."""
+    target = Path(path)
+    return target.exists() and not target.is_file() and not target.is_dir()
+
+
 @contextmanager
 def destination(path: str | None) -> Iterator[IO[str]]:
-    """Where a command's result goes: ``path`` (atomically) or standard output."""
+    """Where a command's result goes: ``path`` (atomically), a device or FIFO as it is, or standard output."""
     if path is None or path == "-":
         yield sys.stdout
+    elif is_stream(path):
+        with open(path, "w", encoding="utf-8") as stream:
+            yield stream
     else:
         with atomic_file(path) as stream:
             yield stream

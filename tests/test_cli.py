@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -203,3 +204,24 @@ def test_json_output_does_not_import_rich():
     code = "import os\n" + code
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip().endswith("False"), proc.stdout + proc.stderr
+
+
+def test_output_to_a_device_writes_through_it():
+    before = os.stat(os.devnull)
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", os.devnull)
+    assert result.exit_code == 0
+    after = os.stat(os.devnull)
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino  # still the device, not a file
+
+
+def test_output_file_gets_ordinary_permissions(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        target = tmp_path / "trace.json"
+        assert run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", str(target)).exit_code == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        target.chmod(0o600)  # an existing file keeps its mode
+        assert run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", str(target)).exit_code == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    finally:
+        os.umask(mask)
