@@ -132,9 +132,10 @@ class Network:
         (cross-entropy on softmax, bce on sigmoid, ...: no log of 0, ∂J/∂p = z − y), else None."""
         return self.loss.exact(self.activations[-1].name, p, z, y, by_hand=self.n is not None)
 
-    def losses(self, z: np.ndarray, y: np.ndarray, p: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-        """J per sample and combined; exactly from the output's ``p`` where the loss can (see exact_output)."""
-        exact = None if p is None else self.exact_output(p, z, y)
+    def losses(self, p: np.ndarray, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+        """J per sample and combined, from the output layer's p and z; exactly from p where the loss can
+        (see exact_output), so a saturated output still gives its true loss."""
+        exact = self.exact_output(p, z, y)
         per_sample = self.r(self.loss.value(z, y) if exact is None else exact[0])
         return per_sample, float(self.r(self.combine(per_sample)))
 
@@ -142,7 +143,7 @@ class Network:
         """Forward pass, backpropagation and update over the samples ``indices``."""
         x, y = self.config.x[indices], self.config.y[indices]
         ps, zs = self.forward(x)
-        sample_losses, loss = self.losses(zs[-1], y, ps[-1])
+        sample_losses, loss = self.losses(ps[-1], zs[-1], y)
         dJ_dz = self.r(self.loss.gradient(zs[-1], y))
         count = len(self.weights)
         passes: list[LayerPass] = [None] * count  # type: ignore[list-item]
@@ -185,7 +186,7 @@ class Network:
         self.weights = [s.new_weights for s in steps]
         self.biases = [s.new_bias for s in steps]
         ps_after, zs_after = self.forward(x)
-        _, loss_after = self.losses(zs_after[-1], y, ps_after[-1])
+        _, loss_after = self.losses(ps_after[-1], zs_after[-1], y)
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
             sample_losses=sample_losses, loss=loss, loss_after=loss_after,

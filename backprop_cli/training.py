@@ -125,8 +125,8 @@ def summarize(config: Config, iterations: Iterable[Iteration], network: Network,
 
 def final_loss(network: Network) -> float:
     """J over all samples of the config with the network's current parameters."""
-    _, zs = network.forward(network.config.x)
-    _, loss = network.losses(zs[-1], network.config.y)
+    ps, zs = network.forward(network.config.x)
+    _, loss = network.losses(ps[-1], zs[-1], network.config.y)
     return float(loss)
 
 

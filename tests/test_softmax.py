@@ -412,3 +412,12 @@ def test_templates_include_the_classification_configs():
     names = run_cli("init", "--list").stdout.split()
     assert {"softmax", "bce"} <= set(names)
     assert run_cli("init", "softmax").stdout == (CONFIGS / "softmax.yaml").read_text(encoding="utf-8")
+
+
+def test_final_loss_of_a_training_run_uses_the_exact_form(write_config):
+    # A saturated softmax: z underflows to 0 for the true class, so only the form from p gives J = 1800.
+    path = write_config("x: [1, 1]\ny: [1, 0, 0]\nalpha: 0.0\nloss: cross_entropy\nepochs: 2\nlayers:\n"
+                        "  - activation: softmax\n    weights: [[-450, -450], [450, 450], [0, 0]]\n")
+    result = run_cli("run", path, "--no-color")
+    assert result.exit_code == 0, result.stderr
+    assert "J after training = 1800.0000" in result.stdout
