@@ -299,7 +299,7 @@ def phases(config: Config, it: Iteration, opts: TableOptions) -> list[tuple[str,
     """The trace of one update as named phases, in the handout's order (step mode walks through these)."""
     samples = range(len(it.x))
     out: list[tuple[str, list[RenderableType]]] = []
-    out.append(("Forward pass", [r for s in samples for r in forward_pass(config, it, s, opts)]))
+    out.append(("Forward pass", [r for s in samples for r in ([Text("")] if s else []) + forward_pass(config, it, s, opts)]))
     out.append(("Step 1", [r for s in samples for r in _per_sample(config, it, s, step1(config, it, s, opts))]))
     for i in reversed(range(len(config.layers) - 1)):
         name = f"Step 2 [{config.layers[i].name}]"
@@ -313,12 +313,12 @@ def phases(config: Config, it: Iteration, opts: TableOptions) -> list[tuple[str,
 
 
 def _per_sample(config: Config, it: Iteration, s: int, items: list[RenderableType]) -> list[RenderableType]:
+    """A phase's renderables for sample ``s``: the sample named in the title, a blank line between samples."""
     if len(it.x) == 1:
         return items
-    first = items[0].copy() if isinstance(items[0], Text) else items[0]
-    if isinstance(first, Text):
-        first.append(f"  — sample {int(it.sample_indices[s]) + 1}", style="bold")
-    return [first] + items[1:]
+    title, _, formula = items[0].plain.partition("\n")
+    first = heading(f"{title} — sample {int(it.sample_indices[s]) + 1}", formula)
+    return ([Text("")] if s else []) + [first] + items[1:]
 
 
 def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
