@@ -118,7 +118,7 @@ def header(config: Config, opts: TableOptions) -> RenderableType:
 
 def loss_line(label: str, z, y, value: float, loss_name: str, fmt: NumberFormat) -> Text:
     loss = LOSSES[loss_name]
-    terms = join_terms(len(z), lambda k: loss.term_text(fmt.result(z[k]), fmt.given(y[k])))
+    terms = join_terms(len(z), lambda k: loss.term_text(fmt.result(z[k]), fmt.factor(fmt.given(y[k]))))
     return Text(f"{label} = {loss.total_text(terms, len(z))} = {fmt.result(value)}")
 
 
@@ -158,7 +158,7 @@ def step1(config: Config, it: Iteration, s: int, opts: TableOptions) -> list[Ren
 
     def rows():
         for k in range(K):
-            text = loss.gradient_text(fmt.result(out.z[s, k]), fmt.given(it.y[s, k]), K)
+            text = loss.gradient_text(fmt.result(out.z[s, k]), fmt.factor(fmt.given(it.y[s, k])), K)
             yield neuron(k, out.name), text, fmt.result(out.dJ_dz[s, k])
 
     title = "Step 1) Error gradient in the output layer"
