@@ -128,6 +128,14 @@ class _Validator:
             self.fail(path, f"expected a number ≥ {minimum:g}, got {value!r}")
         return number
 
+    def choice(self, value: Any, path: tuple, choices: tuple[str, ...]) -> str:
+        """One of the names ``choices``, with a suggestion when the value is close to one."""
+        if not isinstance(value, str) or value not in choices:
+            close = _close_matches(value, choices, n=1) if isinstance(value, str) else []
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            self.fail(path, f"expected one of {', '.join(choices)}, got {_kind(value)}{hint}")
+        return value
+
     def integer(self, value: Any, path: tuple, *, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(path, f"expected a whole number, got {_kind(value)}")
@@ -152,6 +160,8 @@ class _Validator:
                 self.fail(path + (i,), f"expected a row (a list of numbers), got {_kind(row)}")
             if width is None:
                 width = len(row)
+            if not row:
+                self.fail(path + (i,), "expected a row of numbers, got an empty list")
             if len(row) != width:
                 because = f" ({why})" if why and columns is not None else " (like the rows above)"
                 self.fail(path + (i,), f"expected {width} columns{because}, got {len(row)}")
@@ -247,12 +257,7 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
     with v.section():
         values["alpha"] = v.number(v.require(top, "alpha", (), "the learning rate"), ("alpha",), minimum=0)
     with v.section():
-        loss = top.get("loss", "sse")
-        if loss not in LOSSES:
-            close = _close_matches(str(loss), LOSSES, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            v.fail(("loss",), f"expected one of {', '.join(LOSSES)}, got {_kind(loss)}{hint}")
-        values["loss"] = loss
+        values["loss"] = v.choice(top.get("loss", "sse"), ("loss",), tuple(LOSSES))
     x, x_single = values.get("x", (None, None))
     y, y_single = values.get("y", (None, None))
     if x is not None and y is not None:
@@ -286,9 +291,7 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
         if not isinstance(values["update_bias"], bool):
             v.fail(("update_bias",), f"expected true or false, got {_kind(values['update_bias'])}")
     with v.section():
-        values["batch"] = top.get("batch", "mean")
-        if values["batch"] not in BATCH_MODES:
-            v.fail(("batch",), f"expected mean or sum, got {_kind(values['batch'])}")
+        values["batch"] = v.choice(top.get("batch", "mean"), ("batch",), BATCH_MODES)
     with v.section():
         size = top.get("batch_size")
         if size is not None:
@@ -344,12 +347,8 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
                 v.fail(path + ("name",), f"expected a non-empty name, got {_kind(name)}")
             if name in (l.name for l in layers if l is not None):
                 v.fail(path + ("name",), f"duplicate layer name '{name}'; each layer needs its own")
-            activation = v.require(spec, "activation", path, "the activation function")
-            if activation not in ACTIVATIONS:
-                close = _close_matches(str(activation), ACTIVATIONS, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                v.fail(path + ("activation",),
-                       f"expected one of {', '.join(ACTIVATIONS)}, got {_kind(activation)}{hint}")
+            activation = v.choice(v.require(spec, "activation", path, "the activation function"),
+                                  path + ("activation",), tuple(ACTIVATIONS))
             if activation == "softmax" and i != len(raw_layers) - 1:
                 v.fail(path + ("activation",),
                        "softmax is only allowed in the last layer (its outputs form one distribution)")

@@ -30,6 +30,10 @@ class LayerPass:
     z: np.ndarray
     dJ_dz: np.ndarray
     dJ_dp: np.ndarray
+    # ∂J/∂p is a result of its own, shown in Step 1 and used as one number by Steps 2 and 3 (and so
+    # hand-rounded): for an activation that is not element-wise, or an output whose loss has an exact form.
+    # Otherwise it is the product ∂J/∂z · g'(p) that those steps write out.
+    dJ_dp_shown: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,10 +157,13 @@ class Network:
             layer_in = x if i == 0 else zs[i - 1]
             exact = self.exact_output(ps[i], zs[i], y) if i == count - 1 else None
             if exact is not None:
-                dJ_dp = exact[1]  # e.g. z − y, from the (rounded) z; not rounded itself
+                dJ_dp = exact[1]  # e.g. z − y, from the (rounded) z
             else:
                 dJ_dp = self.activations[i].backward(ps[i], zs[i], dJ_dz)
-            passes[i] = LayerPass(self.config.layers[i].name, ps[i], zs[i], dJ_dz, dJ_dp)
+            shown = exact is not None or not self.activations[i].elementwise
+            if shown:
+                dJ_dp = self.r(dJ_dp)
+            passes[i] = LayerPass(self.config.layers[i].name, ps[i], zs[i], dJ_dz, dJ_dp, shown)
             weights, bias = self.weights[i], self.biases[i]
             sample_w = sample_b = None
             if self.n is None:

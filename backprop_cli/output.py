@@ -11,26 +11,59 @@ from typing import IO, Iterator
 from backprop_cli.errors import BptraceError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _cannot(path: str, error: OSError) -> BptraceError:
+    return BptraceError(f"{path}: cannot write: {error.strerror or error}")
+
+
 @contextmanager
 def atomic_file(path: str) -> Iterator[IO[str]]:
-    """A text stream whose content replaces ``path`` only if the block finishes without an error."""
+    """A text stream whose content replaces ``path`` only if the block finishes without an error.
+
+    A symbolic link is followed (the file it points to is replaced, the link stays). A path that is no
+    regular file (/dev/null, a FIFO, a terminal) is written to as it is: renaming a file over it would
+    replace the device.
+    """
     import tempfile  # here, not at the top: it pulls in shutil, bz2, lzma and random, which stdout never needs
 
-    target = Path(path)
+    if not path:
+        raise BptraceError("the output file name is empty")
+    target = Path(os.path.realpath(path))
     if target.is_dir():
         raise BptraceError(f"{path}: is a directory; give a file name to write to")
-    folder = target.parent if str(target.parent) else Path(".")
+    if target.exists() and not target.is_file():
+        try:
+            with open(target, "w", encoding="utf-8") as stream:
+                yield stream
+        except OSError as error:  # /dev/full, a FIFO whose reader left, ...
+            raise _cannot(path, error) from None
+        return
+    folder = target.parent
     if not folder.is_dir():
         raise BptraceError(f"{path}: the folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         # mkstemp makes the file private (0600); give it the mode a plain open() would, or the old file's.
         os.chmod(temporary, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
+    except OSError as error:
+        raise _cannot(path, error) from None
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
+            try:
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError as error:
+                raise _cannot(path, error) from None
+        try:
+            os.replace(temporary, target)
+        except OSError as error:
+            raise _cannot(path, error) from None
     except BaseException:
         try:
             os.unlink(temporary)
@@ -39,27 +72,11 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def is_stream(path: str) -> bool:
-    """True for an existing path that is not a regular file or a folder: /dev/null, a FIFO, a terminal.
-    Such a path is written to as it is; renaming a file over it would replace the device."""
-    target = Path(path)
-    return target.exists() and not target.is_file() and not target.is_dir()
-
-
 @contextmanager
 def destination(path: str | None) -> Iterator[IO[str]]:
-    """Where a command's result goes: ``path`` (atomically), a device or FIFO as it is, or standard output."""
+    """Where a command's result goes: ``path`` (see atomic_file) or standard output."""
     if path is None or path == "-":
         yield sys.stdout
-    elif is_stream(path):
-        with open(path, "w", encoding="utf-8") as stream:
-            yield stream
     else:
         with atomic_file(path) as stream:
             yield stream

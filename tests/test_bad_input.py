@@ -83,6 +83,12 @@ CASES = [
     ("hand-rounding-type", GOOD + "display:\n  hand_rounding: two\n",
      r"display\.hand_rounding: expected a whole number, got the text 'two'"),
     ("update-bias-type", GOOD + "update_bias: 1\n", r"update_bias: expected true or false, got the number 1"),
+    ("loss-list", GOOD + "loss: [sse]\n", r"loss: expected one of sse, .* got a list of 1"),
+    ("activation-mapping", GOOD.replace("activation: relu", "activation: {name: relu}"),
+     r":6:\d+: layers\[0\]\.activation: expected one of .*got a mapping"),
+    ("name-list", GOOD.replace("name: hid", "name: [hid]"), r"layers\[0\]\.name: expected a non-empty name"),
+    ("empty-row", with_line(8, "      - []"), r":8:\d+: layers\[0\]\.weights\[0\]: expected a row of numbers, got an empty list"),
+    ("empty-x-row", with_line(1, "x: [[]]"), r":1:\d+: x\[0\]: expected a row of numbers, got an empty list"),
 ]
 
 

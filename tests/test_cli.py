@@ -225,3 +225,35 @@ def test_output_file_gets_ordinary_permissions(tmp_path):
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
     finally:
         os.umask(mask)
+
+
+def test_output_through_a_symlink_replaces_the_file_it_points_to(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["schema"] == "bptrace/trace-v1"
+
+
+def test_init_into_a_fifo_writes_through_it(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    result = run_cli("init", "xor", "-o", str(fifo), "--force")
+    out, _ = reader.communicate(timeout=30)
+    assert result.exit_code == 0
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a FIFO
+    assert out == (CONFIGS / "xor.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("target, message", [("", "the output file name is empty"),
+                                             ("/dev/full", "/dev/full: cannot write: No space left on device"),
+                                             ("/nonexistent-folder/x.json", "the folder /nonexistent-folder does not exist")])
+def test_unwritable_output_is_a_clear_error(target, message):
+    if target == "/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", target)
+    assert result.exit_code == 2
+    assert message in result.stderr and "unexpected" not in result.stderr

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from rich import box
 from rich.console import Group, RenderableType
 from rich.constrain import Constrain
-from rich.markup import escape
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -284,13 +283,13 @@ def render(phase: str, text: Explanation) -> RenderableType:
         points.add_column(no_wrap=True)
         points.add_column(overflow="fold")
         for factor in text.factors:
-            points.add_row("   ·", escape(factor))
+            points.add_row("   ·", factor)
         for note in text.notes:
-            points.add_row("   •", escape(note))
+            points.add_row("   •", note)
         for warning in text.warnings:
-            points.add_row("   !", escape(warning), style="yellow")
+            points.add_row("   !", warning, style="yellow")
         parts.append(points)
-    panel = Panel(Group(*parts), title=f"Why: {escape(phase)}", title_align="left", box=box.ROUNDED,
+    panel = Panel(Group(*parts), title=Text(f"Why: {phase}"), title_align="left", box=box.ROUNDED,
                   border_style="dim")
     return Constrain(panel, WIDTH)
 

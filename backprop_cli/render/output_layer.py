@@ -32,15 +32,6 @@ def output_form(config: Config) -> OutputForm | None:
     return LOSSES[config.loss].fused.get(config.layers[-1].activation)
 
 
-def uses_dJ_dp(config: Config, i: int) -> bool:
-    """Whether Steps 2 and 3 write layer ``i``'s ∂J/∂p as one number (shown in Step 1) rather than as
-    ∂J/∂z · g'(p): for activations that are not element-wise, and for an output with an exact form."""
-    layer = config.layers[i]
-    if not make_activation(layer.activation, layer.negative_slope).elementwise:
-        return True
-    return i == len(config.layers) - 1 and output_form(config) is not None
-
-
 def _long_form(act: Activation) -> str:
     if act.elementwise:
         return f"∂J/∂z_k · {act.derivative_symbol.replace('(p)', '(p_k)')}"
@@ -64,9 +55,9 @@ def _table(columns: list[str]) -> Table:
 def output_gradient(config: Config, it: Iteration, s: int, opts: TableOptions) -> list[RenderableType]:
     """∂J/∂p of the output layer for sample ``s``: the long form with numbers and, where the loss has one,
     the short form; nothing for an element-wise output without an exact form (Step 3 shows that chain)."""
-    if not uses_dJ_dp(config, len(config.layers) - 1):
+    if not it.passes[-1].dJ_dp_shown:
         return []
-    # table.py shows this after its own Step 1 table and imports this module, so its helpers come late
+    # table.py shows this after its own Step 1 table and imports this module, so these names are imported late
     from backprop_cli.render.table import LINE, fill, heading, join_terms, neuron
 
     fmt = opts.fmt

@@ -12,7 +12,6 @@ from typing import Callable, Iterable, Iterator
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -21,7 +20,7 @@ from backprop_cli.config import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
 from backprop_cli.render.numbers import MINUS, NumberFormat
-from backprop_cli.render.output_layer import output_gradient, uses_dJ_dp
+from backprop_cli.render.output_layer import output_gradient
 
 MAX_TERMS = 4  # a sum with more terms is shortened with "…"
 LINE = 60  # a sum longer than this is set one term per line
@@ -101,7 +100,7 @@ def header(config: Config, opts: TableOptions) -> RenderableType:
     sizes = [str(config.x.shape[1])] + [
         f"{l.width} {make_activation(l.activation, l.negative_slope).label} [{l.name}]" for l in config.layers
     ]
-    grid.add_row("Network", escape(" → ".join(sizes)))
+    grid.add_row("Network", " → ".join(sizes))
     if config.single_sample:
         grid.add_row("Input x", vector(config.x[0], fmt.given))
         grid.add_row("Desired output y", vector(config.y[0], fmt.given))
@@ -173,7 +172,7 @@ def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> 
     nxt_layer = config.layers[i + 1]
     act = make_activation(nxt_layer.activation, nxt_layer.negative_slope)
     theta = it.steps[i + 1].weights
-    chain = not uses_dJ_dp(config, i + 1)  # else ∂J/∂p_k of the next layer is one number, from Step 1
+    chain = not it.passes[i + 1].dJ_dp_shown  # else ∂J/∂p_k of the next layer is one number, from Step 1
     sum_text = "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt" if chain else "Σ_k ∂J/∂p_k · Θ_kt"
     table = formula_table("Neuron", f"{sum_text} with numbers", "∂J/∂z")
 
@@ -205,7 +204,7 @@ def _gradient_rows(config: Config, it: Iteration, i: int, opts: TableOptions) ->
     inputs = it.layer_input(i)
     samples = len(it.x)
     given_input = i == 0  # x is given; a previous layer's z is a result
-    chain = not uses_dJ_dp(config, i)  # else ∂J/∂p_k is one number, from Step 1
+    chain = not it.passes[i].dJ_dp_shown  # else ∂J/∂p_k is one number, from Step 1
 
     def delta(s: int, k: int) -> str:
         if chain:
@@ -249,7 +248,7 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
     layer = config.layers[i]
     last = i == len(config.layers) - 1
     source = "x_t" if i == 0 else f"z_t[{config.layers[i - 1].name}]"
-    middle = "∂J/∂p_k" if uses_dJ_dp(config, i) else "∂J/∂z_k · g'(p_k)"
+    middle = "∂J/∂p_k" if it.passes[i].dJ_dp_shown else "∂J/∂z_k · g'(p_k)"
     formula = f"∂J/∂Θ_kt[{layer.name}] = {middle} · {source}"
     if it.steps[i].bias is not None:
         formula += f";  ∂J/∂b_k = {middle}"
@@ -344,6 +343,7 @@ def make_console(stream, color: bool | None):
         no_color=color is False or None,
         highlight=False,
         emoji=False,
+        markup=False,  # every string is literal: formulas are full of [brackets]
         soft_wrap=False,
     )
 
