@@ -53,11 +53,13 @@ class Group(click.Group):
         except BrokenPipeError:
             raise
         except Exception as error:  # a bug: say so in one line, the traceback only on request
-            if _debug() or ctx.params.get("debug") or ctx.obj and ctx.obj.get("debug"):
+            debugging = _debug() or bool(ctx.obj and ctx.obj.get("debug"))
+            if debugging:
                 import traceback  # only here: it pulls in linecache, tokenize and textwrap
 
                 traceback.print_exc()
-            raise Failure(f"unexpected {type(error).__name__}: {error} (BPTRACE_DEBUG=1 shows the traceback)",
+            hint = "" if debugging else " (BPTRACE_DEBUG=1 shows the traceback)"
+            raise Failure(f"unexpected {type(error).__name__}: {error}{hint}",
                           ExitStatus.FAILURE) from None
 
 
@@ -101,7 +103,7 @@ class RunOptions:
               help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line.")
 @click.option("--precision", "-p", type=click.IntRange(0, 15), default=None,
               help="Decimals shown in tables [default: the config's display.precision, else 4].")
-@click.option("--hand-rounding", "-r", type=click.IntRange(0, 15), default=None, metavar="N",
+@click.option("--hand-rounding", "-r", type=click.IntRange(1, 15), default=None, metavar="N",
               help="Compute as by hand: round every result to N decimals (N significant digits where that keeps "
                    "more), and go on with the rounded value.")
 @click.option("--exact", is_flag=True, help="Ignore the config's hand rounding: full precision throughout.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -64,9 +64,6 @@ class Config:
     precision: int = 4
     hand_rounding: int | None = None
     source: str = field(default="<config>", compare=False)
-
-    def with_layers(self, layers: tuple[Layer, ...]) -> "Config":
-        return replace(self, layers=layers)
 
 
 def _fmt_path(path: tuple) -> str:
@@ -305,7 +302,7 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
         values["precision"] = v.integer(display.get("precision", 4), ("display", "precision"), minimum=0, maximum=15)
         rounding = display.get("hand_rounding")
         if rounding is not None:
-            rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=0, maximum=15)
+            rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=1, maximum=15)
         values["hand_rounding"] = rounding
     if v.errors:
         _raise(v.errors)

@@ -10,7 +10,7 @@ rounded p and not rounded itself; the new parameters are computed from the round
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import numpy as np
@@ -206,7 +206,7 @@ class Network:
             Layer(name=l.name, activation=l.activation, weights=w, bias=b, negative_slope=l.negative_slope)
             for l, w, b in zip(self.config.layers, self.weights, self.biases)
         )
-        return self.config.with_layers(layers)
+        return replace(self.config, layers=layers)
 
 
 def batches(config: Config) -> list[np.ndarray]:

@@ -1,4 +1,4 @@
-"""Shared helpers for the tests: running the command line in-process and reading golden files."""
+"""Shared functions for the tests: running the command line in-process and reading golden files."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ def output_gradient(config: Config, it: Iteration, s: int, opts: TableOptions) -
     if not it.passes[-1].dJ_dp_shown:
         return []
     # table.py shows this after its own Step 1 table and imports this module, so these names are imported late
-    from backprop_cli.render.table import LINE, fill, heading, join_terms, neuron
+    from backprop_cli.render.table import fill, heading, neuron, sum_text
 
     fmt = opts.fmt
     layer, out = config.layers[-1], it.passes[-1]
@@ -78,8 +78,7 @@ def output_gradient(config: Config, it: Iteration, s: int, opts: TableOptions) -
         def term(j: int) -> str:
             return f"[{dz[j]} · {act.jacobian_text(z[j], z[k], j == k)}]"
 
-        terms = join_terms(K, term)
-        return join_terms(K, term, sep="\n+ ") if len(terms) > LINE else terms  # long: one term per line
+        return sum_text(K, term)
 
     def rows():
         for k in range(K):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -54,6 +55,12 @@ def join_terms(count: int, term: Callable[[int], str], sep: str = " + ") -> str:
     if count <= MAX_TERMS:
         return sep.join(term(j) for j in range(count))
     return f"{term(0)}{sep}{term(1)}{sep}… {count - 3} more …{sep}{term(count - 1)}"
+
+
+def sum_text(count: int, term: Callable[[int], str]) -> str:
+    """A sum for a table cell: on one line, or one term per line when long, as the handout sets it."""
+    terms = join_terms(count, term)
+    return join_terms(count, term, sep="\n+ ") if len(terms) > LINE else terms
 
 
 def vector(values: Iterable[float], fmt) -> str:
@@ -173,8 +180,8 @@ def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> 
     act = make_activation(nxt_layer.activation, nxt_layer.negative_slope)
     theta = it.steps[i + 1].weights
     chain = not it.passes[i + 1].dJ_dp_shown  # else ∂J/∂p_k of the next layer is one number, from Step 1
-    sum_text = "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt" if chain else "Σ_k ∂J/∂p_k · Θ_kt"
-    table = formula_table("Neuron", f"{sum_text} with numbers", "∂J/∂z")
+    general = "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt" if chain else "Σ_k ∂J/∂p_k · Θ_kt"
+    table = formula_table("Neuron", f"{general} with numbers", "∂J/∂z")
 
     def term(k: int, t: int) -> str:
         w = fmt.factor(fmt.param(theta[k, t]))
@@ -184,10 +191,7 @@ def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> 
 
     def rows():
         for t in range(here.z.shape[1]):
-            terms = join_terms(nxt.z.shape[1], lambda k: term(k, t))
-            if len(terms) > LINE:  # one term per line, as the handout sets a long sum
-                terms = join_terms(nxt.z.shape[1], lambda k: term(k, t), sep="\n+ ")
-            yield neuron(t, here.name), terms, fmt.result(here.dJ_dz[s, t])
+            yield neuron(t, here.name), sum_text(nxt.z.shape[1], lambda k: term(k, t)), fmt.result(here.dJ_dz[s, t])
 
     formula = f"∂J/∂z_t[{here.name}] = Σ_k ∂J/∂z_k[{nxt.name}] · g'(p_k) · Θ_kt[{nxt.name}]"
     if not chain:
@@ -229,7 +233,7 @@ def _gradient_rows(config: Config, it: Iteration, i: int, opts: TableOptions) ->
     shared = not hasattr(st.bias, "shape")
     for k in ([None] if shared else range(n)):
         if samples == 1:
-            text = join_terms(n, lambda j: f"[{delta(0, j)}]") if shared else delta(0, k)
+            text = sum_text(n, lambda j: f"[{delta(0, j)}]") if shared else delta(0, k)
         else:
             text = combined(lambda s: it.sample_gradients(i, s)[1] if shared else it.sample_gradients(i, s)[1][k])
         value = st.dJ_dbias if shared else st.dJ_dbias[k]
@@ -250,8 +254,10 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
     source = "x_t" if i == 0 else f"z_t[{config.layers[i - 1].name}]"
     middle = "∂J/∂p_k" if it.passes[i].dJ_dp_shown else "∂J/∂z_k · g'(p_k)"
     formula = f"∂J/∂Θ_kt[{layer.name}] = {middle} · {source}"
-    if it.steps[i].bias is not None:
+    if it.steps[i].bias is not None and isinstance(it.steps[i].bias, np.ndarray):
         formula += f";  ∂J/∂b_k = {middle}"
+    elif it.steps[i].bias is not None:  # one bias shared by the layer: every neuron's term adds up
+        formula += f";  ∂J/∂b = Σ_k {middle}"
     if len(it.x) > 1:
         formula += f"  ({config.batch} over {len(it.x)} samples)"
     step = "Step 3) Weight gradient in the output layer" if last else (
@@ -304,7 +310,8 @@ def phases(config: Config, it: Iteration, opts: TableOptions) -> list[tuple[str,
         name = f"Step 2 [{config.layers[i].name}]"
         out.append((name, [r for s in samples for r in _per_sample(config, it, s, step2(config, it, s, i, opts))]))
     out.append(("Step 3", weight_gradient(config, it, len(config.layers) - 1, opts)))
-    hidden = [r for i in reversed(range(len(config.layers) - 1)) for r in weight_gradient(config, it, i, opts)]
+    hidden = [r for n, i in enumerate(reversed(range(len(config.layers) - 1)))
+              for r in ([Text("")] if n else []) + weight_gradient(config, it, i, opts)]
     if hidden:
         out.append(("Step 4", hidden))
     out.append(("Step 5", update(config, it, opts)))
