@@ -24,6 +24,7 @@ from conftest import CONFIGS, run_cli
 
 HANDOUT = str(CONFIGS / "handout.yaml")
 DEEP = str(CONFIGS / "deep.yaml")
+XOR = str(CONFIGS / "xor.yaml")
 KEYS_HELP = "n/Enter: next · b: back · a: all · q: quit"
 HANDOUT_PHASES = ["Forward pass", "Step 1", "Step 2 [hid]", "Step 3", "Step 4", "Step 5"]
 # The title each phase starts with in the table output.
@@ -103,6 +104,29 @@ def test_deep_network_walks_step_2_one_hidden_layer_at_a_time():
     assert names == ["Forward pass", "Step 1", "Step 2 [hid3]", "Step 2 [hid2]", "Step 2 [hid1]",
                      "Step 3", "Step 4", "Step 5"]
     assert all(" of 8 · " in line for line in statuses(result))
+
+
+def test_a_training_run_steps_through_the_titled_update_as_the_table_shows_it():
+    plain = run_cli("run", XOR, "--epochs", "5")
+    result = run_cli("run", XOR, "--epochs", "5", "--step", input="")
+    assert result.exit_code == 0
+    assert "Trace of update 1 of 5 — epoch 1, samples 1–4" in result.stdout
+    assert plain.stdout.startswith(result.stdout)  # the header, the title, then the phases, as in the table
+    assert "Loss per epoch" not in result.stdout
+    note = result.stderr.splitlines()[-1]  # after the last phase, with the prompts: not part of the trace
+    assert note == "Loss per epoch, loss curve and weights after all 5 updates: the same command without --step."
+
+
+def test_step_with_show_says_which_update_is_on_screen():
+    result = run_cli("run", XOR, "--epochs", "5", "--show", "3", "--step", input="q\n")
+    assert result.exit_code == 0
+    assert "Trace of update 3 of 5 — epoch 3, samples 1–4" in result.stdout
+
+
+def test_a_single_update_has_no_title_and_no_note():
+    result = run_cli("run", HANDOUT, "--step", input="")
+    assert "Trace of update" not in result.stdout
+    assert all(" · " in line for line in statuses(result))  # status lines only
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])

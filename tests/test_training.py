@@ -286,6 +286,33 @@ def test_long_runs_list_the_loss_at_round_epochs():
     assert len(table.splitlines()) < 25
 
 
+def epoch_column(stdout: str) -> list[str]:
+    """The first column of the loss-per-epoch table, top to bottom."""
+    table = stdout.split("Loss per epoch")[1].split("Loss curve")[0]
+    return [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
+
+
+@pytest.mark.parametrize("epochs, head", [
+    (17, ["1", "2", "3", "4", "…", "6", "8"]),
+    (20, ["1", "2", "3", "4", "…", "6", "8"]),
+    (3000, ["1", "2", "3", "…", "500", "1,000"]),
+])
+def test_the_gap_marker_stands_where_the_loss_table_first_skips_an_epoch(epochs, head):
+    column = epoch_column(run_cli("run", XOR, "--epochs", str(epochs)).stdout)
+    assert column[:len(head)] == head
+    assert column.count("…") == 1 and column[-1] == f"{epochs:,}"
+
+
+def test_trained_weights_cut_to_rows_put_the_count_in_a_caption():
+    result = run_cli("run", XOR, "--epochs", "2", "--rows", "2")
+    weights = result.stdout.split("Weights after 2 updates")[1]
+    lines = weights.splitlines()
+    note = next(line for line in lines if "more rows" in line)
+    assert note.rstrip() == "1 more rows (--rows 0 shows all)"  # a caption under the table, not a cell
+    gap = lines[lines.index(note) - 2]  # the row above the table's bottom edge
+    assert gap.replace(" ", "") == "│…│…│…│…│"
+
+
 def test_curve_is_connected_and_runs_from_top_left_to_bottom_right():
     values = np.concatenate([np.full(300, 1.0), np.linspace(1.0, 0.0, 50), np.zeros(650)])
     rows = braille_grid(values, cells=40, rows=5)
@@ -454,7 +481,7 @@ NET = "alpha: 0.5\nlayers:\n  - activation: sigmoid\n    weights: [[0.1, 0.2]]\n
     (ROWS + "batch_size: 1.5\n" + NET, "batch_size: expected a whole number, got the number 1.5"),
     (ROWS + "epochs: 0\n" + NET, "epochs: expected a whole number ≥ 1, got 0"),
     (ROWS + "epochs: -3\n" + NET, "epochs: expected a whole number ≥ 1, got -3"),
-    (ROWS + "batch: median\n" + NET, "batch: expected mean or sum"),
+    (ROWS + "batch: median\n" + NET, "batch: expected one of mean, sum"),
 ])
 def test_bad_training_keys_exit_2_with_a_clear_message(write_config, text, pattern):
     result = run_cli("run", write_config(text))

@@ -27,6 +27,8 @@ from backprop_cli.config import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.render.explain import explanation
 from backprop_cli.render.table import TableOptions, header, make_console, phases
+from backprop_cli.render.training import update_title
+from backprop_cli.training import plan
 
 NEXT, BACK, ALL, QUIT, END, UNKNOWN = "next", "back", "all", "quit", "end", "unknown"
 
@@ -245,9 +247,14 @@ def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], statu
 def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOptions, *, color: bool | None = None,
               stdin_holds_config: bool = False, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
               stderr: IO[str] | None = None) -> None:
-    """Print the header, then walk through the phases of the first update by the keys read from stdin."""
+    """Print the header, then walk through the phases of the first update by the keys read from stdin.
+
+    A run of several updates also gets the title the table output gives the traced update, and at the
+    end a note on where the rest of the run (loss per epoch, curve, trained weights) is shown.
+    """
     stdout, stderr, stdin = stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin
     it = next(iter(iterations))
+    updates = plan(config).updates
     console = make_console(stdout, color)
 
     def show(page: Page) -> None:
@@ -258,5 +265,12 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
 
     styled = color is not False and not os.environ.get("NO_COLOR")
     console.print(header(config, opts))
+    if updates > 1:
+        console.print(Text(""))
+        console.print(update_title(it, updates))
     with open_keys(stdin, stdin_holds_config) as keys:
         walk(build_pages(config, it, opts), keys, show, StatusLine(stderr, styled))
+    if updates > 1:  # a note for the reader, not part of the trace: stderr, like the status line
+        stderr.write(f"Loss per epoch, loss curve and weights after all {updates:,} updates: the same command "
+                     "without --step.\n")
+        stderr.flush()

@@ -94,7 +94,8 @@ def fill(table: Table, rows: Iterator[tuple[str, ...]], total: int, limit: int) 
         table.add_row(*(Text(cell) for cell in row))  # Text: numbers and brackets are never read as markup
     if shown < total:
         table.add_row(*(["…"] * len(table.columns)), style="dim")
-        table.caption = f"{total - shown:,} more rows (--rows 0 shows all)"
+        hidden = total - shown
+        table.caption = f"{hidden:,} more row{'s' if hidden != 1 else ''} (--rows 0 shows all)"
         table.caption_justify = "left"
     return table
 

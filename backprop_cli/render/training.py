@@ -8,17 +8,18 @@ numbers come from a ``training.Summary``.
 from __future__ import annotations
 
 import math
+from typing import Iterator
 
 import numpy as np
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from backprop_cli.config import Config
+from backprop_cli.engine import Iteration
 from backprop_cli.render.numbers import NumberFormat
-from backprop_cli.render.table import TableOptions, heading, make_console, neuron, render_iteration
+from backprop_cli.render.table import TableOptions, fill, heading, make_console, neuron, render_iteration
 from backprop_cli.training import Summary
 
 CURVE_ROWS = 10  # text rows of the loss curve (4 dots each)
@@ -29,13 +30,13 @@ MAX_COLUMNS = 8  # weight columns shown per layer before "…"
 BRAILLE_DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 
 
-def shown_title(summary: Summary) -> Text:
-    it = summary.shown
+def update_title(it: Iteration, updates: int) -> Text:
+    """Which update of the run is traced, e.g. 'Trace of update 3 of 8 — epoch 2, samples 1–4'."""
     first, last = int(it.sample_indices[0]) + 1, int(it.sample_indices[-1]) + 1
     samples = f"sample {first}" if first == last else f"samples {first}–{last}"
-    text = Text(f"Trace of update {it.number:,} of {summary.plan.updates:,} — epoch {it.epoch:,}, {samples}",
+    text = Text(f"Trace of update {it.number:,} of {updates:,} — epoch {it.epoch:,}, {samples}",
                 style="bold reverse")
-    if summary.plan.updates > 1:
+    if updates > 1:
         text.append("   (--show N traces update N)", style="dim")
     return text
 
@@ -61,11 +62,13 @@ def epochs_listed(epochs: int) -> tuple[list[int], int]:
 def loss_table(summary: Summary, fmt: NumberFormat) -> list[RenderableType]:
     losses = summary.epoch_losses
     listed, step = epochs_listed(len(losses))
+    # "…" goes before the first listed epoch that follows a skipped one.
+    gap = next((epoch for before, epoch in zip(listed, listed[1:]) if epoch > before + 1), None)
     table = Table(box=box.HEAVY_HEAD, header_style="bold")
     table.add_column("Epoch", justify="right", no_wrap=True)
     table.add_column("Loss J", justify="right", style="bold cyan", no_wrap=True)
     for epoch in listed:
-        if step > 1 and epoch == step:  # after epochs 1-3, where the listing starts to skip
+        if epoch == gap:
             table.add_row("…", "", style="dim")
         table.add_row(f"{epoch:,}", fmt.result(losses[epoch - 1]))
     per = summary.plan.updates_per_epoch
@@ -144,6 +147,15 @@ def _input_label(config: Config, i: int, t: int) -> str:
     return f"x{t + 1}" if i == 0 else f"z{t + 1}[{config.layers[i - 1].name}]"
 
 
+def _weight_rows(layer, columns: list[int | None], fmt: NumberFormat) -> Iterator[tuple[str, ...]]:
+    """A row per neuron: its name, its weights in ``columns`` ("…" for None), then its own bias if any."""
+    for k in range(layer.weights.shape[0]):
+        cells = ["…" if t is None else fmt.param(layer.weights[k, t]) for t in columns]
+        if isinstance(layer.bias, np.ndarray):
+            cells.append(fmt.param(layer.bias[k]))
+        yield (neuron(k, layer.name), *cells)
+
+
 def final_weights(summary: Summary, opts: TableOptions) -> list[RenderableType]:
     """One small table per layer: a row per neuron, a column per input, then the bias."""
     trained, fmt = summary.trained, opts.fmt
@@ -152,23 +164,15 @@ def final_weights(summary: Summary, opts: TableOptions) -> list[RenderableType]:
     for i, layer in enumerate(trained.layers):
         n, m = layer.weights.shape
         columns = list(range(m)) if m <= MAX_COLUMNS else [*range(MAX_COLUMNS - 2), None, m - 1]
-        table = Table(box=box.HEAVY_HEAD, header_style="bold", title=escape(f"Θ[{layer.name}]"),
+        table = Table(box=box.HEAVY_HEAD, header_style="bold", title=Text(f"Θ[{layer.name}]"),
                       title_justify="left", title_style="bold")
         table.add_column("Neuron", no_wrap=True)
         for t in columns:
-            table.add_column("…" if t is None else escape(_input_label(trained, i, t)), justify="right")
+            table.add_column("…" if t is None else _input_label(trained, i, t), justify="right")
         per_neuron = isinstance(layer.bias, np.ndarray)
         if per_neuron:
             table.add_column("bias", justify="right")
-        shown = n if opts.rows <= 0 else min(n, opts.rows)
-        for k in range(shown):
-            cells = ["…" if t is None else fmt.param(layer.weights[k, t]) for t in columns]
-            if per_neuron:
-                cells.append(fmt.param(layer.bias[k]))
-            table.add_row(escape(neuron(k, layer.name)), *cells)
-        if shown < n:
-            table.add_row("…", f"{n - shown:,} more rows (--rows 0 shows all)", style="dim")
-        items.append(table)
+        items.append(fill(table, _weight_rows(layer, columns, fmt), n, opts.rows))
         if layer.bias is not None and not per_neuron:
             items.append(Text(f"b[{layer.name}] = {fmt.param(layer.bias)}  (one bias shared by the layer)"))
     if not trained.update_bias and any(layer.bias is not None for layer in trained.layers):
@@ -179,8 +183,8 @@ def final_weights(summary: Summary, opts: TableOptions) -> list[RenderableType]:
 def render_training(config: Config, summary: Summary, opts: TableOptions) -> list[RenderableType]:
     """The header, the trace of the shown update, then the loss per epoch, the curve and the weights."""
     fmt = opts.fmt
-    items = render_iteration(config, summary.shown, opts)  # the header, then every phase
-    items[1:1] = [Text(""), shown_title(summary)]
+    top, *trace = render_iteration(config, summary.shown, opts)  # the header, then every phase
+    items: list[RenderableType] = [top, Text(""), update_title(summary.shown, summary.plan.updates), *trace]
     items += [Text(""), Text(f"Training: {summary.plan.describe()}, batch {config.batch}", style="bold reverse"),
               Text("")]
     items += loss_table(summary, fmt)
