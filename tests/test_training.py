@@ -28,6 +28,7 @@ from backprop_cli.render.progress import with_progress
 from backprop_cli.render.training import braille_grid, epochs_listed
 from backprop_cli.schemas import load_schema
 from backprop_cli.training import EpochLosses, final_loss
+import reference
 from conftest import CONFIGS, ROOT, run_cli
 
 XOR = str(CONFIGS / "xor.yaml")
@@ -36,17 +37,9 @@ TIMEOUT = 60
 # ------------------------------------------------------------------------------------------------
 # An independent reference: forward pass over rows of samples, the combined loss, central differences
 
-SMOOTH = {
-    "identity": lambda p: p,
-    "sigmoid": lambda p: 1.0 / (1.0 + np.exp(-p)),
-    "tanh": np.tanh,
-    "relu": lambda p: np.maximum(p, 0.0),
-}
-SAMPLE_LOSS = {
-    "sse": lambda z, y: np.sum((z - y) ** 2, axis=1),
-    "half_sse": lambda z, y: 0.5 * np.sum((z - y) ** 2, axis=1),
-    "mse": lambda z, y: np.mean((z - y) ** 2, axis=1),
-}
+# The activations and losses drawn; their formulas are those of tests/reference.py.
+SMOOTH = ["identity", "relu", "sigmoid", "tanh"]
+SAMPLE_LOSS = ["half_sse", "mse", "sse"]
 
 
 def reference_preactivations(layers, weights, biases, x):
@@ -54,14 +47,14 @@ def reference_preactivations(layers, weights, biases, x):
     for layer, w, b in zip(layers, weights, biases):
         p = z @ w.T + (0.0 if b is None else b)
         ps.append(p)
-        z = SMOOTH[layer["activation"]](p)
+        z = reference.activate(layer["activation"], p)
     return ps, z
 
 
 def reference_loss(data, weights, biases, x, y):
     """J of the samples x, y: the per-sample losses combined by the batch mode."""
     _, z = reference_preactivations(data["layers"], weights, biases, x)
-    per_sample = SAMPLE_LOSS[data["loss"]](z, y)
+    per_sample = reference.loss(data["loss"], z, y)
     return float(np.mean(per_sample) if data["batch"] == "mean" else np.sum(per_sample))
 
 
@@ -308,7 +301,7 @@ def test_trained_weights_cut_to_rows_put_the_count_in_a_caption():
     weights = result.stdout.split("Weights after 2 updates")[1]
     lines = weights.splitlines()
     note = next(line for line in lines if "more rows" in line)
-    assert note.rstrip() == "1 more rows (--rows 0 shows all)"  # a caption under the table, not a cell
+    assert note.rstrip() == "1 more row (--rows 0 shows all)"  # a caption under the table, not a cell
     gap = lines[lines.index(note) - 2]  # the row above the table's bottom edge
     assert gap.replace(" ", "") == "│…│…│…│…│"
 
