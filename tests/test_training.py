@@ -1,8 +1,8 @@
 """Training runs: several samples, mini-batches, epochs, the loss per epoch, JSON Lines, saving.
 
 Gradients are checked against central differences of the combined loss J (the mean or the sum of the
-per-sample losses of an update), computed by a small reference written here, independently of the
-engine. Nothing here measures time: the timeouts only keep a broken build from hanging the suite.
+per-sample losses of an update), computed by a small reference written here on the activations and
+losses of tests/reference.py, independently of the engine. Nothing here measures time: the timeouts only keep a broken build from hanging the suite.
 """
 
 from __future__ import annotations
@@ -300,7 +300,7 @@ def test_trained_weights_cut_to_rows_put_the_count_in_a_caption():
     result = run_cli("run", XOR, "--epochs", "2", "--rows", "2")
     weights = result.stdout.split("Weights after 2 updates")[1]
     lines = weights.splitlines()
-    note = next(line for line in lines if "more rows" in line)
+    note = next(line for line in lines if "more row" in line)
     assert note.rstrip() == "1 more row (--rows 0 shows all)"  # a caption under the table, not a cell
     gap = lines[lines.index(note) - 2]  # the row above the table's bottom edge
     assert gap.replace(" ", "") == "│…│…│…│…│"
