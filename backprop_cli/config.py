@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from backprop_cli.activations import ACTIVATIONS
+from backprop_cli.activations import ACTIVATIONS, Activation, make_activation
 from backprop_cli.errors import ConfigError
 from backprop_cli.loader import locate, parse_yaml, read_text
 from backprop_cli.losses import LOSSES
@@ -44,6 +44,28 @@ class Layer:
     @property
     def width(self) -> int:
         return self.weights.shape[0]
+
+    @property
+    def act(self) -> Activation:
+        """The activation function with this layer's parameters bound."""
+        return make_activation(self.activation, self.negative_slope)
+
+    @property
+    def shared_bias(self) -> bool:
+        return is_shared(self.bias)
+
+    @property
+    def parameters(self) -> int:
+        return parameter_count(self.weights, self.bias)
+
+
+def is_shared(bias: np.ndarray | float | None) -> bool:
+    """True for one bias shared by a layer (a number), False for one per neuron or none."""
+    return bias is not None and not isinstance(bias, np.ndarray)
+
+
+def parameter_count(weights: np.ndarray, bias: np.ndarray | float | None) -> int:
+    return weights.size + (0 if bias is None else 1 if is_shared(bias) else bias.size)
 
 
 @dataclass(frozen=True)

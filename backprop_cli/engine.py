@@ -15,8 +15,8 @@ from typing import Iterator
 
 import numpy as np
 
-from backprop_cli.activations import Activation, make_activation
-from backprop_cli.config import Config, Layer
+from backprop_cli.activations import Activation
+from backprop_cli.config import Config, Layer, is_shared, parameter_count
 from backprop_cli.losses import LOSSES
 from backprop_cli.rounding import hand_round
 
@@ -52,6 +52,14 @@ class LayerStep:
     # when hand rounding makes them differ from what the passes give (see Iteration.sample_gradients).
     sample_dJ_dweights: np.ndarray | None = None
     sample_dJ_dbias: np.ndarray | None = None
+
+    @property
+    def shared_bias(self) -> bool:
+        return is_shared(self.bias)
+
+    @property
+    def parameters(self) -> int:
+        return parameter_count(self.weights, self.bias)
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ class Network:
 
     def __init__(self, config: Config, hand_rounding: int | None) -> None:
         self.config = config
-        self.activations: list[Activation] = [make_activation(l.activation, l.negative_slope) for l in config.layers]
+        self.activations: list[Activation] = [layer.act for layer in config.layers]
         self.loss = LOSSES[config.loss]
         self.n = hand_rounding
         self.weights = [layer.weights for layer in config.layers]

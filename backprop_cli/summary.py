@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from backprop_cli.activations import make_activation
 from backprop_cli.config import Config
 from backprop_cli.losses import LOSSES
 
@@ -13,10 +12,9 @@ def summary(config: Config) -> str:
     widths = [f"{config.x.shape[1]} inputs"]
     params = 0
     for layer in config.layers:
-        act = make_activation(layer.activation, layer.negative_slope)
-        bias = "" if layer.bias is None else (", shared bias" if isinstance(layer.bias, float) else ", bias")
-        widths.append(f"{layer.width} {act.label} [{layer.name}{bias}]")
-        params += layer.weights.size + (0 if layer.bias is None else getattr(layer.bias, "size", 1))
+        bias = "" if layer.bias is None else (", shared bias" if layer.shared_bias else ", bias")
+        widths.append(f"{layer.width} {layer.act.label} [{layer.name}{bias}]")
+        params += layer.parameters
     lines.append("  network:  " + " → ".join(widths))
     lines.append(f"  parameters: {params:,}")
     samples = config.x.shape[0]

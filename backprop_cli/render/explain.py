@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.activations import KINK, Activation, make_activation
+from backprop_cli.activations import KINK, Activation
 from backprop_cli.config import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
@@ -42,8 +42,7 @@ class Explanation:
 
 
 def _act(config: Config, i: int) -> Activation:
-    layer = config.layers[i]
-    return make_activation(layer.activation, layer.negative_slope)
+    return config.layers[i].act
 
 
 def _input(config: Config, i: int, t: str) -> str:
@@ -65,7 +64,7 @@ def _bias_note(config: Config, i: int) -> list[str]:
     bias, name = config.layers[i].bias, config.layers[i].name
     if bias is None:
         return []
-    if not hasattr(bias, "shape"):
+    if config.layers[i].shared_bias:
         return [f"The one bias b[{name}] is added to every p_k[{name}], so ∂p_k/∂b = 1 for each k and its "
                 "gradient is the sum of ∂J/∂z_k · g'(p_k) over the layer's neurons."]
     return [f"A bias b_k[{name}] is added to p_k[{name}] directly, so ∂p_k/∂b_k = 1 and "

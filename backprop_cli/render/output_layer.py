@@ -15,7 +15,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.activations import Activation, make_activation
+from backprop_cli.activations import Activation
 from backprop_cli.config import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES, OutputForm
@@ -62,7 +62,7 @@ def output_gradient(config: Config, it: Iteration, s: int, opts: TableOptions) -
 
     fmt = opts.fmt
     layer, out = config.layers[-1], it.passes[-1]
-    act = make_activation(layer.activation, layer.negative_slope)
+    act = layer.act
     form = output_form(config)
     short = form is not None and form.text is not None
     K = out.z.shape[1]

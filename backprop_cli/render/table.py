@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
-import numpy as np
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.activations import Activation, make_activation
+from backprop_cli.activations import Activation
 from backprop_cli.config import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
-from backprop_cli.render.numbers import MINUS, NumberFormat
+from backprop_cli.render.numbers import NumberFormat
 from backprop_cli.render.output_layer import output_gradient
 
 MAX_TERMS = 4  # a sum with more terms is shortened with "…"
@@ -106,7 +105,7 @@ def header(config: Config, opts: TableOptions) -> RenderableType:
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
     sizes = [str(config.x.shape[1])] + [
-        f"{l.width} {make_activation(l.activation, l.negative_slope).label} [{l.name}]" for l in config.layers
+        f"{l.width} {l.act.label} [{l.name}]" for l in config.layers
     ]
     grid.add_row("Network", " → ".join(sizes))
     if config.single_sample:
@@ -139,7 +138,7 @@ def forward_pass(config: Config, it: Iteration, s: int, opts: TableOptions) -> l
 
     def rows():
         for layer, lp in zip(config.layers, it.passes):
-            label = make_activation(layer.activation, layer.negative_slope).label
+            label = layer.act.label
             for k in range(lp.p.shape[1]):
                 yield neuron(k, layer.name), fmt.result(lp.p[s, k]), fmt.result(lp.z[s, k]), label
 
@@ -178,7 +177,7 @@ def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> 
     fmt = opts.fmt
     here, nxt = it.passes[i], it.passes[i + 1]
     nxt_layer = config.layers[i + 1]
-    act = make_activation(nxt_layer.activation, nxt_layer.negative_slope)
+    act = nxt_layer.act
     theta = it.steps[i + 1].weights
     chain = not it.passes[i + 1].dJ_dp_shown  # else ∂J/∂p_k of the next layer is one number, from Step 1
     general = "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt" if chain else "Σ_k ∂J/∂p_k · Θ_kt"
@@ -205,7 +204,7 @@ def _gradient_rows(config: Config, it: Iteration, i: int, opts: TableOptions) ->
     """One row per weight (then per bias) of layer ``i``: the chain with numbers, or the batch combination."""
     fmt = opts.fmt
     layer, lp, st = config.layers[i], it.passes[i], it.steps[i]
-    act = make_activation(layer.activation, layer.negative_slope)
+    act = layer.act
     inputs = it.layer_input(i)
     samples = len(it.x)
     given_input = i == 0  # x is given; a previous layer's z is a result
@@ -231,7 +230,7 @@ def _gradient_rows(config: Config, it: Iteration, i: int, opts: TableOptions) ->
             yield weight(k, t, layer.name), text, fmt.result(st.dJ_dweights[k, t])
     if st.bias is None:
         return
-    shared = not hasattr(st.bias, "shape")
+    shared = st.shared_bias
     for k in ([None] if shared else range(n)):
         if samples == 1:
             text = sum_text(n, lambda j: f"[{delta(0, j)}]") if shared else delta(0, k)
@@ -241,24 +240,16 @@ def _gradient_rows(config: Config, it: Iteration, i: int, opts: TableOptions) ->
         yield bias_label(k, layer.name), text, fmt.result(value)
 
 
-def _parameter_count(st) -> int:
-    if st.bias is None:
-        extra = 0
-    else:
-        extra = 1 if not hasattr(st.bias, "shape") else st.bias.size
-    return st.weights.size + extra
-
-
 def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -> list[RenderableType]:
     layer = config.layers[i]
     last = i == len(config.layers) - 1
     source = "x_t" if i == 0 else f"z_t[{config.layers[i - 1].name}]"
     middle = "∂J/∂p_k" if it.passes[i].dJ_dp_shown else "∂J/∂z_k · g'(p_k)"
     formula = f"∂J/∂Θ_kt[{layer.name}] = {middle} · {source}"
-    if it.steps[i].bias is not None and isinstance(it.steps[i].bias, np.ndarray):
-        formula += f";  ∂J/∂b_k = {middle}"
-    elif it.steps[i].bias is not None:  # one bias shared by the layer: every neuron's term adds up
+    if it.steps[i].shared_bias:  # one bias shared by the layer: every neuron's term adds up
         formula += f";  ∂J/∂b = Σ_k {middle}"
+    elif it.steps[i].bias is not None:
+        formula += f";  ∂J/∂b_k = {middle}"
     if len(it.x) > 1:
         formula += f"  ({config.batch} over {len(it.x)} samples)"
     step = "Step 3) Weight gradient in the output layer" if last else (
@@ -266,7 +257,7 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
     table = formula_table("Parameter", "Formula with numbers" if len(it.x) == 1 else
                           f"{config.batch} of the per-sample gradients", "∂J/∂Θ")
     rows = _gradient_rows(config, it, i, opts)
-    return [heading(step, formula), fill(table, rows, _parameter_count(it.steps[i]), opts.rows)]
+    return [heading(step, formula), fill(table, rows, it.steps[i].parameters, opts.rows)]
 
 
 def update(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
@@ -283,7 +274,7 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
                     yield weight(k, t, layer.name), text, fmt.param(st.new_weights[k, t])
             if st.bias is None:
                 continue
-            shared = not hasattr(st.bias, "shape")
+            shared = st.shared_bias
             for k in ([None] if shared else range(n)):
                 b, g, nb = (st.bias, st.dJ_dbias, st.new_bias) if shared else (
                     st.bias[k], st.dJ_dbias[k], st.new_bias[k])
@@ -293,7 +284,7 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
                     text = f"{fmt.param(b)} (update_bias: false keeps it)"
                 yield bias_label(k, layer.name), text, fmt.param(nb)
 
-    total = sum(_parameter_count(st) for st in it.steps)
+    total = sum(st.parameters for st in it.steps)
     result: list[RenderableType] = [heading("Step 5) Update", f"Θ ← Θ − α · ∂J/∂Θ,  α = {alpha}"),
                                     fill(table, rows(), total, opts.rows)]
     before = fmt.result(it.loss)
