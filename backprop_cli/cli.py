@@ -173,6 +173,54 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     _run(net, options)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A run ready to be written: the config, the network being trained and its iterations (a stream)."""
+
+    config: object
+    network: object
+    iterations: object
+    updates: int
+    options: RunOptions
+
+    def table_options(self):
+        from backprop_cli.render.numbers import NumberFormat
+        from backprop_cli.render.table import TableOptions
+
+        o = self.options
+        return TableOptions(fmt=NumberFormat(o.precision, o.hand_rounding), rows=o.rows, explain=o.explain)
+
+
+def _write_table(stream, job: _Job) -> None:
+    color = job.options.color if job.options.output is None else False  # never colour codes in a file
+    if job.updates == 1:
+        from backprop_cli.render.table import write_table
+
+        write_table(stream, job.config, job.iterations, job.table_options(), color=color)
+    else:
+        from backprop_cli.render.training import write_training
+        from backprop_cli.training import summarize
+
+        summary = summarize(job.config, job.iterations, job.network, job.options.show)
+        write_training(stream, job.config, summary, job.table_options(), color=color)
+
+
+def _write_json(stream, job: _Job) -> None:
+    from backprop_cli.render.json import write_json
+
+    write_json(stream, job.config, job.iterations, job.options.precision, job.options.hand_rounding,
+               pretty=job.options.output is None and sys.stdout.isatty())
+
+
+def _write_jsonl(stream, job: _Job) -> None:
+    from backprop_cli.render.json import write_jsonl
+
+    write_jsonl(stream, job.iterations)
+
+
+WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}
+
+
 def _run(net, options: RunOptions) -> None:
     from dataclasses import replace
     from itertools import dropwhile
@@ -194,43 +242,16 @@ def _run(net, options: RunOptions) -> None:
     quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
     iterations = with_progress(checked(trace(net, network=network)), run_plan.updates, run_plan.epochs,
                                enabled=not quiet and sys.stderr.isatty())
-    if options.step and options.show > 1:
-        iterations = dropwhile(lambda it: it.number < options.show, iterations)
+    job = _Job(net, network, iterations, run_plan.updates, options)
     if options.step:
-        from backprop_cli.render.numbers import NumberFormat
         from backprop_cli.render.step import step_mode
-        from backprop_cli.render.table import TableOptions
 
-        step_options = TableOptions(fmt=NumberFormat(options.precision, options.hand_rounding), rows=options.rows,
-                                    explain=options.explain)
-        step_mode(net, iterations, step_options, color=options.color, stdin_holds_config=options.stdin_config)
-        _save_updated(given, network, iterations, run_plan.updates, options)
-        return
-    with destination(options.output) as stream:
-        if options.format == "table":
-            from backprop_cli.render.table import TableOptions, write_table
-            from backprop_cli.render.numbers import NumberFormat
-
-            to_terminal = options.output is None
-            table_options = TableOptions(fmt=NumberFormat(options.precision, options.hand_rounding), rows=options.rows,
-                                         explain=options.explain)
-            if run_plan.updates == 1:
-                write_table(stream, net, iterations, table_options, color=options.color if to_terminal else False)
-            else:
-                from backprop_cli.render.training import write_training
-                from backprop_cli.training import summarize
-
-                summary = summarize(net, iterations, network, options.show)
-                write_training(stream, net, summary, table_options, color=options.color if to_terminal else False)
-        elif options.format == "json":
-            from backprop_cli.render.json import write_json
-
-            write_json(stream, net, iterations, options.precision, options.hand_rounding,
-                       pretty=options.output is None and sys.stdout.isatty())
-        else:
-            from backprop_cli.render.json import write_jsonl
-
-            write_jsonl(stream, iterations)
+        if options.show > 1:
+            iterations = dropwhile(lambda it: it.number < options.show, iterations)
+        step_mode(net, iterations, job.table_options(), color=options.color, stdin_holds_config=options.stdin_config)
+    else:
+        with destination(options.output) as stream:
+            WRITERS[options.format](stream, job)
     _save_updated(given, network, iterations, run_plan.updates, options)
 
 

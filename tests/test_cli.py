@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -167,6 +168,34 @@ def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch):
     assert "Traceback" in result.stderr
 
 
+def test_debug_flag_shows_the_traceback_of_an_unexpected_error(monkeypatch):
+    from backprop_cli import engine
+
+    def broken(self, *args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(engine.Network, "step", broken)
+    result = run_cli("--debug", "run", str(CONFIGS / "handout.yaml"))
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "ZeroDivisionError: boom" in result.stderr
+    assert "bptrace: error: unexpected ZeroDivisionError: boom" in result.stderr
+    assert result.stdout == ""
+
+
+def test_numbers_may_be_written_in_exponent_form(write_config):
+    # YAML 1.1, which PyYAML reads, takes 1e-3 (no dot) for a string; the README promises a number.
+    path = write_config("x: [1, 1]\ny: [0]\nalpha: 1e-3\nlayers:\n"
+                        "  - activation: identity\n    weights: [[2.5E+1, -1E0]]\n    bias: 5e-1\n")
+    result = run_cli("run", path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    config = json.loads(result.stdout)["config"]
+    assert config["alpha"] == 0.001
+    assert config["layers"][0]["weights"] == [[25.0, -1.0]]
+    assert config["layers"][0]["bias"] == 0.5
+    assert run_cli("validate", path).exit_code == 0
+
+
 def _bptrace(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "backprop_cli", *args], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
@@ -179,13 +208,93 @@ def test_closed_pipe_ends_quietly():
     assert proc.stderr == ""
 
 
+def _proc_state(pid: int) -> tuple[str, str] | None:
+    """The scheduler state (R, S, ...) and the kernel function a process sleeps in, from /proc; None
+    where there is no /proc (or the process has gone)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+        wchan = Path(f"/proc/{pid}/wchan").read_text().strip()
+    except OSError:
+        return None
+    return stat_line.rsplit(")", 1)[1].split()[0], wchan
+
+
+def _wait_until_reading_stdin(proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Wait until ``proc`` sleeps in a read of a pipe: its stdin, the only pipe it reads, which it
+    reads for the config only after start-up (every import done, the handler of Ctrl-C in place).
+    Where the kernel does not name the function (wchan "0"), a sleep that lasts 2 s in a row is the
+    sign; without /proc, a generous pause."""
+    if _proc_state(proc.pid) is None:
+        time.sleep(5)
+        return
+    deadline = time.monotonic() + timeout
+    asleep_since = None
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "bptrace ended before reading its config"
+        state = _proc_state(proc.pid)
+        if state is not None:
+            if state[0] == "S" and "pipe" in state[1]:
+                return
+            if state[0] == "S" and state[1] in ("", "0"):
+                asleep_since = asleep_since or time.monotonic()
+                if time.monotonic() - asleep_since >= 2:
+                    return
+            else:
+                asleep_since = None
+        time.sleep(0.02)
+    pytest.fail(f"bptrace did not wait for its config on stdin within {timeout} s")
+
+
 def test_ctrl_c_exits_130_without_a_traceback():
     proc = _bptrace("run", "-", stdin=subprocess.PIPE)  # waits for the config on stdin
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    try:
+        _wait_until_reading_stdin(proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
     assert proc.returncode == 130
     assert "Traceback" not in err and "interrupted" in err
+
+
+LONG_RUN = ("run", str(CONFIGS / "xor.yaml"), "--epochs", "10000000", "--format", "jsonl")
+
+
+def test_ctrl_c_in_a_long_computation_exits_130():
+    # Unbuffered, so that readline() takes no more than the first line and communicate() gets the rest.
+    proc = subprocess.Popen([sys.executable, "-m", "backprop_cli", *LONG_RUN], cwd=ROOT, bufsize=0,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first = proc.stdout.readline()  # the computation is under way
+        assert json.loads(first)["iteration"] == 1
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert "Traceback" not in err.decode() and "interrupted" in err.decode()
+    for line in out.decode().splitlines()[:-1]:  # whole lines; the last may be cut by the interruption
+        json.loads(line)
+
+
+def test_ctrl_c_in_a_long_computation_leaves_no_file(tmp_path):
+    target = tmp_path / "trace.jsonl"
+    proc = _bptrace(*LONG_RUN, "-o", str(target))
+    try:
+        deadline = time.monotonic() + 60
+        # The lines go to a temporary file beside the target until the run ends: wait for the first.
+        while not any(p.stat().st_size > 0 for p in tmp_path.iterdir() if p.is_file()):
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline, "no output within 60 s"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "interrupted" in err
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []  # neither the target nor a temporary file
 
 
 def test_colour_only_when_asked_or_on_a_terminal():

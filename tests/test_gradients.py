@@ -1,8 +1,10 @@
 """Every gradient in the JSON trace agrees with central finite differences of the loss.
 
-The reference below is written independently of the engine: its own forward pass, activations and
-losses, differentiated numerically. Hypothesis draws random networks: depth 1-4, widths 1-6, every
-element-wise activation and every squared-error loss, biases per neuron, shared or none.
+The reference below is written independently of the engine: its own forward pass, with the activations
+and losses of tests/reference.py, differentiated numerically. Hypothesis draws random networks: depth
+1-4, widths 1-6, every element-wise activation and every squared-error loss, biases per neuron, shared
+or none; and the same networks ending in a softmax layer, whose squared-error gradient goes through the
+full softmax Jacobian (cross-entropy on softmax, the fused form, is checked in test_softmax.py).
 """
 
 from __future__ import annotations
@@ -16,33 +18,10 @@ from hypothesis import strategies as st
 from backprop_cli.config import config_from_data
 from backprop_cli.engine import trace
 from backprop_cli.render.json import iteration_data
+from reference import activate, central, loss
 
 ACTIVATIONS = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 LOSSES = ["sse", "half_sse", "mse"]
-
-
-def reference_activation(name: str, p: np.ndarray, slope: float = 0.01) -> np.ndarray:
-    if name == "identity":
-        return p
-    if name == "relu":
-        return np.maximum(p, 0.0)
-    if name == "leaky_relu":
-        return np.where(p > 0, p, slope * p)
-    if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-p))
-    if name == "tanh":
-        return np.tanh(p)
-    raise ValueError(name)
-
-
-def reference_loss(name: str, z: np.ndarray, y: np.ndarray) -> float:
-    if name == "sse":
-        return float(np.sum((z - y) ** 2))
-    if name == "half_sse":
-        return float(0.5 * np.sum((z - y) ** 2))
-    if name == "mse":
-        return float(np.mean((z - y) ** 2))
-    raise ValueError(name)
 
 
 def reference_forward(data: dict, weights, biases, nudge=None):
@@ -57,15 +36,11 @@ def reference_forward(data: dict, weights, biases, nudge=None):
             p = p.copy()
             p[nudge[2]] += nudge[3]
         ps.append(p)
-        z = reference_activation(layer["activation"], p, layer.get("negative_slope", 0.01))
+        z = activate(layer["activation"], p, layer.get("negative_slope", 0.01))
         if nudge and nudge[0] == i and nudge[1] == "z":
             z = z.copy()
             z[nudge[2]] += nudge[3]
-    return ps, reference_loss(data.get("loss", "sse"), z, np.array(data["y"], dtype=float))
-
-
-def central(f, eps: float = 1e-6) -> float:
-    return (f(eps) - f(-eps)) / (2 * eps)
+    return ps, float(loss(data.get("loss", "sse"), z, np.array(data["y"], dtype=float)))
 
 
 def numeric_gradients(data: dict):
@@ -105,14 +80,15 @@ numbers = st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=F
 
 
 @st.composite
-def networks(draw):
+def networks(draw, output: str | None = None):
+    """A random network; ``output`` fixes the activation of the last layer."""
     depth = draw(st.integers(1, 4))
     widths = [draw(st.integers(1, 6)) for _ in range(depth + 1)]
     layers = []
     for i in range(depth):
         n, m = widths[i + 1], widths[i]
         layer = {
-            "activation": draw(st.sampled_from(ACTIVATIONS)),
+            "activation": output if output and i == depth - 1 else draw(st.sampled_from(ACTIVATIONS)),
             "weights": [[draw(numbers) for _ in range(m)] for _ in range(n)],
         }
         if layer["activation"] == "leaky_relu":
@@ -141,6 +117,17 @@ def assert_close(actual, expected, what: str) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_every_gradient_in_the_json_matches_finite_differences(data):
+    check_against_finite_differences(data)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(output="softmax"))
+def test_softmax_output_with_squared_errors_matches_finite_differences(data):
+    """sse, half_sse and mse on softmax outputs: ∂J/∂p is the Jacobian product z ⊙ (∂J/∂z − (∂J/∂z · z))."""
+    check_against_finite_differences(data)
+
+
+def check_against_finite_differences(data: dict) -> None:
     numeric, (ps, loss) = numeric_gradients(data)
     # Finite differences are meaningless across the kink of relu / leaky_relu.
     for p, layer in zip(ps, data["layers"]):

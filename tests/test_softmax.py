@@ -1,9 +1,10 @@
 """Classification outputs: softmax with cross-entropy, sigmoid with binary cross-entropy.
 
 The finite-difference reference here is written independently of the engine: a plain forward pass
-(softmax as e^p / Σ e^p, no shift; 1 − z summed from its parts), the losses as −Σ y·log z, and central
-differences of the loss over all samples. It stays on moderate numbers, where that plain form is accurate; the saturation tests
-cover the extremes, where only the engine's exact forms (log-sum-exp, log(1 + e^p)) can be right.
+with the activations of tests/reference.py (softmax as e^p / Σ e^p; 1 − z summed from its parts), the
+losses as −Σ y·log z, and central differences of the loss over all samples. It stays on moderate
+numbers, where that plain form is accurate; the saturation tests cover the extremes, where only the
+engine's exact forms (log-sum-exp, log(1 + e^p)) can be right.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from backprop_cli.engine import trace
 from backprop_cli.errors import ConfigError
 from backprop_cli.render.json import iteration_data
 from conftest import CONFIGS, check_golden, run_cli
+from reference import activate, central, complement, loss
 
 HIDDEN = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 # (loss, output activation): the pairs with an exact form, and the smallest output width each allows
@@ -30,34 +32,9 @@ OUTPUTS = [("cross_entropy", "softmax", 1), ("cross_entropy", "sigmoid", 1), ("b
 
 # The reference ------------------------------------------------------------------------------------
 
-def activate(name: str, p: np.ndarray, slope: float) -> np.ndarray:
-    if name == "softmax":
-        e = np.exp(p)
-        return e / np.sum(e)
-    if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-p))
-    if name == "tanh":
-        return np.tanh(p)
-    if name == "relu":
-        return np.maximum(p, 0.0)
-    if name == "leaky_relu":
-        return np.where(p > 0, p, slope * p)
-    return p
-
-
-def complement(name: str, p: np.ndarray) -> np.ndarray:
-    """1 − z of an output layer, summed from its parts: 1 − z itself cancels to nothing where z nears 1."""
-    if name == "softmax":
-        e = np.exp(p)
-        return np.array([np.sum(np.delete(e, k)) for k in range(e.size)]) / np.sum(e)
-    return 1.0 / (1.0 + np.exp(p))
-
-
 def sample_loss(name: str, out: tuple[np.ndarray, np.ndarray], y: np.ndarray) -> float:
     z, not_z = out
-    if name == "cross_entropy":
-        return float(-np.sum(y * np.log(z)))
-    return float(-np.sum(y * np.log(z) + (1 - y) * np.log(not_z)))
+    return float(loss(name, z, y, not_z))
 
 
 def forward(data: dict, weights, biases, x, nudge=None):
@@ -83,10 +60,6 @@ def total_loss(data: dict, weights, biases) -> float:
     losses = [sample_loss(data["loss"], forward(data, weights, biases, x)[1], np.array(y, dtype=float))
               for x, y in zip(xs, ys)]
     return float(np.mean(losses) if data.get("batch", "mean") == "mean" else np.sum(losses))
-
-
-def central(f, eps: float = 1e-6) -> float:
-    return (f(eps) - f(-eps)) / (2 * eps)
 
 
 def parameters(data: dict):

@@ -1,0 +1,59 @@
+"""The independent reference of the gradient tests: activations and losses written from their formulas,
+and central differences. Nothing here comes from backprop_cli, so a mistake there cannot hide here.
+
+Every function takes one sample (a vector) or rows of samples (the last axis is the layer's neurons).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+
+def activate(name: str, p: np.ndarray, slope: float = 0.01) -> np.ndarray:
+    """g(p); ``slope`` is the negative slope of leaky_relu."""
+    p = np.asarray(p, dtype=float)
+    if name == "identity":
+        return p
+    if name == "relu":
+        return np.maximum(p, 0.0)
+    if name == "leaky_relu":
+        return np.where(p > 0, p, slope * p)
+    if name == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-p))
+    if name == "tanh":
+        return np.tanh(p)
+    if name == "softmax":
+        e = np.exp(p - np.max(p, axis=-1, keepdims=True))  # the shift changes nothing but keeps e^p finite
+        return e / np.sum(e, axis=-1, keepdims=True)
+    raise ValueError(name)
+
+
+def complement(name: str, p: np.ndarray) -> np.ndarray:
+    """1 − z of an output layer for one sample, summed from its parts: 1 − z itself cancels to nothing
+    where z nears 1."""
+    if name == "softmax":
+        e = np.exp(p - np.max(p))
+        return np.array([np.sum(np.delete(e, k)) for k in range(e.size)]) / np.sum(e)
+    return 1.0 / (1.0 + np.exp(p))
+
+
+def loss(name: str, z: np.ndarray, y: np.ndarray, not_z: np.ndarray | None = None) -> np.ndarray | float:
+    """J of each sample: sse, half_sse, mse, cross_entropy, or bce (which takes 1 − z as ``not_z``)."""
+    if name == "sse":
+        return np.sum((z - y) ** 2, axis=-1)
+    if name == "half_sse":
+        return 0.5 * np.sum((z - y) ** 2, axis=-1)
+    if name == "mse":
+        return np.mean((z - y) ** 2, axis=-1)
+    if name == "cross_entropy":
+        return -np.sum(y * np.log(z), axis=-1)
+    if name == "bce":
+        return -np.sum(y * np.log(z) + (1 - y) * np.log(not_z), axis=-1)
+    raise ValueError(name)
+
+
+def central(f: Callable[[float], float], eps: float = 1e-6) -> float:
+    """f'(0) by central differences: (f(eps) − f(−eps)) / 2·eps."""
+    return (f(eps) - f(-eps)) / (2 * eps)

@@ -1,0 +1,162 @@
+"""Hand rounding: every later step uses the rounded value (SPEC, "Hand rounding").
+
+Each number of the JSON trace of a hand-rounded run is recomputed here from the numbers the trace
+shows before it, as a person with a calculator would: p from Θ, b and the rounded z of the layer before,
+z from the rounded p, ∂J/∂z from the rounded z, ∂J/∂Θ from the shown ∂J/∂p and the rounded input.
+
+What the table shows as ∂J/∂p depends on the output layer. For an element-wise activation with a
+squared-error loss it is the product ∂J/∂z_k · g'(p_k) inside the formula, from the rounded ∂J/∂z and
+g' evaluated on the rounded p, itself not rounded. For softmax (the Jacobian product) and for the fused
+pairs (cross-entropy on softmax, bce on sigmoid) ∂J/∂p is a result of its own, so it is rounded.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backprop_cli.config import config_from_data
+from backprop_cli.engine import trace
+from backprop_cli.render.json import iteration_data
+from backprop_cli.rounding import hand_round_value
+from reference import activate
+
+ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
+SQUARED = ["sse", "half_sse", "mse"]
+# (output activation, loss): element-wise outputs with a squared error, softmax with every loss it takes
+# apart from bce, and the fused sigmoid + bce
+OUTPUTS = ([(a, loss) for a in ELEMENT_WISE for loss in SQUARED]
+           + [("softmax", loss) for loss in SQUARED + ["cross_entropy"]] + [("sigmoid", "bce")])
+FUSED = {("softmax", "cross_entropy"), ("sigmoid", "bce")}
+
+
+def derivative(name: str, p: float, slope: float) -> float:
+    """g'(p) of an element-wise activation; at the kink of relu and leaky_relu, p ≤ 0 takes the left side."""
+    if name == "identity":
+        return 1.0
+    if name == "relu":
+        return 1.0 if p > 1e-12 else 0.0
+    if name == "leaky_relu":
+        return 1.0 if p > 1e-12 else slope
+    if name == "sigmoid":
+        s = 1.0 / (1.0 + np.exp(-p))
+        return float(s * (1.0 - s))
+    if name == "tanh":
+        return float(1.0 - np.tanh(p) ** 2)
+    raise ValueError(name)
+
+
+def activation(name: str, p: np.ndarray, slope: float) -> np.ndarray:
+    """g(p), with |p| ≤ 1e-12 taken as 0 (the kink of relu and leaky_relu)."""
+    return activate(name, np.where(np.abs(p) <= 1e-12, 0.0, p), slope)
+
+
+def assert_hand_rounded(shown: float, value: float, n: int, what: str) -> None:
+    """``shown`` is ``value`` hand-rounded to ``n``. The recomputation may differ from the engine's in the
+    last bit of a float (another order of the same sums); that matters only right at a rounding boundary,
+    so either side of such a boundary is accepted."""
+    candidates = {hand_round_value(value * f, n) for f in (1 - 1e-12, 1.0, 1 + 1e-12)}
+    assert shown in candidates, f"{what}: shown {shown!r}, expected {value!r} hand-rounded to {n}: {sorted(candidates)}"
+
+
+def assert_is_rounded(shown: float, n: int, what: str) -> None:
+    assert shown == hand_round_value(shown, n), f"{what}: {shown!r} is shown as a result but is not hand-rounded to {n}"
+
+
+hundredths = st.integers(-200, 200).map(lambda v: v / 100)  # numbers as a handout writes them
+probabilities = st.integers(0, 100).map(lambda v: v / 100)
+
+
+@st.composite
+def hand_networks(draw):
+    output, loss = draw(st.sampled_from(OUTPUTS))
+    depth = draw(st.integers(1, 3))
+    widths = [draw(st.integers(1, 4)) for _ in range(depth + 1)]
+    layers = []
+    for i in range(depth):
+        n, m = widths[i + 1], widths[i]
+        layer = {"activation": output if i == depth - 1 else draw(st.sampled_from(ELEMENT_WISE)),
+                 "weights": [[draw(hundredths) for _ in range(m)] for _ in range(n)]}
+        if layer["activation"] == "leaky_relu":
+            layer["negative_slope"] = draw(st.sampled_from([0.01, 0.1]))
+        bias = draw(st.sampled_from(["none", "per_neuron", "shared"]))
+        if bias == "per_neuron":
+            layer["bias"] = [draw(hundredths) for _ in range(n)]
+        elif bias == "shared":
+            layer["bias"] = draw(hundredths)
+        layers.append(layer)
+    targets = probabilities if loss in ("cross_entropy", "bce") else hundredths
+    return {
+        "x": [draw(hundredths) for _ in range(widths[0])],
+        "y": [draw(targets) for _ in range(widths[-1])],
+        "alpha": draw(st.sampled_from([0.1, 0.5, 1.0])),
+        "loss": loss,
+        "update_bias": draw(st.booleans()),
+        "layers": layers,
+    }
+
+
+def output_dJ_dz(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if loss == "sse":
+        return 2 * (z - y)
+    if loss == "half_sse":
+        return z - y
+    if loss == "mse":
+        return 2 * (z - y) / z.size
+    raise ValueError(loss)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hand_networks(), st.sampled_from([2, 3]))
+def test_every_later_step_uses_the_rounded_value(data, n):
+    config = config_from_data(data)
+    iteration = json.loads(json.dumps(iteration_data(next(trace(config, hand_rounding=n)))))  # as --format json
+    sample = iteration["samples"][0]
+    passes, steps, specs = sample["layers"], iteration["layers"], data["layers"]
+    last = len(specs) - 1
+    pair = (specs[last]["activation"], data["loss"])
+
+    # Forward: p from the rounded z of the layer before (x for the first), z from the rounded p.
+    inputs = [np.array(sample["x"])] + [np.array(lp["z"]) for lp in passes[:-1]]
+    for i, (lp, step, spec) in enumerate(zip(passes, steps, specs)):
+        p = np.array(step["weights"]) @ inputs[i] + (0.0 if step["bias"] is None else np.array(step["bias"]))
+        for k, value in enumerate(p):
+            assert_hand_rounded(lp["p"][k], value, n, f"layer {i} p[{k}]")
+        z = activation(spec["activation"], np.array(lp["p"]), spec.get("negative_slope", 0.01))
+        for k, value in enumerate(z):
+            assert_hand_rounded(lp["z"][k], value, n, f"layer {i} z[{k}]")
+
+    # Backward, from the output layer down.
+    for i in reversed(range(len(specs))):
+        lp, step, spec = passes[i], steps[i], specs[i]
+        if i == last and pair not in FUSED:
+            expected = output_dJ_dz(data["loss"], np.array(lp["z"]), np.array(sample["y"]))
+            for k, value in enumerate(expected):
+                assert_hand_rounded(lp["dJ_dz"][k], value, n, f"output dJ_dz[{k}]")
+        if spec["activation"] == "softmax" or (i == last and pair in FUSED):
+            for k, value in enumerate(lp["dJ_dp"]):
+                assert_is_rounded(value, n, f"layer {i} ({pair[0]}, {pair[1]}) dJ_dp[{k}]")
+            shown = np.array(lp["dJ_dp"])
+        else:
+            slope = spec.get("negative_slope", 0.01)
+            shown = np.array([dz * derivative(spec["activation"], p, slope) for dz, p in zip(lp["dJ_dz"], lp["p"])])
+            np.testing.assert_allclose(lp["dJ_dp"], shown, rtol=1e-12, atol=1e-15, err_msg=f"layer {i} dJ_dp")
+        for k in range(len(shown)):
+            for t in range(len(inputs[i])):
+                assert_hand_rounded(step["dJ_dweights"][k][t], shown[k] * inputs[i][t], n,
+                                    f"layer {i} dJ_dweights[{k}][{t}]")
+        if isinstance(step["bias"], list):
+            for k in range(len(shown)):
+                assert_hand_rounded(step["dJ_dbias"][k], shown[k], n, f"layer {i} dJ_dbias[{k}]")
+        elif step["bias"] is not None:
+            assert_hand_rounded(step["dJ_dbias"], float(np.sum(shown)), n, f"layer {i} shared dJ_dbias")
+        if i > 0:
+            below = shown @ np.array(step["weights"])
+            for t, value in enumerate(below):
+                assert_hand_rounded(passes[i - 1]["dJ_dz"][t], value, n, f"layer {i - 1} dJ_dz[{t}]")
+        # The update is computed from the rounded gradient and shown as it is.
+        new = np.array(step["weights"]) - data["alpha"] * np.array(step["dJ_dweights"])
+        assert np.array(step["new_weights"]).tolist() == new.tolist(), f"layer {i} new_weights"
