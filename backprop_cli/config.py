@@ -31,8 +31,28 @@ OUTPUT_RANGES = {"identity": "negative or 0", "leaky_relu": "negative or 0", "re
                  "tanh": "negative (tanh lies between −1 and 1)"}
 
 
+def is_shared(bias: np.ndarray | float | None) -> bool:
+    """True for one bias shared by a layer (a number), False for one per neuron or none."""
+    return bias is not None and not isinstance(bias, np.ndarray)
+
+
+class Parameters:
+    """What a layer's ``weights`` and ``bias`` tell: the kind of bias and how many numbers there are."""
+
+    weights: np.ndarray
+    bias: np.ndarray | float | None
+
+    @property
+    def shared_bias(self) -> bool:
+        return is_shared(self.bias)
+
+    @property
+    def parameters(self) -> int:
+        return self.weights.size + (0 if self.bias is None else 1 if self.shared_bias else self.bias.size)
+
+
 @dataclass(frozen=True)
-class Layer:
+class Layer(Parameters):
     """One fully connected layer: p = Θ·z_prev + b, z = g(p)."""
 
     name: str
@@ -49,23 +69,6 @@ class Layer:
     def act(self) -> Activation:
         """The activation function with this layer's parameters bound."""
         return make_activation(self.activation, self.negative_slope)
-
-    @property
-    def shared_bias(self) -> bool:
-        return is_shared(self.bias)
-
-    @property
-    def parameters(self) -> int:
-        return parameter_count(self.weights, self.bias)
-
-
-def is_shared(bias: np.ndarray | float | None) -> bool:
-    """True for one bias shared by a layer (a number), False for one per neuron or none."""
-    return bias is not None and not isinstance(bias, np.ndarray)
-
-
-def parameter_count(weights: np.ndarray, bias: np.ndarray | float | None) -> int:
-    return weights.size + (0 if bias is None else 1 if is_shared(bias) else bias.size)
 
 
 @dataclass(frozen=True)

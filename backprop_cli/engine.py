@@ -16,7 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from backprop_cli.activations import Activation
-from backprop_cli.config import Config, Layer, is_shared, parameter_count
+from backprop_cli.config import Config, Layer, Parameters, is_shared
 from backprop_cli.losses import LOSSES
 from backprop_cli.rounding import hand_round
 
@@ -37,7 +37,7 @@ class LayerPass:
 
 
 @dataclass(frozen=True)
-class LayerStep:
+class LayerStep(Parameters):
     """One layer's parameters, their gradient combined over the samples, and their new values."""
 
     name: str
@@ -52,14 +52,6 @@ class LayerStep:
     # when hand rounding makes them differ from what the passes give (see Iteration.sample_gradients).
     sample_dJ_dweights: np.ndarray | None = None
     sample_dJ_dbias: np.ndarray | None = None
-
-    @property
-    def shared_bias(self) -> bool:
-        return is_shared(self.bias)
-
-    @property
-    def parameters(self) -> int:
-        return parameter_count(self.weights, self.bias)
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ def _bias_gradient(bias: np.ndarray | float | None, dJ_dp: np.ndarray) -> np.nda
     """∂J/∂b from ∂J/∂p (last axis = neurons): per neuron, or summed for one shared bias."""
     if bias is None:
         return None
-    if isinstance(bias, np.ndarray):
+    if not is_shared(bias):
         return dJ_dp
     shared = np.sum(dJ_dp, axis=-1)
     return float(shared) if np.ndim(shared) == 0 else shared
@@ -184,7 +176,7 @@ class Network:
                 grad_w = self.r(self.combine(sample_w))
                 sample_b = None if bias is None else self.r(np.asarray(_bias_gradient(bias, dJ_dp)))
                 grad_b = None if sample_b is None else self.r(self.combine(sample_b))
-            if grad_b is not None and not isinstance(bias, np.ndarray):
+            if is_shared(bias):
                 grad_b = float(grad_b)
             new_w = weights - alpha * grad_w
             new_b = bias
