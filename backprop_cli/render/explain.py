@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from rich import box
 from rich.console import Group, RenderableType
 from rich.constrain import Constrain
@@ -17,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.activations import KINK, Activation
+from backprop_cli.activations import Activation
 from backprop_cli.config import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
@@ -73,17 +74,16 @@ def _bias_note(config: Config, i: int) -> list[str]:
 
 def blocked(config: Config, it: Iteration, i: int, fmt: NumberFormat) -> list[tuple[int, str, str]]:
     """The neurons of layer ``i`` whose (leaky) ReLU sits at p ≤ 0: (index k, sample label, p as shown)."""
-    if _act(config, i).name not in ("relu", "leaky_relu"):
+    act = _act(config, i)
+    if act.name not in ("relu", "leaky_relu"):
         return []
     p = it.passes[i].p
     several = p.shape[0] > 1
     found = []
-    for s in range(p.shape[0]):
-        for k in range(p.shape[1]):
-            # The same test as ReLU' itself: a |p| at or below KINK counts as 0 and gets no gradient.
-            if p[s, k] <= KINK:
-                sample = f" in sample {int(it.sample_indices[s]) + 1}" if several else ""
-                found.append((k, sample, fmt.result(p[s, k])))
+    # The activation's own derivative decides (its kink rule included): below 1, the gradient is cut.
+    for s, k in zip(*np.nonzero(act.derivative(p) < 1)):
+        sample = f" in sample {int(it.sample_indices[s]) + 1}" if several else ""
+        found.append((int(k), sample, fmt.result(p[s, k])))
     return found
 
 
