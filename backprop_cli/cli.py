@@ -39,6 +39,9 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:  # a bad option of a command: one line, like every other error
+            command = f" {error.ctx.info_name}" if error.ctx is not None and error.ctx is not ctx else ""
+            raise Failure(f"{error.format_message()} (see 'bptrace{command} --help')") from None
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BptraceError as error:

@@ -366,3 +366,16 @@ def test_unwritable_output_is_a_clear_error(target, message):
     result = run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", target)
     assert result.exit_code == 2
     assert message in result.stderr and "unexpected" not in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "configs/xor.yaml", "--epochs", "0"], "Invalid value for '--epochs'"),
+    (["run", "configs/handout.yaml", "-f", "xml"], "'xml' is not one of 'table', 'json', 'jsonl'"),
+    (["run"], "Missing argument 'CONFIG'"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+])
+def test_usage_errors_are_one_line(args, message):
+    result = run_cli(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("bptrace: error: ")
+    assert message in result.stderr and "--help" in result.stderr
