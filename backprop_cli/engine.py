@@ -16,7 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from backprop_cli.activations import Activation
-from backprop_cli.config import Config, Layer, Parameters, is_shared
+from backprop_cli.network import Config, Layer, Parameters, is_shared
 from backprop_cli.losses import LOSSES
 from backprop_cli.rounding import hand_round
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backprop_cli.config import Config
+from backprop_cli.network import Config
 from backprop_cli.losses import LOSSES
 
 

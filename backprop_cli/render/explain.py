@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_cli.activations import Activation
-from backprop_cli.config import Config
+from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
 from backprop_cli.render.numbers import NumberFormat

@@ -23,7 +23,7 @@ from typing import IO, Callable, Iterable, Iterator, Protocol
 from rich.console import RenderableType
 from rich.text import Text
 
-from backprop_cli.config import Config
+from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.render.explain import explanation
 from backprop_cli.render.table import TableOptions, header, make_console, phases

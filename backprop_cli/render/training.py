@@ -16,7 +16,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.config import Config
+from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.render.numbers import NumberFormat
 from backprop_cli.render.table import TableOptions, fill, heading, make_console, neuron, render_iteration
