@@ -221,10 +221,13 @@ def test_terminal_keys_read_single_presses_and_restore_the_terminal():
 # --- explanations --------------------------------------------------------------------------------
 
 
-def explained(path: str, phase: str, hand_rounding: int | None = None):
+def explained(path: str, name: str, hand_rounding: int | None = None):
+    """The explanation of the phase shown as ``name`` ("Step 2 [hid]"), or None if there is no such phase."""
     config = load_config(path)
     it = next(iter(trace(config, hand_rounding=hand_rounding)))
-    return explain_module.explain(config, it, phase, NumberFormat(4, hand_rounding))
+    fmt = NumberFormat(4, hand_rounding)
+    found = [phase for phase in phases(config, it, TableOptions(fmt)) if phase.name == name]
+    return explain_module.explain(config, it, found[0], fmt) if found else None
 
 
 def test_explain_puts_a_panel_before_every_phase():
@@ -271,9 +274,9 @@ def test_explain_covers_every_phase_of_every_shipped_config():
     for path in sorted(CONFIGS.glob("*.yaml")):
         config = load_config(str(path))
         it = next(iter(trace(config)))
-        for name, _ in phases(config, it, TableOptions(NumberFormat())):
-            text = explain_module.explain(config, it, name, NumberFormat())
-            assert text is not None and text.formulas and text.reason, (path.name, name)
+        for phase in phases(config, it, TableOptions(NumberFormat())):
+            text = explain_module.explain(config, it, phase, NumberFormat())
+            assert text is not None and text.formulas and text.reason, (path.name, phase.name)
     assert explained(HANDOUT, "no such phase") is None
 
 

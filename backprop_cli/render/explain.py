@@ -23,6 +23,7 @@ from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
 from backprop_cli.render.numbers import NumberFormat
+from backprop_cli.render.table import Phase
 
 WIDTH = 100  # paragraphs wider than this are hard to read, however wide the terminal
 MAX_WARNINGS = 4  # notes about blocked neurons per layer before the rest are counted
@@ -252,21 +253,17 @@ def step5(config: Config, it: Iteration) -> Explanation:
     )
 
 
-def explain(config: Config, it: Iteration, phase: str, fmt: NumberFormat) -> Explanation | None:
-    """The explanation of ``phase`` (a name from ``table.phases``), or None for a phase it does not know."""
-    if phase.startswith("Step 2 [") and phase.endswith("]"):
-        names = [layer.name for layer in config.layers[:-1]]
-        name = phase[len("Step 2 ["):-1]
-        return step2(config, it, names.index(name), fmt) if name in names else None
+def explain(config: Config, it: Iteration, phase: Phase, fmt: NumberFormat) -> Explanation | None:
+    """The explanation of ``phase`` (one of ``table.phases``), or None for a step it does not know."""
     known = {
         "Forward pass": lambda: forward(config),
         "Step 1": lambda: step1(config),
+        "Step 2": lambda: step2(config, it, phase.layer, fmt),
         "Step 3": lambda: step3(config, it, fmt),
         "Step 4": lambda: step4(config, it, fmt),
         "Step 5": lambda: step5(config, it),
     }
-    return known[phase]() if phase in known else None
-
+    return known[phase.step]() if phase.step in known else None
 
 def render(phase: str, text: Explanation) -> RenderableType:
     """One explanation as a panel: formulas, the reason, the example chain and its factors, the notes."""
@@ -293,7 +290,7 @@ def render(phase: str, text: Explanation) -> RenderableType:
     return Constrain(panel, WIDTH)
 
 
-def explanation(config: Config, it: Iteration, phase: str, fmt: NumberFormat) -> list[RenderableType]:
-    """The renderables printed before ``phase``: its explanation panel, or nothing for a phase it does not know."""
+def explanation(config: Config, it: Iteration, phase: Phase, fmt: NumberFormat) -> list[RenderableType]:
+    """The renderables printed before ``phase``: its explanation panel, or nothing for a step it does not know."""
     text = explain(config, it, phase, fmt)
-    return [] if text is None else [render(phase, text)]
+    return [] if text is None else [render(phase.name, text)]

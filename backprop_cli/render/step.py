@@ -195,9 +195,9 @@ class Page:
 def build_pages(config: Config, it: Iteration, opts: TableOptions) -> list[Page]:
     """The phases of one update, each with its explanation first when ``opts.explain`` asks for it."""
     result = []
-    for name, renderables in phases(config, it, opts):
-        before = explanation(config, it, name, opts.fmt) if opts.explain else []
-        result.append(Page(name, before + list(renderables)))
+    for phase in phases(config, it, opts):
+        before = explanation(config, it, phase, opts.fmt) if opts.explain else []
+        result.append(Page(phase.name, before + list(phase.renderables)))
     return result
 
 

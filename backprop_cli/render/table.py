@@ -292,21 +292,40 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
     return result
 
 
-def phases(config: Config, it: Iteration, opts: TableOptions) -> list[tuple[str, list[RenderableType]]]:
-    """The trace of one update as named phases, in the handout's order (step mode walks through these)."""
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the trace of an update: which step it is, and what is printed for it."""
+
+    step: str  # "Forward pass", "Step 1", ..., "Step 5"
+    renderables: list[RenderableType]
+    layer: int | None = None  # the hidden layer a "Step 2" phase is about
+    name: str = ""  # as shown to the reader: the step, and the layer's name for Step 2
+
+    @staticmethod
+    def of(step: str, renderables: list[RenderableType], config: Config, layer: int | None = None) -> "Phase":
+        name = step if layer is None else f"{step} [{config.layers[layer].name}]"
+        return Phase(step, renderables, layer, name)
+
+
+def phases(config: Config, it: Iteration, opts: TableOptions) -> list[Phase]:
+    """The trace of one update as phases, in the handout's order (step mode walks through these)."""
     samples = range(len(it.x))
-    out: list[tuple[str, list[RenderableType]]] = []
-    out.append(("Forward pass", [r for s in samples for r in ([Text("")] if s else []) + forward_pass(config, it, s, opts)]))
-    out.append(("Step 1", [r for s in samples for r in _per_sample(config, it, s, step1(config, it, s, opts))]))
-    for i in reversed(range(len(config.layers) - 1)):
-        name = f"Step 2 [{config.layers[i].name}]"
-        out.append((name, [r for s in samples for r in _per_sample(config, it, s, step2(config, it, s, i, opts))]))
-    out.append(("Step 3", weight_gradient(config, it, len(config.layers) - 1, opts)))
-    hidden = [r for n, i in enumerate(reversed(range(len(config.layers) - 1)))
-              for r in ([Text("")] if n else []) + weight_gradient(config, it, i, opts)]
-    if hidden:
-        out.append(("Step 4", hidden))
-    out.append(("Step 5", update(config, it, opts)))
+    hidden_layers = list(reversed(range(len(config.layers) - 1)))  # backwards, as the error flows
+    out = [
+        Phase.of("Forward pass", [r for s in samples
+                                  for r in ([Text("")] if s else []) + forward_pass(config, it, s, opts)], config),
+        Phase.of("Step 1", [r for s in samples for r in _per_sample(config, it, s, step1(config, it, s, opts))],
+                 config),
+    ]
+    for i in hidden_layers:
+        out.append(Phase.of("Step 2", [r for s in samples
+                                       for r in _per_sample(config, it, s, step2(config, it, s, i, opts))], config, i))
+    out.append(Phase.of("Step 3", weight_gradient(config, it, len(config.layers) - 1, opts), config))
+    if hidden_layers:
+        out.append(Phase.of("Step 4", [r for n, i in enumerate(hidden_layers)
+                                       for r in ([Text("")] if n else []) + weight_gradient(config, it, i, opts)],
+                            config))
+    out.append(Phase.of("Step 5", update(config, it, opts), config))
     return out
 
 
@@ -322,13 +341,13 @@ def _per_sample(config: Config, it: Iteration, s: int, items: list[RenderableTyp
 def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
     """The header and every phase of one update, with a blank line between phases."""
     items: list[RenderableType] = [header(config, opts)]
-    for name, renderables in phases(config, it, opts):
+    for phase in phases(config, it, opts):
         items.append(Text(""))
         if opts.explain:
             from backprop_cli.render.explain import explanation  # loaded only when asked for
 
-            items.extend(explanation(config, it, name, opts.fmt))
-        items.extend(renderables)
+            items.extend(explanation(config, it, phase, opts.fmt))
+        items.extend(phase.renderables)
     return items
 
 
