@@ -100,7 +100,7 @@ class RunOptions:
     save_updated: str | None = None
 
 
-@cli.command()
+@cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
 @click.argument("config", metavar="CONFIG")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line.")
@@ -275,7 +275,7 @@ def _save_updated(given, network, iterations, updates: int, options: RunOptions)
                f"next: bptrace run {options.save_updated}", err=True)
 
 
-@cli.command()
+@cli.command(short_help="Check CONFIG: a summary of the network, or every error.")
 @click.argument("config", metavar="CONFIG")
 def validate(config: str) -> None:
     """Check CONFIG and print a summary of the network, or every error found.
@@ -300,7 +300,7 @@ def validate(config: str) -> None:
     click.echo(summary(net))
 
 
-@cli.command()
+@cli.command(short_help="Write a starter config from a template.")
 @click.argument("template", required=False, default="handout", metavar="[TEMPLATE]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of standard output (refuses to overwrite without --force).")
@@ -336,7 +336,7 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
     click.echo(f"wrote {output} (template '{template}'); next: bptrace run {output}", err=True)
 
 
-@cli.command()
+@cli.command(short_help="Print the JSON Schema of the config (or of the trace).")
 @click.option("--trace", "which", flag_value="trace", help="The schema of the JSON trace (--format json) instead.")
 @click.option("--config", "which", flag_value="config", default=True, help="The schema of the config file (default).")
 def schema(which: str) -> None:
