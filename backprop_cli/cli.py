@@ -36,12 +36,20 @@ class Failure(click.ClickException):
 class Group(click.Group):
     """Turns every exception into a message and an exit code, for every command."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:  # a bad option of bptrace itself, before any command runs
+            raise Failure(f"{error.format_message()} — see 'bptrace --help'") from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except click.UsageError as error:  # a bad option of a command: one line, like every other error
             command = f" {error.ctx.info_name}" if error.ctx is not None and error.ctx is not ctx else ""
-            raise Failure(f"{error.format_message()} (see 'bptrace{command} --help')") from None
+            raise Failure(f"{error.format_message()} — see 'bptrace{command} --help'") from None
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BptraceError as error:

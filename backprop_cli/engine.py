@@ -3,8 +3,9 @@
 ``trace(config)`` yields one ``Iteration`` per update. Every array is computed for all samples of an
 update at once (rows are samples). The engine knows nothing of tables, JSON or terminals.
 
-With hand rounding N, every quantity a table shows as a result (p, z, J, ∂J/∂z, ∂J/∂Θ, ∂J/∂b) is
-rounded as a person would, and every later step uses the rounded value; g'(p) is evaluated on the
+With hand rounding N, every quantity a table shows as a result (p, z, J, ∂J/∂z, ∂J/∂Θ, ∂J/∂b, and
+∂J/∂p where Step 1 shows it: softmax, and the exact forms of cross-entropy and bce) is rounded as a
+person would, and every later step uses the rounded value; g'(p) is evaluated on the
 rounded p and not rounded itself; the new parameters are computed from the rounded gradients.
 """
 

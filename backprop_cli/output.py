@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,49 +27,53 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
     """A text stream whose content replaces ``path`` only if the block finishes without an error.
 
     A symbolic link is followed (the file it points to is replaced, the link stays). A path that is no
-    regular file (/dev/null, a FIFO, a terminal) is written to as it is: renaming a file over it would
-    replace the device.
+    regular file (/dev/null, /dev/stdout, a FIFO, a terminal) is written to as it is: renaming a file over
+    it would replace the device. Every failure to write is a BptraceError naming ``path``.
     """
     import tempfile  # here, not at the top: it pulls in shutil, bz2, lzma and random, which stdout never needs
 
     if not path:
         raise BptraceError("the output file name is empty")
-    target = Path(os.path.realpath(path))
-    if target.is_dir():
+    try:
+        mode = os.stat(path).st_mode  # of what a link points to
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:  # a loop of links, a name too long, ...
+        raise _cannot(path, error) from None
+    if mode is not None and stat.S_ISDIR(mode):
         raise BptraceError(f"{path}: is a directory; give a file name to write to")
-    if target.exists() and not target.is_file():
+    if mode is None and path.endswith(os.sep):
+        raise BptraceError(f"{path}: the folder does not exist; give a file name to write to")
+    if mode is not None and not stat.S_ISREG(mode):
         try:
-            with open(target, "w", encoding="utf-8") as stream:
+            with open(path, "w", encoding="utf-8") as stream:
                 yield stream
         except OSError as error:  # /dev/full, a FIFO whose reader left, ...
             raise _cannot(path, error) from None
         return
+    target = Path(os.path.realpath(path))
     folder = target.parent
     if not folder.is_dir():
         raise BptraceError(f"{path}: the folder {folder} does not exist")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         # mkstemp makes the file private (0600); give it the mode a plain open() would, or the old file's.
-        os.chmod(temporary, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
+        os.chmod(temporary, mode & 0o7777 if mode is not None else 0o666 & ~_umask())
     except OSError as error:
         raise _cannot(path, error) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
-            try:
-                stream.flush()
-                os.fsync(stream.fileno())
-            except OSError as error:
-                raise _cannot(path, error) from None
-        try:
-            os.replace(temporary, target)
-        except OSError as error:
-            raise _cannot(path, error) from None
-    except BaseException:
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException as error:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):  # the disk is full, the file too large, ...
+            raise _cannot(path, error) from None
         raise
 
 

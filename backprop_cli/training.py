@@ -134,7 +134,7 @@ def final_loss(network: Network) -> float:
 
 def check_save_target(path: str, config_source: str, output: str | None, force: bool) -> None:
     """Refuse, before any work is done, a FILE that ``--save-updated`` must not overwrite."""
-    if path == "-":
+    if not path or path == "-":
         raise BptraceError("--save-updated needs a file name; standard output carries the trace")
     if os.path.isdir(path):
         raise BptraceError(f"--save-updated {path}: is a directory; give a file name")

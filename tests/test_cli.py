@@ -373,9 +373,41 @@ def test_unwritable_output_is_a_clear_error(target, message):
     (["run", "configs/handout.yaml", "-f", "xml"], "'xml' is not one of 'table', 'json', 'jsonl'"),
     (["run"], "Missing argument 'CONFIG'"),
     (["frobnicate"], "No such command 'frobnicate'"),
+    (["--frobnicate"], "No such option '--frobnicate'"),
 ])
 def test_usage_errors_are_one_line(args, message):
     result = run_cli(*args)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("bptrace: error: ")
     assert message in result.stderr and "--help" in result.stderr
+
+
+def test_output_to_dev_stdout_writes_through_it():
+    """-o /dev/stdout into a pipe: the device is written as it is (its real path names no folder)."""
+    proc = subprocess.run([sys.executable, "-m", "backprop_cli", "run", "configs/handout.yaml", "-f", "json",
+                           "-o", "/dev/stdout"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["schema"] == "bptrace/trace-v1"
+
+
+def test_a_write_that_fails_midway_is_a_clear_error_and_leaves_nothing(tmp_path):
+    """A file-size limit hit while writing (as a full disk would be): exit 2, one line, no file left."""
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048)); "
+              "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+              "from backprop_cli.cli import main; sys.argv = ['bptrace', 'run', 'configs/deep.yaml', '--rows', '0', "
+              f"'-o', {str(tmp_path / 'big.txt')!r}]; main()")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "big.txt: cannot write: File too large" in proc.stderr and "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_symlink_loop_and_missing_folder_are_refused(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), "-o", str(tmp_path / "a"))
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+    assert (tmp_path / "a").is_symlink()
+    result = run_cli("run", str(CONFIGS / "handout.yaml"), "-o", str(tmp_path / "new") + os.sep)
+    assert result.exit_code == 2 and "the folder does not exist" in result.stderr
+    assert not (tmp_path / "new").exists()

@@ -151,7 +151,7 @@ def _weight_rows(layer, columns: list[int | None], fmt: NumberFormat) -> Iterato
     """A row per neuron: its name, its weights in ``columns`` ("…" for None), then its own bias if any."""
     for k in range(layer.weights.shape[0]):
         cells = ["…" if t is None else fmt.param(layer.weights[k, t]) for t in columns]
-        if isinstance(layer.bias, np.ndarray):
+        if layer.bias is not None and not layer.shared_bias:
             cells.append(fmt.param(layer.bias[k]))
         yield (neuron(k, layer.name), *cells)
 
@@ -169,7 +169,7 @@ def final_weights(summary: Summary, opts: TableOptions) -> list[RenderableType]:
         table.add_column("Neuron", no_wrap=True)
         for t in columns:
             table.add_column("…" if t is None else _input_label(trained, i, t), justify="right")
-        per_neuron = isinstance(layer.bias, np.ndarray)
+        per_neuron = layer.bias is not None and not layer.shared_bias
         if per_neuron:
             table.add_column("bias", justify="right")
         items.append(fill(table, _weight_rows(layer, columns, fmt), n, opts.rows))
