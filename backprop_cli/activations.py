@@ -110,6 +110,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative_text=lambda p: f"ReLU'({p})",
         derivative_symbol="ReLU'(p)",
     ),
+    "leaky_relu": make_activation("leaky_relu"),  # with the default slope; a layer binds its own
     "sigmoid": Activation(
         name="sigmoid",
         label="Sigmoid σ",
@@ -137,5 +138,3 @@ ACTIVATIONS: dict[str, Activation] = {
         jacobian_text=lambda zj, zk, same: f"{zj}·({1 if same else 0} − {zk})",
     ),
 }
-# leaky_relu carries a parameter; this entry has the default slope.
-ACTIVATIONS["leaky_relu"] = make_activation("leaky_relu")

@@ -157,7 +157,7 @@ def _close_matches(word: str, choices, **options) -> list[str]:
     """difflib's close matches for a "did you mean"; difflib is imported on this error path only."""
     import difflib
 
-    return difflib.get_close_matches(word, choices, **options)
+    return difflib.get_close_matches(word.lower(), choices, **options)
 
 
 def _default_names(count: int) -> list[str]:
