@@ -57,3 +57,19 @@ def loss(name: str, z: np.ndarray, y: np.ndarray, not_z: np.ndarray | None = Non
 def central(f: Callable[[float], float], eps: float = 1e-6) -> float:
     """f'(0) by central differences: (f(eps) − f(−eps)) / 2·eps."""
     return (f(eps) - f(-eps)) / (2 * eps)
+
+
+def random_layer(draw, n: int, m: int, activation: str, numbers, slopes=(0.01, 0.1, 0.3)) -> dict:
+    """One layer of a random network as config data (for hypothesis' ``st.composite``): ``n`` neurons of
+    ``m`` inputs with weights drawn from ``numbers``, a leaky slope, and a bias per neuron, shared or none."""
+    from hypothesis import strategies as st
+
+    layer = {"activation": activation, "weights": [[draw(numbers) for _ in range(m)] for _ in range(n)]}
+    if activation == "leaky_relu":
+        layer["negative_slope"] = draw(st.sampled_from(slopes))
+    bias = draw(st.sampled_from(["none", "per_neuron", "shared"]))
+    if bias == "per_neuron":
+        layer["bias"] = [draw(numbers) for _ in range(n)]
+    elif bias == "shared":
+        layer["bias"] = draw(numbers)
+    return layer

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from backprop_cli.config import config_from_data
 from backprop_cli.engine import trace
 from backprop_cli.render.json import iteration_data
-from reference import activate, central, loss
+from reference import activate, central, loss, random_layer
 
 ACTIVATIONS = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 LOSSES = ["sse", "half_sse", "mse"]
@@ -87,18 +87,8 @@ def networks(draw, output: str | None = None):
     layers = []
     for i in range(depth):
         n, m = widths[i + 1], widths[i]
-        layer = {
-            "activation": output if output and i == depth - 1 else draw(st.sampled_from(ACTIVATIONS)),
-            "weights": [[draw(numbers) for _ in range(m)] for _ in range(n)],
-        }
-        if layer["activation"] == "leaky_relu":
-            layer["negative_slope"] = draw(st.sampled_from([0.01, 0.1, 0.3]))
-        bias = draw(st.sampled_from(["none", "per_neuron", "shared"]))
-        if bias == "per_neuron":
-            layer["bias"] = [draw(numbers) for _ in range(n)]
-        elif bias == "shared":
-            layer["bias"] = draw(numbers)
-        layers.append(layer)
+        activation = output if output and i == depth - 1 else draw(st.sampled_from(ACTIVATIONS))
+        layers.append(random_layer(draw, n, m, activation, numbers))
     return {
         "x": [draw(numbers) for _ in range(widths[0])],
         "y": [draw(numbers) for _ in range(widths[-1])],

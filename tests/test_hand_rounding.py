@@ -22,7 +22,7 @@ from backprop_cli.config import config_from_data
 from backprop_cli.engine import trace
 from backprop_cli.render.json import iteration_data
 from backprop_cli.rounding import hand_round_value
-from reference import activate
+from reference import activate, random_layer
 
 ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 SQUARED = ["sse", "half_sse", "mse"]
@@ -78,16 +78,8 @@ def hand_networks(draw):
     layers = []
     for i in range(depth):
         n, m = widths[i + 1], widths[i]
-        layer = {"activation": output if i == depth - 1 else draw(st.sampled_from(ELEMENT_WISE)),
-                 "weights": [[draw(hundredths) for _ in range(m)] for _ in range(n)]}
-        if layer["activation"] == "leaky_relu":
-            layer["negative_slope"] = draw(st.sampled_from([0.01, 0.1]))
-        bias = draw(st.sampled_from(["none", "per_neuron", "shared"]))
-        if bias == "per_neuron":
-            layer["bias"] = [draw(hundredths) for _ in range(n)]
-        elif bias == "shared":
-            layer["bias"] = draw(hundredths)
-        layers.append(layer)
+        activation = output if i == depth - 1 else draw(st.sampled_from(ELEMENT_WISE))
+        layers.append(random_layer(draw, n, m, activation, hundredths, slopes=(0.01, 0.1)))
     targets = probabilities if loss in ("cross_entropy", "bce") else hundredths
     return {
         "x": [draw(hundredths) for _ in range(widths[0])],

@@ -22,7 +22,7 @@ from backprop_cli.engine import trace
 from backprop_cli.errors import ConfigError
 from backprop_cli.render.json import iteration_data
 from conftest import CONFIGS, check_golden, run_cli
-from reference import activate, central, complement, loss
+from reference import activate, central, complement, loss, random_layer
 
 HIDDEN = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 # (loss, output activation): the pairs with an exact form, and the smallest output width each allows
@@ -134,16 +134,8 @@ def classifiers(draw, samples=st.integers(1, 1)):
     layers = []
     for i in range(depth):
         n, m = widths[i + 1], widths[i]
-        layer = {"activation": output if i == depth - 1 else draw(st.sampled_from(HIDDEN)),
-                 "weights": [[draw(numbers) for _ in range(m)] for _ in range(n)]}
-        if layer["activation"] == "leaky_relu":
-            layer["negative_slope"] = 0.1
-        bias = draw(st.sampled_from(["none", "per_neuron", "shared"]))
-        if bias == "per_neuron":
-            layer["bias"] = [draw(numbers) for _ in range(n)]
-        elif bias == "shared":
-            layer["bias"] = draw(numbers)
-        layers.append(layer)
+        activation = output if i == depth - 1 else draw(st.sampled_from(HIDDEN))
+        layers.append(random_layer(draw, n, m, activation, numbers, slopes=(0.1,)))
     count = draw(samples)
     xs = [[draw(numbers) for _ in range(widths[0])] for _ in range(count)]
     ys = [draw(targets(output, loss, widths[-1])) for _ in range(count)]
