@@ -241,9 +241,10 @@ def test_explain_puts_a_panel_before_every_phase():
 
 def test_explain_gives_the_handouts_formulas_and_chains():
     assert explained(HANDOUT, "Step 1").formulas[0] == "∂J/∂z_k = 2 · (z_k − y_k)"
-    assert explained(HANDOUT, "Step 2 [hid]").formulas[0] == "∂J/∂z_t[hid] = Σ_k ∂J/∂z_k[out] · g'(p_k[out]) · Θ_kt[out]"
+    # the same general formulas as the tables' headings
+    assert explained(HANDOUT, "Step 2 [hid]").formulas[0] == "∂J/∂z_t[hid] = Σ_k ∂J/∂z_k[out] · g'(p_k) · Θ_kt[out]"
     three = explained(HANDOUT, "Step 3")
-    assert three.formulas[0] == "∂J/∂Θ_kt[out] = ∂J/∂z_k[out] · g'(p_k[out]) · z_t[hid]"
+    assert three.formulas[0] == "∂J/∂Θ_kt[out] = ∂J/∂z_k · g'(p_k) · z_t[hid]"
     assert three.chain == "∂J/∂Θ_11[out] = ∂J/∂z_1[out] · ∂z_1[out]/∂p_1[out] · ∂p_1[out]/∂Θ_11[out]"
     assert three.factors[1].startswith("∂z_1[out]/∂p_1[out] = σ(p_1[out])·(1 − σ(p_1[out]))")
     assert three.factors[2].startswith("∂p_1[out]/∂Θ_11[out] = z_1[hid]")
@@ -300,3 +301,14 @@ def test_explain_counts_the_rest_of_many_blocked_neurons(write_config):
     warnings = explained(path, "Step 4").warnings
     assert [w.split(":")[0] for w in warnings[:3]] == [f"No gradient flows through n{k}[hid]" for k in (1, 2, 3)]
     assert warnings[3] == "… and 2 more neurons of 'hid' at p ≤ 0, alike."
+
+
+def test_explanations_and_headings_write_the_same_general_formulas():
+    for path in sorted(CONFIGS.glob("*.yaml")):
+        table = run_cli("run", str(path), "--rows", "0").stdout.splitlines()
+        config = load_config(str(path))
+        it = next(iter(trace(config)))
+        for phase in phases(config, it, TableOptions(NumberFormat())):
+            if phase.step in ("Step 2", "Step 3", "Step 4"):
+                for formula in explain_module.explain(config, it, phase, NumberFormat()).formulas:
+                    assert any(line.startswith(formula) for line in table), (path.name, phase.name, formula)

@@ -22,6 +22,7 @@ from backprop_cli.activations import Activation
 from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
+from backprop_cli.render import formulas
 from backprop_cli.render.numbers import NumberFormat
 from backprop_cli.render.table import Phase
 
@@ -140,13 +141,12 @@ def step1(config: Config) -> Explanation:
 def step2(config: Config, it: Iteration, i: int, fmt: NumberFormat) -> Explanation:
     here, nxt = config.layers[i].name, config.layers[i + 1].name
     act = _act(config, i + 1)
+    formula = formulas.error_gradient(here, nxt, through_dJ_dp=it.passes[i + 1].dJ_dp_shown)
     if act.elementwise:
-        formula = f"∂J/∂z_t[{here}] = Σ_k ∂J/∂z_k[{nxt}] · g'(p_k[{nxt}]) · Θ_kt[{nxt}]"
         chain = f"∂J/∂z_1[{here}] = Σ_k ∂J/∂z_k[{nxt}] · ∂z_k[{nxt}]/∂p_k[{nxt}] · ∂p_k[{nxt}]/∂z_1[{here}]"
         factors = [f"∂J/∂z_k[{nxt}]: the error gradient of the next layer, from {_error_source(config, i + 1)}",
                    f"∂z_k[{nxt}]/∂p_k[{nxt}] = {_slope(act, f'p_k[{nxt}]')}: the slope of the activation at p_k"]
     else:
-        formula = f"∂J/∂z_t[{here}] = Σ_k ∂J/∂p_k[{nxt}] · Θ_kt[{nxt}]"
         chain = f"∂J/∂z_1[{here}] = Σ_k ∂J/∂p_k[{nxt}] · ∂p_k[{nxt}]/∂z_1[{here}]"
         factors = [f"∂J/∂p_k[{nxt}] = Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k): {act.label} ties every z_j to every p_k, "
                    "so this factor is itself a sum over the outputs"]
@@ -187,10 +187,8 @@ def _weight_chain(config: Config, i: int) -> tuple[str, list[str]]:
                    f"{_error_source(config, i)} (2)", slope] + tail
 
 
-def _weight_formula(config: Config, i: int) -> str:
-    name, act = config.layers[i].name, _act(config, i)
-    middle = f"∂J/∂z_k[{name}] · g'(p_k[{name}])" if act.elementwise else f"∂J/∂p_k[{name}]"
-    return f"∂J/∂Θ_kt[{name}] = {middle} · {_input(config, i, 't')}"
+def _weight_formula(config: Config, it: Iteration, i: int) -> str:
+    return formulas.weight_gradient(config.layers[i].name, _input(config, i, "t"), it.passes[i].dJ_dp_shown)
 
 
 def step3(config: Config, it: Iteration, fmt: NumberFormat) -> Explanation:
@@ -203,7 +201,7 @@ def step3(config: Config, it: Iteration, fmt: NumberFormat) -> Explanation:
         links = ("J to each z_j, z_j to p_k and p_k to the weight; every z_j depends on p_k, so the first two "
                  "links are summed over j, and the last is the input the weight multiplies.")
     return Explanation(
-        formulas=[_weight_formula(config, i)],
+        formulas=[_weight_formula(config, it, i)],
         source="the handout's (3)" + ("" if _act(config, i).elementwise else ", with ∂J/∂p_k"),
         reason=f"Θ_kt[{name}] enters J at one place only: it multiplies {_input(config, i, 't')} in "
                f"p_k[{name}]. So the chain rule has three links, {links}",
@@ -221,7 +219,7 @@ def step4(config: Config, it: Iteration, fmt: NumberFormat) -> Explanation:
     with_bias = [i for i in range(len(config.layers) - 1) if config.layers[i].bias is not None]
     notes = _bias_note(config, with_bias[0]) if with_bias else []
     return Explanation(
-        formulas=[_weight_formula(config, i) for i in hidden],
+        formulas=[_weight_formula(config, it, i) for i in hidden],
         source="the handout's (3), each layer with its own input",
         reason="The same three links as in Step 3, with two changes. A hidden neuron has no term of its own in J, "
                "so ∂J/∂z_k is the error gradient that Step 2 collected over all paths to the output. And the "

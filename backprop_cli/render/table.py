@@ -19,6 +19,7 @@ from backprop_cli.activations import Activation
 from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
+from backprop_cli.render import formulas
 from backprop_cli.render.numbers import NumberFormat
 from backprop_cli.render.output_layer import output_gradient
 
@@ -193,9 +194,7 @@ def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> 
         for t in range(here.z.shape[1]):
             yield neuron(t, here.name), sum_text(nxt.z.shape[1], lambda k: term(k, t)), fmt.result(here.dJ_dz[s, t])
 
-    formula = f"∂J/∂z_t[{here.name}] = Σ_k ∂J/∂z_k[{nxt.name}] · g'(p_k) · Θ_kt[{nxt.name}]"
-    if not chain:
-        formula = f"∂J/∂z_t[{here.name}] = Σ_k ∂J/∂p_k[{nxt.name}] · Θ_kt[{nxt.name}]"
+    formula = formulas.error_gradient(here.name, nxt.name, through_dJ_dp=not chain)
     title = f"Step 2) Error gradient in the hidden layer '{here.name}'"
     return [heading(title, formula), fill(table, rows(), here.z.shape[1], opts.rows)]
 
@@ -244,8 +243,8 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
     layer = config.layers[i]
     last = i == len(config.layers) - 1
     source = "x_t" if i == 0 else f"z_t[{config.layers[i - 1].name}]"
-    middle = "∂J/∂p_k" if it.passes[i].dJ_dp_shown else "∂J/∂z_k · g'(p_k)"
-    formula = f"∂J/∂Θ_kt[{layer.name}] = {middle} · {source}"
+    middle = formulas.delta(it.passes[i].dJ_dp_shown)
+    formula = formulas.weight_gradient(layer.name, source, it.passes[i].dJ_dp_shown)
     if it.steps[i].shared_bias:  # one bias shared by the layer: every neuron's term adds up
         formula += f";  ∂J/∂b = Σ_k {middle}"
     elif it.steps[i].bias is not None:
