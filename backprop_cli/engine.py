@@ -217,15 +217,15 @@ def batches(config: Config) -> list[np.ndarray]:
     return [np.arange(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def trace(config: Config, *, hand_rounding: int | None = None, epochs: int | None = None,
-          network: Network | None = None) -> Iterator[Iteration]:
-    """Yield every update of the run: ``epochs`` passes over the samples (the config's by default).
+def trace(config: Config, *, hand_rounding: int | None = None, network: Network | None = None) -> Iterator[Iteration]:
+    """Yield every update of the run: ``config.epochs`` passes over the samples.
 
-    Pass a ``network`` to read its parameters (``updated_config()``) after the run.
+    Pass a ``network`` (made with the hand rounding to use) to read its parameters (``updated_config()``)
+    after the run.
     """
     net = network or Network(config, hand_rounding)
     number = 0
-    for epoch in range(1, (epochs or config.epochs) + 1):
+    for epoch in range(1, config.epochs + 1):
         for indices in batches(config):
             number += 1
             yield net.step(number, epoch, indices)

@@ -22,6 +22,27 @@ def _cannot(path: str, error: OSError) -> BptraceError:
     return BptraceError(f"{path}: cannot write: {error.strerror or error}")
 
 
+def check_target(path: str) -> int | None:
+    """Refuse, before any work, a path no output can go to; return its mode (of what a link points to),
+    or None when it does not exist yet."""
+    if not path:
+        raise BptraceError("the output file name is empty")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:  # a loop of links, a name too long, ...
+        raise _cannot(path, error) from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise BptraceError(f"{path}: is a directory; give a file name to write to")
+    if mode is None and path.endswith(os.sep):
+        raise BptraceError(f"{path}: the folder does not exist; give a file name to write to")
+    folder = Path(os.path.realpath(path)).parent
+    if (mode is None or stat.S_ISREG(mode)) and not folder.is_dir():
+        raise BptraceError(f"{path}: the folder {folder} does not exist")
+    return mode
+
+
 @contextmanager
 def atomic_file(path: str) -> Iterator[IO[str]]:
     """A text stream whose content replaces ``path`` only if the block finishes without an error.
@@ -32,18 +53,7 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
     """
     import tempfile  # here, not at the top: it pulls in shutil, bz2, lzma and random, which stdout never needs
 
-    if not path:
-        raise BptraceError("the output file name is empty")
-    try:
-        mode = os.stat(path).st_mode  # of what a link points to
-    except FileNotFoundError:
-        mode = None
-    except OSError as error:  # a loop of links, a name too long, ...
-        raise _cannot(path, error) from None
-    if mode is not None and stat.S_ISDIR(mode):
-        raise BptraceError(f"{path}: is a directory; give a file name to write to")
-    if mode is None and path.endswith(os.sep):
-        raise BptraceError(f"{path}: the folder does not exist; give a file name to write to")
+    mode = check_target(path)
     if mode is not None and not stat.S_ISREG(mode):
         try:
             with open(path, "w", encoding="utf-8") as stream:
@@ -52,11 +62,8 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
             raise _cannot(path, error) from None
         return
     target = Path(os.path.realpath(path))
-    folder = target.parent
-    if not folder.is_dir():
-        raise BptraceError(f"{path}: the folder {folder} does not exist")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         # mkstemp makes the file private (0600); give it the mode a plain open() would, or the old file's.
         os.chmod(temporary, mode & 0o7777 if mode is not None else 0o666 & ~_umask())
     except OSError as error:

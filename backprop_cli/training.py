@@ -134,13 +134,14 @@ def final_loss(network: Network) -> float:
 
 def check_save_target(path: str, config_source: str, output: str | None, force: bool) -> None:
     """Refuse, before any work is done, a FILE that ``--save-updated`` must not overwrite."""
+    from backprop_cli.output import check_target
+
     if not path or path == "-":
         raise BptraceError("--save-updated needs a file name; standard output carries the trace")
-    if os.path.isdir(path):
-        raise BptraceError(f"--save-updated {path}: is a directory; give a file name")
-    folder = os.path.dirname(path) or "."
-    if not os.path.isdir(folder):
-        raise BptraceError(f"--save-updated {path}: the folder {folder} does not exist")
+    try:
+        check_target(path)  # the checks every output file gets: a folder, a missing folder, a loop of links
+    except BptraceError as error:
+        raise BptraceError(f"--save-updated {error}") from None
     if config_source != "-" and _same_file(path, config_source):
         raise BptraceError(f"--save-updated {path}: that is the config being run; save the trained network "
                            "to another file (the config stays as it is)")
