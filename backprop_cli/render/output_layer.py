@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from backprop_cli.activations import Activation
@@ -42,23 +40,13 @@ def _unit_sums(y) -> bool:
     return bool(abs(float(sum(y)) - 1.0) <= UNIT)
 
 
-def _table(columns: list[str]) -> Table:
-    """Neuron, the formulas with numbers, then the value: as formula_table in table.py, with more formulas."""
-    table = Table(box=box.HEAVY_HEAD, header_style="bold")
-    table.add_column(columns[0], no_wrap=True)
-    for formula in columns[1:-1]:
-        table.add_column(formula, overflow="fold")
-    table.add_column(columns[-1], justify="right", no_wrap=True, style="bold cyan")
-    return table
-
-
 def output_gradient(config: Config, it: Iteration, s: int, opts: TableOptions) -> list[RenderableType]:
     """∂J/∂p of the output layer for sample ``s``: the long form with numbers and, where the loss has one,
     the short form; nothing for an element-wise output without an exact form (Step 3 shows that chain)."""
     if not it.passes[-1].dJ_dp_shown:
         return []
     # table.py shows this after its own Step 1 table and imports this module, so these names are imported late
-    from backprop_cli.render.table import fill, heading, neuron, sum_text
+    from backprop_cli.render.table import fill, formula_table, heading, neuron, sum_text
 
     fmt = opts.fmt
     layer, out = config.layers[-1], it.passes[-1]
@@ -92,11 +80,12 @@ def output_gradient(config: Config, it: Iteration, s: int, opts: TableOptions) -
     if len(it.x) > 1:
         title += f"  — sample {int(it.sample_indices[s]) + 1}"
     lines = [f"∂J/∂p_k = {general}"]
-    columns = ["Neuron", f"{general} with numbers", "∂J/∂p"]
+    columns = [f"{general} with numbers"]
     if short:
         simple = form.unit_formula if total is None and form.unit_formula else form.formula
         lines[0] += f" = {simple}"
         lines.append(f"why ({config.loss} on {layer.activation}): {form.why}"
                      + (", and Σ_j y_j = 1" if simple != form.formula else ""))
-        columns.insert(2, f"= {simple}")  # between the long form and the value, as a worked example's "="
-    return [Text(""), heading(title, "\n".join(lines)), fill(_table(columns), rows(), K, opts.rows)]
+        columns.append(f"= {simple}")  # between the long form and the value, as a worked example's "="
+    table = formula_table("Neuron", *columns, value="∂J/∂p")
+    return [Text(""), heading(title, "\n".join(lines)), fill(table, rows(), K, opts.rows)]

@@ -79,10 +79,12 @@ def heading(title: str, formula: str = "") -> Text:
     return text
 
 
-def formula_table(first: str, formula: str, value: str = "Value") -> Table:
+def formula_table(first: str, *formulas: str, value: str = "Value") -> Table:
+    """A table of what a row is about, its formulas with numbers (one column each), then the value."""
     table = Table(box=box.HEAVY_HEAD, header_style="bold")
     table.add_column(first, no_wrap=True)
-    table.add_column(formula, overflow="fold")
+    for formula in formulas:
+        table.add_column(formula, overflow="fold")
     table.add_column(value, justify="right", no_wrap=True, style="bold cyan")
     return table
 
@@ -161,7 +163,7 @@ def _derivative(act: Activation, p: float, fmt: NumberFormat) -> str:
 def step1(config: Config, it: Iteration, s: int, opts: TableOptions) -> list[RenderableType]:
     fmt, loss, out = opts.fmt, LOSSES[config.loss], it.passes[-1]
     K = out.z.shape[1]
-    table = formula_table("Neuron", "Formula with numbers", "∂J/∂z")
+    table = formula_table("Neuron", "Formula with numbers", value="∂J/∂z")
 
     def rows():
         for k in range(K):
@@ -182,7 +184,7 @@ def step2(config: Config, it: Iteration, s: int, i: int, opts: TableOptions) -> 
     theta = it.steps[i + 1].weights
     chain = not it.passes[i + 1].dJ_dp_shown  # else ∂J/∂p_k of the next layer is one number, from Step 1
     general = "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt" if chain else "Σ_k ∂J/∂p_k · Θ_kt"
-    table = formula_table("Neuron", f"{general} with numbers", "∂J/∂z")
+    table = formula_table("Neuron", f"{general} with numbers", value="∂J/∂z")
 
     def term(k: int, t: int) -> str:
         w = fmt.factor(fmt.param(theta[k, t]))
@@ -254,7 +256,7 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
     step = "Step 3) Weight gradient in the output layer" if last else (
         f"Step 4) Weight gradient in the hidden layer '{layer.name}'")
     table = formula_table("Parameter", "Formula with numbers" if len(it.x) == 1 else
-                          f"{config.batch} of the per-sample gradients", "∂J/∂Θ")
+                          f"{config.batch} of the per-sample gradients", value="∂J/∂Θ")
     rows = _gradient_rows(config, it, i, opts)
     return [heading(step, formula), fill(table, rows, it.steps[i].parameters, opts.rows)]
 
@@ -262,7 +264,7 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
 def update(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
     fmt = opts.fmt
     alpha = fmt.given(config.alpha)
-    table = formula_table("Parameter", "Θ − α · ∂J/∂Θ with numbers", "New value")
+    table = formula_table("Parameter", "Θ − α · ∂J/∂Θ with numbers", value="New value")
 
     def rows():
         for layer, st in zip(config.layers, it.steps):
