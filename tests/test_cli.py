@@ -411,3 +411,28 @@ def test_symlink_loop_and_missing_folder_are_refused(tmp_path):
     result = run_cli("run", str(CONFIGS / "handout.yaml"), "-o", str(tmp_path / "new") + os.sep)
     assert result.exit_code == 2 and "the folder does not exist" in result.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_json_is_indented_on_a_terminal_and_compact_in_a_pipe():
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "backprop_cli", "run", "configs/handout.yaml", "-f", "json"],
+                            cwd=ROOT, stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    on_terminal = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    assert proc.returncode == 0
+    assert on_terminal.startswith('{\n  "schema": "bptrace/trace-v1"')
+    piped = run_cli("run", str(CONFIGS / "handout.yaml"), "-f", "json").stdout
+    assert piped.count("\n") == 1 and json.loads(piped) == json.loads(on_terminal)
