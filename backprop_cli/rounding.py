@@ -7,7 +7,6 @@ A value is rounded to N decimal places, or to N significant digits where that ke
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -24,6 +23,8 @@ def round_half_away(value: float, decimals: int) -> float:
     """``value`` rounded half away from zero to ``decimals`` places, on its shortest decimal form."""
     if not math.isfinite(value) or abs(value) >= 2.0**53:
         return value  # from 2**53 on every float is a whole number: nothing to round (and no 300-digit Decimal)
+    from decimal import ROUND_HALF_UP, Decimal  # here: a run without hand rounding never needs it
+
     # repr() gives the shortest decimal that reads back as the same float: the number the person sees.
     exact = Decimal(repr(float(value)))
     rounded = float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
