@@ -125,9 +125,7 @@ def summarize(config: Config, iterations: Iterable[Iteration], network: Network,
 
 def final_loss(network: Network) -> float:
     """J over all samples of the config with the network's current parameters."""
-    ps, zs = network.forward(network.config.x)
-    _, loss = network.losses(ps[-1], zs[-1], network.config.y)
-    return float(loss)
+    return network.loss_of(network.config.x, network.config.y)
 
 
 # Saving the trained network -------------------------------------------------------------------------
