@@ -39,8 +39,6 @@ class Activation:
     derivative_text: Callable[[str], str]  # g'(p) written with the number p substituted
     derivative_symbol: str  # g'(p) written symbolically, for the general formulas
     elementwise: bool = True
-    # ∂z_j/∂p_k with numbers, from z_j, z_k and whether j = k (activations that are not element-wise)
-    jacobian_text: Callable[[str, str, bool], str] | None = None
 
     def backward(self, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:
         """∂J/∂p from ∂J/∂z: g'(p)·∂J/∂z element-wise, or the Jacobian product for softmax."""
@@ -135,6 +133,5 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative_text=lambda p: f"softmax'({p})",
         derivative_symbol="z_j·(δ_jk − z_k)",
         elementwise=False,
-        jacobian_text=lambda zj, zk, same: f"{zj}·({1 if same else 0} − {zk})",
     ),
 }

@@ -195,7 +195,7 @@ class _Job:
     options: RunOptions
 
     def table_options(self):
-        from backprop_cli.render.numbers import NumberFormat
+        from backprop_cli.handout.numbers import NumberFormat
         from backprop_cli.render.table import TableOptions
 
         o = self.options

@@ -1,7 +1,7 @@
 """Step mode (``run --step``): walk through one update phase by phase, at the reader's pace.
 
-The loop only moves through the phases that ``table.phases`` already rendered from the trace; it does
-no math. Keys come from an injectable source: single key presses on a terminal (cbreak mode, restored
+The loop only moves through the sections of the document (``handout.build``) that the terminal
+renderer spelled; it does no math. Keys come from an injectable source: single key presses on a terminal (cbreak mode, restored
 in a ``finally``), one key per line from a pipe, or nothing at all (then the rest is shown).
 
 Where things go: the phases are the result and go to stdout; the status line under them
@@ -23,10 +23,11 @@ from typing import IO, Callable, Iterable, Iterator, Protocol
 from rich.console import RenderableType
 from rich.text import Text
 
-from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
+from backprop_cli.handout.build import document
+from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
-from backprop_cli.render.table import TableOptions, header, make_console, phases
+from backprop_cli.render.table import TableOptions, header, make_console, section
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
 
@@ -193,11 +194,11 @@ class Page:
 
 
 def build_pages(config: Config, it: Iteration, opts: TableOptions) -> list[Page]:
-    """The phases of one update, each with its explanation first when ``opts.explain`` asks for it."""
+    """The sections of one update, each with its explanation first when ``opts.explain`` asks for it."""
     result = []
-    for phase in phases(config, it, opts):
-        before = explanation(config, it, phase, opts.fmt) if opts.explain else []
-        result.append(Page(phase.name, before + list(phase.renderables)))
+    for part in document(config, it, opts.fmt).sections:
+        before = explanation(config, it, part, opts.fmt) if opts.explain else []
+        result.append(Page(part.name, before + section(part, opts.fmt, opts.rows)))
     return result
 
 
@@ -264,7 +265,7 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
         stdout.flush()
 
     styled = color is not False and not os.environ.get("NO_COLOR")
-    console.print(header(config, opts))
+    console.print(header(document(config, it, opts.fmt).header, opts.fmt))
     if updates > 1:
         console.print(Text(""))
         console.print(update_title(it, updates))

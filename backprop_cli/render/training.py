@@ -16,10 +16,12 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
-from backprop_cli.render.numbers import NumberFormat
-from backprop_cli.render.table import TableOptions, fill, heading, make_console, neuron, render_iteration
+from backprop_cli.handout.formula import neuron
+from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.network import Config
+from backprop_cli.render.table import TableOptions, fill, heading, make_console, render_iteration
+from backprop_cli.render.unicode import label
 from backprop_cli.training import Summary
 
 CURVE_ROWS = 10  # text rows of the loss curve (4 dots each)
@@ -153,7 +155,7 @@ def _weight_rows(layer, columns: list[int | None], fmt: NumberFormat) -> Iterato
         cells = ["…" if t is None else fmt.param(layer.weights[k, t]) for t in columns]
         if layer.bias is not None and not layer.shared_bias:
             cells.append(fmt.param(layer.bias[k]))
-        yield (neuron(k, layer.name), *cells)
+        yield (label(neuron(k, layer.name)), *cells)
 
 
 def final_weights(summary: Summary, opts: TableOptions) -> list[RenderableType]:
