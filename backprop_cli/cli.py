@@ -1,4 +1,5 @@
-"""The command line: a thin click layer over the config, the engine and the renderers.
+"""The command line: a thin click layer that parses, calls ``runner`` (or the config, the templates, the
+schemas) and writes; the run itself is orchestrated in ``runner.py``.
 
 Domain errors become one-line messages with exit code 2 here, at the edge. Heavy modules (numpy,
 PyYAML, rich) are imported inside the commands that need them, so start-up stays quick.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 
 import click
 
@@ -90,24 +90,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    """The options of ``run``, resolved once against the config's display defaults."""
-
-    format: str
-    precision: int
-    hand_rounding: int | None
-    rows: int
-    color: bool | None
-    output: str | None
-    step: bool = False
-    explain: bool = False
-    stdin_config: bool = False  # CONFIG was '-': standard input held the YAML, so it holds no keys
-    epochs: int | None = None  # --epochs, else the config's
-    show: int = 1  # the update traced in full
-    save_updated: str | None = None
-
-
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
 @click.argument("config", metavar="CONFIG")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -162,6 +144,9 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
                       "(use '| tee FILE' to keep a copy)")
     if show is not None and fmt != "table":
         raise Failure(f"--show picks the update the tables trace; --format {fmt} holds every update")
+    from backprop_cli.environment import Environment
+    from backprop_cli.runner import RunOptions, execute, prepare
+
     net = load_config(config)
     if save_updated is not None:
         from backprop_cli.training import check_save_target
@@ -181,106 +166,15 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         show=show or 1,
         save_updated=save_updated,
     )
-    _run(net, options)
-
-
-@dataclass(frozen=True)
-class _Job:
-    """A run ready to be written: the config, the network being trained and its iterations (a stream)."""
-
-    config: object
-    network: object
-    iterations: object
-    updates: int
-    options: RunOptions
-
-    def table_options(self):
-        from backprop_cli.handout.numbers import NumberFormat
-        from backprop_cli.render.table import TableOptions
-
-        o = self.options
-        return TableOptions(fmt=NumberFormat(o.precision, o.hand_rounding), rows=o.rows, explain=o.explain)
-
-
-def _write_table(stream, job: _Job) -> None:
-    color = job.options.color if job.options.output is None else False  # never colour codes in a file
-    if job.updates == 1:
-        from backprop_cli.render.table import write_table
-
-        write_table(stream, job.config, job.iterations, job.table_options(), color=color)
-    else:
-        from backprop_cli.render.training import write_training
-        from backprop_cli.training import summarize
-
-        summary = summarize(job.config, job.iterations, job.network, job.options.show)
-        write_training(stream, job.config, summary, job.table_options(), color=color)
-
-
-def _write_json(stream, job: _Job) -> None:
-    from backprop_cli.render.json import write_json
-
-    write_json(stream, job.config, job.iterations, job.options.precision, job.options.hand_rounding,
-               pretty=job.options.output is None and sys.stdout.isatty())
-
-
-def _write_jsonl(stream, job: _Job) -> None:
-    from backprop_cli.render.json import write_jsonl
-
-    write_jsonl(stream, job.iterations)
-
-
-WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}
-
-
-def _run(net, options: RunOptions) -> None:
-    from dataclasses import replace
-    from itertools import dropwhile
-
-    from backprop_cli.engine import Network, trace
-    from backprop_cli.output import destination
-    from backprop_cli.render.progress import with_progress
-    from backprop_cli.training import checked, plan
-
-    given = net
-    if options.epochs is not None:
-        net = replace(net, epochs=options.epochs)
-    run_plan = plan(net)
-    if options.show > run_plan.updates:
-        raise Failure(f"--show {options.show}: the run has only {run_plan.updates:,} "
-                      f"update{'s' if run_plan.updates != 1 else ''}: {run_plan.describe()}")
-    network = Network(net, options.hand_rounding)
-    # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
-    quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
-    iterations = with_progress(checked(trace(net, network=network)), run_plan.updates, run_plan.epochs,
-                               enabled=not quiet and sys.stderr.isatty())
-    job = _Job(net, network, iterations, run_plan.updates, options)
-    if options.step:
-        from backprop_cli.render.step import step_mode
-
-        if options.show > 1:
-            iterations = dropwhile(lambda it: it.number < options.show, iterations)
-        step_mode(net, iterations, job.table_options(), color=options.color, stdin_holds_config=options.stdin_config)
-    else:
-        with destination(options.output) as stream:
-            WRITERS[options.format](stream, job)
-    _save_updated(given, network, iterations, run_plan.updates, options)
-
-
-def _save_updated(given, network, iterations, updates: int, options: RunOptions) -> None:
-    """With --save-updated: finish the run if the output did not need all of it, then save the network."""
-    if options.save_updated is None:
-        return
-    from dataclasses import replace
-
-    from backprop_cli.training import save_network, saved_config_text
-
-    for _ in iterations:  # step mode and a one-update table stop early; the saved network is the last one
-        pass
-    trained = replace(network.updated_config(), epochs=given.epochs)  # only the parameters change
-    save_network(options.save_updated, saved_config_text(trained, options.hand_rounding, updates=updates,
-                                                         origin=given.source))
-    click.echo(f"wrote {options.save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
-               f"next: bptrace run {options.save_updated}", err=True)
+    job = prepare(net, options)
+    updates = job.plan.updates
+    if options.show > updates:
+        raise Failure(f"--show {options.show}: the run has only {updates:,} "
+                      f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
+    execute(job, Environment.from_process())
+    if save_updated is not None:
+        click.echo(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+                   f"next: bptrace run {save_updated}", err=True)
 
 
 @cli.command(short_help="Check CONFIG: a summary of the network, or every error.")

@@ -85,10 +85,10 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
 
 
 @contextmanager
-def destination(path: str | None) -> Iterator[IO[str]]:
-    """Where a command's result goes: ``path`` (see atomic_file) or standard output."""
+def destination(path: str | None, stdout: IO[str] | None = None) -> Iterator[IO[str]]:
+    """Where a command's result goes: ``path`` (see atomic_file) or standard output (``stdout``)."""
     if path is None or path == "-":
-        yield sys.stdout
+        yield stdout or sys.stdout
     else:
         with atomic_file(path) as stream:
             yield stream

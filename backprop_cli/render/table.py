@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_cli.engine import Iteration
+from backprop_cli.environment import Environment
 from backprop_cli.handout import document as doc
 from backprop_cli.handout.build import document
 from backprop_cli.handout.numbers import NumberFormat
@@ -139,14 +140,18 @@ def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[
     return render_document(config, it, document(config, it, opts.fmt), opts)
 
 
-def make_console(stream, color: bool | None):
-    """A rich console on ``stream``: colour on a terminal only, unless ``color`` forces it on or off."""
+def make_console(stream, color: bool | None, env: Environment | None = None):
+    """A rich console on ``stream``: colour on a terminal only, unless ``color`` forces it on or off; the
+    terminal, NO_COLOR and COLUMNS as ``env`` says (by default, as the process has them)."""
     from rich.console import Console
 
+    env = env or Environment.from_process()
+    terminal = env.is_terminal(stream)
     return Console(
         file=stream,
-        force_terminal=True if color else None,
-        no_color=color is False or None,
+        force_terminal=True if color or (color is None and terminal) else None,
+        no_color=True if color is False else env.no_color,
+        width=env.columns,
         highlight=False,
         emoji=False,
         markup=False,  # every string is literal: formulas are full of [brackets]
@@ -155,9 +160,9 @@ def make_console(stream, color: bool | None):
 
 
 def write_table(stream, config: Config, iterations: Iterable[Iteration], opts: TableOptions,
-                color: bool | None = None) -> None:
+                color: bool | None = None, env: Environment | None = None) -> None:
     """Print the trace of the first update in the handout's layout."""
-    console = make_console(stream, color)
+    console = make_console(stream, color, env)
     first = next(iter(iterations))
     for item in render_iteration(config, first, opts):
         console.print(item)

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_cli.engine import Iteration
+from backprop_cli.environment import Environment
 from backprop_cli.handout.formula import neuron
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
@@ -200,7 +201,8 @@ def render_training(config: Config, summary: Summary, opts: TableOptions) -> lis
     return items
 
 
-def write_training(stream, config: Config, summary: Summary, opts: TableOptions, color: bool | None = None) -> None:
-    console = make_console(stream, color)
+def write_training(stream, config: Config, summary: Summary, opts: TableOptions, color: bool | None = None,
+                   env: Environment | None = None) -> None:
+    console = make_console(stream, color, env)
     for item in render_training(config, summary, opts):
         console.print(item)
