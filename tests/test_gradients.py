@@ -162,9 +162,8 @@ def test_saturated_activations_stay_finite_without_warnings():
                        {"activation": "sigmoid", "weights": [[1000.0, 0.0], [0.0, 1000.0]]}]}
     with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
         iteration = iteration_data(next(trace(config_from_data(data))))
-    text = json.dumps(iteration, allow_nan=False)  # strict JSON: raises on NaN or infinity
+    json.dumps(iteration, allow_nan=False)  # strict JSON: raises on NaN or infinity
     assert iteration["samples"][0]["layers"][1]["z"] == [1.0, 0.0]
-    assert "NaN" not in text
 
 
 def test_relu_kink_counts_tiny_preactivations_as_zero():

@@ -29,7 +29,7 @@ from backprop_cli.render.training import braille_grid, epochs_listed
 from backprop_cli.schemas import load_schema
 from backprop_cli.training import EpochLosses, final_loss
 import reference
-from conftest import CONFIGS, ROOT, run_cli
+from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
 XOR = str(CONFIGS / "xor.yaml")
 TIMEOUT = 60
@@ -541,14 +541,18 @@ def test_no_progress_bar_when_disabled():
 
 
 def test_progress_bar_on_a_terminal_stderr_only():
-    """With stderr a pseudo-terminal a long run draws a bar there; stdout (a pipe) gets only the result."""
+    """With stderr a pseudo-terminal a long run draws a bar there; stdout (a pipe) gets only the result.
+
+    The bar's delay and refresh interval are set to 0 in the child, so 300 epochs show it without a long run."""
     import pty
 
     leader, follower = pty.openpty()
     env = {**os.environ, "BPTRACE_DEBUG": "", "TERM": "xterm", "COLUMNS": "100"}
-    process = subprocess.Popen([sys.executable, "-m", "backprop_cli", "run", XOR, "--epochs", "20000"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=follower, stdin=subprocess.DEVNULL)
+    script = ("import sys; from backprop_cli.render import progress; progress.REFRESH = 0; "
+              "progress.with_progress.__kwdefaults__['delay'] = 0; from backprop_cli.cli import main; "
+              f"sys.argv = ['bptrace', 'run', {XOR!r}, '--epochs', '300']; main()")
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=follower, stdin=subprocess.DEVNULL, preexec_fn=default_sigint)
     os.close(follower)
     received = b""
     try:
@@ -569,5 +573,5 @@ def test_progress_bar_on_a_terminal_stderr_only():
         os.close(leader)
     assert process.returncode == 0
     assert b"training" in received and b"update" in received
-    assert b"/20,000" in received  # "update 1,234/20,000"
-    assert b"Loss per epoch" in out and b"/20,000" not in out
+    assert b"/300" in received  # "update 123/300"
+    assert b"Loss per epoch" in out and b"/300" not in out
