@@ -4,13 +4,13 @@ The Python API (see README "Python API"): ``load_config``, ``config_from_data``,
 ``Run`` and ``Rounding``, all from ``backprop_cli.api``.
 """
 
-__version__ = "0.1.0"
+from backprop_cli._version import __version__
 
-__all__ = ["Rounding", "Run", "config_from_data", "load_config", "run", "trace"]
+__all__ = ["__version__", "Rounding", "Run", "config_from_data", "load_config", "run", "trace"]
 
 
 def __getattr__(name: str):
-    # Loaded on first use, for start-up speed: the command line imports this package for __version__ only.
+    # Loaded on first use, for start-up speed: the command line needs none of it (numpy, the engine).
     if name in __all__:
         from backprop_cli import api
 

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from backprop_cli import __version__
+from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus
 
 FORMATS = ("table", "json", "jsonl")

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import numpy as np
 
-from backprop_cli import steps
+import backprop_cli.steps as steps
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer, Parameters
 from backprop_cli.rounding import Rounding
