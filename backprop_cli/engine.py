@@ -106,7 +106,7 @@ class Network:
     def exact_output(self, p: np.ndarray, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """J per sample and ∂J/∂p of the output layer where the loss has an exact form for its activation
         (cross-entropy on softmax, bce on sigmoid, ...: no log of 0, ∂J/∂p = z − y), else None."""
-        return self.loss.exact(self._activations[-1].name, p, z, y, by_hand=not self.rounding.exact)
+        return self.loss.exact(self._activations[-1].name, p, z, y, by_hand=self.rounding.digits is not None)
 
     def losses(self, p: np.ndarray, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
         """J per sample and combined, from the output layer's p and z; exactly from p where the loss can
@@ -159,8 +159,7 @@ class Network:
             passes[i], layer_steps[i] = self._backward_layer(i, *outputs[i], dJ_dz, y, layer_in)
             if i > 0:
                 dJ_dz = steps.hidden_error(passes[i].dJ_dp, self.layers[i].weights, self.rounding)  # Step 2
-        self.layers = [replace(layer, weights=s.new_weights, bias=s.new_bias)  # Step 5
-                       for layer, s in zip(self.layers, layer_steps)]
+        self.layers = [_updated(layer, s) for layer, s in zip(self.layers, layer_steps)]  # Step 5
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
             sample_losses=sample_losses, loss=loss, loss_after=self.loss_of(x, y),
@@ -170,6 +169,12 @@ class Network:
     def updated_config(self) -> Config:
         """The config with the current parameters, as a new starting point."""
         return replace(self.config, layers=tuple(self.layers))
+
+
+def _updated(layer: Layer, step: LayerStep) -> Layer:
+    """``layer`` with the new parameters of ``step`` (dataclasses.replace, without its checks per call: a long
+    run makes millions of these)."""
+    return Layer(**{**layer.__dict__, "weights": step.new_weights, "bias": step.new_bias})
 
 
 def batches(config: Config) -> list[np.ndarray]:
