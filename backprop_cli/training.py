@@ -118,7 +118,7 @@ def summarize(config: Config, iterations: Iterable[Iteration], network: Network,
         if it.number == show:
             shown = it
     if shown is None:
-        raise BptraceError(f"--show {show}: the run has only {the_plan.updates:,} updates")
+        raise BptraceError(f"update {show} was asked for, but the run has only {the_plan.updates:,} updates")
     return Summary(plan=the_plan, shown=shown, epoch_losses=np.frombuffer(losses.values, dtype=float),
                    final_loss=final_loss(network), trained=network.updated_config())
 

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from backprop_cli.config import config_from_data, load_config
 from backprop_cli.engine import Network, trace
 from backprop_cli.render.progress import with_progress
-from backprop_cli.render.training import braille_grid, epochs_listed
+from backprop_cli.handout.training import epochs_listed
+from backprop_cli.render.training import braille_grid
 from backprop_cli.schemas import load_schema
 from backprop_cli.training import EpochLosses, final_loss
 import reference

@@ -39,6 +39,7 @@ class Table:
     columns: tuple[Column, ...]
     total: int
     make_rows: Callable[[], Iterator[Row]] = field(repr=False, compare=False)
+    title: str = ""
 
     def rows(self, limit: int = 0) -> Iterator[Row]:
         """The first ``limit`` rows (all for 0)."""

@@ -26,6 +26,7 @@ from backprop_cli.engine import Iteration
 from backprop_cli.environment import Environment, isatty as _isatty
 from backprop_cli.handout.build import document
 from backprop_cli.handout.document import Document
+from backprop_cli.handout.training import traced_update
 from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
 from backprop_cli.render.table import TableOptions, header, make_console, section
@@ -263,7 +264,7 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
     console.print(header(page.header, opts.fmt))
     if updates > 1:
         console.print(Text(""))
-        console.print(update_title(it, updates))
+        console.print(update_title(traced_update(it, updates)))
     with open_keys(stdin, stdin_holds_config, env.stdin_isatty) as keys:
         walk(build_pages(config, it, page, opts), keys, show, StatusLine(stderr, styled, env.stderr_isatty))
     if updates > 1:  # a note for the reader, not part of the trace: stderr, like the status line

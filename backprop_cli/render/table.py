@@ -67,6 +67,8 @@ def fill(table: Table, rows: Iterator[tuple[str, ...]], total: int, limit: int) 
 def rich_table(model: doc.Table, fmt: NumberFormat, limit: int) -> Table:
     """A table of the document with rich's boxes, at most ``limit`` rows (0: all)."""
     table = Table(box=box.HEAVY_HEAD, header_style="bold")
+    if model.title:
+        table.title, table.title_justify, table.title_style = Text(model.title), "left", "bold"
     for column in model.columns:
         table.add_column(column.header, **COLUMN_STYLES[column.kind])
     # Only the rows shown are built: the first ``limit``, as the note below the table says.
