@@ -36,8 +36,7 @@ class Activation:
     label: str  # as in the handout's column "Activation function g(·)"
     forward: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray], np.ndarray] | None  # g'(p) element-wise; None if not element-wise
-    derivative_text: Callable[[str], str]  # g'(p) written with the number p substituted
-    derivative_symbol: str  # g'(p) written symbolically, for the general formulas
+    derivative_text: Callable[[str], str]  # g'(p) in unicode, with p (a number or a symbol) substituted
     elementwise: bool = True
 
     def backward(self, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:
@@ -86,7 +85,6 @@ def make_activation(name: str, negative_slope: float = 0.01) -> Activation:
             forward=forward,
             derivative=derivative,
             derivative_text=lambda p: f"LReLU'({p})",
-            derivative_symbol="LReLU'(p)",
         )
     return ACTIVATIONS[name]
 
@@ -98,7 +96,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=lambda p: np.asarray(p, dtype=float).copy(),
         derivative=lambda p: np.ones_like(p, dtype=float),
         derivative_text=lambda p: "1",
-        derivative_symbol="1",
     ),
     "relu": Activation(
         name="relu",
@@ -106,7 +103,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=_relu,
         derivative=_relu_derivative,
         derivative_text=lambda p: f"ReLU'({p})",
-        derivative_symbol="ReLU'(p)",
     ),
     "leaky_relu": make_activation("leaky_relu"),  # with the default slope; a layer binds its own
     "sigmoid": Activation(
@@ -115,7 +111,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=_sigmoid,
         derivative=_sigmoid_derivative,
         derivative_text=lambda p: f"σ({p})·(1 − σ({p}))",
-        derivative_symbol="σ(p)·(1 − σ(p))",
     ),
     "tanh": Activation(
         name="tanh",
@@ -123,7 +118,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=np.tanh,
         derivative=_tanh_derivative,
         derivative_text=lambda p: f"(1 − tanh²({p}))",
-        derivative_symbol="(1 − tanh²(p))",
     ),
     "softmax": Activation(
         name="softmax",
@@ -131,7 +125,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=_softmax,
         derivative=None,
         derivative_text=lambda p: f"softmax'({p})",
-        derivative_symbol="z_j·(δ_jk − z_k)",
         elementwise=False,
     ),
 }

@@ -22,7 +22,6 @@ class Loss:
 
     name: str
     formula: str  # the general formula, as in the handout
-    gradient_formula: str  # ∂J/∂z_k, general
     value: Callable[[np.ndarray, np.ndarray], np.ndarray]
     gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
     # Exact forms of this loss on the output activations named by the keys (see OutputForm), and J per
@@ -60,8 +59,6 @@ class OutputForm:
 
     logs: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # p → (log z, log(1 − z))
     gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (p, z, y) → ∂J/∂p
-    formula: str | None = None  # the short form of ∂J/∂p_k, general; None if there is none
-    unit_formula: str | None = None  # the short form where y sums to 1, if it differs
     why: str = ""  # why the long form simplifies (short lines)
 
 
@@ -123,28 +120,24 @@ LOSSES: dict[str, Loss] = {
     "sse": Loss(
         name="sse",
         formula="J(Θ) = Σ_k (z_k − y_k)²",
-        gradient_formula="∂J/∂z_k = 2 · (z_k − y_k)",
         value=lambda z, y: np.sum((z - y) ** 2, axis=-1),
         gradient=lambda z, y: 2.0 * (z - y),
     ),
     "half_sse": Loss(
         name="half_sse",
         formula="J(Θ) = ½ · Σ_k (z_k − y_k)²",
-        gradient_formula="∂J/∂z_k = z_k − y_k",
         value=lambda z, y: 0.5 * np.sum((z - y) ** 2, axis=-1),
         gradient=lambda z, y: z - y,
     ),
     "mse": Loss(
         name="mse",
         formula="J(Θ) = (1/K) · Σ_k (z_k − y_k)²",
-        gradient_formula="∂J/∂z_k = 2 · (z_k − y_k) / K",
         value=lambda z, y: np.mean((z - y) ** 2, axis=-1),
         gradient=lambda z, y: 2.0 * (z - y) / z.shape[-1],
     ),
     "cross_entropy": Loss(
         name="cross_entropy",
         formula="J(Θ) = −Σ_k y_k · log z_k",
-        gradient_formula="∂J/∂z_k = −y_k / z_k",
         value=lambda z, y: -np.sum(_xlogy(y, z), axis=-1),
         gradient=lambda z, y: np.where(y == 0, 0.0, -y / np.maximum(z, TINY)),
         fused={
@@ -152,14 +145,11 @@ LOSSES: dict[str, Loss] = {
                 logs=_softmax_logs,
                 # ∂J/∂z_j · z_j = −y_j, so Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k
                 gradient=lambda p, z, y: z * np.sum(y, axis=-1, keepdims=True) - y,
-                formula="z_k · Σ_j y_j − y_k",
-                unit_formula="z_k − y_k",
                 why="∂J/∂z_j · z_j = −y_j,\nso the sum is Σ_j −y_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k",
             ),
             "sigmoid": OutputForm(
                 logs=_sigmoid_logs,
                 gradient=lambda p, z, y: -y * (1.0 - z),
-                formula="−y_k · (1 − z_k)",
                 why="σ'(p_k) = z_k·(1 − z_k),\nand its z_k cancels the 1/z_k of ∂J/∂z_k = −y_k / z_k",
             ),
         },
@@ -168,7 +158,6 @@ LOSSES: dict[str, Loss] = {
     "bce": Loss(
         name="bce",
         formula="J(Θ) = −Σ_k [y_k · log z_k + (1 − y_k) · log(1 − z_k)]",
-        gradient_formula="∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
         value=lambda z, y: -np.sum(_xlogy(y, z) + _xlogy(1.0 - y, 1.0 - z), axis=-1),
         gradient=lambda z, y: (
             np.where(y == 0, 0.0, -y / np.maximum(z, TINY))
@@ -178,7 +167,6 @@ LOSSES: dict[str, Loss] = {
             "sigmoid": OutputForm(
                 logs=_sigmoid_logs,
                 gradient=lambda p, z, y: z - y,
-                formula="z_k − y_k",
                 why="σ'(p_k) = z_k·(1 − z_k),\n"
                     "which cancels the denominator of ∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
             ),

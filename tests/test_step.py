@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 import pty
 import termios
 
@@ -19,6 +20,7 @@ from backprop_cli.handout import explain as explain_module
 from backprop_cli.handout.build import sections
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import step
+from backprop_cli.render.unicode import spell
 
 from conftest import CONFIGS, run_cli
 
@@ -227,7 +229,12 @@ def explained(path: str, name: str, hand_rounding: int | None = None):
     it = next(iter(trace(config, hand_rounding=hand_rounding)))
     fmt = NumberFormat(4, hand_rounding)
     found = [phase for phase in sections(config, it, fmt) if phase.name == name]
-    return explain_module.explain(config, it, found[0], fmt) if found else None
+    return spelled(explain_module.explain(config, it, found[0], fmt), fmt) if found else None
+
+
+def spelled(text, fmt):
+    """An explanation with its formulas and chain in unicode, as the terminal shows them."""
+    return replace(text, formulas=[spell(f, fmt) for f in text.formulas], chain=spell(text.chain, fmt))
 
 
 def test_explain_puts_a_panel_before_every_phase():
@@ -310,5 +317,5 @@ def test_explanations_and_headings_write_the_same_general_formulas():
         it = next(iter(trace(config)))
         for phase in sections(config, it, NumberFormat()):
             if phase.step in ("Step 2", "Step 3", "Step 4"):
-                for formula in explain_module.explain(config, it, phase, NumberFormat()).formulas:
+                for formula in spelled(explain_module.explain(config, it, phase, NumberFormat()), NumberFormat()).formulas:
                     assert any(line.startswith(formula) for line in table), (path.name, phase.name, formula)

@@ -8,10 +8,9 @@ from typing import Callable
 from backprop_cli.engine import Iteration
 from backprop_cli.handout import general
 from backprop_cli.handout.document import Block, Equation, Row, Table
-from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Difference, Group, Kept, Node, Num,
-                                          Quotient, neuron, product, shortened_sum)
+from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Difference, Equations, Group, Kept, Node,
+                                          Num, Quotient, SumOver, layer_input, neuron, product, shortened_sum, symbol)
 from backprop_cli.handout.forward import formula_columns, sample_ref
-from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
 from backprop_cli.network import Config
 
@@ -22,7 +21,7 @@ def step2(config: Config, it: Iteration, s: int, i: int) -> Block:
     activation = config.layers[i + 1].activation
     theta = it.steps[i + 1].weights
     chain = not nxt.dJ_dp_shown  # else ∂J/∂p_k of the next layer is one number, from Step 1
-    general_sum = "Σ_k ∂J/∂z_k · g'(p_k) · Θ_kt" if chain else "Σ_k ∂J/∂p_k · Θ_kt"
+    general_sum = SumOver("k", product(general.delta(not chain), symbol("Θ", "kt")))
 
     def term(k: int, t: int) -> Node:
         w = Num(theta[k, t], PARAM, wrap=True)
@@ -35,7 +34,7 @@ def step2(config: Config, it: Iteration, s: int, i: int) -> Block:
             formula = shortened_sum(nxt.z.shape[1], lambda k: term(k, t), stack=True)
             yield Row(neuron(t, here.name), (formula, Num(here.dJ_dz[s, t])))
 
-    table = Table(formula_columns("Neuron", f"{general_sum} with numbers", value="∂J/∂z"), here.z.shape[1], rows)
+    table = Table(formula_columns("Neuron", (general_sum, " with numbers"), value="∂J/∂z"), here.z.shape[1], rows)
     formula = general.error_gradient(here.name, nxt.name, through_dJ_dp=not chain)
     return Block("step2", f"Step 2) Error gradient in the hidden layer '{here.name}'", (formula,), table,
                  sample=sample_ref(it, s), equation=2)
@@ -81,15 +80,13 @@ def weight_gradient(config: Config, it: Iteration, i: int) -> Block:
     """∂J/∂Θ (and ∂J/∂b) of layer ``i``: Step 3 for the output layer, Step 4 for a hidden one (the handout's (3))."""
     layer, st = config.layers[i], it.steps[i]
     last = i == len(config.layers) - 1
-    source = "x_t" if i == 0 else f"z_t[{config.layers[i - 1].name}]"
+    source = layer_input("t", None if i == 0 else config.layers[i - 1].name)
     shown = it.passes[i].dJ_dp_shown
-    formula = general.weight_gradient(layer.name, source, shown)
-    if st.shared_bias:  # one bias shared by the layer: every neuron's term adds up
-        formula += f";  ∂J/∂b = Σ_k {general.delta(shown)}"
-    elif st.bias is not None:
-        formula += f";  ∂J/∂b_k = {general.delta(shown)}"
-    if len(it.x) > 1:
-        formula += f"  ({config.batch} over {len(it.x)} samples)"
+    relations = [general.weight_gradient(layer.name, source, shown)]
+    if st.bias is not None:  # one bias shared by the layer: every neuron's term adds up
+        relations.append(general.bias_gradient(st.shared_bias, shown))
+    note = f"{config.batch} over {len(it.x)} samples" if len(it.x) > 1 else ""
+    formula = Equations(tuple(relations), note=note)
     title = "Step 3) Weight gradient in the output layer" if last else (
         f"Step 4) Weight gradient in the hidden layer '{layer.name}'")
     column = "Formula with numbers" if len(it.x) == 1 else f"{config.batch} of the per-sample gradients"
@@ -102,7 +99,7 @@ def weight_gradient(config: Config, it: Iteration, i: int) -> Block:
     return Block("weights", title, (formula,), table, equation=3)
 
 
-def update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
+def update(config: Config, it: Iteration) -> Block:
     """Step 5: every parameter's new value, Θ − α · ∂J/∂Θ, then J after the update."""
     alpha = Num(config.alpha, GIVEN)
 
@@ -119,7 +116,7 @@ def update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
                 yield Row(param.label, (formula, Num(new, PARAM)))
 
     total = sum(st.parameters for st in it.steps)
-    table = Table(formula_columns("Parameter", "Θ − α · ∂J/∂Θ with numbers", value="New value"), total, rows)
+    table = Table(formula_columns("Parameter", (general.update_rule().relations[0].right, " with numbers"),
+                                  value="New value"), total, rows)
     after = Equation("J(Θ) after the update", None, Num(it.loss_after), before=Num(it.loss), strong=True)
-    return Block("update", "Step 5) Update", (f"Θ ← Θ − α · ∂J/∂Θ,  α = {fmt.given(config.alpha)}",), table,
-                 lines=(after,))
+    return Block("update", "Step 5) Update", (general.update_rule(config.alpha),), table, lines=(after,))

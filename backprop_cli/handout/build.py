@@ -61,7 +61,7 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat) -> list[Section]:
                         config))
     if hidden:
         out.append(_section("Step 4", [with_example(backward.weight_gradient(config, it, i)) for i in hidden], config))
-    out.append(_section("Step 5", [with_example(backward.update(config, it, fmt))], config))
+    out.append(_section("Step 5", [with_example(backward.update(config, it))], config))
     return out
 
 

@@ -20,7 +20,10 @@ LABEL, NUMBER, VALUE, FORMULA, TEXT = "label", "number", "value", "formula", "te
 
 @dataclass(frozen=True)
 class Column:
-    header: str
+    """A column: its header (text, or parts of text and formulas written one after the other, such as
+    (∂J/∂z_k · g'(p_k), " with numbers")) and what its cells hold."""
+
+    header: str | tuple[Node | str, ...]
     kind: str
 
 
@@ -89,7 +92,7 @@ class Block:
 
     kind: str
     title: str
-    formula: tuple[str, ...] = ()
+    formula: tuple[Node | str, ...] = ()  # one line each: a formula, or a sentence
     table: Table | None = None
     lines: tuple[Equation, ...] = ()
     sample: SampleRef | None = None

@@ -15,6 +15,8 @@ from backprop_cli.activations import Activation
 from backprop_cli.engine import Iteration
 from backprop_cli.handout import general as formulas
 from backprop_cli.handout.document import Section
+from backprop_cli.handout.formula import Node, layer_input
+from backprop_cli.handout.losses import output_error
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
@@ -26,11 +28,11 @@ MAX_WARNINGS = 4  # notes about blocked neurons per layer before the rest are co
 class Explanation:
     """What is said before one phase: formulas, a reason, an example chain with its factors, notes."""
 
-    formulas: list[str]
+    formulas: list[Node | str]  # each a formula tree, or text
     reason: str
     source: str = ""  # where the handout has it, e.g. "the handout's (2)"
     example: str = ""  # a heading such as "Example Θ_11[out], as in the handout's (5):"
-    chain: str = ""  # the chain rule written out for the example
+    chain: Node | str = ""  # the chain rule written out for the example
     factors: list[str] = field(default_factory=list)  # one line per factor: what it is, where it comes from
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # where no gradient (or only part of it) flows
@@ -47,7 +49,7 @@ def _input(config: Config, i: int, t: str) -> str:
 
 def _slope(act: Activation, p: str) -> str:
     """g'(p) written for the pre-activation ``p``, e.g. σ(p_1[out])·(1 − σ(p_1[out]))."""
-    return act.derivative_symbol.replace("(p)", f"({p})")
+    return act.derivative_text(p)
 
 
 def _error_source(config: Config, i: int) -> str:
@@ -118,15 +120,14 @@ def forward(config: Config) -> Explanation:
 def step1(config: Config) -> Explanation:
     out = config.layers[-1].name
     loss = LOSSES[config.loss]
-    general = loss.gradient_formula.split(" = ", 1)[-1]
     return Explanation(
-        formulas=[loss.gradient_formula, loss.formula],
+        formulas=[output_error(config.loss), loss.formula],
         source="the handout's (1), for this loss",
         reason=f"J adds up one term per output neuron, and z_k[{out}] occurs in the k-th term only. So ∂J/∂z_k is "
                "the derivative of that single term; all the others are constants for z_k and drop out. A positive "
                "value means J grows with z_k, so z_k should come down; a negative one, that it should go up.",
         example=f"Example n1[{out}]:",
-        chain=f"∂J/∂z_1[{out}] = " + general.replace("z_k", f"z_1[{out}]").replace("y_k", "y_1"),
+        chain=output_error(config.loss, 1, out),
     )
 
 
@@ -180,7 +181,8 @@ def _weight_chain(config: Config, i: int) -> tuple[str, list[str]]:
 
 
 def _weight_formula(config: Config, it: Iteration, i: int) -> str:
-    return formulas.weight_gradient(config.layers[i].name, _input(config, i, "t"), it.passes[i].dJ_dp_shown)
+    source = layer_input("t", None if i == 0 else config.layers[i - 1].name)
+    return formulas.weight_gradient(config.layers[i].name, source, it.passes[i].dJ_dp_shown)
 
 
 def step3(config: Config, it: Iteration, fmt: NumberFormat) -> Explanation:
@@ -227,12 +229,11 @@ def step4(config: Config, it: Iteration, fmt: NumberFormat) -> Explanation:
 def step5(config: Config, it: Iteration) -> Explanation:
     out = config.layers[-1].name
     has_bias = any(l.bias is not None for l in config.layers)
-    formula = "Θ ← Θ − α · ∂J/∂Θ" + ("  and  b ← b − α · ∂J/∂b" if has_bias and config.update_bias else "")
     notes = ["update_bias: false keeps every bias as it is."] if has_bias and not config.update_bias else []
     if len(it.x) > 1:
         notes.append(f"With {len(it.x)} samples, ∂J/∂Θ is the {config.batch} of the per-sample gradients.")
     return Explanation(
-        formulas=[f"{formula},  α = {NumberFormat().given(config.alpha)}"],
+        formulas=[formulas.update_rule(config.alpha, bias=has_bias and config.update_bias)],
         reason="∂J/∂Θ says how fast J grows when Θ grows. A small step against it, the gradient scaled by the "
                "learning rate α, therefore lowers J, as long as α is small enough not to overshoot. Every "
                "parameter moves at once, with the gradients of the old values; the loss after the update shows "

@@ -42,6 +42,11 @@ def bias(k: int | None, layer: str) -> Label:
     return Label("b", () if k is None else (k + 1,), layer)
 
 
+def symbol(name: str, index: int | str | None = None, layer: str | None = None) -> Label:
+    """A quantity written with a letter index: z_k, p_k[out], y_k, Θ (no index), b_k."""
+    return Label(name, () if index is None else tuple(str(index)) if isinstance(index, str) else (index,), layer)
+
+
 def layer_input(t: int | str, previous: str | None) -> Label:
     """The t-th input of a layer: x_t for the first layer, else z_t of the layer ``previous``."""
     return Label("x" if previous is None else "z", (t,), previous)
@@ -66,20 +71,56 @@ class Symbol:
 
 @dataclass(frozen=True)
 class Derivative:
-    """g'(p) of the activation ``activation`` at the number p: σ(p)·(1 − σ(p)), ReLU'(p), (1 − tanh²(p)),
-    LReLU'(p), 1."""
+    """g'(p) of the activation ``activation`` at p (a number, or a symbol such as p_k): σ(p)·(1 − σ(p)),
+    ReLU'(p), (1 − tanh²(p)), LReLU'(p), 1; the activation "g" stands for any, written g'(p)."""
 
     activation: str
-    p: Num
+    p: "Num | Label"
 
 
 @dataclass(frozen=True)
 class Jacobian:
-    """∂z_j/∂p_k of softmax with numbers: z_j·(δ_jk − z_k), δ_jk written as 1 or 0."""
+    """∂z_j/∂p_k of softmax: z_j·(δ_jk − z_k); with numbers δ_jk is written 1 or 0 (``same``), symbolically
+    (``same`` None) as δ_jk."""
 
-    zj: Num
-    zk: Num
-    same: bool
+    zj: "Num | Label"
+    zk: "Num | Label"
+    same: bool | None = None
+
+
+@dataclass(frozen=True)
+class Partial:
+    """∂of/∂wrt, as the handout writes ∂J(Θ)/∂z_k."""
+
+    wrt: "Node"
+    of: "Node" = Symbol("J")
+
+
+@dataclass(frozen=True)
+class SumOver:
+    """Σ_index body: a sum written with its index, not with numbers."""
+
+    index: str
+    body: "Node"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """left = right (``sign`` "=", or "←" for an update)."""
+
+    left: "Node"
+    right: "Node"
+    sign: str = "="
+
+
+@dataclass(frozen=True)
+class Equations:
+    """Several relations on one line, joined by ``joiner`` (";  ", ",  " or "  and  "), and a note in
+    parentheses."""
+
+    relations: tuple["Relation | Equations", ...]
+    joiner: str = ";  "
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,7 +218,7 @@ def vector(values, kind: str = GIVEN) -> Vector:
     return Vector(tuple(items))
 
 
-Node = Union[Num, Symbol, Vector, Derivative, Jacobian, Product, Sum, Difference, Quotient, Negative, Square, Log, Group,
+Node = Union[Num, Symbol, Vector, Derivative, Partial, SumOver, Relation, Equations, Jacobian, Product, Sum, Difference, Quotient, Negative, Square, Log, Group,
              Kept, Brace, Label]
 
 MAX_TERMS = 4  # a sum of more terms keeps its first two and its last around a count of the rest

@@ -6,9 +6,9 @@ from __future__ import annotations
 from backprop_cli.engine import Iteration
 from backprop_cli.handout.document import (FORMULA, LABEL, NUMBER, TEXT, VALUE, Block, Column, Equation, Header,
                                            Row, SampleRef, Table)
-from backprop_cli.handout.formula import (GIVEN, Derivative, Group, Jacobian, Num, neuron, product,
-                                          shortened_sum, vector)
-from backprop_cli.handout.losses import GRADIENTS, SHORT_FORMS, TERMS, TOTALS
+from backprop_cli.handout.formula import (GIVEN, Derivative, Group, Jacobian, Num, Partial, Relation, SumOver,
+                                          neuron, product, shortened_sum, symbol, vector)
+from backprop_cli.handout.losses import GRADIENTS, SHORT_FORMS, TERMS, TOTALS, output_error, short_form
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
 
@@ -16,7 +16,15 @@ from backprop_cli.network import Config
 UNIT = 1e-9
 
 
-def formula_columns(first: str, *formulas: str, value: str) -> tuple[Column, ...]:
+def long_form(activation: str, elementwise: bool):
+    """∂J/∂p_k written out: ∂J/∂z_k · g'(p_k) with the activation's own g', or for softmax
+    Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k)."""
+    if elementwise:
+        return product(Partial(symbol("z", "k")), Derivative(activation, symbol("p", "k")))
+    return SumOver("j", product(Partial(symbol("z", "j")), Jacobian(symbol("z", "j"), symbol("z", "k"))))
+
+
+def formula_columns(first: str, *formulas, value: str) -> tuple[Column, ...]:
     """What a row is about, its formulas with numbers (one column each), then the value."""
     return (Column(first, LABEL), *(Column(f, FORMULA) for f in formulas), Column(value, VALUE))
 
@@ -69,11 +77,11 @@ def step1(config: Config, it: Iteration, s: int) -> list[Block]:
 
     def rows():
         for k in range(K):
-            formula = gradient(Num(out.z[s, k]), Num(it.y[s, k], GIVEN, wrap=True), K)
+            formula = gradient(Num(out.z[s, k]), Num(it.y[s, k], GIVEN, wrap=True), Num(float(K), GIVEN))
             yield Row(neuron(k, out.name), (formula, Num(out.dJ_dz[s, k])))
 
     table = Table(formula_columns("Neuron", "Formula with numbers", value="∂J/∂z"), K, rows)
-    first = Block("step1", "Step 1) Error gradient in the output layer", (LOSSES[config.loss].gradient_formula,),
+    first = Block("step1", "Step 1) Error gradient in the output layer", (output_error(config.loss),),
                   table, sample=sample_ref(it, s), equation=1)
     return [first] + ([output_gradient(config, it, s)] if out.dJ_dp_shown else [])
 
@@ -100,19 +108,18 @@ def output_gradient(config: Config, it: Iteration, s: int) -> Block:
             simplified = (short(Num(out.z[s, k]), Num(y[k], GIVEN), total),) if short else ()
             yield Row(neuron(k, layer.name), (long(k), *simplified, Num(out.dJ_dp[s, k])))
 
-    general = (f"∂J/∂z_k · {act.derivative_symbol.replace('(p)', '(p_k)')}" if act.elementwise
-               else f"Σ_j ∂J/∂z_j · {act.derivative_symbol}")
+    general = long_form(layer.activation, act.elementwise)
     title = f"∂J/∂p in the output layer '{layer.name}'"
     if not act.elementwise:
         title += f" ({act.label.lower()}: every z_j depends on every p_k)"
-    lines = [f"∂J/∂p_k = {general}"]
-    columns = [f"{general} with numbers"]
+    lines: list = [Relation(Partial(symbol("p", "k")), general)]
+    columns: list = [(general, " with numbers")]
     if short:
-        simple = form.unit_formula if total is None and form.unit_formula else form.formula
-        lines[0] += f" = {simple}"
-        lines.append(f"why ({config.loss} on {layer.activation}): {form.why}"
-                     + (", and Σ_j y_j = 1" if simple != form.formula else ""))
-        columns.append(f"= {simple}")  # between the long form and the value, as a worked example's "="
+        simple = short_form(config.loss, layer.activation, unit=total is None)
+        lines[0] = Relation(lines[0], simple)
+        unit_only = simple != short_form(config.loss, layer.activation, unit=False)
+        lines.append(f"why ({config.loss} on {layer.activation}): {form.why}" + (", and Σ_j y_j = 1" if unit_only else ""))
+        columns.append(("= ", simple))  # between the long form and the value, as a worked example's "="
     table = Table(formula_columns("Neuron", *columns, value="∂J/∂p"), K, rows)
     return Block("output_gradient", title, tuple(lines), table, sample=sample_ref(it, s))
 

@@ -1,14 +1,14 @@
-"""Each loss written with numbers, as formula trees: its terms in J, J itself, ∂J/∂z_k (Step 1), and the
-short form of ∂J/∂p_k that a loss and its output activation simplify to (cross-entropy on softmax, bce on
-sigmoid). The general formulas (text) stay with the losses in ``backprop_cli.losses``.
+"""Each loss as formula trees, with numbers or with symbols (z_k, y_k): its terms in J, J itself, ∂J/∂z_k
+(Step 1, the handout's (1)), and the short form of ∂J/∂p_k that a loss and its output activation simplify
+to (cross-entropy on softmax, bce on sigmoid). J's general formula (text) stays in ``backprop_cli.losses``.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from backprop_cli.handout.formula import (GIVEN, Difference, Group, Log, Negative, Node, Num, Quotient, Square, Sum,
-                                          Symbol, product)
+from backprop_cli.handout.formula import (GIVEN, Difference, Group, Log, Negative, Node, Num, Partial, Quotient,
+                                          Relation, Square, Sum, SumOver, Symbol, product, symbol)
 
 ONE, TWO = Num(1.0, GIVEN), Num(2.0, GIVEN)
 
@@ -35,11 +35,11 @@ TOTALS: dict[str, Callable[[Sum, int], Node]] = {
     "bce": lambda terms, k: Negative(Group(terms)),
 }
 
-# ∂J/∂z_k with numbers, from z_k, y_k and K (Step 1, the handout's (1)).
-GRADIENTS: dict[str, Callable[[Node, Node, int], Node]] = {
+# ∂J/∂z_k from z_k, y_k and K (numbers or symbols) (Step 1, the handout's (1)).
+GRADIENTS: dict[str, Callable[[Node, Node, Node], Node]] = {
     "sse": lambda z, y, k: product(TWO, Group(Difference(z, y))),
     "half_sse": lambda z, y, k: Difference(z, y),
-    "mse": lambda z, y, k: Quotient(product(TWO, Group(Difference(z, y))), Num(float(k), GIVEN)),
+    "mse": lambda z, y, k: Quotient(product(TWO, Group(Difference(z, y))), k),
     "cross_entropy": lambda z, y, k: Quotient(Negative(y), z),
     "bce": lambda z, y, k: Quotient(Group(Difference(z, y)), Group(product(z, _minus_one(z)))),
 }
@@ -51,3 +51,17 @@ SHORT_FORMS: dict[tuple[str, str], Callable[[Node, Node, Node | None], Node]] = 
     ("cross_entropy", "sigmoid"): lambda z, y, total: product(Negative(y), _minus_one(z)),
     ("bce", "sigmoid"): lambda z, y, total: Difference(z, y),
 }
+
+
+def output_error(loss: str, k: int | str = "k", layer: str | None = None) -> Relation:
+    """The general formula of Step 1 for neuron ``k`` (a letter, or a 1-based number): ∂J/∂z_k = 2 · (z_k − y_k)."""
+    z = symbol("z", k, layer)
+    return Relation(Partial(z), GRADIENTS[loss](z, symbol("y", k), Symbol("K")))
+
+
+def short_form(loss: str, activation: str, unit: bool) -> Node | None:
+    """The short form of ∂J/∂p_k, general (where Σ_j y_j = 1 if ``unit``), or None where there is none."""
+    form = SHORT_FORMS.get((loss, activation))
+    if form is None:
+        return None
+    return form(symbol("z", "k"), symbol("y", "k"), None if unit else SumOver("j", symbol("y", "j")))

@@ -15,19 +15,20 @@ from backprop_cli.handout.document import Section
 from backprop_cli.handout.explain import Explanation, explain
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
+from backprop_cli.render.unicode import spell
 
 WIDTH = 100  # paragraphs wider than this are hard to read, however wide the terminal
 
 
-def render(phase: str, text: Explanation) -> RenderableType:
+def render(phase: str, text: Explanation, fmt: NumberFormat) -> RenderableType:
     """One explanation as a panel: formulas, the reason, the example chain and its factors, the notes."""
-    parts: list[RenderableType] = [Text(formula, style="bold") for formula in text.formulas]
+    parts: list[RenderableType] = [Text(spell(formula, fmt), style="bold") for formula in text.formulas]
     if text.source:
         parts.append(Text(f"({text.source})", style="dim"))
     parts += [Text(""), Text(text.reason)]
     if text.chain:
         # Padding rather than leading spaces, so that a long chain wraps under itself.
-        parts += [Text(""), Text(text.example), Padding(Text(text.chain, style="italic"), (0, 0, 0, 2))]
+        parts += [Text(""), Text(text.example), Padding(Text(spell(text.chain, fmt), style="italic"), (0, 0, 0, 2))]
     if text.factors or text.notes or text.warnings:
         points = Table.grid(padding=(0, 1))
         points.add_column(no_wrap=True)
@@ -47,4 +48,4 @@ def render(phase: str, text: Explanation) -> RenderableType:
 def explanation(config: Config, it: Iteration, phase: Section, fmt: NumberFormat) -> list[RenderableType]:
     """The renderables printed before ``phase``: its explanation panel, or nothing for a step it does not know."""
     text = explain(config, it, phase, fmt)
-    return [] if text is None else [render(phase.name, text)]
+    return [] if text is None else [render(phase.name, text, fmt)]

@@ -70,7 +70,8 @@ def rich_table(model: doc.Table, fmt: NumberFormat, limit: int) -> Table:
     if model.title:
         table.title, table.title_justify, table.title_style = Text(model.title), "left", "bold"
     for column in model.columns:
-        table.add_column(column.header, **COLUMN_STYLES[column.kind])
+        header = column.header if isinstance(column.header, str) else "".join(spell(p, fmt) for p in column.header)
+        table.add_column(header, **COLUMN_STYLES[column.kind])
     # Only the rows shown are built: the first ``limit``, as the note below the table says.
     rows = ((label(row.label), *(spell(cell, fmt) for cell in row.cells)) for row in model.rows(limit))
     return fill(table, rows, model.total, limit)
@@ -119,7 +120,7 @@ def section(part: doc.Section, fmt: NumberFormat, rows: int) -> list[RenderableT
     for n, block in enumerate(part.blocks):
         if n:
             items.append(Text(""))
-        items.append(heading(block_title(block, fmt), "\n".join(block.formula)))
+        items.append(heading(block_title(block, fmt), "\n".join(spell(line, fmt) for line in block.formula)))
         if block.table is not None:
             items.append(rich_table(block.table, fmt, rows))
         items.extend(equation(line, fmt) for line in block.lines)

@@ -63,8 +63,27 @@ _spell.register(f.Symbol, lambda node, fmt: node.name)
 _spell.register(f.Vector, lambda node, fmt: "(" + ", ".join(
     [number(i, fmt) for i in node.items[:-1]] + ([f"… ({node.omitted} more)"] if node.omitted else [])
     + [number(node.items[-1], fmt)] if node.items else []) + ")")
-_spell.register(f.Derivative, lambda node, fmt: make_activation(node.activation).derivative_text(number(node.p, fmt)))
-_spell.register(f.Jacobian, lambda node, fmt: f"{number(node.zj, fmt)}·({1 if node.same else 0} − {number(node.zk, fmt)})")
+@_spell.register(f.Derivative)
+def _derivative(node: f.Derivative, fmt: NumberFormat) -> str:
+    p = spell(node.p, fmt, False)
+    return f"g'({p})" if node.activation == "g" else make_activation(node.activation).derivative_text(p)
+
+
+@_spell.register(f.Jacobian)
+def _jacobian(node: f.Jacobian, fmt: NumberFormat) -> str:
+    delta = "δ_jk" if node.same is None else str(int(node.same))
+    return f"{spell(node.zj, fmt, False)}·({delta} − {spell(node.zk, fmt, False)})"
+
+
+@_spell.register(f.Equations)
+def _equations(node: f.Equations, fmt: NumberFormat) -> str:
+    text = node.joiner.join(spell(r, fmt, False) for r in node.relations)
+    return text + (f"  ({node.note})" if node.note else "")
+
+
+_spell.register(f.Partial, lambda node, fmt: f"∂{spell(node.of, fmt, False)}/∂{spell(node.wrt, fmt, False)}")
+_spell.register(f.SumOver, lambda node, fmt: f"Σ_{node.index} {spell(node.body, fmt, False)}")
+_spell.register(f.Relation, lambda node, fmt: f"{spell(node.left, fmt, False)} {node.sign} {spell(node.right, fmt, False)}")
 _spell.register(f.Product, lambda node, fmt: " · ".join(spell(x, fmt, False) for x in node.factors))
 _spell.register(f.Difference, lambda node, fmt: f"{spell(node.left, fmt, False)} − {spell(node.right, fmt, False)}")
 _spell.register(f.Quotient, lambda node, fmt: (spell(node.top, fmt, False) + ("/" if node.tight else " / ")
