@@ -91,7 +91,7 @@ def _has_inactive(config: Config, ps: list[np.ndarray]) -> bool:
     return not relu or any(np.any(ps[i] <= 0) for i in relu)
 
 
-def blocked_neurons(config: Config, step: Iteration, index: int) -> np.ndarray:
+def _blocked(config: Config, step: Iteration, index: int) -> np.ndarray:
     """Per neuron of layer ``index``: whether g'(p) is 0 there (an inactive ReLU), so no gradient flows."""
     act = config.layers[index].act
     p = step.passes[index].p[0]
@@ -106,7 +106,7 @@ def _gradients_show(config: Config, step: Iteration, decimals: int) -> bool:
     """Every ∂J/∂Θ_kt and ∂J/∂b_k is non-zero at ``decimals`` unless neuron k is blocked or input t is 0;
     every layer has at least one that is."""
     for index, layer_step in enumerate(step.steps):
-        blocked = blocked_neurons(config, step, index)
+        blocked = _blocked(config, step, index)
         silent = step.layer_input(index)[0] == 0
         shown = [[_shows(g, decimals) for g in row] for row in layer_step.dJ_dweights]
         if any(not shown[k][t] and not (blocked[k] or silent[t])

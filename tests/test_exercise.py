@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shlex
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
 import numpy as np
@@ -146,6 +146,54 @@ def test_every_rule_holds_for_500_seeds():
         earlier = seen.setdefault(options, {})
         assert numbers not in earlier, f"seeds {earlier.get(numbers)} and {seed} give the same exercise"
         earlier[numbers] = seed
+
+
+def by_hand(value: Decimal, n: int) -> Decimal:
+    """A person's rounding: n decimals, or n significant digits where that keeps more; half away from 0."""
+    if value == 0:
+        return value
+    places = max(n, n - 1 - value.adjusted())
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def activate_exactly(name: str, p: list[Decimal], slope: Decimal) -> list[Decimal]:
+    if name == "softmax":
+        e = [v.exp() for v in p]
+        return [v / sum(e) for v in e]
+    exact = {"identity": lambda v: v, "relu": lambda v: max(v, Decimal(0)),
+             "leaky_relu": lambda v: v if v > 0 else slope * v, "sigmoid": lambda v: 1 / (1 + (-v).exp()),
+             "tanh": lambda v: ((2 * v).exp() - 1) / ((2 * v).exp() + 1)}[name]
+    return [exact(v) for v in p]
+
+
+def loss_exactly(name: str, z: list[Decimal], y: list[Decimal]) -> Decimal:
+    squares = sum((a - b) ** 2 for a, b in zip(z, y))
+    if name in ("sse", "half_sse", "mse"):
+        return squares * {"sse": 1, "half_sse": Decimal("0.5"), "mse": Decimal(1) / len(z)}[name]
+    if name == "cross_entropy":
+        return -sum(b * a.ln() for a, b in zip(z, y) if b)
+    return -sum(a.ln() if b else (1 - a).ln() for a, b in zip(z, y))  # bce, y 0 or 1
+
+
+@pytest.mark.parametrize("number", range(0, 4 * len(OPTION_SETS)))
+def test_the_forward_pass_is_what_a_person_computes(number):
+    """p, z and J of an exercise, computed in exact decimals and rounded as a person rounds, equal the
+    engine's: no number of an exercise sits on a tie that floating point could round the other way."""
+    options = OPTION_SETS[number % len(OPTION_SETS)]
+    decimals = options[4]
+    config = config_from_data(yaml.safe_load(generated(f"by hand {number}", options)))
+    step = next(trace(config, hand_rounding=decimals))
+    exact = lambda values: [Decimal(repr(float(v))) for v in np.ravel(values)]  # the decimals as written
+    with localcontext() as context:
+        context.prec = 50
+        z = exact(config.x)
+        for layer, layer_pass in zip(config.layers, step.passes):
+            bias = exact(layer.bias) * (layer.width if layer.shared_bias else 1) if layer.bias is not None else None
+            p = [by_hand(sum(w * v for w, v in zip(row, z)) + (bias[k] if bias else 0), decimals)
+                 for k, row in enumerate(exact(r) for r in layer.weights)]
+            z = [by_hand(v, decimals) for v in activate_exactly(layer.activation, p, exact(layer.negative_slope)[0])]
+            assert exact(layer_pass.p) == p and exact(layer_pass.z) == z, layer.name
+        assert exact(step.loss) == [by_hand(loss_exactly(config.loss, z, exact(config.y)), decimals)]
 
 
 @pytest.mark.parametrize("number", range(0, len(OPTION_SETS)))
