@@ -14,6 +14,7 @@ import click
 
 from backprop_cli import __version__
 from backprop_cli.errors import BptraceError, ExitStatus
+from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
 FORMATS = ("table", "json", "jsonl")
 
@@ -358,6 +359,47 @@ def schema(which: str) -> None:
     from backprop_cli.schemas import schema_text
 
     click.echo(schema_text(which))
+
+
+@cli.command(short_help="Write a fresh exercise to work by hand (or one per student).")
+@click.option("--shape", default="2-2-2", show_default=True, help="Layer widths joined by '-', input first.")
+@click.option("--activations", default=None, metavar="LIST",
+              help="One per layer, comma-separated [default: relu in hidden layers; the output sigmoid, "
+                   "or softmax for cross_entropy].")
+@click.option("--loss", default="sse", show_default=True,
+              help="sse, half_sse, mse, cross_entropy (softmax output, y one-hot) or bce (sigmoid output, y 0 or 1).")
+@click.option("--bias", type=click.Choice(BIAS_MODES), default="none", show_default=True,
+              help="No biases, one per neuron, or one shared by each layer.")
+@click.option("--decimals", type=click.IntRange(1, MAX_DECIMALS), default=2, show_default=True,
+              help="Decimals of the weights, and the hand rounding of the exercise.")
+@click.option("--seed", default=None, help="Any text, e.g. a student number: the same seed gives the same file "
+                                           "[default: a random seed, written into the file].")
+@click.option("--variants", type=click.IntRange(1, MAX_VARIANTS), default=None, metavar="N",
+              help="Write N different exercises (seeds SEED-01, SEED-02, ...) and an index into the folder -o DIR.")
+@click.option("--seeds", "seeds_file", default=None, metavar="FILE",
+              help="Write one exercise per line of FILE (its seed, e.g. a student number) into the folder -o DIR.")
+@click.option("--output", "-o", default=None,
+              help="The file to write (atomically) [default: standard output]; with --variants or --seeds, a folder.")
+def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals: int, seed: str | None,
+             variants: int | None, seeds_file: str | None, output: str | None) -> None:
+    """Write a fresh config that a person can work by hand: weights with --decimals decimals in [-1, 1],
+    inputs with one decimal, every ReLU p clear of the kink, an inactive ReLU neuron, no saturated sigmoid,
+    no gradient that rounds to 0 except through an inactive neuron. The same seed gives the same file.
+
+    \b
+    Examples:
+      bptrace exercise --seed 20231234 -o ex.yaml && bptrace run ex.yaml
+      bptrace exercise --shape 2-3-3 --loss cross_entropy --bias neuron
+      bptrace exercise --variants 30 --seed course-2027 -o class/   # 30 different exercises and index.md
+      bptrace exercise --seeds students.txt -o class/               # one per student number
+    """
+    from backprop_cli.exercise_files import exercise_command
+    from backprop_cli.exercise_options import parse_options
+
+    options = parse_options(shape, activations, loss, bias, decimals)
+    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output)
+    if note:
+        click.echo(note, err=True)
 
 
 def main() -> None:

@@ -160,7 +160,8 @@ def _close_matches(word: str, choices, **options) -> list[str]:
     return difflib.get_close_matches(word.lower(), choices, **options)
 
 
-def _default_names(count: int) -> list[str]:
+def default_names(count: int) -> list[str]:
+    """The names of layers without a name: hid1, hid2, ... and out (hid and out for two layers)."""
     if count == 1:
         return ["out"]
     if count == 2:
@@ -294,7 +295,7 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
             v.fail(("layers",), f"expected a non-empty list of layers, got {_kind(raw_layers)}")
     if not isinstance(raw_layers, list):
         return []
-    names = _default_names(len(raw_layers))
+    names = default_names(len(raw_layers))
     layers: list[Layer | None] = []
     inputs: int | None = x.shape[1] if x is not None else None
     input_name = "the input x"

@@ -9,7 +9,9 @@ plain numpy script doing the same math). Both run with this interpreter, bptrace
 one untimed run of each (the first run of A also checks A's output), and the script prints the median
 wall time of each, the median of the per-pair ratios A/B, and PASS or MISS against the case's goal.
 Alternating keeps a drift in the machine's speed from favouring one side; medians keep one slow run
-from moving a figure. A case without B is timed alone and only checked.
+from moving a figure. A case without B is timed alone and only checked (and held against a time limit
+if it has one). A case with ``per`` has a goal in seconds per unit of work rather than a ratio: A does
+``per`` units more than B (generated exercises, say), and (median A − median B) / per is one unit's time.
 
 Adding a case is one ``Case(...)`` entry in ``CASES``; its commands and its check receive the
 ``Workspace``, which writes generated files (configs, reference scripts) to a temporary folder.
@@ -320,6 +322,11 @@ class Case:
     runs: int | None = None  # timed runs of each command, when not the --runs of the call
     note: str = ""
     measure: str = "wall"  # what the goal compares: "wall" seconds or "peak_mib" (peak resident memory)
+    # With ``per``, the goal holds the seconds of one unit of work instead of a ratio: A does ``per`` units
+    # more than B (exercises, say), so (median A − median B) / per is the time of one.
+    per: int | None = None
+    limit: float | None = None  # seconds A's median wall time may take (also for a case without B)
+    check_files: Callable[[Workspace], str | None] | None = None  # a check of the files A's first run wrote
 
 
 def _imports(modules: str) -> Command:
@@ -515,6 +522,60 @@ CASES += [
 
 
 # --------------------------------------------------------------------------------------------------
+# Exercises: generating many, as a teacher does for a class
+
+
+def exercise_set(count: int, seed: str, folder: str) -> Command:
+    return lambda ws: [*BPTRACE, "exercise", "--variants", str(count), "--seed", seed, "-o", str(ws.folder / folder)]
+
+
+def check_exercise_set(count: int, folder: str) -> Callable[[Workspace], str | None]:
+    """The folder holds ``count`` different configs that validate, and an index listing each."""
+
+    def check(ws: Workspace) -> str | None:
+        files = sorted((ws.folder / folder).glob("*.yaml"))
+        if len(files) != count:
+            return f"{len(files)} configs, expected {count}"
+        # What follows the title line: the numbers (the comment and the title name the seed).
+        bodies = {f.read_text(encoding="utf-8").split("\ntitle:")[1].split("\n", 1)[1] for f in files}
+        if len(bodies) != count:
+            return f"only {len(bodies)} different exercises"
+        index = (ws.folder / folder / "index.md").read_text(encoding="utf-8")
+        missing = [f.name for f in files if f"({f.name})" not in index]
+        if missing:
+            return f"not in the index: {missing[:3]}"
+        for f in files:
+            done = subprocess.run([*BPTRACE, "validate", str(f)], cwd=ROOT, env=ws.env, capture_output=True, text=True)
+            if done.returncode != 0:
+                return done.stderr.strip()
+        return None
+
+    return check
+
+
+CASES += [
+    Case(
+        name="exercise",
+        a=exercise_set(100, "bench", "hundred"),
+        b=exercise_set(1, "bench", "one"),
+        goal=0.050,
+        per=99,
+        runs=5,
+        check_files=check_exercise_set(100, "hundred"),
+        note="time per generated exercise: (--variants 100 − --variants 1) / 99, goal under 50 ms",
+    ),
+    Case(
+        name="exercise-class",
+        a=exercise_set(30, "course-2027", "class"),
+        limit=10.0,
+        runs=3,
+        check_files=check_exercise_set(30, "class"),
+        note="bptrace exercise --variants 30 --seed course-2027 -o class/: 30 configs and an index, under 10 s",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------------
 # The runner
 
 
@@ -537,12 +598,22 @@ class Result:
         return statistics.median(self.ratios) if self.b else None
 
     @property
+    def per_unit(self) -> float | None:
+        """Seconds of one unit of the work A does beyond B, for a case with ``per``."""
+        if self.case.per is None or not self.b:
+            return None
+        return (_median(self.a, "wall") - _median(self.b, "wall")) / self.case.per
+
+    @property
     def verdict(self) -> str:
         if self.problem:
             return "FAIL"
+        if self.case.limit is not None and self.a and _median(self.a, "wall") > self.case.limit:
+            return "MISS"
         if self.case.goal is None or not self.b:
-            return "ok"
-        return "PASS" if self.ratio <= self.case.goal else "MISS"
+            return "PASS" if self.case.limit is not None else "ok"
+        measured = self.per_unit if self.case.per is not None else self.ratio
+        return "PASS" if measured <= self.case.goal else "MISS"
 
 
 def run_case(case: Case, ws: Workspace, runs: int) -> Result:
@@ -555,6 +626,8 @@ def run_case(case: Case, ws: Workspace, runs: int) -> Result:
         b_output = captured_run(b_command, ws.env)[0] if b_command else None
         if case.check:
             result.problem = case.check(a_output, b_output)
+        if case.check_files and not result.problem:
+            result.problem = case.check_files(ws)
         for _ in range(case.runs or runs):
             result.a.append(timed_run(a_command, ws.env))
             if b_command:
@@ -587,9 +660,13 @@ def print_row(r: Result) -> None:
     if len(r.b) >= 2:  # how far the pairs disagree: a wide spread says the machine was noisy
         q1, _, q3 = statistics.quantiles(r.ratios, n=4)
         spread = f"{q1:.2f}–{q3:.2f}"
-    goal = f"≤{r.case.goal:g}×" if r.case.goal else "-"
+    goal = f"≤{r.case.goal:g}×" if r.case.goal and r.case.per is None else "-"
     peak = (f"{_median(r.a, 'peak_mib'):.0f}" if r.a else "-") + (f"/{_median(r.b, 'peak_mib'):.0f}" if r.b else "")
     print(ROW.format(r.case.name, len(r.a), a_wall, b_wall, ratio, spread, goal, r.verdict, peak), flush=True)
+    if r.per_unit is not None:
+        print(f"  {r.per_unit * 1000:.1f} ms per unit: (A − B) / {r.case.per} (goal ≤ {r.case.goal * 1000:g} ms)", flush=True)
+    if r.case.limit is not None and r.a:
+        print(f"  A takes {_median(r.a, 'wall'):.2f} s (goal ≤ {r.case.limit:g} s)", flush=True)
     if r.problem:
         print(f"  failed: {r.problem}", flush=True)
 
