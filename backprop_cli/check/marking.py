@@ -1,0 +1,139 @@
+"""Marking an answer sheet: a verdict for every answer, with error carried forward.
+
+Answers are judged in the order a person computes them. Each is compared with
+
+1. the key (the engine's trace in full precision), to the digits written (see digits.py);
+2. the value recomputed from the person's earlier answers that were judged correct (the key where they
+   are blank or not correct): a hand calculation that rounds to the digits written gets it, so it is
+   correct too (the handout's 0.077 where the key says 0.0763);
+3. the value recomputed from all of the person's own earlier answers: right from a wrong start, so
+   ``carried`` (a wrong z followed by a consistent ∂J/∂z loses one mark, not every mark after it).
+
+A recomputation is done twice, keeping the numbers not written on the sheet exact and rounding them to
+the digits of the answer (g'(p), the terms of a sum), as a person with a calculator may do either. An
+answer that is none of these is ``wrong``; its diagnosis names the first known mistake (mistakes.py) that,
+made in this step from the person's own earlier numbers, gives their number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backprop_cli.check.chain import HANDOUT, Problem, Rules, Values, by_hand, exact, recompute
+from backprop_cli.check.digits import MIN_DIGITS, Written, agrees, precise_enough, same
+from backprop_cli.check.mistakes import mistakes_for
+from backprop_cli.check.sheet import Blank, Quantity, Sheet
+from backprop_cli.engine import Iteration
+
+VERDICTS = ("correct", "carried", "wrong", "blank")
+TOO_FEW_DIGITS = f"too few digits to judge: write at least {MIN_DIGITS} decimals or {MIN_DIGITS} significant digits"
+HAND_LIMIT = 12  # from this many decimals on a hand chain is the exact one
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The verdict on one blank of the sheet."""
+
+    blank: Blank
+    given: Written | None
+    expected: float  # the key
+    verdict: str
+    diagnosis: str | None = None
+    mistake: str | None = None  # the name of the mistake diagnosed
+    matched: float | None = None  # what a correct or carried answer agrees with
+    from_answers: float | None = None  # recomputed from the person's own earlier answers
+
+
+@dataclass(frozen=True)
+class Score:
+    correct: int
+    carried: int
+    wrong: int
+    blank: int
+
+    @property
+    def total(self) -> int:
+        return self.correct + self.carried + self.wrong + self.blank
+
+    @property
+    def points(self) -> int:
+        """A correct and a carried answer earn a point each."""
+        return self.correct + self.carried
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Marking:
+    """Every answer of one sheet, marked."""
+
+    source: str  # the answers file as named on the command line
+    marks: tuple[Mark, ...]
+
+    @property
+    def score(self) -> Score:
+        return Score(*(sum(m.verdict == v for m in self.marks) for v in VERDICTS))
+
+
+class Marker:
+    """Marks answer sheets of one config against its key."""
+
+    def __init__(self, sheet: Sheet, key: Iteration) -> None:
+        self.sheet = sheet
+        self.key = Values(key)
+        self.problem = Problem.of(sheet.config, key)
+
+    def chains(self, q: Quantity, values: Values, written: Written, rules: Rules = HANDOUT) -> list[float]:
+        """``q`` recomputed from ``values``: exactly, and rounding what is not written to the answer's digits."""
+        chains = [recompute(q, values, self.problem, rules, exact)]
+        if written.decimals < HAND_LIMIT:
+            chains.append(recompute(q, values, self.problem, rules, by_hand(written.decimals)))
+        return chains
+
+    def judge(self, q: Quantity, w: Written, own: Values, sound: Values) -> tuple[str, float | None, float]:
+        """(verdict, the value matched, the value from the person's own answers) of a filled answer."""
+        truth = self.key.get(q)
+        judged = precise_enough(w)
+        if (judged or same(w, truth)) and agrees(w, truth):
+            return "correct", truth, recompute(q, own, self.problem)
+        for value in self.chains(q, sound, w):
+            if (judged or same(w, value)) and agrees(w, value):
+                return "correct", value, recompute(q, own, self.problem)
+        mine = self.chains(q, own, w)
+        for value in mine:
+            if (judged or same(w, value)) and agrees(w, value):
+                return "carried", value, mine[0]
+        return "wrong", None, mine[0]
+
+    def diagnose(self, q: Quantity, w: Written, own: Values) -> tuple[str | None, str | None]:
+        """(diagnosis, mistake name) of a wrong answer: the first known mistake that gives it."""
+        if not precise_enough(w):
+            return TOO_FEW_DIGITS, None
+        for mistake in mistakes_for(q, self.problem):
+            if any(agrees(w, value) for value in self.chains(q, own, w, mistake.rules)):
+                return mistake.diagnosis, mistake.name
+        return None, None
+
+    def mark(self, answers: dict[tuple, Written], source: str) -> Marking:
+        own = self.key.copy()
+        for blank in self.sheet.blanks:
+            if blank.path in answers:
+                own.set(blank.quantity, answers[blank.path].value)
+        sound = own.copy()  # the person's answers judged correct so far, the key elsewhere
+        marks = []
+        for blank in self.sheet.blanks:
+            q, w = blank.quantity, answers.get(blank.path)
+            truth = self.key.get(q)
+            if w is None:
+                marks.append(Mark(blank, None, truth, "blank"))
+                continue
+            verdict, matched, mine = self.judge(q, w, own, sound)
+            diagnosis = mistake = None
+            if verdict != "correct":
+                sound.set(q, truth)
+            if verdict == "wrong":
+                diagnosis, mistake = self.diagnose(q, w, own)
+            marks.append(Mark(blank, w, truth, verdict, diagnosis, mistake, matched, mine))
+        return Marking(source, tuple(marks))
