@@ -362,7 +362,7 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
       bptrace check configs/handout.yaml answers.yaml
     """
     from backprop_cli.check import worksheet as sheet_of
-    from backprop_cli.check.worksheet import WRITERS
+    from backprop_cli.check.sheet_yaml import WRITERS
     from backprop_cli.config import load_config
     from backprop_cli.output import destination
 

@@ -39,7 +39,7 @@ class _Reader:
 
     @staticmethod
     def blank(node: yaml.Node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and node.style is None and node.value in BLANKS
+        return isinstance(node, yaml.ScalarNode) and node.value.strip() in BLANKS
 
     @staticmethod
     def kind(node: yaml.Node) -> str:
@@ -88,7 +88,7 @@ class _Reader:
     def number(self, node: yaml.Node, blank: Blank, path: tuple) -> None:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, path, f"expected a number or ~ (a blank) for {blank.label}, got {self.kind(node)}")
-        if node.value.strip() in BLANKS:
+        if self.blank(node):
             return
         written = parse(node.value)
         if written is None:

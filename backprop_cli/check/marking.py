@@ -3,9 +3,10 @@
 Answers are judged in the order a person computes them. Each is compared with
 
 1. the key (the engine's trace in full precision), to the digits written (see digits.py);
-2. the value recomputed from the person's earlier answers that were judged correct (the key where they
-   are blank or not correct): a hand calculation that rounds to the digits written gets it, so it is
-   correct too (the handout's 0.077 where the key says 0.0763);
+2. the value recomputed from the person's earlier answers that were judged correct (where they are blank
+   or not correct, from the key, or from the key rounded to the digits they wrote there): a hand
+   calculation that rounds to the digits written gets it, so it is correct too (the handout's 0.077 where
+   the key says 0.0763);
 3. the value recomputed from all of the person's own earlier answers: right from a wrong start, so
    ``carried`` (a wrong z followed by a consistent ∂J/∂z loses one mark, not every mark after it).
 
@@ -24,10 +25,16 @@ from backprop_cli.check.digits import MIN_DIGITS, Written, agrees, precise_enoug
 from backprop_cli.check.mistakes import mistakes_for
 from backprop_cli.check.sheet import Blank, Quantity, Sheet
 from backprop_cli.engine import Iteration
+from backprop_cli.rounding import round_half_away
 
 VERDICTS = ("correct", "carried", "wrong", "blank")
 TOO_FEW_DIGITS = f"too few digits to judge: write at least {MIN_DIGITS} decimals or {MIN_DIGITS} significant digits"
 HAND_LIMIT = 12  # from this many decimals on a hand chain is the exact one
+
+
+def matches(written: Written, value: float) -> bool:
+    """``written`` agrees with ``value`` (digits.py), and has digits enough to tell, unless it is ``value``."""
+    return (precise_enough(written) or same(written, value)) and agrees(written, value)
 
 
 @dataclass(frozen=True)
@@ -92,36 +99,37 @@ class Marker:
             chains.append(recompute(q, values, self.problem, rules, by_hand(written.decimals)))
         return chains
 
-    def judge(self, q: Quantity, w: Written, own: Values, sound: Values) -> tuple[str, float | None, float]:
+    def judge(self, q: Quantity, w: Written, own: Values, sound: list[Values]) -> tuple[str, float | None, float]:
         """(verdict, the value matched, the value from the person's own answers) of a filled answer."""
         truth = self.key.get(q)
-        judged = precise_enough(w)
-        if (judged or same(w, truth)) and agrees(w, truth):
+        if matches(w, truth):
             return "correct", truth, recompute(q, own, self.problem)
-        for value in self.chains(q, sound, w):
-            if (judged or same(w, value)) and agrees(w, value):
-                return "correct", value, recompute(q, own, self.problem)
+        for values in sound:
+            for value in self.chains(q, values, w):
+                if matches(w, value):
+                    return "correct", value, recompute(q, own, self.problem)
         mine = self.chains(q, own, w)
         for value in mine:
-            if (judged or same(w, value)) and agrees(w, value):
+            if matches(w, value):
                 return "carried", value, mine[0]
         return "wrong", None, mine[0]
 
     def diagnose(self, q: Quantity, w: Written, own: Values) -> tuple[str | None, str | None]:
-        """(diagnosis, mistake name) of a wrong answer: the first known mistake that gives it."""
-        if not precise_enough(w):
-            return TOO_FEW_DIGITS, None
+        """(diagnosis, mistake name) of a wrong answer: the first known mistake that gives it, or why an
+        answer with too few digits cannot be judged."""
         for mistake in mistakes_for(q, self.problem):
-            if any(agrees(w, value) for value in self.chains(q, own, w, mistake.rules)):
+            if any(matches(w, value) for value in self.chains(q, own, w, mistake.rules)):
                 return mistake.diagnosis, mistake.name
-        return None, None
+        return (None, None) if precise_enough(w) else (TOO_FEW_DIGITS, None)
 
     def mark(self, answers: dict[tuple, Written], source: str) -> Marking:
         own = self.key.copy()
         for blank in self.sheet.blanks:
             if blank.path in answers:
                 own.set(blank.quantity, answers[blank.path].value)
-        sound = own.copy()  # the person's answers judged correct so far, the key elsewhere
+        # The person's answers judged correct so far; in place of the others what a correct calculation has
+        # there: the key, or the key rounded to the digits the person wrote.
+        sound, rounded = own.copy(), own.copy()
         marks = []
         for blank in self.sheet.blanks:
             q, w = blank.quantity, answers.get(blank.path)
@@ -129,10 +137,11 @@ class Marker:
             if w is None:
                 marks.append(Mark(blank, None, truth, "blank"))
                 continue
-            verdict, matched, mine = self.judge(q, w, own, sound)
+            verdict, matched, mine = self.judge(q, w, own, [sound, rounded])
             diagnosis = mistake = None
             if verdict != "correct":
                 sound.set(q, truth)
+                rounded.set(q, round_half_away(truth, w.decimals) if 0 <= w.decimals < HAND_LIMIT else truth)
             if verdict == "wrong":
                 diagnosis, mistake = self.diagnose(q, w, own)
             marks.append(Mark(blank, w, truth, verdict, diagnosis, mistake, matched, mine))
