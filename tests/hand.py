@@ -61,9 +61,10 @@ class HandCalculation:
     """The sheet a person fills: ``texts`` maps each path of the sheet to the number written there."""
 
     def __init__(self, data: dict, write: Callable[[float], str], mistake: tuple | None = None,
-                 change: tuple | None = None) -> None:
+                 change: tuple | None = None, round_factors: bool = False) -> None:
         self.d = data
         self.write = write
+        self.round_factors = round_factors  # g'(p) written down (rounded) before it is multiplied
         self.mistake = mistake  # (name, path[, parameter]): the one place the mistake is made
         self.change = change  # (path, text)
         self.texts: dict[Path, str] = {}
@@ -118,7 +119,8 @@ class HandCalculation:
             return np.array([derivative(name, v, slope) for v in z])
         if variant == "derivative-one":
             return np.ones_like(p)
-        return np.array([derivative(name, v, slope) for v in p])
+        exact = np.array([derivative(name, v, slope) for v in p])
+        return np.array([float(self.write(v)) for v in exact]) if self.round_factors else exact
 
     def delta(self, s: int, l: int, variant: str | None = None) -> np.ndarray:
         """∂J/∂p of layer l in sample s, from the numbers written."""

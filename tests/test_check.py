@@ -73,6 +73,16 @@ def test_an_independent_hand_calculation_is_all_correct(config, style, write_con
     assert document["score"]["total"] == len(sheet)  # every quantity of the update is asked for
 
 
+def test_a_person_who_rounds_the_derivative_first_is_correct(write_config):
+    # σ'(−0.85) ≈ 0.21 and σ'(−0.49) ≈ 0.24 written down to 2 significant digits, then multiplied:
+    # 0.60 · 0.21 · (−1.40) + (−1.24) · 0.24 · (−0.81) = 0.0647 → 0.065 (the key is 0.0617, the exact σ' give 0.0604).
+    data = yaml.safe_load(open(HANDOUT, encoding="utf-8"))
+    texts = HandCalculation(data, significant(2), round_factors=True).texts
+    assert texts[("step2", "hid", "dJ_dz", 0)] == "0.065"
+    document = check_json(HANDOUT, write_config(sheet_yaml(texts), "answers.yaml"))
+    assert set(verdicts(document).values()) == {"correct"}
+
+
 def handout_with(path: str, written: str) -> str:
     """The handout's sheet with the answer at ``path`` (as in the JSON: step3.out.dJ_dweights[0][0]) written
     as ``written``; every other number as the handout writes it."""

@@ -4,8 +4,7 @@
 numbers of the step before as ``values`` holds them (the numbers a person wrote, the key where they left a
 blank), by one small pure function per kind of quantity. The formulas are those of the activation and loss
 registries. ``rules`` are the handout's (``HANDOUT``) or a known mistake's variant of one of them (see
-mistakes.py); ``r`` rounds the intermediate results a person does not write on the sheet (g'(p), the
-terms of a sum) or leaves them exact.
+mistakes.py); ``r`` rounds the intermediate numbers a person does not write on the sheet or keeps them.
 """
 
 from __future__ import annotations
@@ -25,15 +24,30 @@ from backprop_cli.rounding import hand_round
 Rounder = Callable[[np.ndarray], np.ndarray]
 
 
-def exact(values: np.ndarray) -> np.ndarray:
-    """No rounding of intermediate results: a calculator's memory."""
+def _keep(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def by_hand(digits: int) -> Rounder:
-    """Intermediate results rounded as bptrace's hand rounding does, to ``digits`` (at least 1)."""
+@dataclass(frozen=True)
+class Rounding:
+    """How the numbers a quantity is computed through, but that the sheet does not ask for, are taken."""
+
+    results: Rounder = _keep  # per-sample gradients of a batch, p and z of the forward pass after the update
+    factors: Rounder = _keep  # g'(p), where it is a factor
+
+
+exact = Rounding()  # a calculator's memory
+
+
+def by_hand(digits: int, results: bool = True, factors: bool = False) -> Rounding:
+    """Rounded to ``digits`` as bptrace's hand rounding rounds: the ``results`` it rounds, and (``factors``)
+    g'(p) as well, which a person may write down before multiplying (σ'(−0.85) ≈ 0.21)."""
     n = max(1, min(digits, 15))
-    return lambda values: hand_round(np.asarray(values, dtype=float), n)
+
+    def rounded(values: np.ndarray) -> np.ndarray:
+        return hand_round(np.asarray(values, dtype=float), n)
+
+    return Rounding(rounded if results else _keep, rounded if factors else _keep)
 
 
 def _derivative(act: Activation, p: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -134,7 +148,7 @@ def _bias(bias, k: int) -> float:
     return float(bias) if np.ndim(bias) == 0 else float(bias[k])
 
 
-def preactivation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def preactivation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """p_k = Σ_t Θ_kt · z_t + b_k."""
     layer = pb.config.layers[q.layer]
     k = q.index[0]
@@ -142,7 +156,7 @@ def preactivation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder)
     return float(row @ _layer_input(v, pb, q.sample, q.layer)) + _bias(layer.bias, k)
 
 
-def activation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def activation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """z_k = g(p)_k."""
     return float(pb.config.layers[q.layer].act.forward(v.of("p", q.sample, q.layer))[q.index[0]])
 
@@ -151,22 +165,22 @@ def _sample_loss(pb: Problem, z: np.ndarray, s: int) -> float:
     return float(LOSSES[pb.config.loss].value(z[None, :], pb.y[s][None, :])[0])
 
 
-def loss(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def loss(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """J of one sample from its output z; J over the samples from theirs."""
     if q.sample is not None:
         return _sample_loss(pb, v.of("z", q.sample, len(pb.config.layers) - 1), q.sample)
     return pb.combine([float(v.of("loss", s, None)) for s in pb.samples])
 
 
-def _delta(v: Values, pb: Problem, s: int, l: int, rules: Rules, r: Rounder) -> np.ndarray:
+def _delta(v: Values, pb: Problem, s: int, l: int, rules: Rules, r: Rounding) -> np.ndarray:
     """∂J/∂p of layer l: the number Step 1 shows, or ∂J/∂z · g'(p) (g'(p) as the rules take it)."""
     if pb.shown[l]:
         return v.of("dJ_dp", s, l)
     act = pb.config.layers[l].act
-    return v.of("dJ_dz", s, l) * r(rules.derivative(act, v.of("p", s, l), v.of("z", s, l)))
+    return v.of("dJ_dz", s, l) * r.factors(rules.derivative(act, v.of("p", s, l), v.of("z", s, l)))
 
 
-def error(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def error(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂z: from the loss in the output layer (Step 1); Σ_k ∂J/∂p_k · Θ_kt in a hidden one (Step 2)."""
     s, l, k = q.sample, q.layer, q.index[0]
     layers = pb.config.layers
@@ -178,10 +192,10 @@ def error(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> floa
     terms = _delta(v, pb, s, l + 1, rules, r) * column
     if rules.only_term is not None:
         terms = terms[rules.only_term:rules.only_term + 1]
-    return float(np.sum(r(terms)))
+    return float(np.sum(terms))
 
 
-def output_delta(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def output_delta(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂p of the output layer where Step 1 shows it: the loss's short form (z − y), else the Jacobian
     product Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) of softmax."""
     s, l = q.sample, q.layer
@@ -195,26 +209,26 @@ def output_delta(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) 
     return float(value[0][q.index[0]])
 
 
-def _combined(pb: Problem, terms: list[float], r: Rounder) -> float:
+def _combined(pb: Problem, terms: list[float], r: Rounding) -> float:
     """The batch combination of per-sample terms; by hand each term is rounded first, as written down."""
-    return pb.combine([float(r(np.array(t))) for t in terms] if len(terms) > 1 else terms)
+    return pb.combine([float(r.results(np.array(t))) for t in terms] if len(terms) > 1 else terms)
 
 
-def weight_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def weight_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂Θ_kt = ∂J/∂p_k · z_t (x_t in the first layer), combined over the samples."""
     l, (k, t) = q.layer, q.index
     return _combined(pb, [float(_delta(v, pb, s, l, rules, r)[k] * _layer_input(v, pb, s, l, rules)[t])
                           for s in pb.samples], r)
 
 
-def bias_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def bias_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂b_k = ∂J/∂p_k; a bias shared by the layer takes Σ_k ∂J/∂p_k. Combined over the samples."""
     l = q.layer
     deltas = [_delta(v, pb, s, l, rules, r) for s in pb.samples]
     return _combined(pb, [float(np.sum(d)) if not q.index else float(d[q.index[0]]) for d in deltas], r)
 
 
-def new_parameter(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def new_parameter(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """Θ − α · ∂J/∂Θ (and b likewise), from the gradient of Steps 3-4."""
     layer = pb.config.layers[q.layer]
     if q.kind == "new_weights":
@@ -225,7 +239,7 @@ def new_parameter(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder)
     return float(old + rules.update_sign * alpha * gradient)
 
 
-def loss_after(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) -> float:
+def loss_after(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """J with the new parameters of Step 5: a second forward pass (by hand, p and z rounded)."""
     layers = pb.config.layers
     terms = []
@@ -233,13 +247,13 @@ def loss_after(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounder) ->
         z = pb.x[s]
         for l, layer in enumerate(layers):
             bias = v.arrays.get(("new_bias", None, l), 0.0)  # the key's new bias is the old one if not updated
-            p = r(v.of("new_weights", None, l) @ z + bias)
-            z = r(layer.act.forward(p))
+            p = r.results(v.of("new_weights", None, l) @ z + bias)
+            z = r.results(layer.act.forward(p))
         terms.append(_sample_loss(pb, z, s))
     return pb.combine(terms)
 
 
-RECOMPUTE: dict[str, Callable[[Quantity, Values, Problem, Rules, Rounder], float]] = {
+RECOMPUTE: dict[str, Callable[[Quantity, Values, Problem, Rules, Rounding], float]] = {
     "p": preactivation,
     "z": activation,
     "loss": loss,
@@ -253,6 +267,6 @@ RECOMPUTE: dict[str, Callable[[Quantity, Values, Problem, Rules, Rounder], float
 }
 
 
-def recompute(q: Quantity, v: Values, pb: Problem, rules: Rules = HANDOUT, r: Rounder = exact) -> float:
+def recompute(q: Quantity, v: Values, pb: Problem, rules: Rules = HANDOUT, r: Rounding = exact) -> float:
     """Quantity ``q`` computed from the numbers in ``v`` by ``rules``, intermediate results rounded by ``r``."""
     return RECOMPUTE[q.kind](q, v, pb, rules, r)

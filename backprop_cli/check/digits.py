@@ -36,6 +36,7 @@ class Written:
     text: str  # as typed, e.g. "0,61"
     decimals: int  # decimal places written: 0.077 → 3, 7.7e-2 → 3, 12 → 0, 1e3 → −3
     significant: int  # digits from the first non-zero one: 0.077 → 2, 0.00 → 0, 12 → 2
+    digits: str = ""  # those digits: 0.0100 → "100"
 
     @property
     def half_unit(self) -> float:
@@ -57,7 +58,8 @@ def parse(text: str) -> Written | None:
     if not math.isfinite(value):
         return None
     digits = (whole + fraction).lstrip("0")
-    return Written(value=value + 0.0, text=text.strip(), decimals=len(fraction) - power, significant=len(digits))
+    return Written(value=value + 0.0, text=text.strip(), decimals=len(fraction) - power, significant=len(digits),
+                   digits=digits)
 
 
 def slack(value: float) -> float:

@@ -10,8 +10,9 @@ Answers are judged in the order a person computes them. Each is compared with
 3. the value recomputed from all of the person's own earlier answers: right from a wrong start, so
    ``carried`` (a wrong z followed by a consistent ∂J/∂z loses one mark, not every mark after it).
 
-A recomputation is done twice, keeping the numbers not written on the sheet exact and rounding them to
-the digits of the answer (g'(p), the terms of a sum), as a person with a calculator may do either. An
+A recomputation keeps the numbers not written on the sheet exact, and is done again rounding them to the
+digits of the answer (see hand_digits): those bptrace's hand rounding rounds (the per-sample terms of a
+batch, the forward pass after the update), g'(p), or both. A person with a calculator may do any of these. An
 answer that is none of these is ``wrong``; its diagnosis names the first known mistake (mistakes.py) that,
 made in this step from the person's own earlier numbers, gives their number.
 """
@@ -30,6 +31,19 @@ from backprop_cli.rounding import round_half_away
 VERDICTS = ("correct", "carried", "wrong", "blank")
 TOO_FEW_DIGITS = f"too few digits to judge: write at least {MIN_DIGITS} decimals or {MIN_DIGITS} significant digits"
 HAND_LIMIT = 12  # from this many decimals on a hand chain is the exact one
+# (results, factors) a person may round besides what the sheet asks for: what bptrace's hand rounding rounds
+# (the terms of a batch, the forward pass after the update), g'(p), or both.
+HAND_PRACTICES = ((True, False), (False, True), (True, True))
+
+
+def hand_digits(written: Written) -> list[int]:
+    """The N of hand rounding (N decimals, or N significant digits where that keeps more) a person may have
+    rounded intermediate results to, given an answer written with d decimals and s significant digits: d,
+    and min(d, s), the N that writes this answer so (0.065: 3 and 2); one less where rounding went up past a
+    power of ten (0.00997 to 2 digits is 0.0100); never fewer than MIN_DIGITS."""
+    n = min(written.decimals, written.significant)
+    candidates = {written.decimals, n} | ({n - 1} if written.digits.rstrip("0") == "1" else set())
+    return sorted(n for n in candidates if MIN_DIGITS <= n < HAND_LIMIT)
 
 
 def matches(written: Written, value: float) -> bool:
@@ -94,10 +108,9 @@ class Marker:
 
     def chains(self, q: Quantity, values: Values, written: Written, rules: Rules = HANDOUT) -> list[float]:
         """``q`` recomputed from ``values``: exactly, and rounding what is not written to the answer's digits."""
-        chains = [recompute(q, values, self.problem, rules, exact)]
-        if written.decimals < HAND_LIMIT:
-            chains.append(recompute(q, values, self.problem, rules, by_hand(written.decimals)))
-        return chains
+        return [recompute(q, values, self.problem, rules, exact)] + [
+            recompute(q, values, self.problem, rules, by_hand(n, results, factors))
+            for n in hand_digits(written) for results, factors in HAND_PRACTICES]
 
     def judge(self, q: Quantity, w: Written, own: Values, sound: list[Values]) -> tuple[str, float | None, float]:
         """(verdict, the value matched, the value from the person's own answers) of a filled answer."""
