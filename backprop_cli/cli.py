@@ -419,7 +419,7 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
 
 
-@cli.command(short_help="Print the JSON Schema of the config (or of the trace, or of check).")
+@cli.command(short_help="Print the JSON Schema of the config, the trace or check.")
 @click.option("--trace", "which", flag_value="trace", help="The schema of the JSON trace (--format json) instead.")
 @click.option("--check", "which", flag_value="check", help="The schema of 'bptrace check --format json' instead.")
 @click.option("--config", "which", flag_value="config", default=True, help="The schema of the config file (default).")
