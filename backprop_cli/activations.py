@@ -41,6 +41,7 @@ class Activation:
     elementwise: bool = True
     # ∂z_j/∂p_k with numbers, from z_j, z_k and whether j = k (activations that are not element-wise)
     jacobian_text: Callable[[str, str, bool], str] | None = None
+    symbol: str = "g(p)"  # g(p) written symbolically, as in a worksheet's formulas: σ(p), ReLU(p)
 
     def backward(self, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:
         """∂J/∂p from ∂J/∂z: g'(p)·∂J/∂z element-wise, or the Jacobian product for softmax."""
@@ -89,6 +90,7 @@ def make_activation(name: str, negative_slope: float = 0.01) -> Activation:
             derivative=derivative,
             derivative_text=lambda p: f"LReLU'({p})",
             derivative_symbol="LReLU'(p)",
+            symbol="LReLU(p)",
         )
     return ACTIVATIONS[name]
 
@@ -101,6 +103,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=lambda p: np.ones_like(p, dtype=float),
         derivative_text=lambda p: "1",
         derivative_symbol="1",
+        symbol="p",
     ),
     "relu": Activation(
         name="relu",
@@ -109,6 +112,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=_relu_derivative,
         derivative_text=lambda p: f"ReLU'({p})",
         derivative_symbol="ReLU'(p)",
+        symbol="ReLU(p)",
     ),
     "leaky_relu": make_activation("leaky_relu"),  # with the default slope; a layer binds its own
     "sigmoid": Activation(
@@ -118,6 +122,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=_sigmoid_derivative,
         derivative_text=lambda p: f"σ({p})·(1 − σ({p}))",
         derivative_symbol="σ(p)·(1 − σ(p))",
+        symbol="σ(p)",
     ),
     "tanh": Activation(
         name="tanh",
@@ -126,6 +131,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=_tanh_derivative,
         derivative_text=lambda p: f"(1 − tanh²({p}))",
         derivative_symbol="(1 − tanh²(p))",
+        symbol="tanh(p)",
     ),
     "softmax": Activation(
         name="softmax",
@@ -136,5 +142,6 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative_symbol="z_j·(δ_jk − z_k)",
         elementwise=False,
         jacobian_text=lambda zj, zk, same: f"{zj}·({1 if same else 0} − {zk})",
+        symbol="e^p_k / Σ_j e^p_j",
     ),
 }

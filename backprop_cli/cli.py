@@ -17,6 +17,8 @@ from backprop_cli.errors import BptraceError, ExitStatus
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
 FORMATS = ("table", "json", "jsonl")
+SHEET_FORMATS = ("yaml",)  # of 'worksheet'
+CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
 
 
 def _debug() -> bool:
@@ -345,16 +347,91 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
     click.echo(f"wrote {output} (template '{template}'); next: bptrace run {output}", err=True)
 
 
-@cli.command(short_help="Print the JSON Schema of the config (or of the trace).")
+@cli.command(short_help="Write a blank answer sheet for CONFIG, to work by hand.")
+@click.argument("config", metavar="CONFIG")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output (refuses to overwrite without --force).")
+@click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS), default="yaml", show_default=True,
+              help="yaml: a ~ for every quantity, with a comment saying what it is and its formula.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
+    """Write the answer sheet of CONFIG: a blank for every number of one backpropagation step.
+
+    \b
+    Examples:
+      bptrace worksheet configs/handout.yaml -o answers.yaml   # fill in the ~, then:
+      bptrace check configs/handout.yaml answers.yaml
+    """
+    from backprop_cli.check import worksheet as sheet_of
+    from backprop_cli.check.sheet_yaml import WRITERS
+    from backprop_cli.config import load_config
+    from backprop_cli.output import destination
+
+    net = load_config(config)
+    if output not in (None, "-") and os.path.exists(output) and not force:
+        raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
+    with destination(output) as stream:
+        WRITERS[fmt](stream, sheet_of(net), config)
+    if output not in (None, "-"):
+        click.echo(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}", err=True)
+
+
+@cli.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
+@click.argument("config", metavar="CONFIG")
+@click.argument("answers", nargs=-1, required=True, metavar="ANSWERS...")
+@click.option("--format", "-f", "fmt", type=click.Choice(CHECK_FORMATS), default="table", show_default=True,
+              help="table: every answer by step; json: bptrace/check-v1; csv: one row per answers file.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="P",
+              help="Exit with 3 when a sheet scores below P percent.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically: a failed run leaves no half-written file).")
+@click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
+def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | None, output: str | None,
+          color: bool | None) -> None:
+    """Mark the answers in ANSWERS (sheets from 'bptrace worksheet') against CONFIG.
+
+    Every answer is correct (the true value to the digits written, or what a hand calculation rounding to
+    those digits gets), carried (right from your own earlier answers), wrong (with the likely mistake) or
+    blank. Numbers may have a decimal comma (0,61).
+
+    \b
+    Examples:
+      bptrace check configs/handout.yaml answers.yaml
+      bptrace check configs/handout.yaml class/*.yaml --format csv -o scores.csv
+      bptrace check configs/handout.yaml answers.yaml --format json | jq .score
+      bptrace check configs/handout.yaml answers.yaml --fail-under 80   # exit 3 below 80 %
+    """
+    from backprop_cli.check import check_files
+    from backprop_cli.check.report import REPORTS
+    from backprop_cli.config import load_config
+    from backprop_cli.output import destination
+
+    if "-" in answers and (config == "-" or answers.count("-") > 1):
+        raise Failure("standard input can be read once: give '-' for one file only")
+    net = load_config(config)
+    sheet, markings = check_files(net, answers)
+    with destination(output) as stream:
+        REPORTS[fmt](stream, sheet, markings, color=color if output is None else False,
+                     pretty=output is None and sys.stdout.isatty())
+    below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
+    if below:
+        names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"
+        click.echo(f"bptrace: {names} scored below {fail_under:g} %", err=True)
+        raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
+
+
+@cli.command(short_help="Print the JSON Schema of the config, the trace or check.")
 @click.option("--trace", "which", flag_value="trace", help="The schema of the JSON trace (--format json) instead.")
+@click.option("--check", "which", flag_value="check", help="The schema of 'bptrace check --format json' instead.")
 @click.option("--config", "which", flag_value="config", default=True, help="The schema of the config file (default).")
 def schema(which: str) -> None:
-    """Print the JSON Schema of the config file (for editors), or of the JSON trace.
+    """Print the JSON Schema of the config file (for editors), of the JSON trace, or of a marked sheet.
 
     \b
     Examples:
       bptrace schema > bptrace.schema.json
       bptrace schema --trace
+      bptrace schema --check
     """
     from backprop_cli.schemas import schema_text
 

@@ -579,6 +579,60 @@ CASES += [
 # The runner
 
 
+# --------------------------------------------------------------------------------------------------
+# Marking a class: answer sheets of the handout's network, as 30 students hand them in
+
+CLASS_SIZE = 30
+CLASS_MISTAKES = [None, ("factor-2", ("step1", "out", "dJ_dz", 0)),
+                  ("z-for-derivative", ("step3", "out", "dJ_dweights", 0, 0)), None,
+                  ("plus-alpha", ("step5", "out", "new_weights", 0, 0)),
+                  ("sum-left-out", ("step2", "hid", "dJ_dz", 0), 1), ("transposed", ("forward", "hid", "p", 0))]
+
+
+def class_sheets(ws: Workspace) -> list[str]:
+    """The sheets of a class: hand calculations (tests/hand.py) to 2 and 3 significant digits, 2 and 4
+    decimals and in full precision; some with a known mistake made at one place, every fifth half done."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from hand import HandCalculation, decimals, full, sheet_yaml, significant
+
+    data = yaml.safe_load((ROOT / "configs" / "handout.yaml").read_text(encoding="utf-8"))
+    writers = [significant(2), decimals(2), decimals(4), full, significant(3)]
+    (ws.folder / "class").mkdir(exist_ok=True)
+    paths = []
+    for i in range(CLASS_SIZE):
+        texts = HandCalculation(data, writers[i % len(writers)], mistake=CLASS_MISTAKES[i % len(CLASS_MISTAKES)]).texts
+        if i % 5 == 4:
+            texts = {path: text for path, text in texts.items() if path[0] in ("forward", "loss", "step1")}
+        paths.append(ws.file(f"class/student{i + 1:02d}.yaml", lambda: sheet_yaml(texts)))
+    return paths
+
+
+def check_class_marks(a: str, b: str | None) -> str | None:
+    """One CSV row per sheet; a sheet without a mistake scores every answer it gave, one with a mistake has
+    exactly one answer wrong."""
+    rows = a.splitlines()[1:]
+    if len(rows) != CLASS_SIZE:
+        return f"{len(rows)} rows, not {CLASS_SIZE}"
+    for i, row in enumerate(rows):
+        points, total, _, correct, carried, wrong, blank = row.split(",")[1:8]
+        expected_wrong = 0 if CLASS_MISTAKES[i % len(CLASS_MISTAKES)] is None else 1
+        if i % 5 != 4 and int(wrong) != expected_wrong:
+            return f"sheet {i + 1}: {wrong} wrong, expected {expected_wrong}"
+        if i % 5 == 4 and int(blank) == 0:
+            return f"sheet {i + 1}: half done, but no blank"
+    return None
+
+
+CASES.append(Case(
+    name="class-check",
+    a=lambda ws: [*BPTRACE, "check", "configs/handout.yaml", *class_sheets(ws), "--format", "csv"],
+    limit=2.0,
+    check=check_class_marks,
+    note=f"bptrace check of {CLASS_SIZE} answer sheets of the handout's network (a class), --format csv: "
+         "median wall time under 2 s",
+))
+
+
 @dataclass
 class Result:
     case: Case

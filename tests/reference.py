@@ -10,6 +10,8 @@ from typing import Callable
 
 import numpy as np
 
+KINK = 1e-12  # |p| ≤ KINK counts as 0 at the kink of relu and leaky_relu, as the SPEC says
+
 
 def activate(name: str, p: np.ndarray, slope: float = 0.01) -> np.ndarray:
     """g(p); ``slope`` is the negative slope of leaky_relu."""
@@ -27,6 +29,22 @@ def activate(name: str, p: np.ndarray, slope: float = 0.01) -> np.ndarray:
     if name == "softmax":
         e = np.exp(p - np.max(p, axis=-1, keepdims=True))  # the shift changes nothing but keeps e^p finite
         return e / np.sum(e, axis=-1, keepdims=True)
+    raise ValueError(name)
+
+
+def derivative(name: str, p: float, slope: float) -> float:
+    """g'(p) of an element-wise activation; at the kink of relu and leaky_relu, p ≤ 0 takes the left side."""
+    if name == "identity":
+        return 1.0
+    if name == "relu":
+        return 1.0 if p > KINK else 0.0
+    if name == "leaky_relu":
+        return 1.0 if p > KINK else slope
+    if name == "sigmoid":
+        s = 1.0 / (1.0 + np.exp(-p))
+        return float(s * (1.0 - s))
+    if name == "tanh":
+        return float(1.0 - np.tanh(p) ** 2)
     raise ValueError(name)
 
 

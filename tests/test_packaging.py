@@ -46,6 +46,8 @@ def test_wheel_carries_templates_and_schemas(tmp_path):
         assert f"backprop_cli/templates/{config.name}" in names
     assert "backprop_cli/schemas/config.schema.json" in names
     assert "backprop_cli/schemas/trace-v1.schema.json" in names
+    assert "backprop_cli/schemas/check-v1.schema.json" in names
+    assert "backprop_cli/check/marking.py" in names
 
 
 def test_a_broken_pyproject_is_not_taken_for_a_network_error(tmp_path):
