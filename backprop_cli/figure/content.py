@@ -147,7 +147,8 @@ def _caption(config: Config, it: Iteration, s: int, after: bool) -> list[Item]:
         lines.append(f"p, z and {GRADIENT} of sample {int(it.sample_indices[s]) + 1} of the {len(it.x)} "
                      f"in update {it.number}.")
     if any(layer.width > MAX_SHOWN for layer in config.layers) or config.x.shape[1] > MAX_SHOWN:
-        lines.append(f"Layers of more than {MAX_SHOWN} show their first {HEAD} and their last; ⋮ stands for the rest.")
+        lines.append(f"Layers of more than {MAX_SHOWN} show their first {HEAD} and their last; "
+                     "⋮ stands for the rest.")
     return [Item("text", line) for line in lines]
 
 

@@ -1,7 +1,7 @@
 """The network figure as TikZ: a tikzpicture for a LaTeX document of one's own, or a document that
 compiles on its own with pdflatex, using only TeX Live's base, recommended and pictures packages.
 
-The picture uses the figure's coordinates (pixels become 0.75 pt, the size of a CSS pixel) and sets
+The picture uses the figure's coordinates (a pixel becomes 0.75 bp, the size of a CSS pixel) and sets
 every text at most as wide as the layout estimated it, so the labels stay apart as they do in SVG.
 """
 
@@ -12,15 +12,15 @@ import unicodedata
 
 from backprop_cli.figure.layout import BLUE, EDGE, INPUT, NOTE, TONES, Figure, Label
 
-PT = 0.75  # points per pixel
+PT = 0.75  # PostScript points (bp) per pixel; font sizes are TeX points, 0.4 % smaller: no matter
 # Computer Modern sizes that exist as fonts (others are substituted, with a warning).
 SIZES = (5, 6, 7, 8, 9, 10, 10.95, 12, 14.4, 17.28, 20.74, 24.88)
 _SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
     "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
-    "−": r"\ensuremath{-}", "σ": r"\ensuremath{\sigma}", "∂": r"\ensuremath{\partial}", "Θ": r"\ensuremath{\Theta}",
-    "α": r"\ensuremath{\alpha}", "·": r"\ensuremath{\cdot}", "⋮": r"\ensuremath{\vdots}", "…": r"\ldots{}",
-    "×": r"\ensuremath{\times}", "–": "--", "—": "---",
+    "−": r"\ensuremath{-}", "σ": r"\ensuremath{\sigma}", "∂": r"\ensuremath{\partial}",
+    "Θ": r"\ensuremath{\Theta}", "α": r"\ensuremath{\alpha}", "·": r"\ensuremath{\cdot}",
+    "⋮": r"\ensuremath{\vdots}", "…": r"\ldots{}", "×": r"\ensuremath{\times}", "–": "--", "—": "---",
 }
 
 
@@ -100,14 +100,14 @@ def tikz_picture(figure: Figure, *, caption: bool = True) -> str:
     """The figure as a tikzpicture environment (needs ``\\usepackage{tikz}``). ``caption`` sets the caption
     lines below it. Too wide for a page? Wrap it in ``\\resizebox{\\linewidth}{!}{...}`` (graphicx)."""
     height = figure.height if caption and figure.caption else figure.body_height
-    lines = [r"\begin{tikzpicture}[x=1pt, y=1pt, inner sep=0pt]",
+    lines = [r"\begin{tikzpicture}[x=1bp, y=1bp, inner sep=0pt]",
              rf"\useasboundingbox (0,0) rectangle {_xy(figure.width, height)};",
              rf"\begin{{scope}}[draw={_colour(EDGE)}, line width=0.75pt]"]
     lines += [rf"\draw{'' if s.tone is None else f'[draw={_colour(TONES[s.tone])}]'} {_xy(s.x1, s.y1)} -- "
               rf"{_xy(s.x2, s.y2)};" for s in figure.segments]
     lines.append(r"\end{scope}")
     lines += [rf"\draw[line width=1.1pt, fill={_colour(INPUT) if c.is_input else 'white'}] {_xy(c.x, c.y)} "
-              rf"circle[radius={c.r * PT:.2f}];" for c in figure.circles]
+              rf"circle[radius={c.r * PT:.2f}bp];" for c in figure.circles]
     lines += [_node(label) for label in figure.labels]
     if caption:
         lines += [_node(label) for label in figure.caption]
@@ -120,7 +120,8 @@ def tikz_document(figure: Figure, *, caption: bool = True) -> str:
     height = figure.height if caption and figure.caption else figure.body_height
     return "\n".join([
         r"\documentclass{article}",
-        rf"\usepackage[paperwidth={figure.width * PT:.2f}pt, paperheight={height * PT + 1:.2f}pt, margin=0pt]{{geometry}}",
+        rf"\usepackage[paperwidth={figure.width * PT:.2f}bp, paperheight={height * PT + 1:.2f}bp, "
+        r"margin=0pt]{geometry}",
         r"\usepackage{tikz}",
         r"\pagestyle{empty}",
         r"\begin{document}",
