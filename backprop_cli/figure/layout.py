@@ -168,59 +168,85 @@ def _strip(edges, pitch: float, left: float, right: float, targets: int) -> tupl
     return width, [lo + j * (hi - lo) / (targets - 1) for j in range(targets)]
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """Where the columns and their rows stand, and what each strip between two columns needs."""
+
+    columns: tuple
+    xs: list[float]  # each column's x
+    middle: float  # the y every column is centred on
+    pitch: float  # from one row to the next
+    radii: list[float]  # each column's circles
+    slots: list[dict[int, float]]  # per strip: a target node's slot, as x from the left column
+    tones: list[dict[int, int]]  # per strip: a target node's tone
+
+    def centre(self, c: int, n: int) -> tuple[float, float]:
+        return self.xs[c], self.middle + (n - (len(self.columns[c].nodes) - 1) / 2) * self.pitch
+
+
+def _nodes(grid: _Grid) -> tuple[list[Circle], list[Label]]:
+    """The circles, and every label centred on a column: titles, names, value lines, gap markers."""
+    circles, labels = [], []
+    for c, column in enumerate(grid.columns):
+        labels += [_label(item, grid.xs[c], MARGIN + (j + 0.5) * LINE) for j, item in enumerate(column.title)]
+        for n, node in enumerate(column.nodes):
+            x, y = grid.centre(c, n)
+            below = node.lines
+            if node.name is None:  # the gap marker stands in the circle's place, its count below
+                labels.append(_label(node.lines[0], x, y))
+                below = node.lines[1:]
+            else:
+                circles.append(Circle(x, y, grid.radii[c], node.is_input))
+                labels.append(_label(node.name, x, y))
+            first = y + grid.radii[c] + 3 + LINE / 2
+            labels += [_label(item, x, first + j * LINE) for j, item in enumerate(below)]
+    return circles, labels
+
+
+def _edges(grid: _Grid, edges) -> tuple[list[Segment], list[Label]]:
+    """Each edge from circle to circle, and its weight in its target's slot, on the edge."""
+    segments, labels = [], []
+    for edge in edges:
+        (x1, y1), (x2, y2) = grid.centre(edge.strip, edge.source), grid.centre(edge.strip + 1, edge.target)
+        length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        r1, r2 = grid.radii[edge.strip], grid.radii[edge.strip + 1]
+        tone = grid.tones[edge.strip][edge.target]
+        segments.append(Segment(x1 + r1 * ux, y1 + r1 * uy, x2 - r2 * ux, y2 - r2 * uy, tone))
+        x = x1 + grid.slots[edge.strip][edge.target]
+        labels.append(Label(edge.label, x, y1 + (x - x1) / (x2 - x1) * (y2 - y1), SIZE[edge.label.kind], tone=tone))
+    return segments, labels
+
+
 def layout(content: Content) -> Figure:
     """Place every node, edge and label of ``content``."""
     columns = content.columns
-    names = [node.name for column in columns for node in column.nodes if node.name is not None]
-    radius = max([RADIUS] + [_label(n, 0, 0).width / 2 + 3 for n in names])
+    # Each column's circles hold its longest name; the spacing of the rows allows for the largest.
+    radii = [max([RADIUS] + [_label(n.name, 0, 0).width / 2 + 3 for n in column.nodes if n.name is not None])
+             for column in columns]
     lines = max(len(node.lines) for column in columns for node in column.nodes)
-    below = radius + 3 + LINE / 2  # from a node's centre to the middle of its first value line
-    pitch = below + (lines - 0.5) * LINE + GAP + radius
-    halves = [_half(column, radius) for column in columns]
+    below = max(radii) + 3 + lines * LINE  # from a node's centre to the bottom of its last line
+    pitch = below + GAP + max(radii)
+    halves = [_half(column, r) for column, r in zip(columns, radii)]
     titles = max(len(column.title) for column in columns)
-    slots = max(len(column.nodes) for column in columns)
-    first = MARGIN + titles * LINE + GAP + radius  # the top node of the tallest column
-    middle = first + (slots - 1) * pitch / 2
+    rows = max(len(column.nodes) for column in columns)
+    middle = MARGIN + titles * LINE + GAP + max(radii) + (rows - 1) * pitch / 2
 
-    xs = [MARGIN + halves[0]]
-    slot_x: list[dict[int, float]] = []
-    tones: list[dict[int, int]] = []
+    xs, slots, tones = [MARGIN + halves[0]], [], []
     for c in range(len(columns) - 1):
-        edges = [e for e in content.edges if e.strip == c]
         targets = [b for b, node in enumerate(columns[c + 1].nodes) if node.row is not None]
-        width, positions = _strip(edges, pitch, halves[c], halves[c + 1], len(targets))
-        slot_x.append(dict(zip(targets, positions)))
+        width, positions = _strip([e for e in content.edges if e.strip == c], pitch, halves[c], halves[c + 1],
+                                  len(targets))
+        slots.append(dict(zip(targets, positions)))
         tones.append({b: j % len(TONES) for j, b in enumerate(targets)})
         xs.append(xs[-1] + width)
+    grid = _Grid(columns, xs, middle, pitch, radii, slots, tones)
+    circles, labels = _nodes(grid)
+    segments, weights = _edges(grid, content.edges)
 
-    def centre(c: int, n: int) -> tuple[float, float]:
-        return xs[c], middle + (n - (len(columns[c].nodes) - 1) / 2) * pitch
-
-    circles, labels, segments = [], [], []
-    for c, column in enumerate(columns):
-        labels += [_label(item, xs[c], MARGIN + (j + 0.5) * LINE) for j, item in enumerate(column.title)]
-        for n, node in enumerate(column.nodes):
-            x, y = centre(c, n)
-            if node.name is not None:
-                circles.append(Circle(x, y, radius, node.is_input))
-                labels.append(_label(node.name, x, y))
-            lines_below = node.lines
-            if node.name is None:  # the gap marker stands in the circle's place, its count below
-                labels.append(_label(node.lines[0], x, y))
-                lines_below = node.lines[1:]
-            labels += [_label(item, x, y + below + j * LINE) for j, item in enumerate(lines_below)]
-    for edge in content.edges:
-        (x1, y1), (x2, y2) = centre(edge.strip, edge.source), centre(edge.strip + 1, edge.target)
-        length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-        ux, uy = (x2 - x1) / length, (y2 - y1) / length
-        tone = tones[edge.strip][edge.target]
-        segments.append(Segment(x1 + radius * ux, y1 + radius * uy, x2 - radius * ux, y2 - radius * uy, tone))
-        x = x1 + slot_x[edge.strip][edge.target]
-        y = y1 + (x - x1) / (x2 - x1) * (y2 - y1)
-        labels.append(Label(edge.label, x, y, SIZE[edge.label.kind], tone=tone))
-
-    body = middle + (slots - 1) * pitch / 2 + below + (lines - 0.5) * LINE + MARGIN
+    body = middle + (rows - 1) * pitch / 2 + below + MARGIN
     caption = [Label(item, MARGIN, body + (j + 0.5) * LINE, CAPTION, "start") for j, item in enumerate(content.caption)]
     width = max([xs[-1] + halves[-1] + MARGIN] + [c.box.right + MARGIN for c in caption])
     height = body + (len(caption) * LINE + MARGIN if caption else 0.0)
-    return Figure(width, body, height, tuple(segments), tuple(circles), tuple(labels), tuple(caption), content.title)
+    return Figure(width, body, height, tuple(segments), tuple(circles), tuple(labels + weights), tuple(caption),
+                  content.title)
