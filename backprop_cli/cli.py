@@ -155,8 +155,7 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     """
     from backprop_cli.config import load_config
 
-    if exact and hand_rounding is not None:
-        raise Failure("--exact and --hand-rounding contradict each other; give one of them")
+    _check_exact(exact, hand_rounding)
     for flag, given in (("--step", step), ("--explain", explain)):
         if given and fmt != "table":
             raise Failure(f"{flag} works on the tables; it cannot be combined with --format {fmt}")
@@ -170,10 +169,11 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         from backprop_cli.training import check_save_target
 
         check_save_target(save_updated, config, output, force)
+    precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
     options = RunOptions(
         format=fmt,
-        precision=net.precision if precision is None else precision,
-        hand_rounding=None if exact else (net.hand_rounding if hand_rounding is None else hand_rounding),
+        precision=precision,
+        hand_rounding=hand_rounding,
         rows=rows,
         color=color,
         output=output,
@@ -185,6 +185,17 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         save_updated=save_updated,
     )
     _run(net, options)
+
+
+def _check_exact(exact: bool, hand_rounding: int | None) -> None:
+    if exact and hand_rounding is not None:
+        raise Failure("--exact and --hand-rounding contradict each other; give one of them")
+
+
+def _rounding(net, precision: int | None, hand_rounding: int | None, exact: bool) -> tuple[int, int | None]:
+    """--precision, --hand-rounding and --exact resolved against the config's display defaults."""
+    return (net.precision if precision is None else precision,
+            None if exact else (net.hand_rounding if hand_rounding is None else hand_rounding))
 
 
 @dataclass(frozen=True)
@@ -284,6 +295,52 @@ def _save_updated(given, network, iterations, updates: int, options: RunOptions)
                                                          origin=given.source))
     click.echo(f"wrote {options.save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
                f"next: bptrace run {options.save_updated}", err=True)
+
+
+@cli.command(short_help="Draw the network with its numbers, as SVG or TikZ.")
+@click.argument("config", metavar="CONFIG")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE.svg (SVG) or FILE.tex (TikZ), atomically [default: SVG on standard output].")
+@click.option("--format", "-f", "form", type=click.Choice(("svg", "tikz")), default=None,
+              help="svg or tikz [default: from the extension of --output, else svg].")
+@click.option("--after", is_flag=True, help="Label the edges with the weights after the update.")
+@click.option("--fragment", is_flag=True,
+              help="Only the <svg> element (for HTML) or the tikzpicture (to \\input into a LaTeX document).")
+def figure(config: str, output: str | None, form: str | None, after: bool, fragment: bool, precision: int | None,
+           hand_rounding: int | None, exact: bool) -> None:
+    """Draw the network of CONFIG as the handout's figure: inputs and layers left to right, every edge
+    labelled with its weight, and below each neuron p, z and, in bold blue, ∂J/∂z of the first update.
+
+    \b
+    Examples:
+      bptrace figure configs/handout.yaml -o handout.svg          # open it in a browser
+      bptrace figure configs/handout.yaml -o handout.tex --after  # TikZ: pdflatex handout.tex
+      bptrace figure configs/deep.yaml -f tikz --fragment > net.tex   # \\input{net} in your document
+    """
+    from backprop_cli.figure import FORMATS, figure_text
+
+    _check_exact(exact, hand_rounding)
+    if output not in (None, "-"):
+        extension = os.path.splitext(output)[1].lower()
+        implied = FORMATS.get(extension)
+        if implied is None and form is None:
+            raise Failure(f"{output}: cannot tell the format from the extension '{extension or '(none)'}'; "
+                          "use .svg or .tex, or give --format svg|tikz")
+        if implied is not None and form not in (None, implied):
+            raise Failure(f"--format {form} contradicts the extension of {output}, which means {implied}")
+        form = form or implied
+    from backprop_cli.config import load_config
+    from backprop_cli.output import destination
+    from backprop_cli.render.numbers import NumberFormat
+
+    net = load_config(config)
+    fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
+    with destination(output) as stream:
+        stream.write(figure_text(net, fmt, form=form or "svg", after=after, fragment=fragment))
+
+
+# The rounding options are run's own, so that both commands say and do the same.
+figure.params += [param for param in run.params if param.name in ("precision", "hand_rounding", "exact")]
 
 
 @cli.command(short_help="Check CONFIG: a summary of the network, or every error.")

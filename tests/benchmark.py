@@ -302,6 +302,27 @@ def check_readable_table(a: str, b: str | None) -> str | None:
     return "; ".join(problems) or None
 
 
+def check_readable_figure(a: str, b: str | None) -> str | None:
+    """A big network's figure is a small, valid SVG: a few neurons of each layer around a gap marker."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(a.encode("utf-8"))
+    except ET.ParseError as error:
+        return f"not valid XML: {error}"
+    problems = []
+    width, height = float(root.get("width", "0")), float(root.get("height", "0"))
+    if max(width, height) > 1600:
+        problems.append(f"{width:.0f} × {height:.0f} pixels")
+    if len(a) > 100_000:
+        problems.append(f"{len(a):,} characters")
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    missing = {"x784", "n128[hid1]", "n10[out]", "⋮"} - texts
+    if missing:
+        problems.append(f"no {sorted(missing)}")
+    return "; ".join(problems) or None
+
+
 # --------------------------------------------------------------------------------------------------
 # The cases
 
@@ -357,6 +378,14 @@ CASES: list[Case] = [
         goal=1.5,
         check=check_same_trace,
         note="one step of 784-128-10 (0.9 MB YAML), --format json  vs  the same math in a numpy script",
+    ),
+    Case(
+        name="big-figure",
+        a=lambda ws: [*BPTRACE, "figure", ws.big_network()],
+        b=lambda ws: [*BPTRACE, "run", ws.big_network(), "--format", "json"],
+        goal=1.1,
+        check=check_readable_figure,
+        note="bptrace figure of that network  vs  its --format json: the same step, a readable SVG",
     ),
     Case(
         name="big-table",
