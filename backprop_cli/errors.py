@@ -11,6 +11,7 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     FAILURE = 1
     USAGE = 2
+    CHECK_FAILED = 3  # a check ran to the end and found a difference (bptrace gradcheck)
     INTERRUPTED = 130
 
 

@@ -239,6 +239,10 @@ def step5(config: Config, it: Iteration) -> Explanation:
     notes = ["update_bias: false keeps every bias as it is."] if has_bias and not config.update_bias else []
     if len(it.x) > 1:
         notes.append(f"With {len(it.x)} samples, ∂J/∂Θ is the {config.batch} of the per-sample gradients.")
+    if not config.optimizer.plain:  # momentum, Adam, weight decay, ...
+        from backprop_cli.render.optimizer_step import explanation as optimizer_explanation
+
+        return optimizer_explanation(config, it, notes)
     return Explanation(
         formulas=[f"{formula},  α = {NumberFormat().given(config.alpha)}"],
         reason="∂J/∂Θ says how fast J grows when Θ grows. A small step against it, the gradient scaled by the "
