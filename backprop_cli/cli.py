@@ -283,9 +283,17 @@ def _save_updated(given, network, iterations, updates: int, options: RunOptions)
                f"next: bptrace run {options.save_updated}", err=True)
 
 
+def _finite(value: float, option: str) -> float:
+    """Refuse nan, which click's FloatRange lets through: every comparison with nan is false, so no bound stops it."""
+    if value != value:
+        raise click.BadParameter(f"{value} is not in the range 0<x<=1.", param_hint=f"'{option}'")
+    return value
+
+
 @cli.command(short_help="Check backpropagation's gradients of CONFIG against central differences.")
 @click.argument("config", metavar="CONFIG")
 @click.option("--eps", type=click.FloatRange(0, 1, min_open=True), default=1e-6, show_default=True,
+              callback=lambda ctx, param, value: _finite(value, "--eps"),
               help="The nudge ε of each parameter: (J(Θ+ε) − J(Θ−ε)) / 2ε.")
 @click.option("--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True,
               help="table: a row per parameter with a verdict; json: one bptrace/gradcheck-v1 document.")

@@ -215,13 +215,13 @@ class Network:
         frozen = bias is None or not self.config.update_bias
         if spec.plain:
             return weights - alpha * grad_w, bias if frozen else bias - alpha * grad_b, None
-        before, opt = self.states[i], spec.optimizer
+        before, opt = self.states[i] or LayerState({}, {}), spec.optimizer  # sgd with weight decay keeps none
         r = None if self.n is None else self.r
         new_w, w_state = opt.step(weights, grad_w, before.weights, alpha, spec.hyper, r)
-        if frozen:
-            return new_w, bias, LayerState(w_state, None)
-        new_b, b_state = opt.step(bias, grad_b, before.bias, alpha, spec.hyper, r)
-        return new_w, new_b, LayerState(w_state, b_state)
+        new_b, b_state = bias, None
+        if not frozen:
+            new_b, b_state = opt.step(bias, grad_b, before.bias, alpha, spec.hyper, r)
+        return new_w, new_b, LayerState(w_state, b_state) if spec.keeps_state else None
 
     def updated_config(self) -> Config:
         """The config with the current parameters, as a new starting point."""
@@ -229,13 +229,13 @@ class Network:
             Layer(name=l.name, activation=l.activation, weights=w, bias=b, negative_slope=l.negative_slope)
             for l, w, b in zip(self.config.layers, self.weights, self.biases)
         )
-        states = None if self.config.optimizer.plain else tuple(self.states)
+        states = tuple(self.states) if self.config.optimizer.keeps_state else None
         return replace(self.config, layers=layers, optimizer_state=states)
 
 
 def initial_states(config: Config) -> list[LayerState | None]:
     """The optimizer's state before the first update, per layer (None for plain gradient descent)."""
-    if config.optimizer.plain:
+    if not config.optimizer.keeps_state:
         return [None] * len(config.layers)
     opt = config.optimizer.optimizer
     return [LayerState(opt.init_state(layer.weights),

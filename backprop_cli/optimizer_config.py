@@ -16,6 +16,12 @@ import numpy as np
 from backprop_cli.optimizers import HYPERS, OPTIMIZERS, LayerState, OptimizerSpec, make_spec
 
 NAMES = tuple(OPTIMIZERS)
+# PyTorch's own names for what is spelled differently here, with what to write instead.
+TORCH_NAMES = {
+    "betas": "give beta1 and beta2 as two keys (PyTorch's betas=(beta1, beta2))",
+    "alpha": "the smoothing constant is called rho here; alpha is the learning rate, a top-level key",
+    "lr": "the learning rate is the top-level key alpha",
+}
 
 
 def read_optimizer(v, value: Any, path: tuple = ("optimizer",)) -> OptimizerSpec:
@@ -27,6 +33,8 @@ def read_optimizer(v, value: Any, path: tuple = ("optimizer",)) -> OptimizerSpec
     name = v.choice(v.require(value, "name", path, "the optimizer's name, e.g. adam"), path + ("name",), NAMES)
     allowed = ("name", *OPTIMIZERS[name].hypers, "weight_decay")
     for key in value:
+        if key in TORCH_NAMES:
+            v.fail(path + (key,), f"unknown key: {TORCH_NAMES[key]}", key=True)
         if key in HYPERS and key not in allowed:
             takes = ", ".join(allowed[1:])
             v.fail(path + (key,), f"{name} has no hyper-parameter '{key}'; it takes {takes}", key=True)

@@ -78,7 +78,8 @@ def _rows(config: Config, it: Iteration, fmt: NumberFormat) -> Iterator[tuple[st
         value, grad = (st.weights, st.dJ_dweights) if which == "weights" else (st.bias, st.dJ_dbias)
         if index is not None:
             value, grad = value[index], grad[index]
-        lines = spec.optimizer.describe(float(value), float(grad), _at(getattr(st.state_before, which), index),
+        before = {} if st.state_before is None else getattr(st.state_before, which)
+        lines = spec.optimizer.describe(float(value), float(grad), _at(before, index),
                                         config.alpha, spec.hyper, r, param=param)
         shown = [number(line.result, line.kind, fmt) for line in lines]
         return (label, "\n".join(line.symbol for line in lines), "\n".join(spell(line, fmt) for line in lines),
@@ -91,7 +92,7 @@ def _rows(config: Config, it: Iteration, fmt: NumberFormat) -> Iterator[tuple[st
             continue
         for k in [None] if st.shared_bias else range(st.weights.shape[0]):
             label = bias_label(k, layer.name)
-            if st.state.bias is None:  # update_bias: false
+            if not config.update_bias:
                 b = st.bias if k is None else st.bias[k]
                 yield label, "b", f"{fmt.param(b)} (update_bias: false keeps it)", fmt.param(b)
             else:
