@@ -1,4 +1,5 @@
-"""The computation: forward pass, backpropagation and gradient-descent updates, as plain data.
+"""The computation: forward pass, backpropagation and updates (optimizers.py for all but plain gradient
+descent), as plain data.
 
 ``trace(config)`` yields one ``Iteration`` per update. Every array is computed for all samples of an
 update at once (rows are samples). The engine knows nothing of tables, JSON or terminals.
@@ -6,7 +7,8 @@ update at once (rows are samples). The engine knows nothing of tables, JSON or t
 With hand rounding N, every quantity a table shows as a result (p, z, J, ∂J/∂z, ∂J/∂Θ, ∂J/∂b, and
 ∂J/∂p where Step 1 shows it: softmax, and the exact forms of cross-entropy and bce) is rounded as a
 person would, and every later step uses the rounded value; g'(p) is evaluated on the
-rounded p and not rounded itself; the new parameters are computed from the rounded gradients.
+rounded p and not rounded itself; the new parameters are computed from the rounded gradients (and an
+optimizer's shown state, such as Adam's m and v, is rounded too).
 """
 
 from __future__ import annotations
@@ -109,7 +111,8 @@ class Network:
         self.n = hand_rounding
         self.weights = [layer.weights for layer in config.layers]
         self.biases = [layer.bias for layer in config.layers]
-        self.states: list[LayerState | None] = list(config.optimizer_state or initial_states(config))
+        self.states: list[LayerState | None] = list(
+            config.optimizer_state or config.optimizer.initial_states(config.layers, config.update_bias))
 
     def r(self, values):
         """Hand-round (a no-op without hand rounding)."""
@@ -215,13 +218,9 @@ class Network:
         frozen = bias is None or not self.config.update_bias
         if spec.plain:
             return weights - alpha * grad_w, bias if frozen else bias - alpha * grad_b, None
-        before, opt = self.states[i] or LayerState({}, {}), spec.optimizer  # sgd with weight decay keeps none
-        r = None if self.n is None else self.r
-        new_w, w_state = opt.step(weights, grad_w, before.weights, alpha, spec.hyper, r)
-        new_b, b_state = bias, None
-        if not frozen:
-            new_b, b_state = opt.step(bias, grad_b, before.bias, alpha, spec.hyper, r)
-        return new_w, new_b, LayerState(w_state, b_state) if spec.keeps_state else None
+        new_w, new_b, state = spec.update_layer(self.states[i], alpha, weights, grad_w,
+                                                None if frozen else (bias, grad_b), None if self.n is None else self.r)
+        return new_w, bias if frozen else new_b, state
 
     def updated_config(self) -> Config:
         """The config with the current parameters, as a new starting point."""
@@ -231,16 +230,6 @@ class Network:
         )
         states = tuple(self.states) if self.config.optimizer.keeps_state else None
         return replace(self.config, layers=layers, optimizer_state=states)
-
-
-def initial_states(config: Config) -> list[LayerState | None]:
-    """The optimizer's state before the first update, per layer (None for plain gradient descent)."""
-    if not config.optimizer.keeps_state:
-        return [None] * len(config.layers)
-    opt = config.optimizer.optimizer
-    return [LayerState(opt.init_state(layer.weights),
-                       None if layer.bias is None or not config.update_bias else opt.init_state(layer.bias))
-            for layer in config.layers]
 
 
 def batches(config: Config) -> list[np.ndarray]:

@@ -99,16 +99,20 @@ class Optimizer:
         return {key: 0 if key == "t" else (np.zeros_like(theta) if isinstance(theta, np.ndarray) else 0.0)
                 for key, _ in self.state}
 
+    def _rules(self, hyper: Mapping[str, float]) -> tuple[Rule, ...]:
+        """The rules of an update: weight decay's line first where λ is not 0."""
+        return (DECAY, *self.rules) if hyper.get("weight_decay") else self.rules
+
     def _run(self, theta, grad, state, alpha, hyper, r, record):
-        values: dict[str, Any] = {"Θ": theta, GRADIENT: grad, "α": alpha}
-        values.update((HYPERS[key].symbol, value) for key, value in hyper.items())
-        values.update((symbol, state[key]) for key, symbol in self.state)
-        decay = bool(hyper.get("weight_decay"))
-        if not decay:
-            values["g"] = grad
-        for rule in (DECAY, *self.rules) if decay else self.rules:
+        """Apply the rules in order to the values so far; ``record`` (a list, or None) collects the lines."""
+        values: dict[str, Any] = {"Θ": theta, GRADIENT: grad, "α": alpha, "g": grad}
+        for key, value in hyper.items():
+            values[HYPERS[key].symbol] = value
+        for key, symbol in self.state:
+            values[symbol] = state[key]
+        for rule in self._rules(hyper):
             result = rule.compute(values)
-            if rule.symbol != "Θ" and rule.shown and r is not None:
+            if r is not None and rule.shown and rule.symbol != "Θ":
                 result = r(result)
             if record is not None and rule.shown:
                 record.append(_line(rule, values, result))
@@ -131,14 +135,11 @@ class Optimizer:
         self._run(theta, grad, state, alpha, hyper, r, lines)
         return [_renamed(line, param) for line in lines] if param != "Θ" else lines
 
-    def formulas(self, hyper: Mapping[str, float], param: str = "Θ") -> list[str]:
-        """The general formulas, one per shown line: 'v ← μ · v + g', ..."""
-        decay = bool(hyper.get("weight_decay"))
-        rules = (DECAY, *self.rules) if decay else self.rules
-        first = [] if decay else [f"g = {GRADIENT}"]
-        text = first + [f"{r.symbol} {'=' if r.symbol == 'g' else '←'} {_general(r.template)}"
-                        for r in rules if r.shown]
-        return [_rename(t, param) for t in text]
+    def formulas(self, hyper: Mapping[str, float]) -> list[str]:
+        """The general formulas, one per shown line ('v ← μ · v + g', ...), after what g is."""
+        rules = self._rules(hyper)
+        first = [] if rules[0] is DECAY else [f"g = {GRADIENT}"]
+        return first + [f"{r.symbol} {'=' if r.symbol == 'g' else '←'} {_general(r.template)}" for r in rules if r.shown]
 
 
 def _general(template: str) -> str:
@@ -264,6 +265,28 @@ class OptimizerSpec:
     def to_data(self) -> str | dict:
         """As a config writes it: the name alone for plain gradient descent, else a mapping."""
         return self.name if self.plain else {"name": self.name, **self.hyper}
+
+    def initial_states(self, layers, update_bias: bool) -> list[LayerState | None]:
+        """The state before the first update, per layer (a ``weights`` and a ``bias`` each); None for
+        an optimizer that keeps none. A bias that is kept fixed, or missing, has no state."""
+        opt = self.optimizer
+        if not self.keeps_state:
+            return [None] * len(layers)
+        return [LayerState(opt.init_state(layer.weights),
+                           None if layer.bias is None or not update_bias else opt.init_state(layer.bias))
+                for layer in layers]
+
+    def update_layer(self, before: LayerState | None, alpha: float, weights: np.ndarray, grad_w: np.ndarray,
+                     bias: tuple | None, r: Callable | None = None) -> tuple[Any, Any, LayerState | None]:
+        """One layer's step: (new weights, new bias, state after). ``bias`` is (b, ∂J/∂b), or None when
+        there is none or it is kept fixed (then the new bias is None too: the caller keeps its own)."""
+        opt, before = self.optimizer, before or LayerState({}, {})  # sgd with weight decay keeps no state
+        new_w, w_state = opt.step(weights, grad_w, before.weights, alpha, self.hyper, r)
+        new_b, b_state = None, None
+        if bias is not None:
+            new_b, b_state = opt.step(bias[0], bias[1], before.bias, alpha, self.hyper, r)
+        return new_w, new_b, LayerState(w_state, b_state) if self.keeps_state else None
+
 
 
 def make_spec(name: str, given: Mapping[str, float] | None = None) -> OptimizerSpec:
