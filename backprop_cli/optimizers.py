@@ -103,6 +103,10 @@ class Optimizer:
         """The rules of an update: weight decay's line first where λ is not 0."""
         return (DECAY, *self.rules) if hyper.get("weight_decay") else self.rules
 
+    def lines(self, hyper: Mapping[str, float]) -> int:
+        """How many lines of Step 5 each parameter gets."""
+        return sum(rule.shown for rule in self._rules(hyper))
+
     def _run(self, theta, grad, state, alpha, hyper, r, record):
         """Apply the rules in order to the values so far; ``record`` (a list, or None) collects the lines."""
         values: dict[str, Any] = {"Θ": theta, GRADIENT: grad, "α": alpha, "g": grad}

@@ -398,3 +398,12 @@ def test_readme_adam_excerpt_is_real_output():
     assert len(lines) == 5
     start = printed.splitlines().index(lines[0])
     assert printed.splitlines()[start:start + 5] == lines
+
+
+def test_rows_counts_parameters_each_with_all_its_lines():
+    result = run_cli("run", "-", "--exact", "--rows", "2", input=HANDOUT.read_text(encoding="utf-8") + "optimizer: adam\n")
+    step5 = result.stdout[result.stdout.index("Step 5) Update with Adam"):]
+    labels = [line.split("│")[1].strip() for line in step5.splitlines() if line.startswith("│")]
+    assert [label for label in labels if label] == ["Θ_11[hid]", "Θ_12[hid]", "…"]
+    assert len(labels) == 2 * 5 + 1
+    assert "30 more rows (--rows 0 shows all)" in step5  # 8 parameters × 5 lines, 10 shown

@@ -71,23 +71,23 @@ def _at(state: Mapping[str, Any], index) -> dict[str, Any]:
 
 
 def _rows(config: Config, it: Iteration, fmt: NumberFormat) -> Iterator[tuple[str, str, str, str]]:
-    """One row per parameter: its label, then the symbols, formulas with numbers and values, a line each."""
+    """A row per line of every parameter: its label (on its first line), the symbol, the formula with
+    numbers and the value. A row of its own per line, so that a long formula wraps without shifting the rest."""
     spec, r = config.optimizer, rounder(fmt)
 
-    def row(label: str, st: LayerStep, which: str, index, param: str) -> tuple[str, str, str, str]:
+    def rows(label: str, st: LayerStep, which: str, index, param: str) -> Iterator[tuple[str, str, str, str]]:
         value, grad = (st.weights, st.dJ_dweights) if which == "weights" else (st.bias, st.dJ_dbias)
         if index is not None:
             value, grad = value[index], grad[index]
         before = {} if st.state_before is None else getattr(st.state_before, which)
         lines = spec.optimizer.describe(float(value), float(grad), _at(before, index),
                                         config.alpha, spec.hyper, r, param=param)
-        shown = [number(line.result, line.kind, fmt) for line in lines]
-        return (label, "\n".join(line.symbol for line in lines), "\n".join(spell(line, fmt) for line in lines),
-                "\n".join(shown))
+        for n, line in enumerate(lines):
+            yield "" if n else label, line.symbol, spell(line, fmt), number(line.result, line.kind, fmt)
 
     for layer, st in zip(config.layers, it.steps):
         for k, t in np.ndindex(*st.weights.shape):
-            yield row(weight(k, t, layer.name), st, "weights", (k, t), "Θ")
+            yield from rows(weight(k, t, layer.name), st, "weights", (k, t), "Θ")
         if st.bias is None:
             continue
         for k in [None] if st.shared_bias else range(st.weights.shape[0]):
@@ -96,7 +96,7 @@ def _rows(config: Config, it: Iteration, fmt: NumberFormat) -> Iterator[tuple[st
                 b = st.bias if k is None else st.bias[k]
                 yield label, "b", f"{fmt.param(b)} (update_bias: false keeps it)", fmt.param(b)
             else:
-                yield row(label, st, "bias", k, "b")
+                yield from rows(label, st, "bias", k, "b")
 
 
 def update(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
@@ -107,9 +107,13 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
     if "t" in dict(spec.optimizer.state):
         settings += f"\nt = {it.steps[0].state.weights['t']}: the number of updates so far, this one included"
     table = formula_table("Parameter", "", "Formula with numbers", value="Value")
-    total = sum(st.parameters for st in it.steps)
+    per = spec.optimizer.lines(spec.hyper)  # lines per parameter; a frozen bias has one
+    total = sum(st.weights.size * per + (0 if st.bias is None else np.size(st.bias) * (per if config.update_bias else 1))
+                for st in it.steps)
     title = f"Step 5) Update with {spec.optimizer.label}, as {spec.optimizer.torch}"
-    return [heading(title, "\n".join([*general, settings])), fill(table, _rows(config, it, fmt), total, opts.rows)]
+    # --rows N counts parameters here, as in every other table: N parameters, each with all its lines
+    return [heading(title, "\n".join([*general, settings])),
+            fill(table, _rows(config, it, fmt), total, opts.rows * per)]
 
 
 def explanation(config: Config, it: Iteration, notes: list[str]) -> Explanation:
