@@ -143,7 +143,8 @@ class Optimizer:
         """The general formulas, one per shown line ('v ← μ · v + g', ...), after what g is."""
         rules = self._rules(hyper)
         first = [] if rules[0] is DECAY else [f"g = {GRADIENT}"]
-        return first + [f"{r.symbol} {'=' if r.symbol == 'g' else '←'} {_general(r.template)}" for r in rules if r.shown]
+        return first + [f"{r.symbol} {'=' if r.symbol == 'g' else '←'} {_general(r.template)}"
+                        for r in rules if r.shown]
 
 
 def _general(template: str) -> str:
@@ -184,6 +185,9 @@ def _plain(value):
 
 
 SYMBOLS = {h.symbol for h in HYPERS.values()}
+# Said after every optimizer's reason in --explain.
+AT_ONCE = ("Every parameter moves at once, with the gradients of the old values; the loss after the update "
+           "shows the effect.")
 
 # The rules of each optimizer, as PyTorch documents them (v, m: the state before this update on the
 # right of a line, after it on the left).
@@ -205,8 +209,8 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
                "a plain step); where they flip back and forth, they cancel and the zig-zag calms down.",
     ),
     Optimizer(
-        name="nesterov", label="Nesterov momentum", torch="torch.optim.SGD(momentum=μ, nesterov=True)", hypers=("momentum",),
-        state=(("velocity", "v"),),
+        name="nesterov", label="Nesterov momentum", torch="torch.optim.SGD(momentum=μ, nesterov=True)",
+        hypers=("momentum",), state=(("velocity", "v"),),
         rules=(_MOMENTUM, Rule("Θ", "{Θ} − {α} · ({g} + {μ} · {v})",
                                lambda e: e["Θ"] - e["α"] * (e["g"] + e["μ"] * e["v"]))),
         reason="Like momentum, the velocity v adds up the gradients so far. The step then looks ahead: it takes "
@@ -216,7 +220,8 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="rmsprop", label="RMSprop", torch="torch.optim.RMSprop(alpha=ρ)", hypers=("rho", "eps"),
         state=(("square_avg", "v"),),
-        rules=(Rule("v", "{ρ} · {v} + (1 − {ρ}) · {g}²", lambda e: e["ρ"] * e["v"] + (1 - e["ρ"]) * e["g"] * e["g"]),
+        rules=(Rule("v", "{ρ} · {v} + (1 − {ρ}) · {g}²",
+                    lambda e: e["ρ"] * e["v"] + (1 - e["ρ"]) * e["g"] * e["g"]),
                Rule("Θ", "{Θ} − {α} · {g} / (√{v} + {ε})",
                     lambda e: e["Θ"] - e["α"] * e["g"] / (np.sqrt(e["v"]) + e["ε"]))),
         reason="v is a running average of the squared gradient of each parameter. Dividing by its root scales "
@@ -228,7 +233,8 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
         state=(("m", "m"), ("v", "v"), ("t", "t")),
         rules=(Rule("t", "{t} + 1", lambda e: e["t"] + 1, shown=False),
                Rule("m", "{β1} · {m} + (1 − {β1}) · {g}", lambda e: e["β1"] * e["m"] + (1 - e["β1"]) * e["g"]),
-               Rule("v", "{β2} · {v} + (1 − {β2}) · {g}²", lambda e: e["β2"] * e["v"] + (1 - e["β2"]) * e["g"] * e["g"]),
+               Rule("v", "{β2} · {v} + (1 − {β2}) · {g}²",
+                    lambda e: e["β2"] * e["v"] + (1 - e["β2"]) * e["g"] * e["g"]),
                Rule("m̂", "{m} / (1 − {β1}^{t})", lambda e: e["m"] / (1 - e["β1"] ** e["t"])),
                Rule("v̂", "{v} / (1 − {β2}^{t})", lambda e: e["v"] / (1 - e["β2"] ** e["t"])),
                Rule("Θ", "{Θ} − {α} · {m̂} / (√{v̂} + {ε})",
@@ -290,7 +296,6 @@ class OptimizerSpec:
         if bias is not None:
             new_b, b_state = opt.step(bias[0], bias[1], before.bias, alpha, self.hyper, r)
         return new_w, new_b, LayerState(w_state, b_state) if self.keeps_state else None
-
 
 
 def make_spec(name: str, given: Mapping[str, float] | None = None) -> OptimizerSpec:

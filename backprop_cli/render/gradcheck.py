@@ -72,12 +72,13 @@ def write_table(stream, result: GradCheck, rows: int, color: bool | None = None)
             check.index[0] if check.index else None, name)
 
     labels = [label(c) for c in result.checks]
-    samples = ", ".join(str(s + 1) for s in result.samples)
+    first, last = result.samples[0] + 1, result.samples[-1] + 1  # an update's samples follow each other
+    samples = f"sample {first}" if first == last else f"samples {first}–{last}"
     title = f"Gradient check of {config.source}"
-    about = (f"the first update (sample{'s' if len(result.samples) > 1 else ''} {samples}), J(Θ) = {full(result.loss)}, "
-             f"ε = {result.eps:g}\nBackprop: ∂J/∂Θ from Steps 3 and 4; central difference: (J(Θ+ε) − J(Θ−ε)) / 2ε; "
-             f"they agree when their relative error is ≤ {RTOL:g} or they differ by ≤ {result.tolerance:.1e} (the "
-             "rounding noise of J divided by 2ε)")
+    about = (f"the first update ({samples}), J(Θ) = {full(result.loss)}, ε = {result.eps:g}\n"
+             "Backprop: ∂J/∂Θ from Steps 3 and 4; central difference: (J(Θ+ε) − J(Θ−ε)) / 2ε; they agree "
+             f"when their relative error is ≤ {RTOL:g} or they differ by ≤ {result.tolerance:.1e} (the rounding "
+             "noise of J divided by 2ε)")
     table = Table(box=box.HEAVY_HEAD, header_style="bold")
     table.add_column("Parameter", no_wrap=True)
     for column in ("Backprop", "Central diff.", "Rel. error"):

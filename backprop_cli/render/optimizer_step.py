@@ -14,7 +14,7 @@ from rich.console import RenderableType
 
 from backprop_cli.engine import Iteration, LayerStep
 from backprop_cli.network import Config
-from backprop_cli.optimizers import COUNT, GIVEN, HYPERS, PARAM, SLOT, Line, OptimizerSpec
+from backprop_cli.optimizers import AT_ONCE, COUNT, GIVEN, HYPERS, PARAM, SLOT, Line, OptimizerSpec
 from backprop_cli.render.explain import Explanation
 from backprop_cli.render.numbers import MINUS, NumberFormat
 from backprop_cli.render.table import TableOptions, bias_label, fill, formula_table, heading, weight
@@ -108,8 +108,8 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
         settings += f"\nt = {it.steps[0].state.weights['t']}: the number of updates so far, this one included"
     table = formula_table("Parameter", "", "Formula with numbers", value="Value")
     per = spec.optimizer.lines(spec.hyper)  # lines per parameter; a frozen bias has one
-    total = sum(st.weights.size * per + (0 if st.bias is None else np.size(st.bias) * (per if config.update_bias else 1))
-                for st in it.steps)
+    biases = sum(0 if st.bias is None else np.size(st.bias) for st in it.steps)
+    total = sum(st.weights.size for st in it.steps) * per + biases * (per if config.update_bias else 1)
     title = f"Step 5) Update with {spec.optimizer.label}, as {spec.optimizer.torch}"
     # --rows N counts parameters here, as in every other table: N parameters, each with all its lines
     return [heading(title, "\n".join([*general, settings])),
@@ -134,8 +134,7 @@ def explanation(config: Config, it: Iteration, notes: list[str]) -> Explanation:
     return Explanation(
         formulas=[*opt.formulas(spec.hyper), hyper_line(spec, config.alpha, NumberFormat())],
         source=f"{opt.torch}, as PyTorch documents its algorithm",
-        reason=opt.reason + " Every parameter moves at once, with the gradients of the old values; the loss "
-                            "after the update shows the effect.",
+        reason=f"{opt.reason} {AT_ONCE}",
         example=f"Example {example} (its gradient from Step 3):",
         chain=";  ".join(chain),
         notes=extra + notes,
