@@ -11,12 +11,14 @@ neurons are reported by name: every one with |p| ≤ ε, and every one a nudge o
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from backprop_cli.activations import KINK
 from backprop_cli.engine import Network, batches
+from backprop_cli.errors import BptraceError
 from backprop_cli.network import Config
 
 RTOL = 1e-5  # relative agreement asked of backpropagation and the central difference
@@ -123,7 +125,11 @@ def _moves(probe: _Probe, i: int) -> list[tuple[str, tuple[int, ...], np.ndarray
 def gradcheck(config: Config, eps: float = 1e-6) -> GradCheck:
     """Compare every ∂J/∂Θ and ∂J/∂b of the first update with the central difference of J."""
     indices = batches(config)[0]
-    first = Network(config, None).step(1, 1, indices)  # backpropagation, as `bptrace run --exact` shows it
+    with np.errstate(over="ignore", invalid="ignore"):
+        first = Network(config, None).step(1, 1, indices)  # backpropagation, as `bptrace run --exact` shows it
+    if not math.isfinite(first.loss):
+        raise BptraceError("the loss of the network as given is not a finite number: its values are too large "
+                           "for floating point, so there is no gradient to check")
     probe = _Probe(config, indices)
     kinked = [a.name in KINKED for a in probe.net.activations]
     tolerance = NOISE * max(1.0, abs(first.loss)) / eps

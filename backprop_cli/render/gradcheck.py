@@ -6,6 +6,7 @@ Numbers are written in full precision: the point is to see how many digits agree
 from __future__ import annotations
 
 import json
+import math
 from typing import IO
 
 from backprop_cli import __version__
@@ -30,6 +31,10 @@ def notes(result: GradCheck) -> list[str]:
     if config.hand_rounding is not None:
         out.append(f"The config asks for hand rounding to {config.hand_rounding}; the check computes in full "
                    "precision (rounding would move J by far more than ε does).")
+    largest = max((abs(c.backprop) for c in result.checks), default=0.0)
+    if result.tolerance > RTOL * largest > 0:
+        out.append(f"J = {full(result.loss)} is so large that its rounding noise divided by 2ε "
+                   f"({result.tolerance:.1e}) exceeds the gradients: the verdicts say little; a larger --eps helps.")
     if config.optimizer.hyper.get("weight_decay"):
         out.append("weight_decay is not part of J: it is added to ∂J/∂Θ by the optimizer in Step 5, so the "
                    "gradients checked here are without it.")
@@ -97,6 +102,11 @@ def write_table(stream, result: GradCheck, rows: int, color: bool | None = None)
     console.print(Text(verdict(result, labels), style="bold green" if result.agree else "bold red"))
 
 
+def _finite(value: float) -> float | None:
+    """Strict JSON has no NaN or Infinity: a difference quotient that overflowed is null."""
+    return value if math.isfinite(value) else None
+
+
 def document(result: GradCheck) -> dict:
     """The check as plain data, schema bptrace/gradcheck-v1."""
     config = result.config
@@ -109,8 +119,9 @@ def document(result: GradCheck) -> dict:
         "tolerance": {"relative": RTOL, "absolute": result.tolerance},
         "agree": result.agree,
         "parameters": [
-            {"layer": config.layers[c.layer].name, "kind": c.kind, "index": list(c.index), "backprop": c.backprop,
-             "numerical": c.numerical, "relative_error": c.relative_error, "agree": c.agree, "kink": c.kink}
+            {"layer": config.layers[c.layer].name, "kind": c.kind, "index": list(c.index), "backprop": _finite(c.backprop),
+             "numerical": _finite(c.numerical), "relative_error": _finite(c.relative_error), "agree": c.agree,
+             "kink": c.kink}
             for c in result.checks
         ],
         "kinks": [{"layer": config.layers[k.layer].name, "neuron": k.neuron, "sample": k.sample, "p": k.p,
