@@ -18,9 +18,11 @@ from backprop_cli.errors import ConfigError
 from backprop_cli.loader import locate, parse_yaml, read_text
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
+from backprop_cli.optimizer_config import read_optimizer, read_state
 
 MAX_PARAMETERS = 10_000_000
-TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display")
+TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display",
+            "optimizer", "optimizer_state")
 LAYER_KEYS = ("name", "activation", "negative_slope", "weights", "bias")
 DISPLAY_KEYS = ("precision", "hand_rounding")
 BATCH_MODES = ("mean", "sum")
@@ -270,13 +272,19 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
         if rounding is not None:
             rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=1, maximum=15)
         values["hand_rounding"] = rounding
+    with v.section():
+        values["optimizer"] = read_optimizer(v, top.get("optimizer", "sgd"))
+    with v.section():
+        values["optimizer_state"] = read_state(v, top.get("optimizer_state"), values.get("optimizer"), layers,
+                                               values.get("update_bias"))
     if v.errors:
         _raise(v.errors)
     return Config(
         x=x, y=y, alpha=values["alpha"], layers=tuple(layers), loss=values["loss"], title=values["title"],
         single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
         batch_size=values["batch_size"], epochs=values["epochs"], precision=values["precision"],
-        hand_rounding=values["hand_rounding"], source=source,
+        hand_rounding=values["hand_rounding"], optimizer=values["optimizer"],
+        optimizer_state=values["optimizer_state"], source=source,
     )
 
 

@@ -582,6 +582,28 @@ def check_exercise_set(count: int, folder: str) -> Callable[[Workspace], str | N
     return check
 
 
+# Optimizers: the same XOR training with Adam instead of plain gradient descent
+
+
+def xor_adam_network(ws: Workspace) -> str:
+    """The XOR network of the cases above, trained with Adam (α = 0.1, PyTorch's defaults otherwise)."""
+    return ws.file("xor-2-3-1-adam.yaml", lambda: XOR_YAML.replace("alpha: 1.0\n", "alpha: 0.1\noptimizer: adam\n"))
+
+
+def check_adam_training(a: str, b: str | None) -> str | None:
+    wanted = ("Step 5) Update with Adam", f"Weights after {XOR_UPDATES:,} updates", "J after training")
+    missing = [w for w in wanted if w not in a]
+    return f"missing {missing}" if missing else None
+
+
+def check_adam_lines(a: str, b: str | None) -> str | None:
+    lines = a.splitlines()
+    if len(lines) != XOR_UPDATES:
+        return f"{len(lines)} lines, expected {XOR_UPDATES}"
+    last = json.loads(lines[-1])["layers"][0]
+    return None if last.get("state", {}).get("t") == XOR_UPDATES else "no Adam state with t = 10,000 in the last line"
+
+
 CASES += [
     Case(
         name="exercise",
@@ -600,6 +622,24 @@ CASES += [
         runs=3,
         check_files=check_exercise_set(30, "class"),
         note="bptrace exercise --variants 30 --seed course-2027 -o class/: 30 configs and an index, under 10 s",
+    ),
+    Case(
+        name="xor-adam",
+        a=lambda ws: [*BPTRACE, "run", xor_adam_network(ws), "--epochs", str(XOR_UPDATES)],
+        b=lambda ws: [*BPTRACE, "run", xor_network(ws), "--epochs", str(XOR_UPDATES)],
+        goal=1.5,
+        check=check_adam_training,
+        runs=7,
+        note=f"{XOR_UPDATES:,} updates of XOR with Adam  vs  with plain gradient descent (the tables of a training run)",
+    ),
+    Case(
+        name="xor-adam-jsonl",
+        a=lambda ws: [*BPTRACE, "run", xor_adam_network(ws), "--epochs", str(XOR_UPDATES), "--format", "jsonl"],
+        b=xor_jsonl(XOR_UPDATES),
+        goal=1.5,
+        check=check_adam_lines,
+        runs=7,
+        note=f"the same as --format jsonl (with Adam each line also carries the state m, v, t)",
     ),
 ]
 
