@@ -38,6 +38,7 @@ class Activation:
     derivative: Callable[[np.ndarray], np.ndarray] | None  # g'(p) element-wise; None if not element-wise
     derivative_text: Callable[[str], str]  # g'(p) in unicode, with p (a number or a symbol) substituted
     elementwise: bool = True
+    symbol: str = "g(p)"  # g(p) written symbolically, as in a worksheet's formulas: σ(p), ReLU(p)
 
     def backward(self, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:
         """∂J/∂p from ∂J/∂z: g'(p)·∂J/∂z element-wise, or the Jacobian product for softmax."""
@@ -85,6 +86,7 @@ def make_activation(name: str, negative_slope: float = 0.01) -> Activation:
             forward=forward,
             derivative=derivative,
             derivative_text=lambda p: f"LReLU'({p})",
+            symbol="LReLU(p)",
         )
     return ACTIVATIONS[name]
 
@@ -96,6 +98,7 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=lambda p: np.asarray(p, dtype=float).copy(),
         derivative=lambda p: np.ones_like(p, dtype=float),
         derivative_text=lambda p: "1",
+        symbol="p",
     ),
     "relu": Activation(
         name="relu",
@@ -103,6 +106,7 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=_relu,
         derivative=_relu_derivative,
         derivative_text=lambda p: f"ReLU'({p})",
+        symbol="ReLU(p)",
     ),
     "leaky_relu": make_activation("leaky_relu"),  # with the default slope; a layer binds its own
     "sigmoid": Activation(
@@ -111,6 +115,7 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=_sigmoid,
         derivative=_sigmoid_derivative,
         derivative_text=lambda p: f"σ({p})·(1 − σ({p}))",
+        symbol="σ(p)",
     ),
     "tanh": Activation(
         name="tanh",
@@ -118,6 +123,7 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=np.tanh,
         derivative=_tanh_derivative,
         derivative_text=lambda p: f"(1 − tanh²({p}))",
+        symbol="tanh(p)",
     ),
     "softmax": Activation(
         name="softmax",
@@ -126,5 +132,6 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=None,
         derivative_text=lambda p: f"softmax'({p})",
         elementwise=False,
+        symbol="e^p_k / Σ_j e^p_j",
     ),
 }

@@ -1,4 +1,5 @@
-"""The computation: forward pass, backpropagation and gradient-descent updates, as plain data.
+"""The computation: forward pass, backpropagation and updates (optimizers.py for all but plain gradient
+descent), as plain data.
 
 ``trace(config)`` yields one ``Iteration`` per update. Every array is computed for all samples of an
 update at once (rows are samples). The engine knows nothing of tables, JSON or terminals.
@@ -6,7 +7,8 @@ update at once (rows are samples). The engine knows nothing of tables, JSON or t
 With hand rounding N, every quantity a table shows as a result (p, z, J, ∂J/∂z, ∂J/∂Θ, ∂J/∂b, and
 ∂J/∂p where Step 1 shows it: softmax, and the exact forms of cross-entropy and bce) is rounded as a
 person would, and every later step uses the rounded value; g'(p) is evaluated on the
-rounded p and not rounded itself; the new parameters are computed from the rounded gradients.
+rounded p and not rounded itself; the new parameters are computed from the rounded gradients (and an
+optimizer's shown state, such as Adam's m and v, is rounded too).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import backprop_cli.steps as steps
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer, Parameters
+from backprop_cli.optimizers import LayerState
 from backprop_cli.rounding import Rounding
 
 
@@ -53,6 +56,9 @@ class LayerStep(Parameters):
     # when hand rounding makes them differ from what the passes give (see Iteration.sample_gradients).
     sample_dJ_dweights: np.ndarray | None = None
     sample_dJ_dbias: np.ndarray | None = None
+    # The optimizer's state of the layer after and before this update (None for plain gradient descent).
+    state: LayerState | None = None
+    state_before: LayerState | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,13 @@ class Network:
         self.loss = LOSSES[config.loss]
         self.layers: list[Layer] = list(config.layers)
         self._activations = [layer.act for layer in config.layers]  # bound once: a layer's act builds one
+        self.states: list[LayerState | None] = list(
+            config.optimizer_state or config.optimizer.initial_states(config.layers, config.update_bias))
+
+    @property
+    def activations(self) -> list:
+        """The activation function of each layer, with its parameters bound."""
+        return self._activations
 
     def forward(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """The forward pass: (p, z) of every layer, in forward order."""
@@ -133,15 +146,13 @@ class Network:
             dJ_dp = rounding(dJ_dp)
         grad_w, sample_w = steps.weight_gradient(dJ_dp, layer_in, batch, rounding)
         grad_b, sample_b = steps.bias_gradient(layer.bias, dJ_dp, batch, rounding)
-        new_b = layer.bias
-        if layer.bias is not None and self.config.update_bias:
-            new_b = steps.update(layer.bias, grad_b, self.config.alpha)
+        new_w, new_b, state = self.update(i, grad_w, grad_b)
         step = LayerStep(
             name=layer.name, activation=layer.activation,
-            weights=layer.weights, dJ_dweights=grad_w,
-            new_weights=steps.update(layer.weights, grad_w, self.config.alpha),
+            weights=layer.weights, dJ_dweights=grad_w, new_weights=new_w,
             bias=layer.bias, dJ_dbias=grad_b, new_bias=new_b,
             sample_dJ_dweights=sample_w, sample_dJ_dbias=sample_b,
+            state=state, state_before=self.states[i],
         )
         return LayerPass(layer.name, p, z, dJ_dz, dJ_dp, shown), step
 
@@ -160,15 +171,34 @@ class Network:
             if i > 0:
                 dJ_dz = steps.hidden_error(passes[i].dJ_dp, self.layers[i].weights, self.rounding)  # Step 2
         self.layers = [_updated(layer, s) for layer, s in zip(self.layers, layer_steps)]  # Step 5
+        self.states = [s.state for s in layer_steps]
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
             sample_losses=sample_losses, loss=loss, loss_after=self.loss_of(x, y),
             passes=tuple(passes), steps=tuple(layer_steps),
         )
 
+    def update(self, i: int, grad_w: np.ndarray, grad_b):
+        """Step 5 for layer ``i``: (new weights, new bias, the optimizer's state after the update).
+
+        Plain gradient descent is Θ ← Θ − α·∂J/∂Θ; any other optimizer (or weight decay) takes its step
+        from optimizers.py with the layer's state from the update before. ``update_bias: false`` keeps
+        the bias, and no state for it.
+        """
+        alpha, spec, layer = self.config.alpha, self.config.optimizer, self.layers[i]
+        frozen = layer.bias is None or not self.config.update_bias
+        if spec.plain:
+            new_b = layer.bias if frozen else steps.update(layer.bias, grad_b, alpha)
+            return steps.update(layer.weights, grad_w, alpha), new_b, None
+        rounding = None if self.rounding.digits is None else self.rounding
+        new_w, new_b, state = spec.update_layer(self.states[i], alpha, layer.weights, grad_w,
+                                                None if frozen else (layer.bias, grad_b), rounding)
+        return new_w, layer.bias if frozen else new_b, state
+
     def updated_config(self) -> Config:
-        """The config with the current parameters, as a new starting point."""
-        return replace(self.config, layers=tuple(self.layers))
+        """The config with the current parameters (and the optimizer's state), as a new starting point."""
+        states = tuple(self.states) if self.config.optimizer.keeps_state else None
+        return replace(self.config, layers=tuple(self.layers), optimizer_state=states)
 
 
 def _updated(layer: Layer, step: LayerStep) -> Layer:

@@ -11,6 +11,7 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     FAILURE = 1
     USAGE = 2
+    CHECK_FAILED = 3  # a check ran and did not pass: gradcheck found a difference, or check --fail-under P
     INTERRUPTED = 130
 
 

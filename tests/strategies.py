@@ -33,7 +33,7 @@ def targets(draw, activation: str, loss: str, width: int, numbers=FLOATS) -> lis
     return [draw(st.one_of(st.sampled_from([0.0, 1.0]), probability)) for _ in range(width)]
 
 
-def random_layer(draw, n: int, m: int, activation: str, numbers, slopes) -> dict:
+def random_layer(draw, n: int, m: int, activation: str, numbers, slopes=(0.01, 0.1, 0.3)) -> dict:
     """One layer as config data: ``n`` neurons of ``m`` inputs with weights drawn from ``numbers``, a leaky
     slope, and a bias per neuron, one shared, or none."""
     layer = {"activation": activation, "weights": [[draw(numbers) for _ in range(m)] for _ in range(n)]}

@@ -125,6 +125,7 @@ class Header:
     loss: str
     loss_formula: str
     hand_rounding: int | None
+    optimizer: str | None = None  # how it is named where it is not plain gradient descent
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from backprop_cli.handout.document import Section
 from backprop_cli.handout.formula import Node, layer_input
 from backprop_cli.handout.losses import output_error
 from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.handout.optimizer import optimizer_explanation
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
 
@@ -232,6 +233,9 @@ def step5(config: Config, it: Iteration) -> Explanation:
     notes = ["update_bias: false keeps every bias as it is."] if has_bias and not config.update_bias else []
     if len(it.x) > 1:
         notes.append(f"With {len(it.x)} samples, ∂J/∂Θ is the {config.batch} of the per-sample gradients.")
+    if not config.optimizer.plain:  # momentum, Adam, weight decay, ...
+        said = optimizer_explanation(config)
+        return Explanation(**{**said, "notes": said["notes"] + notes})
     return Explanation(
         formulas=[formulas.update_rule(config.alpha, bias=has_bias and config.update_bias)],
         reason="∂J/∂Θ says how fast J grows when Θ grows. A small step against it, the gradient scaled by the "

@@ -38,6 +38,7 @@ def header(config: Config, hand_rounding: int | None) -> Header:
         x=vector(config.x[0]) if single else None, y=vector(config.y[0]) if single else None,
         samples=config.x.shape[0], alpha=Num(config.alpha, GIVEN), loss=config.loss,
         loss_formula=LOSSES[config.loss].formula, hand_rounding=hand_rounding,
+        optimizer=None if config.optimizer.plain else config.optimizer.describe(),
     )
 
 

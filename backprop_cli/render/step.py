@@ -29,7 +29,7 @@ from backprop_cli.handout.document import Document
 from backprop_cli.handout.training import traced_update
 from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
-from backprop_cli.render.table import TableOptions, header, make_console, section
+from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
 
@@ -193,7 +193,7 @@ def build_pages(config: Config, it: Iteration, page: Document, opts: TableOption
     result = []
     for part in page.sections:
         before = explanation(config, it, part, opts.fmt) if opts.explain else []
-        result.append(Page(part.name, before + section(part, opts.fmt, opts.rows)))
+        result.append(Page(part.name, before + phase(config, it, part, opts)))
     return result
 
 

@@ -20,48 +20,9 @@ from backprop_cli.handout.build import document
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
+from backprop_cli.render.optimizer_step import update as optimizer_update
+from backprop_cli.render.parts import COLUMN_STYLES, TableOptions, fill, heading
 from backprop_cli.render.unicode import label, number, spell
-
-
-@dataclass(frozen=True)
-class TableOptions:
-    """What the table renderer needs besides the trace."""
-
-    fmt: NumberFormat
-    rows: int = 16  # rows shown per table; 0 = all
-    explain: bool = False  # the general formula and why it holds before each phase (render/explain.py)
-
-
-def heading(title: str, formula: str = "") -> Text:
-    """A step's title, with its general formula on the line below."""
-    text = Text(title, style="bold")
-    if formula:
-        text.append("\n")
-        text.append(formula, style="italic")
-    return text
-
-
-# How each kind of column is set: rich's keyword arguments.
-COLUMN_STYLES = {
-    doc.LABEL: {"no_wrap": True},
-    doc.NUMBER: {"justify": "right"},
-    doc.VALUE: {"justify": "right", "no_wrap": True, "style": "bold cyan"},
-    doc.FORMULA: {"overflow": "fold"},
-    doc.TEXT: {},
-}
-
-
-def fill(table: Table, rows: Iterator[tuple[str, ...]], total: int, limit: int) -> Table:
-    """Add at most ``limit`` rows (all if 0), then a note saying how many were left out and how to see them."""
-    shown = total if limit <= 0 else min(limit, total)
-    for row in islice(rows, shown):
-        table.add_row(*(Text(cell) for cell in row))  # Text: numbers and brackets are never read as markup
-    if shown < total:
-        table.add_row(*(["…"] * len(table.columns)), style="dim")
-        hidden = total - shown
-        table.caption = f"{hidden:,} more row{'s' if hidden != 1 else ''} (--rows 0 shows all)"
-        table.caption_justify = "left"
-    return table
 
 
 def rich_table(model: doc.Table, fmt: NumberFormat, limit: int) -> Table:
@@ -89,6 +50,8 @@ def header(head: doc.Header, fmt: NumberFormat) -> RenderableType:
     else:
         grid.add_row("Samples", f"{head.samples} (x and y given as rows)")
     grid.add_row("Learning rate α", number(head.alpha, fmt))
+    if head.optimizer is not None:
+        grid.add_row("Optimizer", head.optimizer)
     grid.add_row("Loss", f"{head.loss}: {head.loss_formula}")
     if head.hand_rounding is not None:
         n = head.hand_rounding
@@ -134,8 +97,16 @@ def render_document(config: Config, it: Iteration, page: doc.Document, opts: Tab
         items.append(Text(""))
         if opts.explain:
             items.extend(explanation(config, it, part, opts.fmt))
-        items.extend(section(part, opts.fmt, opts.rows))
+        items.extend(phase(config, it, part, opts))
     return items
+
+
+def phase(config: Config, it: Iteration, part: doc.Section, opts: TableOptions) -> list[RenderableType]:
+    """One section as the tables show it; Step 5 of an optimizer other than plain gradient descent (momentum,
+    Adam, weight decay, ...) with its lines per parameter."""
+    if part.step == "Step 5" and not config.optimizer.plain:
+        return optimizer_update(config, it, opts) + [equation(line, opts.fmt) for block in part.blocks for line in block.lines]
+    return section(part, opts.fmt, opts.rows)
 
 
 def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:

@@ -95,3 +95,24 @@ _spell.register(f.Log, lambda node, fmt: "log" + ("" if isinstance(node.body, f.
 _spell.register(f.Group, lambda node, fmt: ("[{}]" if node.square else "({})").format(spell(node.body, fmt, False)))
 _spell.register(f.Kept, lambda node, fmt: f"{spell(node.value, fmt, False)} ({node.reason})")
 _spell.register(f.Brace, lambda node, fmt: spell(node.body, fmt, False))
+
+
+# Labels and formulas as plain text, for what is written outside the document (answer sheets, checks).
+def neuron_text(k: int, layer: str) -> str:
+    """n1[hid] for ``k`` = 0."""
+    return label(f.neuron(k, layer))
+
+
+def weight_text(k: int, t: int, layer: str) -> str:
+    """Θ_11[out] for ``k``, ``t`` = 0, 0."""
+    return label(f.weight(k, t, layer))
+
+
+def bias_text(k: int | None, layer: str) -> str:
+    """b_1[out] for ``k`` = 0, or b[out] for the one bias shared by the layer (``k`` None)."""
+    return label(f.bias(k, layer))
+
+
+def vector_text(values, fmt: NumberFormat) -> str:
+    """(1, 1): given numbers as the header writes them."""
+    return spell(f.vector(values), fmt)
