@@ -15,14 +15,26 @@ import click
 from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
+from backprop_cli.pipes import closed_pipe_status, flush_stdout
+from backprop_cli.render.console import FILE_WIDTH, MIN_WIDTH
 
 FORMATS = ("table", "json", "jsonl")
 SHEET_FORMATS = ("yaml",)  # of 'worksheet'
 CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
 
 
+DEBUG = "bptrace.debug"  # where --debug, given anywhere on the command line, is noted (ctx.meta)
+
+
 def _debug() -> bool:
     return os.environ.get("BPTRACE_DEBUG", "") not in ("", "0")
+
+
+def _take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """``args`` without --debug, wherever it stands before a ``--`` (bptrace run c.yaml --debug works too)."""
+    end = args.index("--") if "--" in args else len(args)
+    kept = [arg for arg in args[:end] if arg != "--debug"] + args[end:]
+    return kept, len(kept) != len(args)
 
 
 class Failure(click.ClickException):
@@ -40,16 +52,23 @@ class Group(click.Group):
     """Turns every exception into a message and an exit code, for every command."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args, debug = _take_debug(list(args))
+        if debug:
+            ctx.meta[DEBUG] = True
         try:
             return super().parse_args(ctx, args)
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as error:  # a bad option of bptrace itself, before any command runs
             raise Failure(f"{error.format_message()} — see 'bptrace --help'") from None
+        except BrokenPipeError:  # --help or --version into a pipe whose reader left
+            raise click.exceptions.Exit(closed_pipe_status()) from None
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            flush_stdout()  # a reader that left is noticed here, not at exit
+            return result
         except click.UsageError as error:  # a bad option of a command: one line, like every other error
             command = f" {error.ctx.info_name}" if error.ctx is not None and error.ctx is not ctx else ""
             raise Failure(f"{error.format_message()} — see 'bptrace{command} --help'") from None
@@ -64,8 +83,8 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("bptrace: interrupted", err=True)
             raise click.exceptions.Exit(ExitStatus.INTERRUPTED) from None
-        except BrokenPipeError:
-            raise
+        except BrokenPipeError:  # the reader of the output left: pipes.py says what happens
+            raise click.exceptions.Exit(closed_pipe_status()) from None
         except Exception as error:  # a bug: say so in one line, the traceback only on request
             debugging = _debug() or bool(ctx.obj and ctx.obj.get("debug"))
             if debugging:
@@ -79,7 +98,8 @@ class Group(click.Group):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", "-V", prog_name="bptrace", message="%(prog)s %(version)s")
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an unexpected error.")
+@click.option("--debug", is_flag=True,
+              help="Show the Python traceback of an unexpected error (anywhere on the command line).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Trace one backpropagation step of a small neural network, laid out like a course handout.
@@ -90,7 +110,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       bptrace run net.yaml                 # forward pass, Steps 1-5, as tables
       bptrace run net.yaml --format json | jq '.iterations[0].loss'
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug or ctx.meta.get(DEBUG, False)}
 
 
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
@@ -103,16 +123,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Compute as by hand: round every result to N decimals (N significant digits where that keeps "
                    "more), and go on with the rounded value.")
 @click.option("--exact", is_flag=True, help="Ignore the config's hand rounding: full precision throughout.")
-@click.option("--rows", type=click.IntRange(0), default=16, show_default=True,
-              help="Rows shown per table before a note; 0 shows all.")
+@click.option("--rows", type=click.IntRange(0), default=None,
+              help="Tables: rows shown per table before a note; 0 shows all [default: 16].")
+@click.option("--width", type=click.IntRange(MIN_WIDTH), default=None, metavar="N",
+              help=f"Tables: columns to lay them out in [default: the terminal's width; {FILE_WIDTH} for a file "
+                   "or a pipe, or COLUMNS if set].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically: a failed run leaves no half-written file).")
-@click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
+@click.option("--color/--no-color", default=None,
+              help="Tables on standard output: colour [default: on a terminal only; NO_COLOR is honoured].")
 @click.option("--step", "-i", is_flag=True,
               help="Interactive: pause after each phase (n/Enter: next, b: back, a: all, q: quit). Keys are single "
                    "presses on a terminal, one per line from a pipe; with CONFIG '-' they are read from /dev/tty.")
 @click.option("--explain", is_flag=True,
               help="Before each step, its general formula, why it holds (the chain rule) and an example weight.")
+@click.option("--working", is_flag=True,
+              help="Show the working: the weights before the update, each p as its sum, every g'(p) and "
+                   "∂J/∂p = ∂J/∂z · g'(p).")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Passes over the samples [default: the config's epochs, else 1].")
 @click.option("--show", type=click.IntRange(min=1), default=None, metavar="N",
@@ -121,49 +148,48 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Write the network after the last update to FILE as a config that runs as is (atomically; "
                    "never over CONFIG, nor over an existing file without --force).")
 @click.option("--force", is_flag=True, help="Let --save-updated overwrite an existing file.")
-def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
-        output: str | None, color: bool | None, step: bool, explain: bool, epochs: int | None, show: int | None,
-        save_updated: str | None, force: bool) -> None:
+def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int | None,
+        width: int | None, output: str | None, color: bool | None, step: bool, explain: bool, working: bool,
+        epochs: int | None, show: int | None, save_updated: str | None, force: bool) -> None:
     """Trace the forward pass and Steps 1-5 of backpropagation for CONFIG ('-' reads standard input).
 
     \b
     Examples:
-      bptrace run configs/handout.yaml                  # as the handout, rounded by hand
-      bptrace run configs/handout.yaml --exact          # full precision
-      bptrace run configs/handout.yaml --step --explain # one phase per key press, with the why
-      bptrace run configs/handout.yaml --format json | jq '.iterations[0].layers[1].new_weights'
-      bptrace run configs/xor.yaml --epochs 5000 --save-updated trained.yaml  # loss curve, then save
-      bptrace run configs/xor.yaml --format jsonl | jq -c .loss               # one line per update
+      bptrace run configs/handout.yaml            # as the handout, rounded by hand
+      bptrace run configs/handout.yaml --exact    # full precision
+      bptrace run configs/handout.yaml --working  # every sum and g'(p) too
+      bptrace run configs/handout.yaml --step --explain    # a phase per key
+      bptrace run configs/handout.yaml -f json | jq .iterations[0].loss
+      bptrace run configs/xor.yaml --epochs 5000 --save-updated xor2.yaml
+      bptrace run configs/xor.yaml -f jsonl | jq -c .loss  # a line per update
     """
-    from backprop_cli.config import load_config
+    from backprop_cli.run_rules import refuse_idle_options, refuse_idle_precision
 
     _check_exact(exact, hand_rounding)
-    for flag, given in (("--step", step), ("--explain", explain)):
-        if given and fmt != "table":
-            raise Failure(f"{flag} works on the tables; it cannot be combined with --format {fmt}")
-    if step and output is not None:
-        raise Failure("--step shows the trace on the terminal; it cannot be combined with --output "
-                      "(use '| tee FILE' to keep a copy)")
-    if show is not None and fmt != "table":
-        raise Failure(f"--show picks the update the tables trace; --format {fmt} holds every update")
+    refuse_idle_options(fmt, output=output, step=step, explain=explain, working=working, show=show, rows=rows,
+                        width=width, color=color)
     from backprop_cli.environment import Environment
     from backprop_cli.runner import RunOptions, execute, prepare
 
-    net = load_config(config)
+    net = _load_config(config)
     if save_updated is not None:
         from backprop_cli.training import check_save_target
 
         check_save_target(save_updated, config, output, force)
+    given_precision = precision
     precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
+    refuse_idle_precision(fmt, given_precision, hand_rounding)
     options = RunOptions(
         format=fmt,
         precision=precision,
         hand_rounding=hand_rounding,
-        rows=rows,
+        rows=16 if rows is None else rows,
+        width=width,
         color=color,
         output=output,
         step=step,
         explain=explain,
+        working=working,
         stdin_config=config == "-",
         epochs=epochs,
         show=show or 1,
@@ -178,6 +204,27 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     if save_updated is not None:
         click.echo(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
                    f"next: bptrace run {save_updated}", err=True)
+
+
+def _load_config(source: str):
+    """The config at ``source``; from a terminal ('-'), after saying that bptrace waits for it there. What is
+    valid but probably not meant is said on stderr (hints.config_warnings)."""
+    from backprop_cli.config import load_config
+    from backprop_cli.hints import config_warnings
+
+    _waiting_for(source, "the config")
+    config = load_config(source)
+    for warning in config_warnings(config):
+        click.echo(f"bptrace: warning: {config.source}: {warning}", err=True)
+    return config
+
+
+def _waiting_for(source: str, what: str) -> None:
+    """Say that bptrace reads ``what`` from standard input when that is a terminal: else it seems to hang."""
+    from backprop_cli.environment import isatty
+
+    if source == "-" and isatty(sys.stdin):
+        click.echo(f"bptrace: reading {what} from standard input: type or paste the YAML, then Ctrl-D", err=True)
 
 
 def _check_exact(exact: bool, hand_rounding: int | None) -> None:
@@ -223,11 +270,10 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
         if implied is not None and form not in (None, implied):
             raise Failure(f"--format {form} contradicts the extension of {output}, which means {implied}")
         form = form or implied
-    from backprop_cli.config import load_config
     from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat
 
-    net = load_config(config)
+    net = _load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
     with destination(output) as stream:
         stream.write(figure_text(net, fmt, form=form or "svg", after=after, fragment=fragment))
@@ -264,10 +310,9 @@ def gradcheck(config: str, eps: float, fmt: str, rows: int) -> None:
       bptrace gradcheck configs/handout.yaml
       bptrace gradcheck configs/deep.yaml --eps 1e-5 --format json | jq .agree
     """
-    from backprop_cli.config import load_config
     from backprop_cli.gradcheck import gradcheck as check
 
-    result = check(load_config(config), eps)
+    result = check(_load_config(config), eps)
     if fmt == "json":
         from backprop_cli.render.gradcheck import write_json
 
@@ -289,10 +334,9 @@ def validate(config: str) -> None:
     Example:
       bptrace validate configs/handout.yaml
     """
-    from backprop_cli.config import load_config
 
     try:
-        net = load_config(config)
+        net = _load_config(config)
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
@@ -306,12 +350,12 @@ def validate(config: str) -> None:
 
 
 @cli.command(short_help="Write a starter config from a template.")
-@click.argument("template", required=False, default="handout", metavar="[TEMPLATE]")
+@click.argument("template", required=False, default=None, metavar="[TEMPLATE]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of standard output (refuses to overwrite without --force).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--list", "list_", is_flag=True, help="List the templates.")
-def init(template: str, output: str | None, force: bool, list_: bool) -> None:
+def init(template: str | None, output: str | None, force: bool, list_: bool) -> None:
     """Write a starter config from TEMPLATE (default: handout).
 
     \b
@@ -319,13 +363,15 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
       bptrace init --list
       bptrace init mazur -o mazur.yaml && bptrace run mazur.yaml
     """
-    from backprop_cli.templates_io import read_template, template_names
+    from backprop_cli.templates_io import read_template, template_list, template_names
 
     names = template_names()
     if list_:
-        for name in names:
-            click.echo(name)
+        if template is not None or output is not None:
+            raise Failure("--list lists the templates and writes none; give it alone, or leave it out")
+        click.echo(template_list(names))
         return
+    template = template or "handout"
     if template not in names:
         raise Failure(f"unknown template '{template}'; expected one of: {', '.join(names)}")
     text = read_template(template)
@@ -358,10 +404,9 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
     """
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
-    from backprop_cli.config import load_config
     from backprop_cli.output import destination
 
-    net = load_config(config)
+    net = _load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output) as stream:
@@ -397,12 +442,13 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
     """
     from backprop_cli.check import check_files
     from backprop_cli.check.report import REPORTS
-    from backprop_cli.config import load_config
     from backprop_cli.output import destination
 
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")
-    net = load_config(config)
+    net = _load_config(config)
+    if "-" in answers:
+        _waiting_for("-", "the answers")
     sheet, markings = check_files(net, answers)
     with destination(output) as stream:
         REPORTS[fmt](stream, sheet, markings, color=color if output is None else False,
@@ -415,10 +461,10 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
 
 
 @cli.command(short_help="Print the JSON Schema of the config, the trace or check.")
-@click.option("--trace", "which", flag_value="trace", help="The schema of the JSON trace (--format json) instead.")
-@click.option("--check", "which", flag_value="check", help="The schema of 'bptrace check --format json' instead.")
-@click.option("--config", "which", flag_value="config", default=True, help="The schema of the config file (default).")
-def schema(which: str) -> None:
+@click.option("--trace", is_flag=True, help="The schema of the JSON trace (--format json) instead.")
+@click.option("--check", is_flag=True, help="The schema of 'bptrace check --format json' instead.")
+@click.option("--config", is_flag=True, help="The schema of the config file (the default).")
+def schema(trace: bool, check: bool, config: bool) -> None:
     """Print the JSON Schema of the config file (for editors), of the JSON trace, or of a marked sheet.
 
     \b
@@ -429,7 +475,10 @@ def schema(which: str) -> None:
     """
     from backprop_cli.schemas import schema_text
 
-    click.echo(schema_text(which))
+    chosen = [name for name, given in (("trace", trace), ("check", check), ("config", config)) if given]
+    if len(chosen) > 1:
+        raise Failure(f"--{chosen[0]} and --{chosen[1]} each pick one schema; give one of them")
+    click.echo(schema_text(chosen[0] if chosen else "config"))
 
 
 @cli.command(short_help="Write a fresh exercise to work by hand (or one per student).")
@@ -474,14 +523,11 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
 
 
 def main() -> None:
-    """Entry point of the ``bptrace`` script: runs the command line and handles a closed pipe quietly."""
+    """Entry point of the ``bptrace`` script: runs the command line; a closed pipe ends it quietly (pipes.py)."""
     try:
         cli.main(prog_name="bptrace")
-    except BrokenPipeError:
-        # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitStatus.FAILURE)
+    except BrokenPipeError:  # from outside a command, where click did not see it
+        sys.exit(closed_pipe_status())
     except KeyboardInterrupt:
         click.echo("bptrace: interrupted", err=True)
         sys.exit(ExitStatus.INTERRUPTED)

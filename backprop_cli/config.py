@@ -13,12 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from backprop_cli import hints
 from backprop_cli.activations import ACTIVATIONS
 from backprop_cli.errors import ConfigError
 from backprop_cli.loader import locate, parse_yaml, read_text
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
 from backprop_cli.optimizer_config import read_optimizer, read_state
+from backprop_cli.words import counted
 
 MAX_PARAMETERS = 10_000_000
 TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display",
@@ -83,8 +85,10 @@ class _Validator:
         return data[key]
 
     def number(self, value: Any, path: tuple, *, minimum: float | None = None) -> float:
+        read = hints.text_number(value)  # '−0.5', as the tables print it, is −0.5
+        value = value if read is None else read
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(path, f"expected a number, got {_kind(value)}")
+            self.fail(path, f"expected a number, got {_kind(value)}{hints.number_hint(value)}")
         number = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
         if not math.isfinite(number):
             self.fail(path, f"expected a finite number, got {value!r}")
@@ -102,7 +106,7 @@ class _Validator:
 
     def integer(self, value: Any, path: tuple, *, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected a whole number, got {_kind(value)}")
+            self.fail(path, f"expected a whole number, got {_kind(value)}{hints.number_hint(value)}")
         if value < minimum or (maximum is not None and value > maximum):
             bound = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
             self.fail(path, f"expected a whole number {bound}, got {value}")
@@ -128,7 +132,7 @@ class _Validator:
                 self.fail(path + (i,), "expected a row of numbers, got an empty list")
             if len(row) != width:
                 because = f" ({why})" if why and columns is not None else " (like the rows above)"
-                self.fail(path + (i,), f"expected {width} columns{because}, got {len(row)}")
+                self.fail(path + (i,), f"expected {counted(width, 'column')}{because}, got {len(row)}")
         if len(value) * (width or 0) > MAX_PARAMETERS:
             self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value) * width:,}")
         # The fast path: a well-formed matrix of plain numbers. The check comes before numpy sees the
@@ -230,12 +234,12 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
             if x_single != y_single:
                 v.fail(("y",), "expected the same form as x: one list of numbers, or a list of rows (one per sample)")
             if x.shape[0] != y.shape[0]:
-                v.fail(("y",), f"expected {x.shape[0]} rows (one per sample of x), got {y.shape[0]}")
+                v.fail(("y",), f"expected {counted(x.shape[0], 'row')} (one per sample of x), got {y.shape[0]}")
     layers = _layers(v, top, x)
     if layers and y is not None and layers[-1] is not None:
         with v.section():
             if layers[-1].width != y.shape[1]:
-                v.fail(("y",), f"expected {layers[-1].width} numbers per sample (the width of the output layer "
+                v.fail(("y",), f"expected {counted(layers[-1].width, 'number')} per sample (the width of the output layer "
                                f"'{layers[-1].name}'), got {y.shape[1]}")
     if layers and layers[-1] is not None and values.get("loss") in ("cross_entropy", "bce"):
         with v.section():
@@ -278,7 +282,7 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
         values["optimizer_state"] = read_state(v, top.get("optimizer_state"), values.get("optimizer"), layers,
                                                values.get("update_bias"))
     if v.errors:
-        _raise(v.errors)
+        _raise(hints.annotate(v.errors, top))
     return Config(
         x=x, y=y, alpha=values["alpha"], layers=tuple(layers), loss=values["loss"], title=values["title"],
         single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
@@ -338,7 +342,7 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
             if isinstance(bias, list):
                 bias = v.vector(bias, path + ("bias",), "the biases")
                 if bias.size != weights.shape[0]:
-                    v.fail(path + ("bias",), f"expected {weights.shape[0]} biases (one per neuron of layer "
+                    v.fail(path + ("bias",), f"expected {counted(weights.shape[0], 'bias', 'biases')} (one per neuron of layer "
                                              f"'{name}'), got {bias.size}")
             elif bias is not None:
                 bias = v.number(bias, path + ("bias",))
@@ -363,4 +367,5 @@ def load_config(source: str) -> Config:
 
 def _locate(error: ConfigError, text: str, name: str) -> ConfigError:
     where = locate(text, getattr(error, "yaml_path", ()), key=getattr(error, "yaml_key", False))
+    error.message += hints.count_hint(error.message, text)  # a decimal comma makes one number two
     return error.located(name, *(where or (None, None)))

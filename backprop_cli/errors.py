@@ -13,6 +13,7 @@ class ExitStatus(IntEnum):
     USAGE = 2
     CHECK_FAILED = 3  # a check ran and did not pass: gradcheck found a difference, or check --fail-under P
     INTERRUPTED = 130
+    CLOSED_PIPE = 141  # the reader of the output went away (| head): 128 + SIGPIPE, as cat or grep (pipes.py)
 
 
 class BptraceError(Exception):

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 import yaml
 
 from backprop_cli.errors import ConfigError
+from backprop_cli.hints import utf16_text, yaml_problem
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -70,6 +71,9 @@ def read_text(source: str) -> tuple[str, str]:
             raise ConfigError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
     if len(data) > MAX_BYTES:
         raise ConfigError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; refusing to read it", source=name)
+    utf16 = utf16_text(data)  # what Windows PowerShell writes with '>'
+    if utf16 is not None:
+        return utf16.lstrip("\ufeff"), name
     if b"\x00" in data:
         raise ConfigError("this is a binary file, not a YAML config", source=name)
     try:
@@ -91,7 +95,7 @@ def parse_yaml(text: str, name: str) -> Any:
             shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
             problem = f"the YAML tag '{shown}' is not allowed: a config holds plain data only"
         elif not problem.startswith("duplicate key"):
-            problem = f"invalid YAML: {problem}"
+            problem = yaml_problem(problem, text, mark.line + 1 if mark else None)
         raise ConfigError(
             problem,
             source=name,

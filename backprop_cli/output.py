@@ -58,7 +58,9 @@ def atomic_file(path: str) -> Iterator[IO[str]]:
         try:
             with open(path, "w", encoding="utf-8") as stream:
                 yield stream
-        except OSError as error:  # /dev/full, a FIFO whose reader left, ...
+        except BrokenPipeError:  # /dev/stdout or a FIFO whose reader left: as on stdout (pipes.py)
+            raise
+        except OSError as error:  # /dev/full, ...
             raise _cannot(path, error) from None
         return
     target = Path(os.path.realpath(path))

@@ -13,8 +13,10 @@ each status is a line of its own. Either way stdout holds exactly the phases tha
 
 from __future__ import annotations
 
+import io
 import os
 import select
+import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Protocol
@@ -34,6 +36,7 @@ from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
 
 NEXT, BACK, ALL, QUIT, END, UNKNOWN = "next", "back", "all", "quit", "end", "unknown"
+FIRST, UNKNOWN_KEY = "(this is the first phase)", "(unknown key)"  # notes of the status line
 
 # What each key (or the first letter of a piped line) means; arrows and paging keys send escape sequences.
 KEYS = {
@@ -158,17 +161,24 @@ class StatusLine:
         self.styled = styled and self.terminal
         self.shown = False
 
+    @property
+    def width(self) -> int | None:
+        """The columns a status line may take on the terminal (one less than it has: a line that fills the
+        last column wraps on some terminals, and a wrapped status line cannot be erased in one piece);
+        None where it is no terminal."""
+        if not self.terminal:
+            return None
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns - 1
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            return 79
+
     def show(self, text: str) -> None:
         if not self.terminal:
             self.stream.write(text + "\n")
             self.stream.flush()
             return
-        try:
-            width = os.get_terminal_size(self.stream.fileno()).columns
-        except (OSError, ValueError, AttributeError):
-            width = 80
-        if len(text) >= width:  # a wrapped status line could not be erased in one piece
-            text = text[: max(width - 2, 1)] + "…"
+        text = fit_words(text, self.width)
         self.stream.write(f"\x1b[7m{text}\x1b[0m" if self.styled else text)
         self.stream.flush()
         self.shown = True
@@ -197,12 +207,39 @@ def build_pages(config: Config, it: Iteration, page: Document, opts: TableOption
     return result
 
 
-def prompt(pages: list[Page], index: int, note: str = "") -> str:
-    """The status line: where the reader is, and which keys do what from here."""
+# The keys, from the way they are said in full to the shortest, for the first status line that fits.
+KEY_HELP = (("n/Enter: next · b: back · a: all · q: quit", "n/Enter: done · b: back · q: quit"),
+            ("n: next · b: back · a: all · q: quit", "n: done · b: back · q: quit"),
+            ("n next · b back · a all · q quit", "n done · b back · q quit"),
+            ("n b a q", "n b q"))
+NOTES = {FIRST: "(first phase)", UNKNOWN_KEY: "(unknown key)"}
+
+
+def fit_words(text: str, width: int | None) -> str:
+    """``text`` in ``width`` columns: whole words only, as many as fit (never a word cut)."""
+    if width is None or len(text) <= width:
+        return text
+    words, kept = text.split(" "), ""
+    for word in words:
+        if len((kept + " " + word).lstrip()) > width:
+            break
+        kept = (kept + " " + word).lstrip()
+    return kept.rstrip(" ·—") or text[:width]  # a single word wider than the terminal: what fits of it
+
+
+def prompt(pages: list[Page], index: int, note: str = "", width: int | None = None) -> str:
+    """The status line: where the reader is, and which keys do what from here; in ``width`` columns, the
+    keys said more briefly (and the note too) until it fits."""
     where = f"{pages[index].name} — {index + 1} of {len(pages)}"
     last = index == len(pages) - 1
-    keys = "n/Enter: done · b: back · q: quit" if last else "n/Enter: next · b: back · a: all · q: quit"
-    return f"{where} · {keys}" + (f"  {note}" if note else "")
+    for n, keys in enumerate(KEY_HELP):
+        said = NOTES.get(note, note) if n else note
+        text = f"{where} · {keys[last]}" + (f"  {said}" if said else "")
+        if width is None or len(text) <= width:
+            return text
+    if note and len(f"{where}  {NOTES.get(note, note)}") <= width:  # the note answers the key just pressed
+        return f"{where}  {NOTES.get(note, note)}"
+    return fit_words(f"{where} · {KEY_HELP[-1][last]}", width)
 
 
 def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], status: StatusLine) -> None:
@@ -213,7 +250,7 @@ def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], statu
     index, note = 0, ""
     show(pages[0])
     while True:
-        status.show(prompt(pages, index, note))
+        status.show(prompt(pages, index, note, status.width))
         try:
             key = keys.read()
         finally:
@@ -232,12 +269,12 @@ def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], statu
             show(pages[index])
         elif key == BACK:
             if index == 0:
-                note = "(this is the first phase)"
+                note = FIRST
             else:
                 index -= 1
                 show(pages[index])
         else:
-            note = "(unknown key)"
+            note = UNKNOWN_KEY
 
 
 def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOptions, env: Environment | None = None,
@@ -251,8 +288,8 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
     stdout, stderr, stdin = env.stdout, env.stderr, env.stdin
     it = next(iter(iterations))
     updates = plan(config).updates
-    console = make_console(stdout, color, env)
-    page = document(config, it, opts.fmt)
+    console = make_console(stdout, color, env, opts.width)
+    page = document(config, it, opts.fmt, opts.working)
 
     def show(page: Page) -> None:
         console.print(Text(""))
@@ -268,6 +305,7 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
     with open_keys(stdin, stdin_holds_config, env.stdin_isatty) as keys:
         walk(build_pages(config, it, page, opts), keys, show, StatusLine(stderr, styled, env.stderr_isatty))
     if updates > 1:  # a note for the reader, not part of the trace: stderr, like the status line
-        stderr.write(f"Loss per epoch, loss curve and weights after all {updates:,} updates: the same command "
-                     "without --step.\n")
+        note = f"Loss per epoch, curve and weights after all {updates:,} updates: run again without --step."
+        width = StatusLine(stderr, terminal=env.stderr_isatty).width
+        stderr.write((note if width is None else textwrap.fill(note, width)) + "\n")
         stderr.flush()
