@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from backprop_cli import hints
+import backprop_cli.hints as hints
 from backprop_cli.activations import ACTIVATIONS
 from backprop_cli.errors import ConfigError
 from backprop_cli.loader import locate, parse_yaml, read_text

@@ -112,7 +112,7 @@ def yaml_problem(problem: str, text: str, line: int | None) -> str:
     if line is not None and 0 < line <= len(lines):
         indent = lines[line - 1][:len(lines[line - 1]) - len(lines[line - 1].lstrip())]
         if "\t" in indent:
-            return f"YAML does not allow tabs for indentation (line {line}); indent with spaces"
+            return f"invalid YAML: YAML does not allow tabs for indentation (line {line}); indent with spaces"
     return f"invalid YAML: {problem}"
 
 

@@ -13,7 +13,6 @@ each status is a line of its own. Either way stdout holds exactly the phases tha
 
 from __future__ import annotations
 
-import io
 import os
 import select
 import textwrap
@@ -31,12 +30,12 @@ from backprop_cli.handout.document import Document
 from backprop_cli.handout.training import traced_update
 from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
+from backprop_cli.render.status import FIRST, KEY_HELP, NOTES, UNKNOWN_KEY, StatusLine, fit_words, prompt  # noqa: F401
 from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
 
 NEXT, BACK, ALL, QUIT, END, UNKNOWN = "next", "back", "all", "quit", "end", "unknown"
-FIRST, UNKNOWN_KEY = "(this is the first phase)", "(unknown key)"  # notes of the status line
 
 # What each key (or the first letter of a piped line) means; arrows and paging keys send escape sequences.
 KEYS = {
@@ -152,44 +151,6 @@ def open_keys(stdin: IO[str], stdin_holds_config: bool, terminal: bool | None = 
         os.close(fd)
 
 
-class StatusLine:
-    """The prompt under the last phase, on stderr: erased after each key on a terminal, else one line each."""
-
-    def __init__(self, stream: IO[str], styled: bool = False, terminal: bool | None = None) -> None:
-        self.stream = stream
-        self.terminal = _isatty(stream) if terminal is None else terminal
-        self.styled = styled and self.terminal
-        self.shown = False
-
-    @property
-    def width(self) -> int | None:
-        """The columns a status line may take on the terminal (one less than it has: a line that fills the
-        last column wraps on some terminals, and a wrapped status line cannot be erased in one piece);
-        None where it is no terminal."""
-        if not self.terminal:
-            return None
-        try:
-            return os.get_terminal_size(self.stream.fileno()).columns - 1
-        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-            return 79
-
-    def show(self, text: str) -> None:
-        if not self.terminal:
-            self.stream.write(text + "\n")
-            self.stream.flush()
-            return
-        text = fit_words(text, self.width)
-        self.stream.write(f"\x1b[7m{text}\x1b[0m" if self.styled else text)
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self.shown = False
-
-
 @dataclass(frozen=True)
 class Page:
     """One phase as step mode shows it: its name and what is printed for it."""
@@ -205,41 +166,6 @@ def build_pages(config: Config, it: Iteration, page: Document, opts: TableOption
         before = explanation(config, it, part, opts.fmt) if opts.explain else []
         result.append(Page(part.name, before + phase(config, it, part, opts)))
     return result
-
-
-# The keys, from the way they are said in full to the shortest, for the first status line that fits.
-KEY_HELP = (("n/Enter: next · b: back · a: all · q: quit", "n/Enter: done · b: back · q: quit"),
-            ("n: next · b: back · a: all · q: quit", "n: done · b: back · q: quit"),
-            ("n next · b back · a all · q quit", "n done · b back · q quit"),
-            ("n b a q", "n b q"))
-NOTES = {FIRST: "(first phase)", UNKNOWN_KEY: "(unknown key)"}
-
-
-def fit_words(text: str, width: int | None) -> str:
-    """``text`` in ``width`` columns: whole words only, as many as fit (never a word cut)."""
-    if width is None or len(text) <= width:
-        return text
-    words, kept = text.split(" "), ""
-    for word in words:
-        if len((kept + " " + word).lstrip()) > width:
-            break
-        kept = (kept + " " + word).lstrip()
-    return kept.rstrip(" ·—") or text[:width]  # a single word wider than the terminal: what fits of it
-
-
-def prompt(pages: list[Page], index: int, note: str = "", width: int | None = None) -> str:
-    """The status line: where the reader is, and which keys do what from here; in ``width`` columns, the
-    keys said more briefly (and the note too) until it fits."""
-    where = f"{pages[index].name} — {index + 1} of {len(pages)}"
-    last = index == len(pages) - 1
-    for n, keys in enumerate(KEY_HELP):
-        said = NOTES.get(note, note) if n else note
-        text = f"{where} · {keys[last]}" + (f"  {said}" if said else "")
-        if width is None or len(text) <= width:
-            return text
-    if note and len(f"{where}  {NOTES.get(note, note)}") <= width:  # the note answers the key just pressed
-        return f"{where}  {NOTES.get(note, note)}"
-    return fit_words(f"{where} · {KEY_HELP[-1][last]}", width)
 
 
 def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], status: StatusLine) -> None:

@@ -4,11 +4,8 @@ the handout. It only spells what the document holds; hints that name command-lin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import islice
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -21,11 +18,11 @@ from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
 from backprop_cli.render.console import make_console
 from backprop_cli.render.explain import explanation
-from backprop_cli.render.optimizer_step import update as optimizer_update
 from backprop_cli.render.grid import rich_table
+from backprop_cli.render.optimizer_step import update as optimizer_update
 from backprop_cli.render.parts import TableOptions, heading
+from backprop_cli.render.unicode import number, spell
 from backprop_cli.render.wrap import Wrapped
-from backprop_cli.render.unicode import label, number, spell
 
 
 def header(head: doc.Header, fmt: NumberFormat) -> RenderableType:
