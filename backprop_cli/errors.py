@@ -7,6 +7,7 @@ from typing import Sequence
 
 # Keys longer than this are shortened in a key path, so that a message stays readable.
 LONGEST_KEY = 40
+LONGEST_PATH = 12  # steps
 
 
 class ExitStatus(IntEnum):
@@ -86,8 +87,10 @@ def one_line(text: str) -> str:
 
 
 def format_path(path: Sequence[str | int]) -> str:
-    """A key path as messages write it: ``layers[1].weights[0]``; long keys are shortened."""
+    """A key path as messages write it: ``layers[1].weights[0]``; long keys and long paths are shortened."""
     out = ""
+    if len(path) > LONGEST_PATH:
+        return format_path(path[:6]) + "…" + format_path(path[-3:])
     for step in path:
         if isinstance(step, int):
             out += f"[{step}]"

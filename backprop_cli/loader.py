@@ -23,7 +23,7 @@ from backprop_cli.errors import ConfigError
 MAX_BYTES = 50 * 1024 * 1024
 # YAML values (scalars, lists, mappings) outside the long number lists: each costs about 400 bytes
 # and 2-3 µs to compose and build, so this bounds a file to a few hundred megabytes and a second or two.
-MAX_VALUES = 600_000
+MAX_VALUES = 400_000
 # The C parser recurses once per level and overflows the C stack past about 20,000 levels.
 MAX_NESTING = 1000
 
@@ -139,18 +139,19 @@ def _check_nesting(text: str, name: str) -> None:
     The quick counts come first, so that an ordinary file costs a few passes of str.count."""
     offset, what = None, ""
     if text.count("[") + text.count("{") > MAX_NESTING:
-        offset, what = _too_deep(text), "lists or mappings are nested"
-    if offset is None:
-        indent = " " * (MAX_NESTING + 1)
-        found = 0 if text.startswith(indent) else text.find("\n" + indent) + 1
-        offset, what = (found, "a line is indented") if found >= 0 and text[found:found + 1] == " " else (None, "")
+        offset, what = _too_deep(text), f"lists or mappings are nested more than {MAX_NESTING:,} levels deep"
+    indent = " " * (MAX_NESTING + 1)
+    if offset is None and indent in text:
+        found = 0 if text.startswith(indent) else text.find("\n" + indent)
+        if found >= 0:
+            offset, what = found + (found > 0), f"a line is indented by more than {MAX_NESTING:,} spaces"
     if offset is None and sum(text.count(s) for s in ("- ", "-\t", "? ", "?\t")) > MAX_NESTING:
-        found_compact = _COMPACT.search(text)
-        offset, what = (found_compact.start(), "block entries are nested") if found_compact else (None, "")
+        compact = _COMPACT.search(text)
+        if compact:
+            offset, what = compact.start(), f"block entries are nested more than {MAX_NESTING:,} levels deep"
     if offset is not None:
         line, column = _line_column(text, offset)
-        raise ConfigError(f"{what} more than {MAX_NESTING:,} levels deep; a config needs a handful",
-                          source=name, line=line, column=column)
+        raise ConfigError(f"{what}; a config needs a handful", source=name, line=line, column=column)
 
 
 @contextmanager
