@@ -15,14 +15,20 @@ from typing import Any
 import numpy as np
 
 from backprop_cli.activations import ACTIVATIONS
+from backprop_cli.describe import close_matches as _close_matches
+from backprop_cli.describe import is_list as _is_list
+from backprop_cli.describe import kind as _kind
+from backprop_cli.describe import number_text as _number_text
 from backprop_cli.errors import ConfigError, format_path
 from backprop_cli.flow_numbers import NumberList
 from backprop_cli.loader import parse_yaml, paused_gc, read_text
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
-from backprop_cli.yaml_scalars import DATE, YES_NO, hint
+from backprop_cli.yaml_scalars import YES_NO
 
-MAX_PARAMETERS = 10_000_000
+# At most this many numbers in x, in y and in the weights and biases together: the largest config is
+# read, validated and traced in a few seconds and well under a gigabyte (tests/benchmark.py: largest-*).
+MAX_PARAMETERS = 1_000_000
 # Errors collected before validation stops: enough to fix a file by, and a bound on the work.
 MAX_ERRORS = 100
 TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display")
@@ -34,39 +40,6 @@ PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
 # What the other activations can give, which is why a log of their outputs may not exist.
 OUTPUT_RANGES = {"identity": "negative or 0", "leaky_relu": "negative or 0", "relu": "0 (or above 1)",
                  "tanh": "negative (tanh lies between −1 and 1)"}
-
-
-def _kind(value: Any) -> str:
-    """How a found value is described in a message."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"the number {_number_text(value)}"
-    if isinstance(value, str):
-        if DATE.match(value):
-            return f"a date ({value})"
-        shown = value if len(value) <= 30 else value[:27] + "..."
-        return f"the text {shown!r}" + hint(value)
-    if isinstance(value, (list, NumberList)):
-        return f"a list of {len(value)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
-
-
-def _number_text(value: int | float) -> str:
-    """A number as a message shows it; a whole number of many digits is shortened."""
-    if isinstance(value, int) and abs(value) >= 10**20:
-        digits = len(str(abs(value)))
-        return f"{'-' if value < 0 else ''}{str(abs(value))[:6]}… ({digits} digits)"
-    return repr(value)
-
-
-def _is_list(value: Any) -> bool:
-    """A YAML list: a Python list, or a long flow list of plain values read at once (NumberList)."""
-    return isinstance(value, (list, NumberList))
 
 
 # Characters refused in a title or a layer name, which are printed: control characters (an escape
@@ -127,9 +100,10 @@ class _Validator:
             self.fail(path, f"expected a whole number {bound}, got {_number_text(value)}")
         return value
 
-    def text(self, value: Any, path: tuple, what: str) -> str:
-        """A title or a name: text without control or formatting characters, which would reach the terminal."""
-        if not isinstance(value, str) or not value.strip():
+    def text(self, value: Any, path: tuple, what: str, *, blank: bool = False) -> str:
+        """A title or a name: text (``blank`` if it may be empty) without control or formatting
+        characters, which would reach the terminal as they are."""
+        if not isinstance(value, str) or not (blank or value.strip()):
             self.fail(path, f"expected {what}, got {_kind(value)}")
         hidden = _HIDDEN.search(value)
         if hidden:
@@ -191,13 +165,6 @@ def _plain_numbers(rows: list) -> bool:
     if any(isinstance(row, NumberList) for row in rows):  # those rows are arrays already
         return False
     return set(map(type, itertools.chain.from_iterable(rows))) <= {int, float}
-
-
-def _close_matches(word: str, choices, **options) -> list[str]:
-    """difflib's close matches for a "did you mean"; difflib is imported on this error path only."""
-    import difflib
-
-    return difflib.get_close_matches(word.lower(), choices, **options)
 
 
 def _default_names(count: int) -> list[str]:
@@ -267,7 +234,7 @@ def _validate(v: _Collector, data: Any, source: str) -> Config:
     with v.section():
         title = top.get("title")
         if title is not None:
-            v.text(title, ("title",), "text")
+            v.text(title, ("title",), "text", blank=True)
         values["title"] = title
     for key, what in (("x", "the input x"), ("y", "the desired output y")):
         with v.section():
@@ -391,6 +358,9 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
             elif bias is not None:
                 bias = v.number(bias, path + ("bias",))
             layer = Layer(name=name, activation=activation, weights=weights, bias=bias, negative_slope=slope)
+            total += layer.parameters - weights.size
+            if total > MAX_PARAMETERS:
+                v.fail(path + ("bias",), f"the network has more than {MAX_PARAMETERS:,} parameters; refusing to trace it")
             taken.add(name)
         layers.append(layer)
         inputs = layer.width if layer is not None else None

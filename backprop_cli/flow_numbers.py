@@ -67,15 +67,32 @@ class NumberList:
         self._body = _body(inner)
         self._commas: np.ndarray | None = None
         self.length = self._body.count(",") + 1
-        self.values: np.ndarray | None = None
-        self.bad: tuple[int, Any] | None = None
-        self._read()
+        self._values: np.ndarray | None = None
+        self._bad: tuple[int, Any] | None = None
+        self._read_yet = False
 
     def __len__(self) -> int:
         return self.length
 
+    # The numbers are read when first asked for: a list where text belongs, or one too long to take, or
+    # one under a key nobody reads, costs no parsing.
+    @property
+    def values(self) -> np.ndarray | None:
+        """The items as floats, if every one is a finite number."""
+        if not self._read_yet:
+            self._read()
+        return self._values
+
+    @property
+    def bad(self) -> tuple[int, Any] | None:
+        """The first item that is not a finite number: its index and its value as YAML reads it."""
+        if not self._read_yet:
+            self._read()
+        return self._bad
+
     def _read(self) -> None:
         """The values, or the first item that is not a finite number (``bad``)."""
+        self._read_yet = True
         body = self._body
         if _NUMBER_CHARACTERS.fullmatch(body):
             values = _numbers(body)
@@ -108,11 +125,11 @@ class NumberList:
         finite = np.isfinite(values)
         if not finite.all():
             index = int(np.argmin(finite))
-            self.bad = (index, self.item(index))
+            self._bad = (index, self.item(index))
         elif other is not None:
-            self.bad = other
+            self._bad = other
         else:
-            self.values = values
+            self._values = values
             if np.signbit(values[values == 0]).any():
                 self._unsign_whole_zeros()
 
@@ -127,7 +144,7 @@ class NumberList:
                 continue
             index += body.count(",", at, start)
             at = start
-            self.values[index] = 0.0
+            self._values[index] = 0.0
 
     def _comma_offsets(self) -> np.ndarray:
         if self._commas is None:
@@ -230,6 +247,13 @@ def substitute(text: str, regions: list[Region]) -> str:
         at = region.end
     parts.append(text[at:])
     return "".join(parts)
+
+
+def outside(text: str, regions: list[Region]) -> str:
+    """The text around the regions (what the YAML parser composes into nodes)."""
+    ends = [0] + [r.end for r in regions]
+    starts = [r.start for r in regions] + [len(text)]
+    return "".join(text[a:b] for a, b in zip(ends, starts))
 
 
 def read(text: str, region: Region, line: int, column: int) -> NumberList:

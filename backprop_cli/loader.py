@@ -103,12 +103,13 @@ def parse_yaml(text: str, name: str) -> Document:
 
 
 def _parse(text: str, name: str, regions: list) -> Document:
-    composed = flow_numbers.substitute(text, regions) if regions else text
-    values = _values(composed)
+    # A list read into an array costs about as much as three values (its node, its array, its text).
+    values = _values(flow_numbers.outside(text, regions) if regions else text) + 3 * len(regions)
     if values > MAX_VALUES:
         raise ConfigError(f"the file holds too many separate YAML values (about {values:,}; bptrace reads at most "
                           f"{MAX_VALUES:,}); write long rows of numbers as flow lists [a, b, ...], which are read "
                           "straight into arrays", source=name)
+    composed = flow_numbers.substitute(text, regions) if regions else text
     try:
         root = yaml.compose(composed, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:

@@ -84,6 +84,8 @@ def tagged(tag: str, text: str) -> tuple[bool, Any]:
 
 def hint(text: str) -> str:
     """Why a text that looks like a number is not read as one ("" if it does not look like one)."""
+    if len(text) > 100:  # no number a person writes; and the patterns below need not see a long text
+        return ""
     if _BINARY.match(text):
         return " (YAML 1.2 has no binary numbers: write the number in decimal)"
     if _BASE60.match(text):

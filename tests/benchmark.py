@@ -320,6 +320,8 @@ class Case:
     runs: int | None = None  # timed runs of each command, when not the --runs of the call
     note: str = ""
     measure: str = "wall"  # what the goal compares: "wall" seconds or "peak_mib" (peak resident memory)
+    most_wall: float | None = None  # the largest median wall time of A that passes, in seconds
+    most_peak_mib: float | None = None  # the largest median peak memory of A that passes, in MiB
 
 
 def _imports(modules: str) -> Command:
@@ -515,6 +517,115 @@ CASES += [
 
 
 # --------------------------------------------------------------------------------------------------
+# Reading configs: bad files answered at once, the largest config allowed read and traced in bounds
+
+
+def _numbers_text(count: int, seed: int) -> str:
+    values = np.random.default_rng(seed).normal(0.0, 0.5, count)
+    return "[" + ", ".join(f"{v:.4f}" for v in values.tolist()) + "]"
+
+
+def errors_per_layer_yaml(layers: int = 2000) -> str:
+    """A config of ``layers`` layers, each with an activation that does not exist (80 KB)."""
+    return "x: [1, 2]\ny: [1, 2]\nalpha: 0.1\nlayers:\n" + "".join(
+        "  - activation: relux\n    weights: [[1, 2], [3, 4]]\n" for _ in range(layers))
+
+
+def list_for_title_yaml(count: int = 100_000) -> str:
+    """A valid network whose title is a list of ``count`` numbers instead of text."""
+    return f"title: {_numbers_text(count, 1)}\n" + XOR_YAML.split("\n", 1)[1]
+
+
+def single_line_yaml(megabytes: float = 5.0) -> str:
+    """A config on one line of about ``megabytes`` MB, whose only mistake is an activation at its end."""
+    count = int(megabytes * 1e6 / 16)
+    return (f"{{x: {_numbers_text(count, 2)}, y: [1], alpha: 0.1, layers: [{{activation: sigmoid, "
+            f"weights: [{_numbers_text(count, 3)}]}}, {{activation: relux, weights: [[1]]}}]}}\n")
+
+
+def largest_yaml() -> str:
+    """The largest network config.MAX_PARAMETERS allows: 999,999 inputs into one sigmoid neuron with a
+    bias, 12 MB of YAML."""
+    if str(ROOT) not in sys.path:  # run as a script from anywhere
+        sys.path.insert(0, str(ROOT))
+    from backprop_cli.config import MAX_PARAMETERS
+
+    inputs = MAX_PARAMETERS - 1
+    return (f"title: the largest network allowed\nx: {_numbers_text(inputs, 4)}\ny: [0.5]\nalpha: 0.01\n"
+            f"layers:\n  - activation: sigmoid\n    weights:\n      - {_numbers_text(inputs, 5)}\n    bias: [0.0]\n")
+
+
+# bptrace refusing a config exits with 2, which timed_run takes for a failure: run it through a wrapper
+# that turns exactly that into 0 (and anything else into 1).
+_EXIT_2 = ("import runpy, sys; sys.argv[0] = 'bptrace'\n"
+           "try:\n    runpy.run_module('backprop_cli', run_name='__main__')\n"
+           "except SystemExit as e:\n    sys.exit(0 if e.code == 2 else 1)\nsys.exit(1)")
+
+
+def _file(name: str, make: Callable[[], str]) -> Callable[[Workspace], str]:
+    return lambda ws: ws.file(name, make)
+
+
+def bptrace_on(make_file: Callable[[Workspace], str], command: str, *options: str) -> Command:
+    return lambda ws: [*BPTRACE, command, make_file(ws), *options]
+
+
+ERRORS = _file("errors-2000-layers.yaml", errors_per_layer_yaml)
+TITLE_LIST = _file("title-100k-list.yaml", list_for_title_yaml)
+ONE_LINE = _file("single-line-5mb.yaml", single_line_yaml)
+LARGEST = _file("largest.yaml", largest_yaml)
+
+CASES += [
+    Case(
+        name="errors-2000",
+        a=lambda ws: [PYTHON, "-c", _EXIT_2, "validate", ERRORS(ws)],
+        most_wall=1.0,
+        runs=5,
+        note="validate: 2,000 layers, each with an unknown activation (the first 100 are listed)",
+    ),
+    Case(
+        name="list-100k",
+        a=lambda ws: [PYTHON, "-c", _EXIT_2, "validate", TITLE_LIST(ws)],
+        most_wall=1.0,
+        runs=5,
+        note="validate: a list of 100,000 numbers where the title belongs",
+    ),
+    Case(
+        name="line-5mb",
+        a=lambda ws: [PYTHON, "-c", _EXIT_2, "run", ONE_LINE(ws)],
+        most_wall=2.0,
+        runs=5,
+        note="run: a 5 MB config on one line, 600,000 numbers, wrong in its last word",
+    ),
+    Case(
+        name="largest-validate",
+        a=bptrace_on(LARGEST, "validate"),
+        most_wall=3.0,
+        most_peak_mib=1024,
+        runs=3,
+        note="validate the largest config allowed: 999,999 inputs, 1,000,000 parameters (12 MB)",
+    ),
+    Case(
+        name="largest-json",
+        a=bptrace_on(LARGEST, "run", "--format", "json"),
+        most_wall=6.0,
+        most_peak_mib=1024,
+        runs=3,
+        note="run --format json of that config (one update, 60 MB of JSON)",
+    ),
+    Case(
+        name="largest-table",
+        a=bptrace_on(LARGEST, "run"),
+        most_wall=6.0,
+        most_peak_mib=1024,
+        runs=3,
+        note="run: the tables of that config",
+    ),
+]
+
+
+
+# --------------------------------------------------------------------------------------------------
 # The runner
 
 
@@ -540,8 +651,11 @@ class Result:
     def verdict(self) -> str:
         if self.problem:
             return "FAIL"
+        bounds = [(self.case.most_wall, "wall"), (self.case.most_peak_mib, "peak_mib")]
+        if any(most is not None and _median(self.a, what) > most for most, what in bounds):
+            return "MISS"
         if self.case.goal is None or not self.b:
-            return "ok"
+            return "PASS" if any(most is not None for most, _ in bounds) else "ok"
         return "PASS" if self.ratio <= self.case.goal else "MISS"
 
 
@@ -588,6 +702,9 @@ def print_row(r: Result) -> None:
         q1, _, q3 = statistics.quantiles(r.ratios, n=4)
         spread = f"{q1:.2f}–{q3:.2f}"
     goal = f"≤{r.case.goal:g}×" if r.case.goal else "-"
+    if r.case.most_wall is not None or r.case.most_peak_mib is not None:
+        goal = "/".join(f"≤{most:g}{unit}" for most, unit in ((r.case.most_wall, "s"), (r.case.most_peak_mib, "M"))
+                        if most is not None)
     peak = (f"{_median(r.a, 'peak_mib'):.0f}" if r.a else "-") + (f"/{_median(r.b, 'peak_mib'):.0f}" if r.b else "")
     print(ROW.format(r.case.name, len(r.a), a_wall, b_wall, ratio, spread, goal, r.verdict, peak), flush=True)
     if r.problem:

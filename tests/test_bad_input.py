@@ -193,11 +193,13 @@ def test_alias_bomb_is_refused_quickly(write_config, where):
 
 def test_too_many_parameters(write_config):
     # 3,200 x 3,200 = 10.24 million weights written compactly with an alias: refused with a message.
+    from backprop_cli.config import MAX_PARAMETERS
+
     row = "[" + ", ".join(["0"] * 3200) + "]"
     text = f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n    weights: [{', '.join(['*r'] * 3200)}]\n"
     result = run_cli("validate", write_config(text))
     assert result.exit_code == 2
-    assert "expected at most 10,000,000 numbers" in result.stderr
+    assert f"expected at most {MAX_PARAMETERS:,} numbers" in result.stderr
 
 
 def test_stdin_config_errors_name_stdin():

@@ -299,3 +299,20 @@ def test_a_long_list_reports_its_item_where_it_is(write_config):
 def test_a_long_list_where_text_belongs(write_config):
     text = "title: [" + ", ".join(map(str, range(100_000))) + "]\n" + GOOD
     assert ":1:8: title: expected text, got a list of 100000" in one_error(write_config, text, "validate")
+
+
+def test_the_schema_refuses_the_same_names():
+    import jsonschema
+
+    from backprop_cli.schemas import load_schema
+
+    schema = load_schema("config")
+    data = yaml.safe_load((CONFIGS / "handout.yaml").read_text(encoding="utf-8"))
+    for bad in ("a\x1b[2Jb", "\u202eevil", "a\u200bb", "two\nlines"):
+        for where in ("title", "name"):
+            changed = json.loads(json.dumps(data))
+            (changed if where == "title" else changed["layers"][0])[where] = bad
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate(changed, schema)
+    data["title"], data["layers"][0]["name"] = "Réseau à deux couches — σ", "verborgen_ß"
+    jsonschema.validate(data, schema)
