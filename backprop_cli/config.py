@@ -120,7 +120,7 @@ class _Validator:
             if value.bad is not None:
                 index, item = value.bad
                 self.number(item, path + (index,))
-            return value.values
+            return value.values.copy()  # its own array, as for a list, though an alias shares the NumberList
         return np.array([self.number(v, path + (i,)) for i, v in enumerate(value)], dtype=float)
 
     def matrix(self, value: Any, path: tuple, what: str, columns: int | None = None, why: str = "") -> np.ndarray:

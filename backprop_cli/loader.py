@@ -33,6 +33,8 @@ _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"
 # U+FFFE and U+FFFF).
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _COMPACT = re.compile(rf"^[ \t]*(?:[-?][ \t]+(?:[&!][^ \t\r\n]*[ \t]+){{0,2}}){{{MAX_NESTING + 1}}}", re.MULTILINE)
+# Two block entries in a row on one line ("- - ", "- &a - "): only then can entries nest compactly.
+_COMPACT_PAIRS = tuple(f"{a}{s}{b}" for a in "-?" for s in " \t" for b in ("- ", "-\t", "? ", "?\t", "&", "!"))
 _CHUNK = 1 << 22
 
 
@@ -92,7 +94,6 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 
 def parse_yaml(text: str, name: str) -> Document:
     """The YAML document in ``text`` as a Document; every problem becomes a ConfigError with its position."""
-    _check_nesting(text, name)
     regions = flow_numbers.find(text)
     for _ in range(3):
         try:
@@ -109,6 +110,7 @@ def _parse(text: str, name: str, regions: list) -> Document:
         raise ConfigError(f"the file holds too many separate YAML values (about {values:,}; bptrace reads at most "
                           f"{MAX_VALUES:,}); write long rows of numbers as flow lists [a, b, ...], which are read "
                           "straight into arrays", source=name)
+    _check_nesting(text, name)
     composed = flow_numbers.substitute(text, regions) if regions else text
     try:
         root = yaml.compose(composed, Loader=_Composer)
@@ -146,7 +148,7 @@ def _check_nesting(text: str, name: str) -> None:
         found = 0 if text.startswith(indent) else text.find("\n" + indent)
         if found >= 0:
             offset, what = found + (found > 0), f"a line is indented by more than {MAX_NESTING:,} spaces"
-    if offset is None and sum(text.count(s) for s in ("- ", "-\t", "? ", "?\t")) > MAX_NESTING:
+    if offset is None and any(pair in text for pair in _COMPACT_PAIRS):
         compact = _COMPACT.search(text)
         if compact:
             offset, what = compact.start(), f"block entries are nested more than {MAX_NESTING:,} levels deep"
