@@ -316,3 +316,12 @@ def test_the_schema_refuses_the_same_names():
                 jsonschema.validate(changed, schema)
     data["title"], data["layers"][0]["name"] = "Réseau à deux couches — σ", "verborgen_ß"
     jsonschema.validate(data, schema)
+
+
+def test_a_list_longer_than_allowed_is_refused_unread(write_config, monkeypatch):
+    from backprop_cli.config import MAX_PARAMETERS
+
+    monkeypatch.setattr(flow_numbers.np, "fromstring", lambda *a, **k: pytest.fail("the numbers were read"))
+    text = "x: [" + "0, " * MAX_PARAMETERS + "0]\n" + TAIL
+    line = one_error(write_config, text, "validate")
+    assert f":1:4: x: expected at most {MAX_PARAMETERS:,} numbers, got {MAX_PARAMETERS + 1:,}" in line
