@@ -3,6 +3,7 @@ clear error line (exit 0 or 2), never exit 1, a hang or a message over several l
 
     python tests/fuzz.py --count 5000             # a larger run than the test suite's
     python tests/fuzz.py --count 200 --seed 7 --save failures/
+    python tests/fuzz.py --count 2000 --extremes    # numbers near the float limits too
 
 Each case takes one shipped config and applies one to three mutations: byte flips, type swaps (number,
 text, list, mapping, null, boolean), deleted, duplicated and swapped lines, YAML tags, anchors and
@@ -220,6 +221,15 @@ def documents(lines, rng):
     return f"document marker {form!r} at line {i + 1}"
 
 
+EXTREMES = ["1e308", "-1e308", "1.7976931348623157e308", "1e154", "-1e154", "5e-324", "1e-308", "1e200", "-700",
+            "800", "1e16", "0.1e-10"]
+
+
+def extreme_number(lines, rng):
+    """A number near the limits of a float: a test of the numerics more than of the reading (--extremes)."""
+    return "extreme " + _replace_value(lines, rng, rng.choice(EXTREMES))
+
+
 LINE_MUTATIONS = [type_swap, number_form, date, control_string, raw_character, tag, delete_line, duplicate_line,
                   swap_lines, indent, anchor_alias, merge_key, huge_list, deep_nesting, key_change, documents]
 
@@ -241,14 +251,15 @@ class Case:
     name: str
 
 
-def make_case(number: int, rng: random.Random) -> Case:
-    """Case ``number``: a shipped config with one to three mutations."""
+def make_case(number: int, rng: random.Random, extremes: bool = False) -> Case:
+    """Case ``number``: a shipped config with one to three mutations (``extremes``: extreme numbers too)."""
     path = rng.choice(CONFIGS)
     lines = path.read_text(encoding="utf-8").splitlines()
     done = []
+    mutations = LINE_MUTATIONS + [extreme_number] * (4 if extremes else 0)
     for _ in range(rng.choice([1, 1, 2, 3])):
         if lines and rng.random() < 0.9:
-            done.append(rng.choice(LINE_MUTATIONS)(lines, rng))
+            done.append(rng.choice(mutations)(lines, rng))
     data = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
     if rng.random() < 0.12 or not done:
         data, what = byte_flips(data, rng)
@@ -312,7 +323,8 @@ def _problems(command: str, code: int | None, out: str, err: str, seconds: float
     return problems
 
 
-def run(count: int, seed: int = 0, save: Path | None = None, progress: bool = False) -> Outcome:
+def run(count: int, seed: int = 0, save: Path | None = None, progress: bool = False,
+        extremes: bool = False) -> Outcome:
     """Make and check ``count`` cases from ``seed``."""
     rng = random.Random(seed)
     runner = CliRunner()
@@ -321,7 +333,7 @@ def run(count: int, seed: int = 0, save: Path | None = None, progress: bool = Fa
     try:
         with tempfile.TemporaryDirectory(prefix="bptrace-fuzz-") as folder:
             for number in range(count):
-                case = make_case(number, rng)
+                case = make_case(number, rng, extremes)
                 path = os.path.join(folder, case.name)
                 with open(os.fsencode(path), "wb") as handle:
                     handle.write(case.data)
@@ -352,9 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=1000, help="cases to run (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first case (default 0)")
     parser.add_argument("--save", type=Path, default=None, metavar="DIR", help="write failing inputs to DIR")
+    parser.add_argument("--extremes", action="store_true",
+                        help="also numbers near the limits of a float (1e308, 5e-324), which test the numerics")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    outcome = run(args.count, args.seed, args.save, progress=True)
+    outcome = run(args.count, args.seed, args.save, progress=True, extremes=args.extremes)
     for failure in outcome.failures:
         print(failure)
     print(f"{args.count} cases (seed {args.seed}) in {time.perf_counter() - start:.0f} s: "
