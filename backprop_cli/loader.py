@@ -119,6 +119,8 @@ def _parse(text: str, name: str, regions: list) -> Document:
         if regions and mark is not None and any(r.start - 2 <= mark.index <= r.end + 1 for r in regions):
             raise Retry(keep=set()) from None  # the placeholder may be what the parser stumbled on
         problem = (exc.problem or exc.context or "").strip() or "not valid YAML"
+        if problem.startswith("but ") and exc.context:  # "expected a single document…, but found another"
+            problem = f"{exc.context}, {problem}"
         raise ConfigError(f"invalid YAML: {problem}", source=name, line=mark.line + 1 if mark else None,
                           column=mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:

@@ -325,3 +325,8 @@ def test_a_list_longer_than_allowed_is_refused_unread(write_config, monkeypatch)
     text = "x: [" + "0, " * MAX_PARAMETERS + "0]\n" + TAIL
     line = one_error(write_config, text, "validate")
     assert f":1:4: x: expected at most {MAX_PARAMETERS:,} numbers, got {MAX_PARAMETERS + 1:,}" in line
+
+
+def test_a_second_document_is_named(write_config):
+    line = one_error(write_config, GOOD + "---\nx: [1]\n", "validate")
+    assert ":15:1: invalid YAML: expected a single document in the stream, but found another document" in line
