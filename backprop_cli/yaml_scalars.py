@@ -13,6 +13,8 @@ import math
 import re
 from typing import Any
 
+import yaml
+
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 DECIMAL = re.compile(r"[-+]?[0-9]+\Z")
@@ -97,3 +99,16 @@ def hint(text: str) -> str:
     if text[:2] in ("0X", "0O"):
         return " (write 0x or 0o in lower case, or the number in decimal)"
     return ""
+
+
+class Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting every text that YAML 1.2 reads as something else (``0o17``, ``1e3``),
+    which PyYAML, knowing YAML 1.1 only, would write bare: what bptrace writes, it reads back alike."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    quoted = text != "" and not isinstance(plain(text), str)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="'" if quoted else None)
+
+
+Dumper.add_representer(str, _represent_text)

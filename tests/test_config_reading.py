@@ -330,3 +330,14 @@ def test_a_list_longer_than_allowed_is_refused_unread(write_config, monkeypatch)
 def test_a_second_document_is_named(write_config):
     line = one_error(write_config, GOOD + "---\nx: [1]\n", "validate")
     assert ":15:1: invalid YAML: expected a single document in the stream, but found another document" in line
+
+
+@pytest.mark.parametrize("text", ["0o17", "1e3", "0x1F", "010", ".5", "yes", "2024-02-30", "1:30", "true", "~", ""])
+def test_a_saved_network_reads_back_its_title_and_names(write_config, tmp_path, text):
+    quoted = json.dumps(text)
+    config = write_config(f"title: {quoted}\n" + GOOD.replace("name: hid", f"name: {quoted if text else 'hid'}"))
+    saved = tmp_path / "saved.yaml"
+    result = run_cli("run", config, "--format", "json", "--save-updated", str(saved))
+    assert result.exit_code == 0, result.stderr
+    again = config_json(lambda _: str(saved), "")
+    assert again["title"] == text and again["layers"][0]["name"] == (text or "hid")
