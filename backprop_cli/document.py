@@ -112,9 +112,9 @@ class _Builder:
             return self.memo[id(node)]
         if depth > MAX_DEPTH:
             self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep; a config needs a handful")
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):  # kept too: an alias of a long list reads it once
+            result = self.scalar(node, path)
+        elif isinstance(node, yaml.SequenceNode):
             self.expect_tag(node, path, "seq", "a list")
             result = self.memo[id(node)] = []
             plain = yaml_scalars.plain

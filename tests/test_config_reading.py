@@ -341,3 +341,13 @@ def test_a_saved_network_reads_back_its_title_and_names(write_config, tmp_path, 
     assert result.exit_code == 0, result.stderr
     again = config_json(lambda _: str(saved), "")
     assert again["title"] == text and again["layers"][0]["name"] == (text or "hid")
+
+
+def test_an_alias_of_a_long_list_reads_it_once(write_config, monkeypatch):
+    made = []
+    original = flow_numbers.NumberList.__init__
+    monkeypatch.setattr(flow_numbers.NumberList, "__init__", lambda self, *a: made.append(1) or original(self, *a))
+    row = "[" + ", ".join(["0.5"] * 20) + "]"
+    text = f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n    weights: [{', '.join(['*r'] * 50)}]\n"
+    assert "y: expected 50 numbers per sample" in one_error(write_config, text, "validate")
+    assert len(made) == 1
