@@ -22,6 +22,9 @@ _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(("str", "int", "float", "bool", "null"))
 # A config is a handful of levels deep; anything deeper is a mistake, refused before Python's stack is.
 MAX_DEPTH = 64
+# Keys copied by merge keys in all: a config merges a few; a mapping of many keys merged into many
+# mappings would grow as their product.
+MAX_MERGED = 100_000
 
 
 class Retry(Exception):
@@ -99,6 +102,7 @@ class _Builder:
         self.building: set[int] = set()
         self.seen: set[int] = set()
         self.misplaced = False
+        self.merged = 0  # keys copied by merge keys so far
 
     def fail(self, node: yaml.Node, path: tuple, message: str) -> None:
         mark = node.start_mark
@@ -179,6 +183,10 @@ class _Builder:
             if isinstance(key_node, yaml.ScalarNode) and (
                     (key_node.tag == PLAIN and key_node.value == "<<") or key_node.tag == _YAML + "merge"):
                 for source in self.merge_sources(value_node, path, depth):
+                    self.merged += len(self.entries[id(source)])
+                    if self.merged > MAX_MERGED:
+                        self.fail(key_node, path, f"merge keys copy more than {MAX_MERGED:,} keys in all; "
+                                                  "a config needs a few")
                     for key, pair in self.entries[id(source)].items():
                         merged.setdefault(key, pair)
                 continue

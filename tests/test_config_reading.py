@@ -351,3 +351,12 @@ def test_an_alias_of_a_long_list_reads_it_once(write_config, monkeypatch):
     text = f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n    weights: [{', '.join(['*r'] * 50)}]\n"
     assert "y: expected 50 numbers per sample" in one_error(write_config, text, "validate")
     assert len(made) == 1
+
+
+def test_merge_keys_cannot_multiply_a_mapping_without_bound(write_config):
+    from backprop_cli.document import MAX_MERGED
+
+    keys = 1000
+    big = "{" + ", ".join(f"k{i}: {i}" for i in range(keys)) + "}"
+    text = f"big: &b {big}\nmany: [" + ", ".join(["{<<: *b}"] * (MAX_MERGED // keys + 1)) + "]\n"
+    assert f"merge keys copy more than {MAX_MERGED:,} keys in all" in one_error(write_config, text, "validate")
