@@ -88,9 +88,9 @@ def one_line(text: str) -> str:
 
 def format_path(path: Sequence[str | int]) -> str:
     """A key path as messages write it: ``layers[1].weights[0]``; long keys and long paths are shortened."""
-    out = ""
     if len(path) > LONGEST_PATH:
         return format_path(path[:6]) + "…" + format_path(path[-3:])
+    out = ""
     for step in path:
         if isinstance(step, int):
             out += f"[{step}]"
