@@ -13,7 +13,7 @@ import sys
 import click
 
 from backprop_cli._version import __version__
-from backprop_cli.errors import BptraceError, ExitStatus
+from backprop_cli.errors import BptraceError, ExitStatus, headline, one_line
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
 FORMATS = ("table", "json", "jsonl")
@@ -33,7 +33,7 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(f"bptrace: error: {self.message}", err=True)
+        click.echo(f"bptrace: error: {one_line(self.message)}", err=True)
 
 
 class Group(click.Group):
@@ -56,11 +56,7 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BptraceError as error:
-            message = str(error)
-            others = getattr(error, "others", [])
-            if others:
-                message += f"\n  (and {len(others)} more; 'bptrace validate' lists them all)"
-            raise Failure(message, error.exit_status) from None
+            raise Failure(headline(error), error.exit_status) from None
         except KeyboardInterrupt:
             click.echo("bptrace: interrupted", err=True)
             raise click.exceptions.Exit(ExitStatus.INTERRUPTED) from None
@@ -296,8 +292,10 @@ def validate(config: str) -> None:
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
-            click.echo(f"bptrace: error: {each}", err=True)
-        if len(errors) > 1:
+            click.echo(f"bptrace: error: {one_line(str(each))}", err=True)
+        if getattr(error, "more", False):
+            click.echo(f"bptrace: {len(errors)} errors shown; there may be more after them", err=True)
+        elif len(errors) > 1:
             click.echo(f"bptrace: {len(errors)} errors", err=True)
         raise click.exceptions.Exit(ExitStatus.USAGE) from None
     from backprop_cli.summary import summary

@@ -194,8 +194,10 @@ def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: in
     """The trained network as YAML text, with a comment saying where it came from."""
     import yaml
 
-    body = yaml.safe_dump(saved_config_data(trained, hand_rounding), sort_keys=False, default_flow_style=None,
-                          allow_unicode=True, width=100)
+    from backprop_cli.yaml_scalars import Dumper
+
+    body = yaml.dump(saved_config_data(trained, hand_rounding), Dumper=Dumper, sort_keys=False,
+                     default_flow_style=None, allow_unicode=True, width=100)
     origin = " ".join(origin.split())  # a name with a line break must not end the comment
     rounding = f"hand rounding {hand_rounding}" if hand_rounding is not None else "full precision"
     kept = ", and the optimizer's state (optimizer_state)," if trained.optimizer_state is not None else ""
