@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import click
 
 from backprop_cli import __version__
-from backprop_cli.errors import BptraceError, ExitStatus
+from backprop_cli.errors import BptraceError, ExitStatus, one_line
 
 FORMATS = ("table", "json", "jsonl")
 
@@ -58,9 +59,10 @@ class Group(click.Group):
             if others:
                 message += f"\n  (and {len(others)} more; 'bptrace validate' lists them all)"
             raise Failure(message, error.exit_status) from None
-        except KeyboardInterrupt:
-            click.echo("bptrace: interrupted", err=True)
-            raise click.exceptions.Exit(ExitStatus.INTERRUPTED) from None
+        except KeyboardInterrupt as error:  # Ctrl-C, SIGTERM, SIGHUP (see signals.py)
+            from backprop_cli.signals import report
+
+            raise click.exceptions.Exit(report(error)) from None
         except BrokenPipeError:
             raise
         except Exception as error:  # a bug: say so in one line, the traceback only on request
@@ -106,6 +108,7 @@ class RunOptions:
     epochs: int | None = None  # --epochs, else the config's
     show: int = 1  # the update traced in full
     save_updated: str | None = None
+    force: bool = False  # --force: -o and --save-updated may replace a write-protected file
 
 
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
@@ -135,7 +138,8 @@ class RunOptions:
 @click.option("--save-updated", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the network after the last update to FILE as a config that runs as is (atomically; "
                    "never over CONFIG, nor over an existing file without --force).")
-@click.option("--force", is_flag=True, help="Let --save-updated overwrite an existing file.")
+@click.option("--force", is_flag=True,
+              help="Let --save-updated overwrite an existing file, and -o or --save-updated a write-protected one.")
 def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
         output: str | None, color: bool | None, step: bool, explain: bool, epochs: int | None, show: int | None,
         save_updated: str | None, force: bool) -> None:
@@ -163,10 +167,14 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     if show is not None and fmt != "table":
         raise Failure(f"--show picks the update the tables trace; --format {fmt} holds every update")
     net = load_config(config)
-    if save_updated is not None:
-        from backprop_cli.training import check_save_target
+    from backprop_cli.output import check_output
 
-        check_save_target(save_updated, config, output, force)
+    check_output(output, config, force=force)
+    saving = None
+    if save_updated is not None:
+        from backprop_cli.training import reserve_save_target
+
+        saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
     options = RunOptions(
         format=fmt,
         precision=net.precision if precision is None else precision,
@@ -180,8 +188,10 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         epochs=epochs,
         show=show or 1,
         save_updated=save_updated,
+        force=force,
     )
-    _run(net, options)
+    with saving or nullcontext():  # the temporary file is removed whichever way the run ends
+        _run(net, options, saving)
 
 
 @dataclass(frozen=True)
@@ -232,18 +242,17 @@ def _write_jsonl(stream, job: _Job) -> None:
 WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}
 
 
-def _run(net, options: RunOptions) -> None:
-    from dataclasses import replace
+def _run(net, options: RunOptions, saving=None) -> None:
     from itertools import dropwhile
 
     from backprop_cli.engine import Network, trace
     from backprop_cli.output import destination
     from backprop_cli.render.progress import with_progress
-    from backprop_cli.training import checked, plan
+    from backprop_cli.finite import finite
+    from backprop_cli.training import plan, with_epochs
 
     given = net
-    if options.epochs is not None:
-        net = replace(net, epochs=options.epochs)
+    net = with_epochs(net, options.epochs)
     run_plan = plan(net)
     if options.show > run_plan.updates:
         raise Failure(f"--show {options.show}: the run has only {run_plan.updates:,} "
@@ -251,7 +260,7 @@ def _run(net, options: RunOptions) -> None:
     network = Network(net, options.hand_rounding)
     # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
     quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
-    iterations = with_progress(checked(trace(net, network=network)), run_plan.updates, run_plan.epochs,
+    iterations = with_progress(finite(net, trace(net, network=network)), run_plan.updates, run_plan.epochs,
                                enabled=not quiet and sys.stderr.isatty())
     job = _Job(net, network, iterations, run_plan.updates, options)
     if options.step:
@@ -261,12 +270,12 @@ def _run(net, options: RunOptions) -> None:
             iterations = dropwhile(lambda it: it.number < options.show, iterations)
         step_mode(net, iterations, job.table_options(), color=options.color, stdin_holds_config=options.stdin_config)
     else:
-        with destination(options.output) as stream:
+        with destination(options.output, force=options.force) as stream:
             WRITERS[options.format](stream, job)
-    _save_updated(given, network, iterations, run_plan.updates, options)
+    _save_updated(given, network, iterations, run_plan.updates, options, saving)
 
 
-def _save_updated(given, network, iterations, updates: int, options: RunOptions) -> None:
+def _save_updated(given, network, iterations, updates: int, options: RunOptions, saving) -> None:
     """With --save-updated: finish the run if the output did not need all of it, then save the network."""
     if options.save_updated is None:
         return
@@ -277,10 +286,11 @@ def _save_updated(given, network, iterations, updates: int, options: RunOptions)
     for _ in iterations:  # step mode and a one-update table stop early; the saved network is the last one
         pass
     trained = replace(network.updated_config(), epochs=given.epochs)  # only the parameters change
-    save_network(options.save_updated, saved_config_text(trained, options.hand_rounding, updates=updates,
+    save_network(saving, saved_config_text(trained, options.hand_rounding, updates=updates,
                                                          origin=given.source))
-    click.echo(f"wrote {options.save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
-               f"next: bptrace run {options.save_updated}", err=True)
+    name = one_line(options.save_updated)
+    click.echo(f"wrote {name} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+               f"next: bptrace run {name}", err=True)
 
 
 @cli.command(short_help="Check CONFIG: a summary of the network, or every error.")
@@ -336,12 +346,12 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
         click.echo(text, nl=False)
         return
     if os.path.exists(output) and not force:
-        raise Failure(f"{output}: the file exists; use --force to overwrite it")
+        raise Failure(f"{one_line(output)}: the file exists; use --force to overwrite it")
     from backprop_cli.output import atomic_file
 
-    with atomic_file(output) as stream:
+    with atomic_file(output, exclusive=not force, force=force) as stream:
         stream.write(text)
-    click.echo(f"wrote {output} (template '{template}'); next: bptrace run {output}", err=True)
+    click.echo(f"wrote {one_line(output)} (template '{template}'); next: bptrace run {one_line(output)}", err=True)
 
 
 @cli.command(short_help="Print the JSON Schema of the config (or of the trace).")
@@ -369,6 +379,7 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(ExitStatus.FAILURE)
-    except KeyboardInterrupt:
-        click.echo("bptrace: interrupted", err=True)
-        sys.exit(ExitStatus.INTERRUPTED)
+    except KeyboardInterrupt as error:
+        from backprop_cli.signals import report
+
+        sys.exit(report(error))

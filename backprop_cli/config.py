@@ -15,6 +15,7 @@ import numpy as np
 
 from backprop_cli.activations import ACTIVATIONS
 from backprop_cli.errors import ConfigError
+from backprop_cli.limits import too_many_updates
 from backprop_cli.loader import locate, parse_yaml, read_text
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
@@ -262,6 +263,10 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
         values["batch_size"] = size
     with v.section():
         values["epochs"] = v.integer(top.get("epochs", 1), ("epochs",), minimum=1)
+        samples = x.shape[0] if x is not None else 1
+        too_long = too_many_updates(values["epochs"], -(-samples // (values.get("batch_size") or samples)))
+        if too_long:
+            v.fail(("epochs",), too_long)
     with v.section():
         display = v.mapping(top.get("display", {}), ("display",), DISPLAY_KEYS, "display options")
         values["precision"] = v.integer(display.get("precision", 4), ("display", "precision"), minimum=0, maximum=15)

@@ -11,7 +11,9 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     FAILURE = 1
     USAGE = 2
-    INTERRUPTED = 130
+    HANGUP = 129  # 128 + SIGHUP: the terminal went away
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
+    TERMINATED = 143  # 128 + SIGTERM: kill, a service manager, a timeout
 
 
 class BptraceError(Exception):
@@ -57,3 +59,11 @@ class ConfigError(BptraceError):
                 where += f":{self.column}"
         key = f"{self.path}: " if self.path else ""
         return f"{where}: {key}{self.message}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character a terminal would not simply print (line breaks, escape sequences,
+    other control characters, bidirectional overrides, lone surrogates) written as a Python escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
