@@ -371,7 +371,7 @@ def schema(which: str) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``bptrace`` script: runs the command line and handles a closed pipe quietly."""
+    """Run the command line (``bptrace`` starts in ``__main__.main``) and handle a closed pipe quietly."""
     try:
         cli.main(prog_name="bptrace")
     except BrokenPipeError:

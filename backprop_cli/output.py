@@ -105,6 +105,7 @@ class PendingFile:
 
         self.path = path
         self.exclusive = exclusive
+        self.placed = False  # the temporary file has become ``path``: nothing left to remove
         self.target = Path(os.path.realpath(path))
         try:
             handle, self.temporary = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
@@ -132,6 +133,7 @@ class PendingFile:
                 self._link()
             else:
                 os.replace(self.temporary, self.target)
+                self.placed = True
         except FileExistsError:
             raise BptraceError(f"{one_line(self.path)}: a file of that name appeared while bptrace ran; it was "
                                "left as it is (use --force to overwrite it)") from None
@@ -141,7 +143,8 @@ class PendingFile:
             self.discard()
 
     def _link(self) -> None:
-        """Give the temporary file the name ``path`` unless that name exists; then drop the temporary name."""
+        """Give the finished file the name ``path`` unless that name exists (discard() then drops the
+        temporary name)."""
         try:
             os.link(self.temporary, self.target)
         except OSError as error:
@@ -150,6 +153,7 @@ class PendingFile:
             # No hard links here: claim the name exclusively, then rename over the (empty) file just made.
             os.close(os.open(self.target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             os.replace(self.temporary, self.target)
+            self.placed = True
 
     def discard(self) -> None:
         """Remove the temporary file, if it is still there."""
@@ -159,6 +163,8 @@ class PendingFile:
                 stream.close()
             except OSError:  # flushing what a full disk refused fails again: the file goes anyway
                 pass
+        if self.placed:
+            return
         try:
             os.unlink(self.temporary)
         except FileNotFoundError:
