@@ -42,6 +42,7 @@ class Activation:
     elementwise: bool = True
     # ∂z_j/∂p_k with numbers, from z_j, z_k and whether j = k (activations that are not element-wise)
     jacobian_text: Callable[[str, str, bool], str] | None = None
+    symbol: str = "g(p)"  # g(p) written symbolically, as in a worksheet's formulas: σ(p), ReLU(p)
 
     def backward(self, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:
         """∂J/∂p from ∂J/∂z: g'(p)·∂J/∂z element-wise, or the Jacobian product for softmax."""
@@ -90,6 +91,7 @@ def make_activation(name: str, negative_slope: float = 0.01) -> Activation:
             derivative=derivative,
             derivative_text=lambda p: f"LReLU'({p})",
             derivative_symbol="LReLU'(p)",
+            symbol="LReLU(p)",
         )
     return ACTIVATIONS[name]
 
@@ -102,6 +104,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=lambda p: np.ones_like(p, dtype=float),
         derivative_text=lambda p: "1",
         derivative_symbol="1",
+        symbol="p",
     ),
     "relu": Activation(
         name="relu",
@@ -110,6 +113,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=_relu_derivative,
         derivative_text=lambda p: f"ReLU'({p})",
         derivative_symbol="ReLU'(p)",
+        symbol="ReLU(p)",
     ),
     "leaky_relu": make_activation("leaky_relu"),  # with the default slope; a layer binds its own
     "sigmoid": Activation(
@@ -119,6 +123,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=_sigmoid_derivative,
         derivative_text=lambda p: f"σ({p})·(1 − σ({p}))",
         derivative_symbol="σ(p)·(1 − σ(p))",
+        symbol="σ(p)",
     ),
     "tanh": Activation(
         name="tanh",
@@ -127,6 +132,7 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative=_tanh_derivative,
         derivative_text=lambda p: f"(1 − tanh²({p}))",
         derivative_symbol="(1 − tanh²(p))",
+        symbol="tanh(p)",
     ),
     "softmax": Activation(
         name="softmax",
@@ -137,5 +143,6 @@ ACTIVATIONS: dict[str, Activation] = {
         derivative_symbol="z_j·(δ_jk − z_k)",
         elementwise=False,
         jacobian_text=lambda zj, zk, same: f"{zj}·({1 if same else 0} − {zk})",
+        symbol="e^p_k / Σ_j e^p_j",
     ),
 }

@@ -19,9 +19,11 @@ from backprop_cli.limits import too_many_updates
 from backprop_cli.loader import locate, parse_yaml, read_text
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
+from backprop_cli.optimizer_config import read_optimizer, read_state
 
 MAX_PARAMETERS = 10_000_000
-TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display")
+TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display",
+            "optimizer", "optimizer_state")
 LAYER_KEYS = ("name", "activation", "negative_slope", "weights", "bias")
 DISPLAY_KEYS = ("precision", "hand_rounding")
 BATCH_MODES = ("mean", "sum")
@@ -161,7 +163,8 @@ def _close_matches(word: str, choices, **options) -> list[str]:
     return difflib.get_close_matches(word.lower(), choices, **options)
 
 
-def _default_names(count: int) -> list[str]:
+def default_names(count: int) -> list[str]:
+    """The names of layers without a name: hid1, hid2, ... and out (hid and out for two layers)."""
     if count == 1:
         return ["out"]
     if count == 2:
@@ -274,13 +277,19 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
         if rounding is not None:
             rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=1, maximum=15)
         values["hand_rounding"] = rounding
+    with v.section():
+        values["optimizer"] = read_optimizer(v, top.get("optimizer", "sgd"))
+    with v.section():
+        values["optimizer_state"] = read_state(v, top.get("optimizer_state"), values.get("optimizer"), layers,
+                                               values.get("update_bias"))
     if v.errors:
         _raise(v.errors)
     return Config(
         x=x, y=y, alpha=values["alpha"], layers=tuple(layers), loss=values["loss"], title=values["title"],
         single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
         batch_size=values["batch_size"], epochs=values["epochs"], precision=values["precision"],
-        hand_rounding=values["hand_rounding"], source=source,
+        hand_rounding=values["hand_rounding"], optimizer=values["optimizer"],
+        optimizer_state=values["optimizer_state"], source=source,
     )
 
 
@@ -299,7 +308,7 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
             v.fail(("layers",), f"expected a non-empty list of layers, got {_kind(raw_layers)}")
     if not isinstance(raw_layers, list):
         return []
-    names = _default_names(len(raw_layers))
+    names = default_names(len(raw_layers))
     layers: list[Layer | None] = []
     inputs: int | None = x.shape[1] if x is not None else None
     input_name = "the input x"

@@ -1,4 +1,5 @@
-"""The computation: forward pass, backpropagation and gradient-descent updates, as plain data.
+"""The computation: forward pass, backpropagation and updates (optimizers.py for all but plain gradient
+descent), as plain data.
 
 ``trace(config)`` yields one ``Iteration`` per update. Every array is computed for all samples of an
 update at once (rows are samples). The engine knows nothing of tables, JSON or terminals.
@@ -6,7 +7,8 @@ update at once (rows are samples). The engine knows nothing of tables, JSON or t
 With hand rounding N, every quantity a table shows as a result (p, z, J, ∂J/∂z, ∂J/∂Θ, ∂J/∂b, and
 ∂J/∂p where Step 1 shows it: softmax, and the exact forms of cross-entropy and bce) is rounded as a
 person would, and every later step uses the rounded value; g'(p) is evaluated on the
-rounded p and not rounded itself; the new parameters are computed from the rounded gradients.
+rounded p and not rounded itself; the new parameters are computed from the rounded gradients (and an
+optimizer's shown state, such as Adam's m and v, is rounded too).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from backprop_cli.activations import Activation
 from backprop_cli.network import Config, Layer, Parameters, is_shared
 from backprop_cli.losses import LOSSES
+from backprop_cli.optimizers import LayerState
 from backprop_cli.rounding import hand_round
 
 
@@ -53,6 +56,9 @@ class LayerStep(Parameters):
     # when hand rounding makes them differ from what the passes give (see Iteration.sample_gradients).
     sample_dJ_dweights: np.ndarray | None = None
     sample_dJ_dbias: np.ndarray | None = None
+    # The optimizer's state of the layer after and before this update (None for plain gradient descent).
+    state: LayerState | None = None
+    state_before: LayerState | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ class Network:
         self.n = hand_rounding
         self.weights = [layer.weights for layer in config.layers]
         self.biases = [layer.bias for layer in config.layers]
+        self.states: list[LayerState | None] = list(
+            config.optimizer_state or config.optimizer.initial_states(config.layers, config.update_bias))
 
     def r(self, values):
         """Hand-round (a no-op without hand rounding)."""
@@ -153,7 +161,6 @@ class Network:
         count = len(self.weights)
         passes: list[LayerPass] = [None] * count  # type: ignore[list-item]
         steps: list[LayerStep] = [None] * count  # type: ignore[list-item]
-        alpha = self.config.alpha
         for i in reversed(range(count)):
             layer_in = x if i == 0 else zs[i - 1]
             exact = self.exact_output(ps[i], zs[i], y) if i == count - 1 else None
@@ -179,20 +186,19 @@ class Network:
                 grad_b = None if sample_b is None else self.r(self.combine(sample_b))
             if is_shared(bias):
                 grad_b = float(grad_b)
-            new_w = weights - alpha * grad_w
-            new_b = bias
-            if bias is not None and self.config.update_bias:
-                new_b = bias - alpha * grad_b
+            new_w, new_b, state = self.update(i, weights, grad_w, bias, grad_b)
             steps[i] = LayerStep(
                 name=self.config.layers[i].name, activation=self.config.layers[i].activation,
                 weights=weights, dJ_dweights=grad_w, new_weights=new_w,
                 bias=bias, dJ_dbias=grad_b, new_bias=new_b,
                 sample_dJ_dweights=sample_w, sample_dJ_dbias=sample_b,
+                state=state, state_before=self.states[i],
             )
             if i > 0:
                 dJ_dz = self.r(dJ_dp @ weights)
         self.weights = [s.new_weights for s in steps]
         self.biases = [s.new_bias for s in steps]
+        self.states = [s.state for s in steps]
         ps_after, zs_after = self.forward(x)
         _, loss_after = self.losses(ps_after[-1], zs_after[-1], y)
         return Iteration(
@@ -201,13 +207,29 @@ class Network:
             passes=tuple(passes), steps=tuple(steps),
         )
 
+    def update(self, i: int, weights: np.ndarray, grad_w: np.ndarray, bias, grad_b):
+        """Step 5 for layer ``i``: (new weights, new bias, the optimizer's state after the update).
+
+        Plain gradient descent is Θ ← Θ − α·∂J/∂Θ; any other optimizer (or weight decay) takes its step
+        from optimizers.py with the layer's state from the update before. ``update_bias: false`` keeps
+        the bias, and no state for it.
+        """
+        alpha, spec = self.config.alpha, self.config.optimizer
+        frozen = bias is None or not self.config.update_bias
+        if spec.plain:
+            return weights - alpha * grad_w, bias if frozen else bias - alpha * grad_b, None
+        new_w, new_b, state = spec.update_layer(self.states[i], alpha, weights, grad_w,
+                                                None if frozen else (bias, grad_b), None if self.n is None else self.r)
+        return new_w, bias if frozen else new_b, state
+
     def updated_config(self) -> Config:
         """The config with the current parameters, as a new starting point."""
         layers = tuple(
             Layer(name=l.name, activation=l.activation, weights=w, bias=b, negative_slope=l.negative_slope)
             for l, w, b in zip(self.config.layers, self.weights, self.biases)
         )
-        return replace(self.config, layers=layers)
+        states = tuple(self.states) if self.config.optimizer.keeps_state else None
+        return replace(self.config, layers=layers, optimizer_state=states)
 
 
 def batches(config: Config) -> list[np.ndarray]:

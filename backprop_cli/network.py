@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from backprop_cli.activations import Activation, make_activation
+from backprop_cli.optimizers import LayerState, OptimizerSpec
 
 
 def is_shared(bias: np.ndarray | float | None) -> bool:
@@ -71,6 +72,9 @@ class Config:
     epochs: int = 1
     precision: int = 4
     hand_rounding: int | None = None
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
+    # The optimizer's state to start from (a saved run's `optimizer_state`), one per layer; None: fresh.
+    optimizer_state: tuple[LayerState, ...] | None = None
     source: str = field(default="<config>", compare=False)
 
 
@@ -101,4 +105,8 @@ def config_to_data(config: Config) -> dict:
     data["batch"] = config.batch
     data["batch_size"] = config.batch_size
     data["epochs"] = config.epochs
+    if not config.optimizer.plain:
+        data["optimizer"] = config.optimizer.to_data()
+    if config.optimizer_state is not None:
+        data["optimizer_state"] = [state.to_data() for state in config.optimizer_state]
     return data

@@ -22,6 +22,9 @@ def summary(config: Config) -> str:
                  + (f", batch_size {config.batch_size}" if config.batch_size else "") + ")"))
     lines.append(f"  loss:     {config.loss}  {LOSSES[config.loss].formula}")
     lines.append(f"  alpha:    {config.alpha:g}" + ("" if config.update_bias else "  (biases kept fixed)"))
+    if not config.optimizer.plain:
+        lines.append(f"  optimizer: {config.optimizer.describe()}"
+                     + ("  (continues from optimizer_state)" if config.optimizer_state is not None else ""))
     if config.epochs != 1:
         lines.append(f"  epochs:   {config.epochs}")
     if config.hand_rounding is not None:

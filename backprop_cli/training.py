@@ -214,9 +214,10 @@ def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: in
                           allow_unicode=True, width=100)
     origin = one_line(origin)  # a line break must not end the comment, nor a byte that is no UTF-8 the file
     rounding = f"hand rounding {hand_rounding}" if hand_rounding is not None else "full precision"
+    kept = ", and the optimizer's state (optimizer_state)," if trained.optimizer_state is not None else ""
     head = (f"# The network of {origin} after {updates:,} update{'s' if updates != 1 else ''} ({rounding}), "
             f"saved by bptrace {__version__}.\n"
-            "# Weights and biases are written in full; running this file continues the training.\n")
+            f"# Weights and biases{kept} are written in full; running this file continues the training.\n")
     return head + body
 
 

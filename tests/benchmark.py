@@ -9,7 +9,9 @@ plain numpy script doing the same math). Both run with this interpreter, bptrace
 one untimed run of each (the first run of A also checks A's output), and the script prints the median
 wall time of each, the median of the per-pair ratios A/B, and PASS or MISS against the case's goal.
 Alternating keeps a drift in the machine's speed from favouring one side; medians keep one slow run
-from moving a figure. A case without B is timed alone and only checked.
+from moving a figure. A case without B is timed alone and only checked (and held against a time limit
+if it has one). A case with ``per`` has a goal in seconds per unit of work rather than a ratio: A does
+``per`` units more than B (generated exercises, say), and (median A − median B) / per is one unit's time.
 
 Adding a case is one ``Case(...)`` entry in ``CASES``; its commands and its check receive the
 ``Workspace``, which writes generated files (configs, reference scripts) to a temporary folder.
@@ -300,6 +302,27 @@ def check_readable_table(a: str, b: str | None) -> str | None:
     return "; ".join(problems) or None
 
 
+def check_readable_figure(a: str, b: str | None) -> str | None:
+    """A big network's figure is a small, valid SVG: a few neurons of each layer around a gap marker."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(a.encode("utf-8"))
+    except ET.ParseError as error:
+        return f"not valid XML: {error}"
+    problems = []
+    width, height = float(root.get("width", "0")), float(root.get("height", "0"))
+    if max(width, height) > 1600:
+        problems.append(f"{width:.0f} × {height:.0f} pixels")
+    if len(a) > 100_000:
+        problems.append(f"{len(a):,} characters")
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    missing = {"x784", "n128[hid1]", "n10[out]", "⋮"} - texts
+    if missing:
+        problems.append(f"no {sorted(missing)}")
+    return "; ".join(problems) or None
+
+
 # --------------------------------------------------------------------------------------------------
 # The cases
 
@@ -320,6 +343,11 @@ class Case:
     runs: int | None = None  # timed runs of each command, when not the --runs of the call
     note: str = ""
     measure: str = "wall"  # what the goal compares: "wall" seconds or "peak_mib" (peak resident memory)
+    # With ``per``, the goal holds the seconds of one unit of work instead of a ratio: A does ``per`` units
+    # more than B (exercises, say), so (median A − median B) / per is the time of one.
+    per: int | None = None
+    limit: float | None = None  # seconds A's median wall time may take (also for a case without B)
+    check_files: Callable[[Workspace], str | None] | None = None  # a check of the files A's first run wrote
 
 
 def _imports(modules: str) -> Command:
@@ -350,6 +378,14 @@ CASES: list[Case] = [
         goal=1.5,
         check=check_same_trace,
         note="one step of 784-128-10 (0.9 MB YAML), --format json  vs  the same math in a numpy script",
+    ),
+    Case(
+        name="big-figure",
+        a=lambda ws: [*BPTRACE, "figure", ws.big_network()],
+        b=lambda ws: [*BPTRACE, "run", ws.big_network(), "--format", "json"],
+        goal=1.1,
+        check=check_readable_figure,
+        note="bptrace figure of that network  vs  its --format json: the same step, a readable SVG",
     ),
     Case(
         name="big-table",
@@ -515,7 +551,155 @@ CASES += [
 
 
 # --------------------------------------------------------------------------------------------------
+# Exercises: generating many, as a teacher does for a class
+
+
+def exercise_set(count: int, seed: str, folder: str) -> Command:
+    return lambda ws: [*BPTRACE, "exercise", "--variants", str(count), "--seed", seed, "-o", str(ws.folder / folder)]
+
+
+def check_exercise_set(count: int, folder: str) -> Callable[[Workspace], str | None]:
+    """The folder holds ``count`` different configs that validate, and an index listing each."""
+
+    def check(ws: Workspace) -> str | None:
+        files = sorted((ws.folder / folder).glob("*.yaml"))
+        if len(files) != count:
+            return f"{len(files)} configs, expected {count}"
+        # What follows the title line: the numbers (the comment and the title name the seed).
+        bodies = {f.read_text(encoding="utf-8").split("\ntitle:")[1].split("\n", 1)[1] for f in files}
+        if len(bodies) != count:
+            return f"only {len(bodies)} different exercises"
+        index = (ws.folder / folder / "index.md").read_text(encoding="utf-8")
+        missing = [f.name for f in files if f"({f.name})" not in index]
+        if missing:
+            return f"not in the index: {missing[:3]}"
+        for f in files:
+            done = subprocess.run([*BPTRACE, "validate", str(f)], cwd=ROOT, env=ws.env, capture_output=True, text=True)
+            if done.returncode != 0:
+                return done.stderr.strip()
+        return None
+
+    return check
+
+
+# Optimizers: the same XOR training with Adam instead of plain gradient descent
+
+
+def xor_adam_network(ws: Workspace) -> str:
+    """The XOR network of the cases above, trained with Adam (α = 0.1, PyTorch's defaults otherwise)."""
+    return ws.file("xor-2-3-1-adam.yaml", lambda: XOR_YAML.replace("alpha: 1.0\n", "alpha: 0.1\noptimizer: adam\n"))
+
+
+def check_adam_training(a: str, b: str | None) -> str | None:
+    wanted = ("Step 5) Update with Adam", f"Weights after {XOR_UPDATES:,} updates", "J after training")
+    missing = [w for w in wanted if w not in a]
+    return f"missing {missing}" if missing else None
+
+
+def check_adam_lines(a: str, b: str | None) -> str | None:
+    lines = a.splitlines()
+    if len(lines) != XOR_UPDATES:
+        return f"{len(lines)} lines, expected {XOR_UPDATES}"
+    last = json.loads(lines[-1])["layers"][0]
+    return None if last.get("state", {}).get("t") == XOR_UPDATES else "no Adam state with t = 10,000 in the last line"
+
+
+CASES += [
+    Case(
+        name="exercise",
+        a=exercise_set(100, "bench", "hundred"),
+        b=exercise_set(1, "bench", "one"),
+        goal=0.050,
+        per=99,
+        runs=5,
+        check_files=check_exercise_set(100, "hundred"),
+        note="time per generated exercise: (--variants 100 − --variants 1) / 99, goal under 50 ms",
+    ),
+    Case(
+        name="exercise-class",
+        a=exercise_set(30, "course-2027", "class"),
+        limit=10.0,
+        runs=3,
+        check_files=check_exercise_set(30, "class"),
+        note="bptrace exercise --variants 30 --seed course-2027 -o class/: 30 configs and an index, under 10 s",
+    ),
+    Case(
+        name="xor-adam",
+        a=lambda ws: [*BPTRACE, "run", xor_adam_network(ws), "--epochs", str(XOR_UPDATES)],
+        b=lambda ws: [*BPTRACE, "run", xor_network(ws), "--epochs", str(XOR_UPDATES)],
+        goal=1.5,
+        check=check_adam_training,
+        runs=7,
+        note=f"{XOR_UPDATES:,} updates of XOR with Adam  vs  with plain gradient descent (the tables of a training run)",
+    ),
+    Case(
+        name="xor-adam-jsonl",
+        a=lambda ws: [*BPTRACE, "run", xor_adam_network(ws), "--epochs", str(XOR_UPDATES), "--format", "jsonl"],
+        b=xor_jsonl(XOR_UPDATES),
+        goal=1.5,
+        check=check_adam_lines,
+        runs=7,
+        note=f"the same as --format jsonl (with Adam each line also carries the state m, v, t)",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------------
 # The runner
+
+
+# --------------------------------------------------------------------------------------------------
+# Marking a class: answer sheets of the handout's network, as 30 students hand them in
+
+CLASS_SIZE = 30
+CLASS_MISTAKES = [None, ("factor-2", ("step1", "out", "dJ_dz", 0)),
+                  ("z-for-derivative", ("step3", "out", "dJ_dweights", 0, 0)), None,
+                  ("plus-alpha", ("step5", "out", "new_weights", 0, 0)),
+                  ("sum-left-out", ("step2", "hid", "dJ_dz", 0), 1), ("transposed", ("forward", "hid", "p", 0))]
+
+
+def class_sheets(ws: Workspace) -> list[str]:
+    """The sheets of a class: hand calculations (tests/hand.py) to 2 and 3 significant digits, 2 and 4
+    decimals and in full precision; some with a known mistake made at one place, every fifth half done."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from hand import HandCalculation, decimals, full, sheet_yaml, significant
+
+    data = yaml.safe_load((ROOT / "configs" / "handout.yaml").read_text(encoding="utf-8"))
+    writers = [significant(2), decimals(2), decimals(4), full, significant(3)]
+    (ws.folder / "class").mkdir(exist_ok=True)
+    paths = []
+    for i in range(CLASS_SIZE):
+        texts = HandCalculation(data, writers[i % len(writers)], mistake=CLASS_MISTAKES[i % len(CLASS_MISTAKES)]).texts
+        if i % 5 == 4:
+            texts = {path: text for path, text in texts.items() if path[0] in ("forward", "loss", "step1")}
+        paths.append(ws.file(f"class/student{i + 1:02d}.yaml", lambda: sheet_yaml(texts)))
+    return paths
+
+
+def check_class_marks(a: str, b: str | None) -> str | None:
+    """One CSV row per sheet; a sheet without a mistake scores every answer it gave, one with a mistake has
+    exactly one answer wrong."""
+    rows = a.splitlines()[1:]
+    if len(rows) != CLASS_SIZE:
+        return f"{len(rows)} rows, not {CLASS_SIZE}"
+    for i, row in enumerate(rows):
+        points, total, _, correct, carried, wrong, blank = row.split(",")[1:8]
+        expected_wrong = 0 if CLASS_MISTAKES[i % len(CLASS_MISTAKES)] is None else 1
+        if i % 5 != 4 and int(wrong) != expected_wrong:
+            return f"sheet {i + 1}: {wrong} wrong, expected {expected_wrong}"
+        if i % 5 == 4 and int(blank) == 0:
+            return f"sheet {i + 1}: half done, but no blank"
+    return None
+
+
+CASES.append(Case(
+    name="class-check",
+    a=lambda ws: [*BPTRACE, "check", "configs/handout.yaml", *class_sheets(ws), "--format", "csv"],
+    limit=2.0,
+    check=check_class_marks,
+    note=f"bptrace check of {CLASS_SIZE} answer sheets of the handout's network (a class), --format csv: "
+         "median wall time under 2 s",
+))
 
 
 @dataclass
@@ -537,12 +721,22 @@ class Result:
         return statistics.median(self.ratios) if self.b else None
 
     @property
+    def per_unit(self) -> float | None:
+        """Seconds of one unit of the work A does beyond B, for a case with ``per``."""
+        if self.case.per is None or not self.b:
+            return None
+        return (_median(self.a, "wall") - _median(self.b, "wall")) / self.case.per
+
+    @property
     def verdict(self) -> str:
         if self.problem:
             return "FAIL"
+        if self.case.limit is not None and self.a and _median(self.a, "wall") > self.case.limit:
+            return "MISS"
         if self.case.goal is None or not self.b:
-            return "ok"
-        return "PASS" if self.ratio <= self.case.goal else "MISS"
+            return "PASS" if self.case.limit is not None else "ok"
+        measured = self.per_unit if self.case.per is not None else self.ratio
+        return "PASS" if measured <= self.case.goal else "MISS"
 
 
 def run_case(case: Case, ws: Workspace, runs: int) -> Result:
@@ -555,6 +749,8 @@ def run_case(case: Case, ws: Workspace, runs: int) -> Result:
         b_output = captured_run(b_command, ws.env)[0] if b_command else None
         if case.check:
             result.problem = case.check(a_output, b_output)
+        if case.check_files and not result.problem:
+            result.problem = case.check_files(ws)
         for _ in range(case.runs or runs):
             result.a.append(timed_run(a_command, ws.env))
             if b_command:
@@ -587,9 +783,13 @@ def print_row(r: Result) -> None:
     if len(r.b) >= 2:  # how far the pairs disagree: a wide spread says the machine was noisy
         q1, _, q3 = statistics.quantiles(r.ratios, n=4)
         spread = f"{q1:.2f}–{q3:.2f}"
-    goal = f"≤{r.case.goal:g}×" if r.case.goal else "-"
+    goal = f"≤{r.case.goal:g}×" if r.case.goal and r.case.per is None else "-"
     peak = (f"{_median(r.a, 'peak_mib'):.0f}" if r.a else "-") + (f"/{_median(r.b, 'peak_mib'):.0f}" if r.b else "")
     print(ROW.format(r.case.name, len(r.a), a_wall, b_wall, ratio, spread, goal, r.verdict, peak), flush=True)
+    if r.per_unit is not None:
+        print(f"  {r.per_unit * 1000:.1f} ms per unit: (A − B) / {r.case.per} (goal ≤ {r.case.goal * 1000:g} ms)", flush=True)
+    if r.case.limit is not None and r.a:
+        print(f"  A takes {_median(r.a, 'wall'):.2f} s (goal ≤ {r.case.limit:g} s)", flush=True)
     if r.problem:
         print(f"  failed: {r.problem}", flush=True)
 

@@ -99,9 +99,9 @@ def networks(draw, output: str | None = None):
     }
 
 
-def assert_close(actual, expected, what: str) -> None:
+def assert_close(actual, expected, what: str, atol: float = 1e-6) -> None:
     np.testing.assert_allclose(np.array(actual, dtype=float), np.array(expected, dtype=float),
-                               rtol=1e-5, atol=1e-6, err_msg=what)
+                               rtol=1e-5, atol=atol, err_msg=what)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -128,15 +128,18 @@ def check_against_finite_differences(data: dict) -> None:
     assert_close(iteration["loss"], loss, "loss")
     sample = iteration["samples"][0]
     assert_close(sample["loss"], loss, "sample loss")
+    # A central difference of J loses about |J|·2⁻⁵²/eps ≈ 2e-10·|J| to rounding: a gradient smaller than
+    # that (a weight of 1e-9 in a network whose J is 4624) reads as 0, which is no error of the engine.
+    numeric_atol = 1e-6 + 1e-9 * abs(loss)
     for i, ((dw, db, dp, dz), layer, passed) in enumerate(zip(numeric, iteration["layers"], sample["layers"])):
-        assert_close(layer["dJ_dweights"], dw, f"layer {i} dJ_dweights")
-        assert_close(passed["dJ_dp"], dp, f"layer {i} dJ_dp")
-        assert_close(passed["dJ_dz"], dz, f"layer {i} dJ_dz")
+        assert_close(layer["dJ_dweights"], dw, f"layer {i} dJ_dweights", numeric_atol)
+        assert_close(passed["dJ_dp"], dp, f"layer {i} dJ_dp", numeric_atol)
+        assert_close(passed["dJ_dz"], dz, f"layer {i} dJ_dz", numeric_atol)
         assert_close(passed["p"], ps[i], f"layer {i} p")
         if db is None:
             assert layer["dJ_dbias"] is None
         else:
-            assert_close(layer["dJ_dbias"], db, f"layer {i} dJ_dbias")
+            assert_close(layer["dJ_dbias"], db, f"layer {i} dJ_dbias", numeric_atol)
         # The update is gradient descent with the gradient above.
         alpha = data["alpha"]
         assert_close(layer["new_weights"], np.array(layer["weights"]) - alpha * np.array(layer["dJ_dweights"]),

@@ -22,7 +22,7 @@ from backprop_cli.config import config_from_data
 from backprop_cli.engine import trace
 from backprop_cli.render.json import iteration_data
 from backprop_cli.rounding import hand_round_value
-from reference import activate, random_layer
+from reference import activate, derivative, random_layer
 
 ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 SQUARED = ["sse", "half_sse", "mse"]
@@ -31,22 +31,6 @@ SQUARED = ["sse", "half_sse", "mse"]
 OUTPUTS = ([(a, loss) for a in ELEMENT_WISE for loss in SQUARED]
            + [("softmax", loss) for loss in SQUARED + ["cross_entropy"]] + [("sigmoid", "bce")])
 FUSED = {("softmax", "cross_entropy"), ("sigmoid", "bce")}
-
-
-def derivative(name: str, p: float, slope: float) -> float:
-    """g'(p) of an element-wise activation; at the kink of relu and leaky_relu, p ≤ 0 takes the left side."""
-    if name == "identity":
-        return 1.0
-    if name == "relu":
-        return 1.0 if p > 1e-12 else 0.0
-    if name == "leaky_relu":
-        return 1.0 if p > 1e-12 else slope
-    if name == "sigmoid":
-        s = 1.0 / (1.0 + np.exp(-p))
-        return float(s * (1.0 - s))
-    if name == "tanh":
-        return float(1.0 - np.tanh(p) ** 2)
-    raise ValueError(name)
 
 
 def activation(name: str, p: np.ndarray, slope: float) -> np.ndarray:

@@ -22,6 +22,7 @@ from backprop_cli.activations import Activation
 from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
+from backprop_cli.optimizers import AT_ONCE, OPTIMIZERS
 from backprop_cli.render import formulas
 from backprop_cli.render.numbers import NumberFormat
 from backprop_cli.render.table import Phase
@@ -239,12 +240,13 @@ def step5(config: Config, it: Iteration) -> Explanation:
     notes = ["update_bias: false keeps every bias as it is."] if has_bias and not config.update_bias else []
     if len(it.x) > 1:
         notes.append(f"With {len(it.x)} samples, ∂J/∂Θ is the {config.batch} of the per-sample gradients.")
+    if not config.optimizer.plain:  # momentum, Adam, weight decay, ...
+        from backprop_cli.render.optimizer_step import explanation as optimizer_explanation
+
+        return optimizer_explanation(config, it, notes)
     return Explanation(
         formulas=[f"{formula},  α = {NumberFormat().given(config.alpha)}"],
-        reason="∂J/∂Θ says how fast J grows when Θ grows. A small step against it, the gradient scaled by the "
-               "learning rate α, therefore lowers J, as long as α is small enough not to overshoot. Every "
-               "parameter moves at once, with the gradients of the old values; the loss after the update shows "
-               "the effect.",
+        reason=f"{OPTIMIZERS['sgd'].reason} {AT_ONCE}",
         example=f"Example Θ_11[{out}]:",
         chain=f"Θ_11[{out}] ← Θ_11[{out}] − α · ∂J/∂Θ_11[{out}]   (the gradient from Step 3)",
         notes=notes,

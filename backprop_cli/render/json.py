@@ -13,6 +13,7 @@ import numpy as np
 from backprop_cli import __version__
 from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration
+from backprop_cli.optimizers import state_data
 
 SCHEMA = "bptrace/trace-v1"
 
@@ -45,6 +46,9 @@ def iteration_data(it: Iteration) -> dict:
          "bias": _plain(st.bias), "dJ_dbias": _plain(st.dJ_dbias), "new_bias": _plain(st.new_bias)}
         for st in it.steps
     ]
+    for st, layer in zip(it.steps, layers):
+        if st.state is not None:  # an optimizer that keeps a state: as it is after this update
+            layer["state"], layer["bias_state"] = state_data(st.state.weights), state_data(st.state.bias)
     return {"iteration": it.number, "epoch": it.epoch, "loss": it.loss, "loss_after": it.loss_after,
             "samples": samples, "layers": layers}
 

@@ -117,6 +117,8 @@ def header(config: Config, opts: TableOptions) -> RenderableType:
     else:
         grid.add_row("Samples", f"{config.x.shape[0]} (x and y given as rows)")
     grid.add_row("Learning rate α", fmt.given(config.alpha))
+    if not config.optimizer.plain:
+        grid.add_row("Optimizer", config.optimizer.describe())
     grid.add_row("Loss", f"{config.loss}: {LOSSES[config.loss].formula}")
     if fmt.hand is not None:
         grid.add_row("Rounding", f"by hand: {fmt.hand} decimals ({fmt.hand} significant digits where that keeps "
@@ -262,6 +264,10 @@ def weight_gradient(config: Config, it: Iteration, i: int, opts: TableOptions) -
 
 
 def update(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
+    if not config.optimizer.plain:  # momentum, Adam, weight decay, ...: their lines (render/optimizer_step.py)
+        from backprop_cli.render.optimizer_step import update as optimizer_update
+
+        return optimizer_update(config, it, opts) + [after_update(it, opts.fmt)]
     fmt = opts.fmt
     alpha = fmt.given(config.alpha)
     table = formula_table("Parameter", "Θ − α · ∂J/∂Θ with numbers", value="New value")
@@ -288,9 +294,14 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
     total = sum(st.parameters for st in it.steps)
     result: list[RenderableType] = [heading("Step 5) Update", f"Θ ← Θ − α · ∂J/∂Θ,  α = {alpha}"),
                                     fill(table, rows(), total, opts.rows)]
-    before = fmt.result(it.loss)
-    result.append(Text(f"J(Θ) after the update = {fmt.result(it.loss_after)}  (before: {before})", style="bold"))
+    result.append(after_update(it, fmt))
     return result
+
+
+def after_update(it: Iteration, fmt: NumberFormat) -> Text:
+    """The line under Step 5: J with the new parameters, and before."""
+    before = fmt.result(it.loss)
+    return Text(f"J(Θ) after the update = {fmt.result(it.loss_after)}  (before: {before})", style="bold")
 
 
 @dataclass(frozen=True)

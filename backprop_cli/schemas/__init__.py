@@ -1,15 +1,16 @@
-"""JSON Schemas shipped with the package: the config file and the JSON trace (trace-v1)."""
+"""JSON Schemas shipped with the package: the config file, the JSON trace (trace-v1) and a marked answer sheet
+(check-v1)."""
 
 from __future__ import annotations
 
 import json
 from importlib import resources
 
-FILES = {"config": "config.schema.json", "trace": "trace-v1.schema.json"}
+FILES = {"config": "config.schema.json", "trace": "trace-v1.schema.json", "check": "check-v1.schema.json"}
 
 
 def schema_text(which: str) -> str:
-    """The schema ``which`` (config or trace) as JSON text."""
+    """The schema ``which`` (config, trace or check) as JSON text."""
     return resources.files(__name__).joinpath(FILES[which]).read_text(encoding="utf-8")
 
 

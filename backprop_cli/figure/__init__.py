@@ -1,0 +1,41 @@
+"""The handout's network figure: inputs and layers left to right, every edge labelled with its weight,
+p, z and (bold blue) ∂J/∂z below each neuron, as SVG or TikZ.
+
+For a document that embeds the figure::
+
+    figure = network_figure(config, iteration, NumberFormat(precision, hand_rounding))
+    svg(figure, standalone=False)       # an <svg> element for HTML or Markdown
+    tikz_picture(figure)                # a tikzpicture for LaTeX (\\usepackage{tikz})
+
+``figure_text`` does all of it for a config, as ``bptrace figure`` does. The steps are separate modules:
+content.py decides what is shown, layout.py where it goes, svg.py and tikz.py spell it.
+"""
+
+from __future__ import annotations
+
+from backprop_cli.figure.content import figure_content
+from backprop_cli.figure.layout import Figure, layout
+from backprop_cli.figure.svg import svg
+from backprop_cli.figure.tikz import tikz_document, tikz_picture
+
+__all__ = ["FORMATS", "Figure", "figure_text", "network_figure", "svg", "tikz_document", "tikz_picture"]
+
+FORMATS = {".svg": "svg", ".tex": "tikz"}  # the output formats by file extension
+
+
+def network_figure(config, iteration, fmt, *, after: bool = False, sample: int = 0) -> Figure:
+    """The figure of one update of ``config`` (an engine ``Iteration``), its numbers written by ``fmt`` (a
+    ``NumberFormat``): the values of the update's sample ``sample``, and the weights before the update,
+    or after it with ``after``."""
+    return layout(figure_content(config, iteration, fmt, after=after, sample=sample))
+
+
+def figure_text(config, fmt, *, form: str = "svg", after: bool = False, fragment: bool = False) -> str:
+    """The figure of the first update of ``config`` as text: ``form`` "svg" or "tikz"; a file of its own,
+    or with ``fragment`` the <svg> element alone (no XML declaration) or the tikzpicture alone."""
+    from backprop_cli.engine import trace
+
+    figure = network_figure(config, next(iter(trace(config, hand_rounding=fmt.hand))), fmt, after=after)
+    if form == "svg":
+        return svg(figure, standalone=not fragment)
+    return tikz_picture(figure) if fragment else tikz_document(figure)
