@@ -171,7 +171,7 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     net = load_config(config)
     from backprop_cli.output import check_output
 
-    check_output(output, config, force=force)
+    check_output(output, {config: "the config being run"}, force=force)
     saving = None
     if save_updated is not None:
         from backprop_cli.training import reserve_save_target
@@ -345,7 +345,7 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
 
     net = load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
-    with destination(output) as stream:
+    with destination(output, reads={config: "the config being drawn"}) as stream:
         stream.write(figure_text(net, fmt, form=form or "svg", after=after, fragment=fragment))
 
 
@@ -480,7 +480,7 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
     net = load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
-    with destination(output) as stream:
+    with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
         WRITERS[fmt](stream, sheet_of(net), config)
     if output not in (None, "-"):
         click.echo(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}", err=True)
@@ -520,7 +520,8 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         raise Failure("standard input can be read once: give '-' for one file only")
     net = load_config(config)
     sheet, markings = check_files(net, answers)
-    with destination(output) as stream:
+    reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
+    with destination(output, reads=reads) as stream:
         REPORTS[fmt](stream, sheet, markings, color=color if output is None else False,
                      pretty=output is None and sys.stdout.isatty())
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]

@@ -14,7 +14,7 @@ import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterator, Mapping
 
 from backprop_cli.errors import BptraceError, one_line
 
@@ -53,9 +53,10 @@ def write_protected(mode: int, owner: int, group: int) -> bool:
     return not mode & stat.S_IWOTH
 
 
-def check_target(path: str, *, force: bool = False) -> int | None:
+def check_target(path: str, *, force: bool | None = None) -> int | None:
     """Refuse, before any work, a path no output can go to; return its mode (of what a link points to),
-    or None when it does not exist yet. A write-protected file is refused unless ``force`` (as ``cp -f``)."""
+    or None when it does not exist yet. A write-protected file is refused unless ``force`` (as ``cp -f``;
+    None: the command has no --force)."""
     shown = one_line(path)
     if not path:
         raise BptraceError("the output file name is empty")
@@ -75,19 +76,25 @@ def check_target(path: str, *, force: bool = False) -> int | None:
         raise BptraceError(f"{shown}: the folder {one_line(str(folder))} does not exist")
     if info is not None and stat.S_ISREG(mode) and not force and (
             write_protected(mode, info.st_uid, info.st_gid) or not os.access(path, os.W_OK)):
-        raise BptraceError(f"{shown}: the file is write-protected; make it writable "
-                           "(chmod u+w) or use --force to replace it")
+        hint = " or use --force" if force is False else ""
+        raise BptraceError(f"{shown}: the file is write-protected; make it writable (chmod u+w){hint} to replace it")
     return mode
 
 
-def check_output(path: str | None, config_source: str, *, force: bool = False) -> None:
-    """Refuse, before the run, an ``-o`` file that cannot or must not be written: above all the config
-    being run, however its name is spelled, whatever ``force``."""
+def refuse_inputs(path: str, reads: Mapping[str, str]) -> None:
+    """Refuse an output ``path`` that is one of the files the command reads (``reads`` maps each to what it
+    is, e.g. "the config being run"), however either name is spelled, whatever --force."""
+    for source, what in reads.items():
+        if path and source != "-" and same_file(path, source):
+            raise BptraceError(f"-o {one_line(path)}: that is {what}; write to another file (it stays as it is)")
+
+
+def check_output(path: str | None, reads: Mapping[str, str], *, force: bool | None = None) -> None:
+    """Refuse, before the run, an ``-o`` file that must not or cannot be written (see refuse_inputs and
+    check_target)."""
     if path is None or path == "-":
         return
-    if path and config_source != "-" and same_file(path, config_source):
-        raise BptraceError(f"-o {one_line(path)}: that is the config being run; write the trace to another "
-                           "file (the config stays as it is)")
+    refuse_inputs(path, reads)
     check_target(path, force=force)
 
 
@@ -178,7 +185,7 @@ class PendingFile:
 
 
 @contextmanager
-def atomic_file(path: str, *, exclusive: bool = False, force: bool = False) -> Iterator[IO[str]]:
+def atomic_file(path: str, *, exclusive: bool = False, force: bool | None = None) -> Iterator[IO[str]]:
     """A text stream whose content replaces ``path`` only if the block finishes without an error.
 
     A path that is no regular file (/dev/null, /dev/stdout, a FIFO, a terminal) is written to as it is:
@@ -202,10 +209,13 @@ def atomic_file(path: str, *, exclusive: bool = False, force: bool = False) -> I
 
 
 @contextmanager
-def destination(path: str | None, *, force: bool = False) -> Iterator[IO[str]]:
-    """Where a command's result goes: ``path`` (see atomic_file) or standard output."""
+def destination(path: str | None, *, force: bool | None = None, exclusive: bool = False,
+                reads: Mapping[str, str] | None = None) -> Iterator[IO[str]]:
+    """Where a command's result goes: ``path`` (see atomic_file; never one of the files in ``reads``, see
+    refuse_inputs) or standard output."""
     if path is None or path == "-":
         yield sys.stdout
     else:
-        with atomic_file(path, force=force) as stream:
+        refuse_inputs(path, reads or {})
+        with atomic_file(path, exclusive=exclusive, force=force) as stream:
             yield stream

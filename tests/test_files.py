@@ -58,9 +58,23 @@ def test_output_never_replaces_the_config_being_run(here, monkeypatch, spelling,
     _run_must_not_start(monkeypatch)
     result = run_cli("run", "c.yaml", "--epochs", "2", "-o", spelling, *force)
     assert result.exit_code == 2, result.stderr
-    assert result.stderr == f"bptrace: error: -o {spelling}: that is the config being run; write the trace to " \
-                            "another file (the config stays as it is)\n"
+    assert result.stderr == f"bptrace: error: -o {spelling}: that is the config being run; write to another file " \
+                            "(it stays as it is)\n"
     assert result.stdout == "" and _folder(here) == before
+
+
+def test_no_command_writes_over_a_file_it_reads(here):
+    (here / "c.svg").symlink_to("c.yaml")
+    assert run_cli("worksheet", "c.yaml", "-o", "answers.yaml").exit_code == 0
+    before = _folder(here)
+    for args, what in [(("worksheet", "c.yaml", "-o", "./c.yaml", "--force"), "the config"),
+                       (("figure", "c.yaml", "-o", "c.svg"), "the config being drawn"),
+                       (("check", "c.yaml", "answers.yaml", "-o", "sub/../answers.yaml"), "an answer sheet being marked"),
+                       (("check", "c.yaml", "answers.yaml", "-o", "c.yaml"), "the config")]:
+        result = run_cli(*args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert f": that is {what}; write to another file (it stays as it is)" in result.stderr
+        assert result.stdout == "" and _folder(here) == before
 
 
 # --save-updated: a file that appears during the run ---------------------------------------------------
@@ -206,7 +220,8 @@ def test_a_file_name_with_a_line_break_stays_on_one_line(here):
     assert (here / "saved\n.yaml").read_text(encoding="utf-8").count("# The network of c.yaml") == 1
 
 
-def test_init_never_replaces_a_file_that_appeared_meanwhile(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", [("init", "mazur"), ("worksheet", str(CONFIGS / "handout.yaml"))])
+def test_init_and_worksheet_never_replace_a_file_that_appeared_meanwhile(tmp_path, monkeypatch, command):
     target = tmp_path / "net.yaml"
     original = PendingFile.commit
 
@@ -215,7 +230,7 @@ def test_init_never_replaces_a_file_that_appeared_meanwhile(tmp_path, monkeypatc
         original(self)
 
     monkeypatch.setattr(PendingFile, "commit", race_then_commit)
-    result = run_cli("init", "mazur", "-o", str(target))
+    result = run_cli(*command, "-o", str(target))
     assert result.exit_code == 2 and "appeared while bptrace ran" in result.stderr
     assert target.read_text(encoding="utf-8") == "written meanwhile\n"
     assert [p.name for p in tmp_path.iterdir()] == ["net.yaml"]
