@@ -33,22 +33,20 @@ def _quantities(it: Iteration) -> Iterator[tuple[str, str | None, object]]:
         yield "∂J/∂b", st.name, st.sample_dJ_dbias
         yield "∂J/∂b", st.name, st.dJ_dbias
     for st in it.steps:
-        for part, state in (("weights", None if st.state is None else st.state.weights),
-                            ("bias", None if st.state is None else st.state.bias)):
-            for key, values in (state or {}).items():  # an optimizer's velocity, m, v, ...
-                yield f"the optimizer's {key} of the {part}", st.name, values
+        if st.state is not None:  # an optimizer's velocity, m, v, ...
+            for part, state in (("weights", st.state.weights), ("bias", st.state.bias or {})):
+                for key, values in state.items():
+                    yield f"the optimizer's {key} of the {part}", st.name, values
         yield "the new weights Θ", st.name, st.new_weights
         yield "the new bias b", st.name, st.new_bias
     yield "the loss after the update", None, it.loss_after
 
 
-def _arrays(it: Iteration) -> list[np.ndarray]:
-    return [np.ravel(values) for _, _, values in _quantities(it) if values is not None]
-
-
 def all_finite(it: Iteration) -> bool:
-    """Whether every number of the update is finite (one test over all of them: it runs every update)."""
-    return bool(np.isfinite(np.concatenate(_arrays(it))).all())
+    """Whether every number of the update is finite: one test over all of them, as it runs every update
+    (concatenate flattens arrays and numbers alike)."""
+    values = [values for _, _, values in _quantities(it) if values is not None]
+    return bool(np.isfinite(np.concatenate(values, axis=None)).all())
 
 
 def first_not_finite(it: Iteration) -> tuple[str, str | None, float] | None:
@@ -65,7 +63,7 @@ def first_not_finite(it: Iteration) -> tuple[str, str | None, float] | None:
 
 def _advice(config: Config, it: Iteration, what: str) -> str:
     """What can help: smaller numbers in the config, or a smaller alpha where the updates made them grow."""
-    stepped = it.number > 1 or what.startswith(("the new ", "the optimizer's ", "the loss after"))
+    stepped = it.number > 1 or what.startswith(("the new ", "the loss after"))  # what alpha has moved
     if stepped and config.alpha > 0:
         return "the training diverged; try a smaller alpha"
     return "the network as given already overflows floating point; use smaller inputs x or weights"

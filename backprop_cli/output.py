@@ -46,6 +46,8 @@ def write_protected(mode: int, owner: int, group: int) -> bool:
     Judged on the bits alone, so that root, whom the system lets write anything, is refused what the
     owner is: a file made read-only (``chmod 444``) says "do not change me" to everyone.
     """
+    if not hasattr(os, "geteuid"):  # Windows: one read-only flag for everyone
+        return not mode & stat.S_IWUSR
     if owner == os.geteuid():
         return not mode & stat.S_IWUSR
     if group == os.getegid() or group in os.getgroups():

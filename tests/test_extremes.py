@@ -158,6 +158,17 @@ def test_a_finite_loss_whose_gradient_overflows_names_the_gradient_not_alpha(wri
     assert "use smaller inputs x or weights" in result.stderr and "alpha" not in result.stderr
 
 
+def test_an_optimizer_state_that_overflows_stops_the_run(write_config):
+    # ∂J/∂Θ = 2e160 is finite, and so are the new weights, but Adam's v = (1 − β₂)·g² overflows.
+    path = write_config("x: [1.0e+80]\ny: [0]\nalpha: 0.001\noptimizer: adam\nlayers:\n  - activation: identity\n"
+                        "    weights: [[1]]\n")
+    result = run_cli("run", path, "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"bptrace: error: {path}: update 1 (epoch 1), layer 'out': the optimizer's v of the "
+                             "weights is infinite (beyond ±1.8e308, the largest float): the network as given "
+                             "already overflows floating point; use smaller inputs x or weights\n")
+
+
 def test_a_diverging_run_names_the_file_the_update_and_alpha(write_config):
     path = write_config("x: [1000]\ny: [0]\nalpha: 1000\nlayers:\n  - activation: identity\n    weights: [[1]]\n")
     result = run_cli("run", path, "--epochs", "200", "--format", "jsonl")
