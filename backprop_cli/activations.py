@@ -37,11 +37,8 @@ class Activation:
     label: str  # as in the handout's column "Activation function g(·)"
     forward: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray], np.ndarray] | None  # g'(p) element-wise; None if not element-wise
-    derivative_text: Callable[[str], str]  # g'(p) written with the number p substituted
-    derivative_symbol: str  # g'(p) written symbolically, for the general formulas
+    derivative_text: Callable[[str], str]  # g'(p) in unicode, with p (a number or a symbol) substituted
     elementwise: bool = True
-    # ∂z_j/∂p_k with numbers, from z_j, z_k and whether j = k (activations that are not element-wise)
-    jacobian_text: Callable[[str, str, bool], str] | None = None
     symbol: str = "g(p)"  # g(p) written symbolically, as in a worksheet's formulas: σ(p), ReLU(p)
 
     def backward(self, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:
@@ -90,7 +87,6 @@ def make_activation(name: str, negative_slope: float = 0.01) -> Activation:
             forward=forward,
             derivative=derivative,
             derivative_text=lambda p: f"LReLU'({p})",
-            derivative_symbol="LReLU'(p)",
             symbol="LReLU(p)",
         )
     return ACTIVATIONS[name]
@@ -103,7 +99,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=lambda p: np.asarray(p, dtype=float).copy(),
         derivative=lambda p: np.ones_like(p, dtype=float),
         derivative_text=lambda p: "1",
-        derivative_symbol="1",
         symbol="p",
     ),
     "relu": Activation(
@@ -112,7 +107,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=_relu,
         derivative=_relu_derivative,
         derivative_text=lambda p: f"ReLU'({p})",
-        derivative_symbol="ReLU'(p)",
         symbol="ReLU(p)",
     ),
     "leaky_relu": make_activation("leaky_relu"),  # with the default slope; a layer binds its own
@@ -122,7 +116,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=sigmoid,
         derivative=_sigmoid_derivative,
         derivative_text=lambda p: f"σ({p})·(1 − σ({p}))",
-        derivative_symbol="σ(p)·(1 − σ(p))",
         symbol="σ(p)",
     ),
     "tanh": Activation(
@@ -131,7 +124,6 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=np.tanh,
         derivative=_tanh_derivative,
         derivative_text=lambda p: f"(1 − tanh²({p}))",
-        derivative_symbol="(1 − tanh²(p))",
         symbol="tanh(p)",
     ),
     "softmax": Activation(
@@ -140,9 +132,7 @@ ACTIVATIONS: dict[str, Activation] = {
         forward=_softmax,
         derivative=None,
         derivative_text=lambda p: f"softmax'({p})",
-        derivative_symbol="z_j·(δ_jk − z_k)",
         elementwise=False,
-        jacobian_text=lambda zj, zk, same: f"{zj}·({1 if same else 0} − {zk})",
         symbol="e^p_k / Σ_j e^p_j",
     ),
 }

@@ -1,4 +1,5 @@
-"""The command line: a thin click layer over the config, the engine and the renderers.
+"""The command line: a thin click layer that parses, calls ``runner`` (or the config, the templates, the
+schemas) and writes; the run itself is orchestrated in ``runner.py``.
 
 Domain errors become one-line messages with exit code 2 here, at the edge. Heavy modules (numpy,
 PyYAML, rich) are imported inside the commands that need them, so start-up stays quick.
@@ -9,11 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import nullcontext
-from dataclasses import dataclass
 
 import click
 
-from backprop_cli import __version__
+from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus, one_line
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
@@ -95,25 +95,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    """The options of ``run``, resolved once against the config's display defaults."""
-
-    format: str
-    precision: int
-    hand_rounding: int | None
-    rows: int
-    color: bool | None
-    output: str | None
-    step: bool = False
-    explain: bool = False
-    stdin_config: bool = False  # CONFIG was '-': standard input held the YAML, so it holds no keys
-    epochs: int | None = None  # --epochs, else the config's
-    show: int = 1  # the update traced in full
-    save_updated: str | None = None
-    force: bool = False  # --force: -o and --save-updated may replace a write-protected file
-
-
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
 @click.argument("config", metavar="CONFIG")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
@@ -168,15 +149,13 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
                       "(use '| tee FILE' to keep a copy)")
     if show is not None and fmt != "table":
         raise Failure(f"--show picks the update the tables trace; --format {fmt} holds every update")
+    from backprop_cli.environment import Environment
+    from backprop_cli.runner import RunOptions, execute, prepare
+
     net = load_config(config)
     from backprop_cli.output import check_output
 
     check_output(output, {config: "the config being run"}, force=force)
-    saving = None
-    if save_updated is not None:
-        from backprop_cli.training import reserve_save_target
-
-        saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
     precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
     options = RunOptions(
         format=fmt,
@@ -193,8 +172,22 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         save_updated=save_updated,
         force=force,
     )
+    job = prepare(net, options)
+    updates = job.plan.updates
+    if options.show > updates:
+        raise Failure(f"--show {options.show}: the run has only {updates:,} "
+                      f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
+    saving = None
+    if save_updated is not None:
+        from backprop_cli.training import reserve_save_target
+
+        saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
     with saving or nullcontext():  # the temporary file is removed whichever way the run ends
-        _run(net, options, saving)
+        execute(job, Environment.from_process(), saving)
+    if save_updated is not None:
+        name = one_line(save_updated)
+        click.echo(f"wrote {name} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+                   f"next: bptrace run {name}", err=True)
 
 
 def _check_exact(exact: bool, hand_rounding: int | None) -> None:
@@ -206,105 +199,6 @@ def _rounding(net, precision: int | None, hand_rounding: int | None, exact: bool
     """--precision, --hand-rounding and --exact resolved against the config's display defaults."""
     return (net.precision if precision is None else precision,
             None if exact else (net.hand_rounding if hand_rounding is None else hand_rounding))
-
-
-@dataclass(frozen=True)
-class _Job:
-    """A run ready to be written: the config, the network being trained and its iterations (a stream)."""
-
-    config: object
-    network: object
-    iterations: object
-    updates: int
-    options: RunOptions
-
-    def table_options(self):
-        from backprop_cli.render.numbers import NumberFormat
-        from backprop_cli.render.table import TableOptions
-
-        o = self.options
-        return TableOptions(fmt=NumberFormat(o.precision, o.hand_rounding), rows=o.rows, explain=o.explain)
-
-
-def _write_table(stream, job: _Job) -> None:
-    color = job.options.color if job.options.output is None else False  # never colour codes in a file
-    if job.updates == 1:
-        from backprop_cli.render.table import write_table
-
-        write_table(stream, job.config, job.iterations, job.table_options(), color=color)
-    else:
-        from backprop_cli.render.training import write_training
-        from backprop_cli.training import summarize
-
-        summary = summarize(job.config, job.iterations, job.network, job.options.show)
-        write_training(stream, job.config, summary, job.table_options(), color=color)
-
-
-def _write_json(stream, job: _Job) -> None:
-    from backprop_cli.render.json import write_json
-
-    write_json(stream, job.config, job.iterations, job.options.precision, job.options.hand_rounding,
-               pretty=job.options.output is None and sys.stdout.isatty())
-
-
-def _write_jsonl(stream, job: _Job) -> None:
-    from backprop_cli.render.json import write_jsonl
-
-    write_jsonl(stream, job.iterations)
-
-
-WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}
-
-
-def _run(net, options: RunOptions, saving=None) -> None:
-    from itertools import dropwhile
-
-    from backprop_cli.engine import Network, trace
-    from backprop_cli.output import destination
-    from backprop_cli.render.progress import with_progress
-    from backprop_cli.finite import finite
-    from backprop_cli.training import plan, with_epochs
-
-    given = net
-    net = with_epochs(net, options.epochs)
-    run_plan = plan(net)
-    if options.show > run_plan.updates:
-        raise Failure(f"--show {options.show}: the run has only {run_plan.updates:,} "
-                      f"update{'s' if run_plan.updates != 1 else ''}: {run_plan.describe()}")
-    network = Network(net, options.hand_rounding)
-    # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
-    quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
-    iterations = with_progress(finite(net, trace(net, network=network)), run_plan.updates, run_plan.epochs,
-                               enabled=not quiet and sys.stderr.isatty())
-    job = _Job(net, network, iterations, run_plan.updates, options)
-    if options.step:
-        from backprop_cli.render.step import step_mode
-
-        if options.show > 1:
-            iterations = dropwhile(lambda it: it.number < options.show, iterations)
-        step_mode(net, iterations, job.table_options(), color=options.color, stdin_holds_config=options.stdin_config)
-    else:
-        with destination(options.output, force=options.force) as stream:
-            WRITERS[options.format](stream, job)
-    _save_updated(given, network, iterations, run_plan.updates, options, saving)
-
-
-def _save_updated(given, network, iterations, updates: int, options: RunOptions, saving) -> None:
-    """With --save-updated: finish the run if the output did not need all of it, then save the network."""
-    if options.save_updated is None:
-        return
-    from dataclasses import replace
-
-    from backprop_cli.training import save_network, saved_config_text
-
-    for _ in iterations:  # step mode and a one-update table stop early; the saved network is the last one
-        pass
-    trained = replace(network.updated_config(), epochs=given.epochs)  # only the parameters change
-    save_network(saving, saved_config_text(trained, options.hand_rounding, updates=updates,
-                                                         origin=given.source))
-    name = one_line(options.save_updated)
-    click.echo(f"wrote {name} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
-               f"next: bptrace run {name}", err=True)
 
 
 @cli.command(short_help="Draw the network with its numbers, as SVG or TikZ.")
@@ -341,7 +235,7 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
         form = form or implied
     from backprop_cli.config import load_config
     from backprop_cli.output import destination
-    from backprop_cli.render.numbers import NumberFormat
+    from backprop_cli.handout.numbers import NumberFormat
 
     net = load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))

@@ -18,11 +18,11 @@ from typing import Iterator
 
 import numpy as np
 
-from backprop_cli.activations import Activation
-from backprop_cli.network import Config, Layer, Parameters, is_shared
+import backprop_cli.steps as steps
 from backprop_cli.losses import LOSSES
+from backprop_cli.network import Config, Layer, Parameters
 from backprop_cli.optimizers import LayerState
-from backprop_cli.rounding import hand_round
+from backprop_cli.rounding import Rounding
 
 
 @dataclass(frozen=True)
@@ -88,148 +88,123 @@ class Iteration:
             return step.sample_dJ_dweights[sample], bias
         dJ_dp = self.passes[index].dJ_dp[sample]
         weights = np.outer(dJ_dp, self.layer_input(index)[sample])
-        return weights, _bias_gradient(step.bias, dJ_dp)
-
-
-def _bias_gradient(bias: np.ndarray | float | None, dJ_dp: np.ndarray) -> np.ndarray | float | None:
-    """∂J/∂b from ∂J/∂p (last axis = neurons): per neuron, or summed for one shared bias."""
-    if bias is None:
-        return None
-    if not is_shared(bias):
-        return dJ_dp
-    shared = np.sum(dJ_dp, axis=-1)
-    return float(shared) if np.ndim(shared) == 0 else shared
+        return weights, steps.sample_bias_gradients(step.bias, dJ_dp, Rounding())
 
 
 class Network:
-    """The parameters being trained, with the functions bound to them."""
+    """The parameters being trained (one ``Layer`` record each), with the loss and the rounding of the run."""
 
-    def __init__(self, config: Config, hand_rounding: int | None) -> None:
+    def __init__(self, config: Config, hand_rounding: int | None | Rounding = None) -> None:
         self.config = config
-        self.activations: list[Activation] = [layer.act for layer in config.layers]
+        self.rounding = hand_rounding if isinstance(hand_rounding, Rounding) else Rounding(hand_rounding)
         self.loss = LOSSES[config.loss]
-        self.n = hand_rounding
-        self.weights = [layer.weights for layer in config.layers]
-        self.biases = [layer.bias for layer in config.layers]
+        self.layers: list[Layer] = list(config.layers)
+        self._activations = [layer.act for layer in config.layers]  # bound once: a layer's act builds one
         self.states: list[LayerState | None] = list(
             config.optimizer_state or config.optimizer.initial_states(config.layers, config.update_bias))
 
-    def r(self, values):
-        """Hand-round (a no-op without hand rounding)."""
-        if self.n is None:
-            return values
-        rounded = hand_round(np.asarray(values, dtype=float), self.n)
-        return float(rounded) if np.ndim(values) == 0 else rounded
+    @property
+    def activations(self) -> list:
+        """The activation function of each layer, with its parameters bound."""
+        return self._activations
 
-    def combine(self, values: np.ndarray) -> np.ndarray:
-        """Per-sample values (first axis) combined by the batch mode."""
-        # The sum divided by the count is what np.mean computes, bit for bit, without its overhead per call
-        # (it adds up over a long training run).
-        total = np.add.reduce(np.asarray(values, dtype=float), axis=0)
-        return total / len(values) if self.config.batch == "mean" else total
-
-    def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        ps, zs, z = [], [], x
-        for weights, bias, activation in zip(self.weights, self.biases, self.activations):
-            p = z @ weights.T
-            if bias is not None:
-                p = p + bias
-            p = self.r(p)
-            z = self.r(activation.forward(p))
-            ps.append(p)
-            zs.append(z)
-        return ps, zs
+    def forward(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The forward pass: (p, z) of every layer, in forward order."""
+        out, z = [], x
+        for layer, activation in zip(self.layers, self._activations):
+            p, z = steps.forward(layer.weights, layer.bias, activation, z, self.rounding)
+            out.append((p, z))
+        return out
 
     def exact_output(self, p: np.ndarray, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """J per sample and ∂J/∂p of the output layer where the loss has an exact form for its activation
         (cross-entropy on softmax, bce on sigmoid, ...: no log of 0, ∂J/∂p = z − y), else None."""
-        return self.loss.exact(self.activations[-1].name, p, z, y, by_hand=self.n is not None)
+        return self.loss.exact(self._activations[-1].name, p, z, y, by_hand=self.rounding.digits is not None)
 
     def losses(self, p: np.ndarray, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
         """J per sample and combined, from the output layer's p and z; exactly from p where the loss can
         (see exact_output), so a saturated output still gives its true loss."""
         exact = self.exact_output(p, z, y)
-        per_sample = self.r(self.loss.value(z, y) if exact is None else exact[0])
-        return per_sample, float(self.r(self.combine(per_sample)))
+        per_sample = self.rounding(self.loss.value(z, y) if exact is None else exact[0])
+        return per_sample, float(self.rounding(steps.combine(per_sample, self.config.batch)))
+
+    def loss_of(self, x: np.ndarray, y: np.ndarray) -> float:
+        """J over the samples ``x``, ``y`` with the current parameters."""
+        p, z = self.forward(x)[-1]
+        return self.losses(p, z, y)[1]
+
+    def _backward_layer(self, i: int, p, z, dJ_dz, y, layer_in) -> tuple[LayerPass, LayerStep]:
+        """Steps 1-4 for layer ``i``, given its ∂J/∂z: ∂J/∂p, then the gradients of its parameters."""
+        rounding, batch, layer = self.rounding, self.config.batch, self.layers[i]
+        exact = self.exact_output(p, z, y) if i == len(self.layers) - 1 else None
+        if exact is not None:
+            dJ_dp = exact[1]  # e.g. z − y, from the (rounded) z
+        else:
+            dJ_dp = steps.local_gradient(self._activations[i], p, z, dJ_dz)
+        shown = exact is not None or not self._activations[i].elementwise
+        if shown:
+            dJ_dp = rounding(dJ_dp)
+        grad_w, sample_w = steps.weight_gradient(dJ_dp, layer_in, batch, rounding)
+        grad_b, sample_b = steps.bias_gradient(layer.bias, dJ_dp, batch, rounding)
+        new_w, new_b, state = self.update(i, grad_w, grad_b)
+        step = LayerStep(
+            name=layer.name, activation=layer.activation,
+            weights=layer.weights, dJ_dweights=grad_w, new_weights=new_w,
+            bias=layer.bias, dJ_dbias=grad_b, new_bias=new_b,
+            sample_dJ_dweights=sample_w, sample_dJ_dbias=sample_b,
+            state=state, state_before=self.states[i],
+        )
+        return LayerPass(layer.name, p, z, dJ_dz, dJ_dp, shown), step
 
     def step(self, number: int, epoch: int, indices: np.ndarray) -> Iteration:
         """Forward pass, backpropagation and update over the samples ``indices``."""
         x, y = self.config.x[indices], self.config.y[indices]
-        ps, zs = self.forward(x)
-        sample_losses, loss = self.losses(ps[-1], zs[-1], y)
-        dJ_dz = self.r(self.loss.gradient(zs[-1], y))
-        count = len(self.weights)
+        outputs = self.forward(x)
+        sample_losses, loss = self.losses(*outputs[-1], y)
+        dJ_dz = steps.output_error(self.loss, outputs[-1][1], y, self.rounding)  # Step 1
+        count = len(self.layers)
         passes: list[LayerPass] = [None] * count  # type: ignore[list-item]
-        steps: list[LayerStep] = [None] * count  # type: ignore[list-item]
-        for i in reversed(range(count)):
-            layer_in = x if i == 0 else zs[i - 1]
-            exact = self.exact_output(ps[i], zs[i], y) if i == count - 1 else None
-            if exact is not None:
-                dJ_dp = exact[1]  # e.g. z − y, from the (rounded) z
-            else:
-                dJ_dp = self.activations[i].backward(ps[i], zs[i], dJ_dz)
-            shown = exact is not None or not self.activations[i].elementwise
-            if shown:
-                dJ_dp = self.r(dJ_dp)
-            passes[i] = LayerPass(self.config.layers[i].name, ps[i], zs[i], dJ_dz, dJ_dp, shown)
-            weights, bias = self.weights[i], self.biases[i]
-            sample_w = sample_b = None
-            if self.n is None:
-                scale = 1.0 / len(indices) if self.config.batch == "mean" else 1.0
-                grad_w = (dJ_dp.T @ layer_in) * scale
-                grad_b = _bias_gradient(bias, dJ_dp)
-                grad_b = None if grad_b is None else self.combine(np.asarray(grad_b))
-            else:
-                sample_w = self.r(dJ_dp[:, :, None] * layer_in[:, None, :])
-                grad_w = self.r(self.combine(sample_w))
-                sample_b = None if bias is None else self.r(np.asarray(_bias_gradient(bias, dJ_dp)))
-                grad_b = None if sample_b is None else self.r(self.combine(sample_b))
-            if is_shared(bias):
-                grad_b = float(grad_b)
-            new_w, new_b, state = self.update(i, weights, grad_w, bias, grad_b)
-            steps[i] = LayerStep(
-                name=self.config.layers[i].name, activation=self.config.layers[i].activation,
-                weights=weights, dJ_dweights=grad_w, new_weights=new_w,
-                bias=bias, dJ_dbias=grad_b, new_bias=new_b,
-                sample_dJ_dweights=sample_w, sample_dJ_dbias=sample_b,
-                state=state, state_before=self.states[i],
-            )
+        layer_steps: list[LayerStep] = [None] * count  # type: ignore[list-item]
+        for i in reversed(range(count)):  # the error flows backwards, layer by layer
+            layer_in = x if i == 0 else outputs[i - 1][1]
+            passes[i], layer_steps[i] = self._backward_layer(i, *outputs[i], dJ_dz, y, layer_in)
             if i > 0:
-                dJ_dz = self.r(dJ_dp @ weights)
-        self.weights = [s.new_weights for s in steps]
-        self.biases = [s.new_bias for s in steps]
-        self.states = [s.state for s in steps]
-        ps_after, zs_after = self.forward(x)
-        _, loss_after = self.losses(ps_after[-1], zs_after[-1], y)
+                dJ_dz = steps.hidden_error(passes[i].dJ_dp, self.layers[i].weights, self.rounding)  # Step 2
+        self.layers = [_updated(layer, s) for layer, s in zip(self.layers, layer_steps)]  # Step 5
+        self.states = [s.state for s in layer_steps]
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
-            sample_losses=sample_losses, loss=loss, loss_after=loss_after,
-            passes=tuple(passes), steps=tuple(steps),
+            sample_losses=sample_losses, loss=loss, loss_after=self.loss_of(x, y),
+            passes=tuple(passes), steps=tuple(layer_steps),
         )
 
-    def update(self, i: int, weights: np.ndarray, grad_w: np.ndarray, bias, grad_b):
+    def update(self, i: int, grad_w: np.ndarray, grad_b):
         """Step 5 for layer ``i``: (new weights, new bias, the optimizer's state after the update).
 
         Plain gradient descent is Θ ← Θ − α·∂J/∂Θ; any other optimizer (or weight decay) takes its step
         from optimizers.py with the layer's state from the update before. ``update_bias: false`` keeps
         the bias, and no state for it.
         """
-        alpha, spec = self.config.alpha, self.config.optimizer
-        frozen = bias is None or not self.config.update_bias
+        alpha, spec, layer = self.config.alpha, self.config.optimizer, self.layers[i]
+        frozen = layer.bias is None or not self.config.update_bias
         if spec.plain:
-            return weights - alpha * grad_w, bias if frozen else bias - alpha * grad_b, None
-        new_w, new_b, state = spec.update_layer(self.states[i], alpha, weights, grad_w,
-                                                None if frozen else (bias, grad_b), None if self.n is None else self.r)
-        return new_w, bias if frozen else new_b, state
+            new_b = layer.bias if frozen else steps.update(layer.bias, grad_b, alpha)
+            return steps.update(layer.weights, grad_w, alpha), new_b, None
+        rounding = None if self.rounding.digits is None else self.rounding
+        new_w, new_b, state = spec.update_layer(self.states[i], alpha, layer.weights, grad_w,
+                                                None if frozen else (layer.bias, grad_b), rounding)
+        return new_w, layer.bias if frozen else new_b, state
 
     def updated_config(self) -> Config:
-        """The config with the current parameters, as a new starting point."""
-        layers = tuple(
-            Layer(name=l.name, activation=l.activation, weights=w, bias=b, negative_slope=l.negative_slope)
-            for l, w, b in zip(self.config.layers, self.weights, self.biases)
-        )
+        """The config with the current parameters (and the optimizer's state), as a new starting point."""
         states = tuple(self.states) if self.config.optimizer.keeps_state else None
-        return replace(self.config, layers=layers, optimizer_state=states)
+        return replace(self.config, layers=tuple(self.layers), optimizer_state=states)
+
+
+def _updated(layer: Layer, step: LayerStep) -> Layer:
+    """``layer`` with the new parameters of ``step`` (dataclasses.replace, without its checks per call: a long
+    run makes millions of these)."""
+    return Layer(**{**layer.__dict__, "weights": step.new_weights, "bias": step.new_bias})
 
 
 def batches(config: Config) -> list[np.ndarray]:
@@ -239,10 +214,12 @@ def batches(config: Config) -> list[np.ndarray]:
     return [np.arange(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def trace(config: Config, *, hand_rounding: int | None = None, network: Network | None = None) -> Iterator[Iteration]:
-    """Yield every update of the run: ``config.epochs`` passes over the samples.
+def trace(config: Config, *, hand_rounding: int | None | Rounding = None,
+          network: Network | None = None) -> Iterator[Iteration]:
+    """Yield every update of the run: ``config.epochs`` passes over the samples, rounded by
+    ``hand_rounding`` (an int N, a ``Rounding``, or None for exact).
 
-    Pass a ``network`` (made with the hand rounding to use) to read its parameters (``updated_config()``)
+    Pass a ``network`` (made with the rounding to use) to read its parameters (``updated_config()``)
     after the run.
     """
     net = network or Network(config, hand_rounding)

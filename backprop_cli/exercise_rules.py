@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from backprop_cli.engine import Iteration, Network, trace
+from backprop_cli.rounding import Rounding
 from backprop_cli.network import Config
 from backprop_cli.rounding import decimals_for, round_half_away
 
@@ -29,21 +30,23 @@ RULES = {
 }
 
 
-class _TieWatch(Network):
-    """The engine's network, noting whether a number it hand-rounds sits on a tie.
+class _TieWatch(Rounding):
+    """Hand rounding to ``digits`` as the engine does it, noting whether a number it rounds sits on a tie.
 
     On a tie (0.305 to 2 decimals) the last bit of a floating-point product decides the rounding, so the
     computer, another computer and a calculator could disagree; an exercise never asks for one.
     """
 
-    def __init__(self, config: Config, decimals: int) -> None:
-        super().__init__(config, decimals)
+    __slots__ = ("tie",)
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
         self.tie = False
 
-    def r(self, values):
+    def __call__(self, values):
         if not self.tie:
-            self.tie = any(_on_tie(v, self.n) for v in np.ravel(values).tolist())
-        return super().r(values)
+            self.tie = any(_on_tie(v, self.digits) for v in np.ravel(values).tolist())
+        return super().__call__(values)
 
 
 def _on_tie(value: float, n: int) -> bool:
@@ -59,15 +62,16 @@ def broken_rules(config: Config, decimals: int) -> list[str]:
 
     The forward pass is judged first, on its own: most candidates fail there, and it is a third of a step.
     """
-    network = _TieWatch(config, decimals)
-    ps, _ = network.forward(config.x)
+    watch = _TieWatch(decimals)
+    network = Network(config, watch)
+    ps = [p for p, _ in network.forward(config.x)]
     broken = [key for key, holds in (("kink", _clear_of_kinks), ("saturation", _unsaturated),
                                      ("inactive", _has_inactive)) if not holds(config, ps)]
-    if not broken and not network.tie:
+    if not broken and not watch.tie:
         step = next(trace(config, network=network))
         if not _gradients_show(config, step, decimals):
             broken.append("gradients")
-    if network.tie:
+    if watch.tie:
         broken.append("ties")
     return broken
 

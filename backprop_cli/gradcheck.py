@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_cli.activations import KINK
+import backprop_cli.steps as steps
 from backprop_cli.engine import Network, batches
 from backprop_cli.errors import BptraceError
 from backprop_cli.network import Config
@@ -84,15 +85,14 @@ class _Probe:
     def __init__(self, config: Config, indices: np.ndarray) -> None:
         self.net = Network(config, None)
         self.x, self.y = config.x[indices], config.y[indices]
-        self.ps, self.zs = self.net.forward(self.x)
+        self.ps, self.zs = (list(values) for values in zip(*self.net.forward(self.x)))
 
     def loss(self, i: int, p: np.ndarray) -> tuple[float, list[np.ndarray]]:
         """J with layer ``i``'s pre-activations set to ``p``, and the pre-activations from layer i on."""
         net, ps = self.net, [p]
         z = net.activations[i].forward(p)
-        for weights, bias, activation in zip(net.weights[i + 1:], net.biases[i + 1:], net.activations[i + 1:]):
-            p = z @ weights.T if bias is None else z @ weights.T + bias
-            z = activation.forward(p)
+        for layer, activation in zip(net.layers[i + 1:], net.activations[i + 1:]):
+            p, z = steps.forward(layer.weights, layer.bias, activation, z, net.rounding)
             ps.append(p)
         return net.losses(p, z, self.y)[1], ps
 
@@ -106,7 +106,7 @@ def _moves(probe: _Probe, i: int) -> list[tuple[str, tuple[int, ...], np.ndarray
     """Each parameter of layer ``i`` with ∂p/∂Θ: how a nudge of 1 moves the layer's p (samples × neurons)."""
     layer_in = probe.x if i == 0 else probe.zs[i - 1]
     shape = probe.ps[i].shape
-    weights, bias = probe.net.weights[i], probe.net.biases[i]
+    weights, bias = probe.net.layers[i].weights, probe.net.layers[i].bias
     out = []
     for k, t in np.ndindex(*weights.shape):
         move = np.zeros(shape)

@@ -20,16 +20,12 @@ TINY = np.finfo(float).tiny
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss J with its gradient and printed forms."""
+    """A loss J with its gradient and general formulas (with numbers: ``handout.losses``)."""
 
     name: str
     formula: str  # the general formula, as in the handout
-    gradient_formula: str  # ∂J/∂z_k, general
     value: Callable[[np.ndarray, np.ndarray], np.ndarray]
     gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    term_text: Callable[[str, str], str]  # one summand of J with numbers, from z_k and y_k as text
-    total_text: Callable[[str, int], str]  # J from the joined summands and the number of outputs K
-    gradient_text: Callable[[str, str, int], str]  # ∂J/∂z_k with numbers, from z_k, y_k, K
     # Exact forms of this loss on the output activations named by the keys (see OutputForm), and J per
     # sample from log z, log(1 − z) and y, which those forms compute from p.
     fused: Mapping[str, "OutputForm"] = field(default_factory=dict)
@@ -66,10 +62,6 @@ class OutputForm:
     logs: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # p → (log z, log(1 − z))
     # (p, z, y) → ∂J/∂p: from the z written down by hand, or from p alone where z is None
     gradient: Callable[[np.ndarray, np.ndarray | None, np.ndarray], np.ndarray]
-    formula: str | None = None  # the short form of ∂J/∂p_k, general; None if there is none
-    unit_formula: str | None = None  # the short form where y sums to 1, if it differs
-    # the short form with numbers, from z_k, y_k and Σ_j y_j (None where that is 1)
-    text: Callable[[str, str, str | None], str] | None = None
     why: str = ""  # why the long form simplifies (short lines)
 
 
@@ -169,65 +161,40 @@ def _xlogy(y: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.where(y == 0, 0.0, y * np.log(np.maximum(z, TINY)))
 
 
-def _sq(z: str, y: str) -> str:
-    return f"({z} − {y})²"
-
-
 LOSSES: dict[str, Loss] = {
     "sse": Loss(
         name="sse",
         formula="J(Θ) = Σ_k (z_k − y_k)²",
-        gradient_formula="∂J/∂z_k = 2 · (z_k − y_k)",
         value=lambda z, y: np.sum((z - y) ** 2, axis=-1),
         gradient=lambda z, y: 2.0 * (z - y),
-        term_text=_sq,
-        total_text=lambda terms, k: terms,
-        gradient_text=lambda z, y, k: f"2 · ({z} − {y})",
     ),
     "half_sse": Loss(
         name="half_sse",
         formula="J(Θ) = ½ · Σ_k (z_k − y_k)²",
-        gradient_formula="∂J/∂z_k = z_k − y_k",
         value=lambda z, y: 0.5 * np.sum((z - y) ** 2, axis=-1),
         gradient=lambda z, y: z - y,
-        term_text=_sq,
-        total_text=lambda terms, k: f"½ · [{terms}]",
-        gradient_text=lambda z, y, k: f"{z} − {y}",
     ),
     "mse": Loss(
         name="mse",
         formula="J(Θ) = (1/K) · Σ_k (z_k − y_k)²",
-        gradient_formula="∂J/∂z_k = 2 · (z_k − y_k) / K",
         value=lambda z, y: np.mean((z - y) ** 2, axis=-1),
         gradient=lambda z, y: 2.0 * (z - y) / z.shape[-1],
-        term_text=_sq,
-        total_text=lambda terms, k: f"(1/{k}) · [{terms}]",
-        gradient_text=lambda z, y, k: f"2 · ({z} − {y}) / {k}",
     ),
     "cross_entropy": Loss(
         name="cross_entropy",
         formula="J(Θ) = −Σ_k y_k · log z_k",
-        gradient_formula="∂J/∂z_k = −y_k / z_k",
         value=lambda z, y: -np.sum(_xlogy(y, z), axis=-1),
         gradient=lambda z, y: np.where(y == 0, 0.0, -y / np.maximum(z, TINY)),
-        term_text=lambda z, y: f"{y} · log {z}",
-        total_text=lambda terms, k: f"−[{terms}]",
-        gradient_text=lambda z, y, k: f"−{y} / {z}",
         fused={
             "softmax": OutputForm(
                 logs=_softmax_logs,
                 # ∂J/∂z_j · z_j = −y_j, so Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k
                 gradient=_ce_softmax_gradient,
-                formula="z_k · Σ_j y_j − y_k",
-                unit_formula="z_k − y_k",
-                text=lambda z, y, total: f"{z} − {y}" if total is None else f"{z} · {total} − {y}",
                 why="∂J/∂z_j · z_j = −y_j,\nso the sum is Σ_j −y_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k",
             ),
             "sigmoid": OutputForm(
                 logs=_sigmoid_logs,
                 gradient=_ce_sigmoid_gradient,
-                formula="−y_k · (1 − z_k)",
-                text=lambda z, y, total: f"−{y} · (1 − {z})",
                 why="σ'(p_k) = z_k·(1 − z_k),\nand its z_k cancels the 1/z_k of ∂J/∂z_k = −y_k / z_k",
             ),
         },
@@ -236,21 +203,15 @@ LOSSES: dict[str, Loss] = {
     "bce": Loss(
         name="bce",
         formula="J(Θ) = −Σ_k [y_k · log z_k + (1 − y_k) · log(1 − z_k)]",
-        gradient_formula="∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
         value=lambda z, y: -np.sum(_xlogy(y, z) + _xlogy(1.0 - y, 1.0 - z), axis=-1),
         gradient=lambda z, y: (
             np.where(y == 0, 0.0, -y / np.maximum(z, TINY))
             + np.where(y == 1, 0.0, (1.0 - y) / np.maximum(1.0 - z, TINY))
         ),
-        term_text=lambda z, y: f"[{y} · log {z} + (1 − {y}) · log(1 − {z})]",
-        total_text=lambda terms, k: f"−({terms})",
-        gradient_text=lambda z, y, k: f"({z} − {y}) / ({z} · (1 − {z}))",
         fused={
             "sigmoid": OutputForm(
                 logs=_sigmoid_logs,
                 gradient=_bce_sigmoid_gradient,
-                formula="z_k − y_k",
-                text=lambda z, y, total: f"{z} − {y}",
                 why="σ'(p_k) = z_k·(1 − z_k),\n"
                     "which cancels the denominator of ∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
             ),

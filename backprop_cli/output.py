@@ -211,12 +211,12 @@ def atomic_file(path: str, *, exclusive: bool = False, force: bool | None = None
 
 
 @contextmanager
-def destination(path: str | None, *, force: bool | None = None, exclusive: bool = False,
-                reads: Mapping[str, str] | None = None) -> Iterator[IO[str]]:
+def destination(path: str | None, stdout: IO[str] | None = None, *, force: bool | None = None,
+                exclusive: bool = False, reads: Mapping[str, str] | None = None) -> Iterator[IO[str]]:
     """Where a command's result goes: ``path`` (see atomic_file; never one of the files in ``reads``, see
-    refuse_inputs) or standard output."""
+    refuse_inputs) or standard output (``stdout``)."""
     if path is None or path == "-":
-        yield sys.stdout
+        yield stdout or sys.stdout
     else:
         refuse_inputs(path, reads or {})
         with atomic_file(path, exclusive=exclusive, force=force) as stream:

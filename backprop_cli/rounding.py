@@ -45,3 +45,34 @@ def hand_round(values: np.ndarray, n: int | None) -> np.ndarray:
         return values
     flat = [hand_round_value(v, n) for v in np.asarray(values, dtype=float).ravel().tolist()]
     return np.array(flat, dtype=float).reshape(np.shape(values))
+
+
+class Rounding:
+    """How a run rounds its results: exactly (``Rounding()``) or by hand to N (``Rounding(2)``).
+
+    Calling it rounds a number or an array as the run does; an exact run gives the values back as they are.
+    """
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int | None = None) -> None:
+        self.digits = digits
+
+    @property
+    def exact(self) -> bool:
+        return self.digits is None
+
+    def __call__(self, values):
+        if self.digits is None:
+            return values
+        rounded = hand_round(np.asarray(values, dtype=float), self.digits)
+        return float(rounded) if np.ndim(values) == 0 else rounded
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Rounding) and other.digits == self.digits
+
+    def __hash__(self) -> int:
+        return hash(self.digits)
+
+    def __repr__(self) -> str:
+        return "Rounding()" if self.digits is None else f"Rounding({self.digits})"

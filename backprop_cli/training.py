@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
-from backprop_cli import __version__
+from backprop_cli._version import __version__
 from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration, Network, batches
 from backprop_cli.errors import BptraceError, one_line
@@ -118,7 +118,7 @@ def summarize(config: Config, iterations: Iterable[Iteration], network: Network,
         if it.number == show:
             shown = it
     if shown is None:
-        raise BptraceError(f"--show {show}: the run has only {the_plan.updates:,} updates")
+        raise BptraceError(f"update {show} was asked for, but the run has only {the_plan.updates:,} updates")
     final = final_loss(network)
     if not math.isfinite(final):  # every update was finite, but the last parameters fail on other samples
         raise BptraceError(f"{one_line(config.source)}: the loss over all samples after the last "
@@ -130,9 +130,7 @@ def summarize(config: Config, iterations: Iterable[Iteration], network: Network,
 def final_loss(network: Network) -> float:
     """J over all samples of the config with the network's current parameters."""
     with np.errstate(over="ignore", invalid="ignore"):  # a loss that overflows is reported, not warned about
-        ps, zs = network.forward(network.config.x)
-        _, loss = network.losses(ps[-1], zs[-1], network.config.y)
-    return float(loss)
+        return network.loss_of(network.config.x, network.config.y)
 
 
 # Saving the trained network -------------------------------------------------------------------------

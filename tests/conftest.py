@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,13 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None):
     environment = {"COLUMNS": "100", "NO_COLOR": "1", "BPTRACE_DEBUG": ""}
     environment.update(env or {})
     return runner.invoke(cli, list(args), input=input, env=environment, catch_exceptions=False)
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of every child process a test starts: Ctrl-C (SIGINT) handled as a terminal delivers
+    it. A suite run as a background job inherits SIGINT ignored, and a Python started so never raises
+    KeyboardInterrupt, which the Ctrl-C tests are about."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def check_golden(name: str, actual: str) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 from backprop_cli.config import config_from_data
 from backprop_cli.engine import trace
 from backprop_cli.figure import network_figure
-from backprop_cli.render.numbers import NumberFormat
+from backprop_cli.handout.numbers import NumberFormat
 
 SVG = "{http://www.w3.org/2000/svg}"
 

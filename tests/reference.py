@@ -1,7 +1,10 @@
-"""The independent reference of the gradient tests: activations and losses written from their formulas,
-and central differences. Nothing here comes from backprop_cli, so a mistake there cannot hide here.
+"""The one independent reference of the tests: activations, losses and the forward pass written from their
+formulas, and gradients by central differences. Nothing here comes from backprop_cli, so a mistake there
+cannot hide here.
 
-Every function takes one sample (a vector) or rows of samples (the last axis is the layer's neurons).
+A network is config data (a dict with x, y, layers, loss, batch). Parameters are passed separately as
+lists of arrays, so that a test can nudge one of them: ``weights[i]`` is (neurons, inputs), ``biases[i]``
+an array per neuron, a float for one bias shared by the layer, or None.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from typing import Callable
 
 import numpy as np
 
-KINK = 1e-12  # |p| ≤ KINK counts as 0 at the kink of relu and leaky_relu, as the SPEC says
+KINK = 1e-12  # the spec: |p| ≤ 1e-12 counts as 0 at the kink of relu and leaky_relu
 
 
 def activate(name: str, p: np.ndarray, slope: float = 0.01) -> np.ndarray:
-    """g(p); ``slope`` is the negative slope of leaky_relu."""
+    """g(p) over the last axis; ``slope`` is the negative slope of leaky_relu."""
     p = np.asarray(p, dtype=float)
+    if name in ("relu", "leaky_relu"):
+        p = np.where(np.abs(p) <= KINK, 0.0, p)
     if name == "identity":
         return p
     if name == "relu":
@@ -32,7 +37,7 @@ def activate(name: str, p: np.ndarray, slope: float = 0.01) -> np.ndarray:
     raise ValueError(name)
 
 
-def derivative(name: str, p: float, slope: float) -> float:
+def derivative(name: str, p: float, slope: float = 0.01) -> float:
     """g'(p) of an element-wise activation; at the kink of relu and leaky_relu, p ≤ 0 takes the left side."""
     if name == "identity":
         return 1.0
@@ -49,11 +54,13 @@ def derivative(name: str, p: float, slope: float) -> float:
 
 
 def complement(name: str, p: np.ndarray) -> np.ndarray:
-    """1 − z of an output layer for one sample, summed from its parts: 1 − z itself cancels to nothing
+    """1 − z of an output layer (rows of samples), summed from its parts: 1 − z itself cancels to nothing
     where z nears 1."""
+    p = np.atleast_2d(np.asarray(p, dtype=float))
     if name == "softmax":
-        e = np.exp(p - np.max(p))
-        return np.array([np.sum(np.delete(e, k)) for k in range(e.size)]) / np.sum(e)
+        e = np.exp(p - np.max(p, axis=-1, keepdims=True))
+        others = np.array([[np.sum(np.delete(row, k)) for k in range(row.size)] for row in e])
+        return others / np.sum(e, axis=-1, keepdims=True)
     return 1.0 / (1.0 + np.exp(p))
 
 
@@ -72,25 +79,123 @@ def loss(name: str, z: np.ndarray, y: np.ndarray, not_z: np.ndarray | None = Non
     raise ValueError(name)
 
 
+def output_gradient(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂J/∂z_k of a squared-error loss: the handout's (1) and its variants."""
+    if name == "sse":
+        return 2 * (z - y)
+    if name == "half_sse":
+        return z - y
+    if name == "mse":
+        return 2 * (z - y) / z.shape[-1]
+    raise ValueError(name)
+
+
 def central(f: Callable[[float], float], eps: float = 1e-6) -> float:
     """f'(0) by central differences: (f(eps) − f(−eps)) / 2·eps."""
     return (f(eps) - f(-eps)) / (2 * eps)
 
 
-def random_layer(draw, n: int, m: int, activation: str, numbers, slopes=(0.01, 0.1, 0.3)) -> dict:
-    """One layer of a random network as config data (for hypothesis' ``st.composite``): ``n`` neurons of
-    ``m`` inputs with weights drawn from ``numbers``, a leaky slope, and a bias per neuron, shared or none."""
-    from hypothesis import strategies as st
+# The network ---------------------------------------------------------------------------------------
 
-    layer = {"activation": activation, "weights": [[draw(numbers) for _ in range(m)] for _ in range(n)]}
-    if activation == "leaky_relu":
-        layer["negative_slope"] = draw(st.sampled_from(slopes))
-    bias = draw(st.sampled_from(["none", "per_neuron", "shared"]))
-    if bias == "per_neuron":
-        layer["bias"] = [draw(numbers) for _ in range(n)]
-    elif bias == "shared":
-        layer["bias"] = draw(numbers)
-    return layer
+def rows(value) -> np.ndarray:
+    """x or y of a config as rows of samples."""
+    array = np.asarray(value, dtype=float)
+    return array if array.ndim == 2 else array[None, :]
+
+
+def parameters(data: dict) -> tuple[list[np.ndarray], list]:
+    """The weights and biases of the config data, as the reference takes them."""
+    weights = [np.array(layer["weights"], dtype=float) for layer in data["layers"]]
+    biases = []
+    for layer in data["layers"]:
+        bias = layer.get("bias")
+        biases.append(None if bias is None else float(bias) if np.ndim(bias) == 0 else np.array(bias, dtype=float))
+    return weights, biases
+
+
+def forward(data: dict, weights, biases, x, nudge=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """p and z of every layer for the rows ``x``; ``nudge = (layer, 'p' or 'z', k, eps)`` adds eps to the
+    k-th p or z of that layer (in every row)."""
+    z, ps, zs = rows(x), [], []
+    for i, layer in enumerate(data["layers"]):
+        p = z @ weights[i].T + (0.0 if biases[i] is None else biases[i])
+        if nudge is not None and nudge[:2] == (i, "p"):
+            p = p.copy()
+            p[:, nudge[2]] += nudge[3]
+        z = activate(layer["activation"], p, layer.get("negative_slope", 0.01))
+        if nudge is not None and nudge[:2] == (i, "z"):
+            z = z.copy()
+            z[:, nudge[2]] += nudge[3]
+        ps.append(p)
+        zs.append(z)
+    return ps, zs
+
+
+def sample_losses(data: dict, weights, biases, x, y, nudge=None) -> np.ndarray:
+    """J of each sample (row of ``x`` and ``y``)."""
+    ps, zs = forward(data, weights, biases, x, nudge)
+    output = data["layers"][-1]["activation"]
+    not_z = complement(output, ps[-1]) if nudge is None or nudge[1] == "p" else 1.0 - zs[-1]
+    return np.atleast_1d(loss(data.get("loss", "sse"), zs[-1], rows(y), not_z))
+
+
+def total_loss(data: dict, weights, biases, x=None, y=None) -> float:
+    """J over the samples (all of the config's by default), combined by the batch mode."""
+    per_sample = sample_losses(data, weights, biases, data["x"] if x is None else x, data["y"] if y is None else y)
+    return float(np.mean(per_sample) if data.get("batch", "mean") == "mean" else np.sum(per_sample))
+
+
+def parameter_gradients(data: dict, weights=None, biases=None, x=None, y=None) -> list[tuple]:
+    """(∂J/∂Θ, ∂J/∂b) of every layer by central differences of ``total_loss``; ∂J/∂b is a float for a
+    shared bias and None without a bias."""
+    if weights is None:
+        weights, biases = parameters(data)
+
+    def nudged(i: int, kind: str, index, eps: float) -> float:
+        w = [a.copy() for a in weights]
+        b = [a.copy() if isinstance(a, np.ndarray) else a for a in biases]
+        if kind == "w":
+            w[i][index] += eps
+        elif isinstance(b[i], np.ndarray):
+            b[i][index] += eps
+        else:
+            b[i] = b[i] + eps
+        return total_loss(data, w, b, x, y)
+
+    out = []
+    for i, w in enumerate(weights):
+        dw = np.zeros_like(w)
+        for index in np.ndindex(*w.shape):
+            dw[index] = central(lambda e: nudged(i, "w", index, e))
+        if biases[i] is None:
+            db = None
+        elif isinstance(biases[i], np.ndarray):
+            db = np.array([central(lambda e: nudged(i, "b", k, e)) for k in range(biases[i].size)])
+        else:
+            db = central(lambda e: nudged(i, "b", None, e))
+        out.append((dw, db))
+    return out
+
+
+def node_gradient(data: dict, sample: int, layer: int, what: str) -> np.ndarray:
+    """∂J/∂p (``what`` = "p") or ∂J/∂z ("z") of one layer for one sample, of that sample's own loss."""
+    weights, biases = parameters(data)
+    x, y = rows(data["x"])[sample], rows(data["y"])[sample]
+    width = weights[layer].shape[0]
+
+    def loss_with(k: int, eps: float) -> float:
+        return float(sample_losses(data, weights, biases, x, y, (layer, what, k, eps))[0])
+
+    return np.array([central(lambda e: loss_with(k, e)) for k in range(width)])
+
+
+def away_from_kinks(data: dict, weights=None, biases=None, x=None) -> bool:
+    """Whether no relu or leaky_relu p is near its kink, where finite differences mean nothing."""
+    if weights is None:
+        weights, biases = parameters(data)
+    ps, _ = forward(data, weights, biases, data["x"] if x is None else x)
+    return all(np.all(np.abs(p) > 1e-4) for p, layer in zip(ps, data["layers"])
+               if layer["activation"] in ("relu", "leaky_relu"))
 
 
 class TorchOptimizer:

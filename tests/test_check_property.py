@@ -12,7 +12,7 @@ from backprop_cli.check.marking import Marker
 from backprop_cli.check.sheet import path_text
 from backprop_cli.config import config_from_data
 from hand import HandCalculation, full, sheet_yaml, significant
-from reference import random_layer
+from strategies import random_layer
 
 ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 SQUARED = ["sse", "half_sse", "mse"]

@@ -18,7 +18,7 @@ import yaml
 from backprop_cli import __version__
 from backprop_cli.cli import cli
 from backprop_cli.schemas import load_schema
-from conftest import CONFIGS, ROOT, run_cli
+from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 
@@ -92,7 +92,7 @@ def test_config_schema_rejects_what_bptrace_rejects():
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_json_output_validates_against_the_trace_schema(path):
-    result = run_cli("run", str(path), "--format", "json")
+    result = run_cli("run", str(path), "--format", "json", "--epochs", "3")  # a few updates prove the shape
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     jsonschema.validate(document, load_schema("trace"))
@@ -198,6 +198,7 @@ def test_numbers_may_be_written_in_exponent_form(write_config):
 
 def _bptrace(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "backprop_cli", *args], cwd=ROOT, text=True,
+                            preexec_fn=default_sigint,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
@@ -263,6 +264,7 @@ LONG_RUN = ("run", str(CONFIGS / "xor.yaml"), "--epochs", "10000000", "--format"
 def test_ctrl_c_in_a_long_computation_exits_130():
     # Unbuffered, so that readline() takes no more than the first line and communicate() gets the rest.
     proc = subprocess.Popen([sys.executable, "-m", "backprop_cli", *LONG_RUN], cwd=ROOT, bufsize=0,
+                            preexec_fn=default_sigint,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         first = proc.stdout.readline()  # the computation is under way

@@ -24,9 +24,9 @@ import figure_helpers
 from figure_helpers import figure_of, wide_config
 from backprop_cli.config import config_from_data, load_config
 from backprop_cli.figure import figure_text, svg, tikz_picture
-from backprop_cli.render.numbers import NumberFormat
+from backprop_cli.handout.numbers import NumberFormat
 from conftest import CONFIGS, ROOT, run_cli
-from reference import random_layer
+from strategies import random_layer
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 

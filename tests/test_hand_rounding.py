@@ -22,20 +22,14 @@ from backprop_cli.config import config_from_data
 from backprop_cli.engine import trace
 from backprop_cli.render.json import iteration_data
 from backprop_cli.rounding import hand_round_value
-from reference import activate, derivative, random_layer
+from reference import activate, derivative, output_gradient
+from strategies import HUNDREDTHS, networks, squared
 
-ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
-SQUARED = ["sse", "half_sse", "mse"]
 # (output activation, loss): element-wise outputs with a squared error, softmax with every loss it takes
 # apart from bce, and the fused sigmoid + bce
-OUTPUTS = ([(a, loss) for a in ELEMENT_WISE for loss in SQUARED]
-           + [("softmax", loss) for loss in SQUARED + ["cross_entropy"]] + [("sigmoid", "bce")])
+OUTPUTS = squared() + squared(["softmax"]) + [("softmax", "cross_entropy"), ("sigmoid", "bce")]
 FUSED = {("softmax", "cross_entropy"), ("sigmoid", "bce")}
-
-
-def activation(name: str, p: np.ndarray, slope: float) -> np.ndarray:
-    """g(p), with |p| ≤ 1e-12 taken as 0 (the kink of relu and leaky_relu)."""
-    return activate(name, np.where(np.abs(p) <= 1e-12, 0.0, p), slope)
+HAND_NETWORKS = networks(OUTPUTS, numbers=HUNDREDTHS, slopes=(0.01, 0.1), alphas=(0.1, 0.5, 1.0))
 
 
 def assert_hand_rounded(shown: float, value: float, n: int, what: str) -> None:
@@ -50,43 +44,8 @@ def assert_is_rounded(shown: float, n: int, what: str) -> None:
     assert shown == hand_round_value(shown, n), f"{what}: {shown!r} is shown as a result but is not hand-rounded to {n}"
 
 
-hundredths = st.integers(-200, 200).map(lambda v: v / 100)  # numbers as a handout writes them
-probabilities = st.integers(0, 100).map(lambda v: v / 100)
-
-
-@st.composite
-def hand_networks(draw):
-    output, loss = draw(st.sampled_from(OUTPUTS))
-    depth = draw(st.integers(1, 3))
-    widths = [draw(st.integers(1, 4)) for _ in range(depth + 1)]
-    layers = []
-    for i in range(depth):
-        n, m = widths[i + 1], widths[i]
-        activation = output if i == depth - 1 else draw(st.sampled_from(ELEMENT_WISE))
-        layers.append(random_layer(draw, n, m, activation, hundredths, slopes=(0.01, 0.1)))
-    targets = probabilities if loss in ("cross_entropy", "bce") else hundredths
-    return {
-        "x": [draw(hundredths) for _ in range(widths[0])],
-        "y": [draw(targets) for _ in range(widths[-1])],
-        "alpha": draw(st.sampled_from([0.1, 0.5, 1.0])),
-        "loss": loss,
-        "update_bias": draw(st.booleans()),
-        "layers": layers,
-    }
-
-
-def output_dJ_dz(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    if loss == "sse":
-        return 2 * (z - y)
-    if loss == "half_sse":
-        return z - y
-    if loss == "mse":
-        return 2 * (z - y) / z.size
-    raise ValueError(loss)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(hand_networks(), st.sampled_from([2, 3]))
+@given(HAND_NETWORKS, st.sampled_from([2, 3]))
 def test_every_later_step_uses_the_rounded_value(data, n):
     config = config_from_data(data)
     iteration = json.loads(json.dumps(iteration_data(next(trace(config, hand_rounding=n)))))  # as --format json
@@ -101,7 +60,7 @@ def test_every_later_step_uses_the_rounded_value(data, n):
         p = np.array(step["weights"]) @ inputs[i] + (0.0 if step["bias"] is None else np.array(step["bias"]))
         for k, value in enumerate(p):
             assert_hand_rounded(lp["p"][k], value, n, f"layer {i} p[{k}]")
-        z = activation(spec["activation"], np.array(lp["p"]), spec.get("negative_slope", 0.01))
+        z = activate(spec["activation"], np.array(lp["p"]), spec.get("negative_slope", 0.01))
         for k, value in enumerate(z):
             assert_hand_rounded(lp["z"][k], value, n, f"layer {i} z[{k}]")
 
@@ -109,7 +68,7 @@ def test_every_later_step_uses_the_rounded_value(data, n):
     for i in reversed(range(len(specs))):
         lp, step, spec = passes[i], steps[i], specs[i]
         if i == last and pair not in FUSED:
-            expected = output_dJ_dz(data["loss"], np.array(lp["z"]), np.array(sample["y"]))
+            expected = output_gradient(data["loss"], np.array(lp["z"]), np.array(sample["y"]))
             for k, value in enumerate(expected):
                 assert_hand_rounded(lp["dJ_dz"][k], value, n, f"output dJ_dz[{k}]")
         if spec["activation"] == "softmax" or (i == last and pair in FUSED):

@@ -27,7 +27,7 @@ from backprop_cli.rounding import hand_round_value
 from backprop_cli.schemas import load_schema
 import reference
 from conftest import CONFIGS, run_cli
-from test_training import training_configs
+from test_training import TRAINING
 
 NAMES = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
 # The engine's state keys and the reference's names for them.
@@ -71,7 +71,7 @@ def _flat(value) -> list[float]:
 def test_every_update_equals_torch_optim_step_for_step(name, decay, data):
     """Random networks, 2-4 epochs of full batches or mini-batches, mean or sum, frozen biases or not:
     every update's new parameters and state equal the reference's to 1e-12 (5 optimizers × 2 × 30 cases)."""
-    config_data = data.draw(training_configs())
+    config_data = data.draw(TRAINING)
     config_data["epochs"] = data.draw(st.integers(2, 4))
     hyper = data.draw(hyper_parameters(name, decay))
     config_data["optimizer"] = {"name": name, **hyper}

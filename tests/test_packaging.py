@@ -7,6 +7,7 @@ build requirements (a machine without network): that alone is a skip.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -34,7 +35,11 @@ def build_wheel(source, target) -> subprocess.CompletedProcess:
 
 
 def test_wheel_carries_templates_and_schemas(tmp_path):
-    proc = build_wheel(ROOT, tmp_path)
+    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources it builds.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", ".ci-venv", "build", "*.egg-info",
+                                                                "__pycache__", ".pytest_cache", ".hypothesis"))
+    proc = build_wheel(source, tmp_path)
     if proc.returncode != 0:
         output = proc.stdout + proc.stderr
         if index_unreachable(output):

@@ -15,143 +15,23 @@ import math
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
-from hypothesis import strategies as st
 
 from backprop_cli.config import config_from_data, load_config
 from backprop_cli.engine import trace
 from backprop_cli.errors import ConfigError
 from backprop_cli.render.json import iteration_data
 from conftest import CONFIGS, check_golden, run_cli
-from reference import activate, central, complement, loss, random_layer
+from reference import away_from_kinks, node_gradient, parameter_gradients, parameters, rows, sample_losses
+from reference import total_loss
+from strategies import networks
 
+# (output activation, loss): the pairs with an exact form
+OUTPUTS = [("softmax", "cross_entropy"), ("sigmoid", "cross_entropy"), ("sigmoid", "bce"), ("softmax", "bce")]
 HIDDEN = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
-# (loss, output activation): the pairs with an exact form, and the smallest output width each allows
-OUTPUTS = [("cross_entropy", "softmax", 1), ("cross_entropy", "sigmoid", 1), ("bce", "sigmoid", 1),
-           ("bce", "softmax", 2)]
 
 
-# The reference ------------------------------------------------------------------------------------
-
-def sample_loss(name: str, out: tuple[np.ndarray, np.ndarray], y: np.ndarray) -> float:
-    z, not_z = out
-    return float(loss(name, z, y, not_z))
-
-
-def forward(data: dict, weights, biases, x, nudge=None):
-    """The pre-activations of every layer for one sample, and the output as (z, 1 − z);
-    ``nudge = (layer, k, eps)`` adds eps to one pre-activation."""
-    z, ps = np.array(x, dtype=float), []
-    for i, layer in enumerate(data["layers"]):
-        p = weights[i] @ z + (0.0 if biases[i] is None else biases[i])
-        if nudge is not None and nudge[0] == i:
-            p = p.copy()
-            p[nudge[1]] += nudge[2]
-        ps.append(p)
-        z = activate(layer["activation"], p, layer.get("negative_slope", 0.01))
-    return ps, (z, complement(data["layers"][-1]["activation"], ps[-1]))
-
-
-def rows(value) -> list:
-    return value if isinstance(value[0], list) else [value]
-
-
-def total_loss(data: dict, weights, biases) -> float:
-    xs, ys = rows(data["x"]), rows(data["y"])
-    losses = [sample_loss(data["loss"], forward(data, weights, biases, x)[1], np.array(y, dtype=float))
-              for x, y in zip(xs, ys)]
-    return float(np.mean(losses) if data.get("batch", "mean") == "mean" else np.sum(losses))
-
-
-def parameters(data: dict):
-    weights = [np.array(l["weights"], dtype=float) for l in data["layers"]]
-    biases = [None if l.get("bias") is None else np.array(l["bias"], dtype=float) for l in data["layers"]]
-    return weights, biases
-
-
-def numeric_parameter_gradients(data: dict):
-    """∂J/∂Θ and ∂J/∂b of every layer, by central differences of the combined loss."""
-    weights, biases = parameters(data)
-
-    def nudged(i, what, index, eps):
-        w = [a.copy() for a in weights]
-        b = [None if a is None else a.copy() for a in biases]
-        (w if what == "w" else b)[i][index] += eps
-        return total_loss(data, w, b)
-
-    out = []
-    for i in range(len(weights)):
-        dw = np.zeros_like(weights[i])
-        for index in np.ndindex(*dw.shape):
-            dw[index] = central(lambda e: nudged(i, "w", index, e))
-        db = None
-        if biases[i] is not None:
-            db = np.zeros_like(biases[i])
-            for index in np.ndindex(*db.shape):
-                db[index] = central(lambda e: nudged(i, "b", index, e))
-        out.append((dw, db))
-    return out
-
-
-def numeric_output_dJ_dp(data: dict, s: int) -> np.ndarray:
-    """∂J/∂p of the output layer for sample ``s`` alone (its own loss, not the batch's)."""
-    weights, biases = parameters(data)
-    x, y = rows(data["x"])[s], np.array(rows(data["y"])[s], dtype=float)
-    last = len(weights) - 1
-    width = weights[last].shape[0]
-
-    def loss_with(k: int, eps: float) -> float:
-        return sample_loss(data["loss"], forward(data, weights, biases, x, (last, k, eps))[1], y)
-
-    return np.array([central(lambda e: loss_with(k, e)) for k in range(width)])
-
-
-# Random classification networks --------------------------------------------------------------------
-
-numbers = st.floats(min_value=-2, max_value=2, allow_nan=False, allow_infinity=False)
-probabilities = st.floats(min_value=0, max_value=1, allow_nan=False)
-
-
-@st.composite
-def targets(draw, activation: str, loss: str, width: int):
-    """A y for one sample: one-hot or a probability vector for softmax with cross-entropy (any numbers
-    in [0, 1] otherwise, which the loss allows)."""
-    if activation == "softmax" and loss == "cross_entropy":
-        kind = draw(st.sampled_from(["one-hot", "distribution", "any"]))
-        if kind == "one-hot":
-            hot = draw(st.integers(0, width - 1))
-            return [1.0 if k == hot else 0.0 for k in range(width)]
-        if kind == "distribution":
-            raw = [draw(st.floats(0.01, 1)) for _ in range(width)]
-            return [v / sum(raw) for v in raw]
-    return [draw(st.one_of(st.sampled_from([0.0, 1.0]), probabilities)) for _ in range(width)]
-
-
-@st.composite
-def classifiers(draw, samples=st.integers(1, 1)):
-    loss, output, narrowest = draw(st.sampled_from(OUTPUTS))
-    depth = draw(st.integers(1, 3))
-    widths = [draw(st.integers(1, 4)) for _ in range(depth)] + [draw(st.integers(narrowest, 4))]
-    layers = []
-    for i in range(depth):
-        n, m = widths[i + 1], widths[i]
-        activation = output if i == depth - 1 else draw(st.sampled_from(HIDDEN))
-        layers.append(random_layer(draw, n, m, activation, numbers, slopes=(0.1,)))
-    count = draw(samples)
-    xs = [[draw(numbers) for _ in range(widths[0])] for _ in range(count)]
-    ys = [draw(targets(output, loss, widths[-1])) for _ in range(count)]
-    data = {"x": xs[0], "y": ys[0]} if count == 1 and draw(st.booleans()) else {"x": xs, "y": ys}
-    data.update({"alpha": 0.1, "loss": loss, "batch": draw(st.sampled_from(["mean", "sum"])), "layers": layers})
-    return data
-
-
-def away_from_kinks(data: dict) -> None:
-    """Finite differences are meaningless across the kink of relu and leaky_relu."""
-    weights, biases = parameters(data)
-    for x in rows(data["x"]):
-        ps, _ = forward(data, weights, biases, x)
-        for p, layer in zip(ps, data["layers"]):
-            if layer["activation"] in ("relu", "leaky_relu"):
-                assume(np.all(np.abs(p) > 1e-4))
+def classifiers(samples=(1, 1)):
+    return networks(OUTPUTS, hidden=HIDDEN, depth=(1, 3), width=(1, 4), samples=samples, slopes=(0.1,), alphas=(0.1,))
 
 
 def close(actual, expected, what: str) -> None:
@@ -160,19 +40,19 @@ def close(actual, expected, what: str) -> None:
 
 
 def check_against_finite_differences(data: dict) -> None:
-    away_from_kinks(data)
+    assume(away_from_kinks(data))
     iteration = json.loads(json.dumps(iteration_data(next(trace(config_from_data(data)))), allow_nan=False))
     weights, biases = parameters(data)
     close(iteration["loss"], total_loss(data, weights, biases), "loss")
-    for (dw, db), layer in zip(numeric_parameter_gradients(data), iteration["layers"]):
+    for (dw, db), layer in zip(parameter_gradients(data), iteration["layers"]):
         close(layer["dJ_dweights"], dw, f"{layer['name']} dJ_dweights")
         if db is not None:
             close(layer["dJ_dbias"], db, f"{layer['name']} dJ_dbias")
+    last = len(data["layers"]) - 1
     for s, sample in enumerate(iteration["samples"]):
-        y = np.array(rows(data["y"])[s], dtype=float)
-        _, out = forward(data, weights, biases, rows(data["x"])[s])
-        close(sample["loss"], sample_loss(data["loss"], out, y), f"sample {s} loss")
-        close(sample["layers"][-1]["dJ_dp"], numeric_output_dJ_dp(data, s), f"sample {s} output dJ_dp")
+        x, y = rows(data["x"])[s], rows(data["y"])[s]
+        close(sample["loss"], sample_losses(data, weights, biases, x, y)[0], f"sample {s} loss")
+        close(sample["layers"][-1]["dJ_dp"], node_gradient(data, s, last, "p"), f"sample {s} output dJ_dp")
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -184,7 +64,7 @@ def test_one_sample_matches_finite_differences(data):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(classifiers(samples=st.integers(2, 4)))
+@given(classifiers(samples=(2, 4)))
 def test_batches_match_finite_differences(data):
     check_against_finite_differences(data)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 import pty
 import termios
 
@@ -15,10 +16,11 @@ import pytest
 
 from backprop_cli.config import load_config
 from backprop_cli.engine import trace
-from backprop_cli.render import explain as explain_module
+from backprop_cli.handout import explain as explain_module
+from backprop_cli.handout.build import sections
+from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import step
-from backprop_cli.render.numbers import NumberFormat
-from backprop_cli.render.table import TableOptions, phases
+from backprop_cli.render.unicode import spell
 
 from conftest import CONFIGS, run_cli
 
@@ -226,8 +228,13 @@ def explained(path: str, name: str, hand_rounding: int | None = None):
     config = load_config(path)
     it = next(iter(trace(config, hand_rounding=hand_rounding)))
     fmt = NumberFormat(4, hand_rounding)
-    found = [phase for phase in phases(config, it, TableOptions(fmt)) if phase.name == name]
-    return explain_module.explain(config, it, found[0], fmt) if found else None
+    found = [phase for phase in sections(config, it, fmt) if phase.name == name]
+    return spelled(explain_module.explain(config, it, found[0], fmt), fmt) if found else None
+
+
+def spelled(text, fmt):
+    """An explanation with its formulas and chain in unicode, as the terminal shows them."""
+    return replace(text, formulas=[spell(f, fmt) for f in text.formulas], chain=spell(text.chain, fmt))
 
 
 def test_explain_puts_a_panel_before_every_phase():
@@ -275,7 +282,7 @@ def test_explain_covers_every_phase_of_every_shipped_config():
     for path in sorted(CONFIGS.glob("*.yaml")):
         config = load_config(str(path))
         it = next(iter(trace(config)))
-        for phase in phases(config, it, TableOptions(NumberFormat())):
+        for phase in sections(config, it, NumberFormat()):
             text = explain_module.explain(config, it, phase, NumberFormat())
             assert text is not None and text.formulas and text.reason, (path.name, phase.name)
     assert explained(HANDOUT, "no such phase") is None
@@ -308,7 +315,7 @@ def test_explanations_and_headings_write_the_same_general_formulas():
         table = run_cli("run", str(path), "--rows", "0").stdout.splitlines()
         config = load_config(str(path))
         it = next(iter(trace(config)))
-        for phase in phases(config, it, TableOptions(NumberFormat())):
+        for phase in sections(config, it, NumberFormat()):
             if phase.step in ("Step 2", "Step 3", "Step 4"):
-                for formula in explain_module.explain(config, it, phase, NumberFormat()).formulas:
+                for formula in spelled(explain_module.explain(config, it, phase, NumberFormat()), NumberFormat()).formulas:
                     assert any(line.startswith(formula) for line in table), (path.name, phase.name, formula)

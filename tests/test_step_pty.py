@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, default_sigint
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -24,9 +24,9 @@ def spawn(*args: str, command: str | None = None, columns: int = 100):
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "", "NO_COLOR": "", "BPTRACE_DEBUG": ""}
     if command is not None:
         return pexpect.spawn("/bin/sh", ["-c", command], cwd=str(ROOT), env=env, dimensions=(40, columns),
-                             encoding="utf-8", timeout=TIMEOUT)
+                             encoding="utf-8", timeout=TIMEOUT, preexec_fn=default_sigint)
     return pexpect.spawn(sys.executable, ["-m", "backprop_cli", *args], cwd=str(ROOT), env=env,
-                         dimensions=(40, columns), encoding="utf-8", timeout=TIMEOUT)
+                         dimensions=(40, columns), encoding="utf-8", timeout=TIMEOUT, preexec_fn=default_sigint)
 
 
 def finish(child) -> int:

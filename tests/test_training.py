@@ -1,8 +1,8 @@
 """Training runs: several samples, mini-batches, epochs, the loss per epoch, JSON Lines, saving.
 
 Gradients are checked against central differences of the combined loss J (the mean or the sum of the
-per-sample losses of an update), computed by a small reference written here on the activations and
-losses of tests/reference.py, independently of the engine. Nothing here measures time: the timeouts only keep a broken build from hanging the suite.
+per-sample losses of an update), computed by the reference of tests/reference.py, independently of the
+engine. Nothing here measures time: the timeouts only keep a broken build from hanging the suite.
 """
 
 from __future__ import annotations
@@ -25,99 +25,26 @@ from hypothesis import strategies as st
 from backprop_cli.config import config_from_data, load_config
 from backprop_cli.engine import Network, trace
 from backprop_cli.render.progress import with_progress
-from backprop_cli.render.training import braille_grid, epochs_listed
+from backprop_cli.handout.training import epochs_listed
+from backprop_cli.render.training import braille_grid
 from backprop_cli.schemas import load_schema
 from backprop_cli.training import EpochLosses, final_loss
 import reference
-from conftest import CONFIGS, ROOT, run_cli
+from conftest import CONFIGS, ROOT, default_sigint, run_cli
+from strategies import networks, squared
 
 XOR = str(CONFIGS / "xor.yaml")
 TIMEOUT = 60
 
-# ------------------------------------------------------------------------------------------------
-# An independent reference: forward pass over rows of samples, the combined loss, central differences
-
-# The activations and losses drawn; their formulas are those of tests/reference.py.
+# Random training runs: 2-5 samples, mean or sum, full batch or mini-batches, 1-3 epochs; activations
+# without a kink where finite differences could straddle it less often (relu is still drawn).
 SMOOTH = ["identity", "relu", "sigmoid", "tanh"]
-SAMPLE_LOSS = ["half_sse", "mse", "sse"]
-
-
-def reference_preactivations(layers, weights, biases, x):
-    ps, z = [], x
-    for layer, w, b in zip(layers, weights, biases):
-        p = z @ w.T + (0.0 if b is None else b)
-        ps.append(p)
-        z = reference.activate(layer["activation"], p)
-    return ps, z
-
-
-def reference_loss(data, weights, biases, x, y):
-    """J of the samples x, y: the per-sample losses combined by the batch mode."""
-    _, z = reference_preactivations(data["layers"], weights, biases, x)
-    per_sample = reference.loss(data["loss"], z, y)
-    return float(np.mean(per_sample) if data["batch"] == "mean" else np.sum(per_sample))
-
-
-def central_differences(data, weights, biases, x, y, eps=1e-6):
-    """∂J/∂Θ and ∂J/∂b of every layer (b as a number for a shared bias)."""
-    def nudged(i, kind, index, delta):
-        w = [a.copy() for a in weights]
-        b = [None if a is None else (a.copy() if isinstance(a, np.ndarray) else a) for a in biases]
-        if kind == "w":
-            w[i][index] += delta
-        elif isinstance(b[i], np.ndarray):
-            b[i][index] += delta
-        else:
-            b[i] = b[i] + delta
-        return reference_loss(data, w, b, x, y)
-
-    def derivative(i, kind, index):
-        return (nudged(i, kind, index, eps) - nudged(i, kind, index, -eps)) / (2 * eps)
-
-    grads_w, grads_b = [], []
-    for i, w in enumerate(weights):
-        grads_w.append(np.array([[derivative(i, "w", (k, t)) for t in range(w.shape[1])] for k in range(w.shape[0])]))
-        if biases[i] is None:
-            grads_b.append(None)
-        elif isinstance(biases[i], np.ndarray):
-            grads_b.append(np.array([derivative(i, "b", k) for k in range(len(biases[i]))]))
-        else:
-            grads_b.append(derivative(i, "b", None))
-    return grads_w, grads_b
-
-
-@st.composite
-def training_configs(draw):
-    """A random network with 2-5 samples, mean or sum, full batch or mini-batches, 1-3 epochs."""
-    depth = draw(st.integers(1, 3))
-    widths = [draw(st.integers(1, 4)) for _ in range(depth + 1)]
-    samples = draw(st.integers(2, 5))
-    number = st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 3))
-    layers = []
-    for i in range(depth):
-        weights = [[draw(number) for _ in range(widths[i])] for _ in range(widths[i + 1])]
-        layer = {"activation": draw(st.sampled_from(sorted(SMOOTH))), "weights": weights}
-        form = draw(st.sampled_from(["per-neuron", "shared", "none"]))
-        if form == "per-neuron":
-            layer["bias"] = [draw(number) for _ in range(widths[i + 1])]
-        elif form == "shared":
-            layer["bias"] = draw(number)
-        layers.append(layer)
-    return {
-        "x": [[draw(number) for _ in range(widths[0])] for _ in range(samples)],
-        "y": [[draw(number) for _ in range(widths[-1])] for _ in range(samples)],
-        "alpha": draw(st.sampled_from([0.01, 0.1, 0.3])),
-        "loss": draw(st.sampled_from(sorted(SAMPLE_LOSS))),
-        "batch": draw(st.sampled_from(["mean", "sum"])),
-        "batch_size": draw(st.one_of(st.none(), st.integers(1, samples))),
-        "epochs": draw(st.integers(1, 3)),
-        "update_bias": draw(st.booleans()),
-        "layers": layers,
-    }
+TRAINING = networks(squared(SMOOTH), hidden=SMOOTH, samples=(2, 5), alphas=(0.01, 0.1, 0.3), training=True,
+                    numbers=st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 3)))
 
 
 @settings(max_examples=60, deadline=None)
-@given(training_configs())
+@given(TRAINING)
 def test_every_update_has_the_gradient_of_its_combined_loss(data):
     """Full batch and mini-batches, mean and sum: each update's ∂J/∂Θ and ∂J/∂b are the finite
     differences of J over that update's samples, at the parameters the update started from."""
@@ -130,19 +57,16 @@ def test_every_update_has_the_gradient_of_its_combined_loss(data):
             return
         weights = [s.weights for s in it.steps]
         biases = [s.bias for s in it.steps]
-        # ReLU has a kink at 0: finite differences across it mean nothing.
-        ps, _ = reference_preactivations(data["layers"], weights, biases, it.x)
-        for layer, p in zip(data["layers"], ps):
-            assume(layer["activation"] != "relu" or np.all(np.abs(p) > 1e-4))
-        grads_w, grads_b = central_differences(data, weights, biases, it.x, it.y)
+        assume(reference.away_from_kinks(data, weights, biases, it.x))  # no relu p near 0
+        grads = reference.parameter_gradients(data, weights, biases, it.x, it.y)
         # A difference quotient of J carries J's rounding error divided by eps: a large J gets a looser
         # absolute bound, still far tighter than any wrong factor in a gradient.
         atol = 1e-6 + 1e-8 * abs(it.loss)
-        for step, gw, gb in zip(it.steps, grads_w, grads_b):
+        for step, (gw, gb) in zip(it.steps, grads):
             np.testing.assert_allclose(step.dJ_dweights, gw, rtol=1e-5, atol=atol)
             if gb is not None:
                 np.testing.assert_allclose(step.dJ_dbias, gb, rtol=1e-5, atol=atol)
-        assert it.loss == pytest.approx(reference_loss(data, weights, biases, it.x, it.y), rel=1e-12, abs=1e-12)
+        assert it.loss == pytest.approx(reference.total_loss(data, weights, biases, it.x, it.y), rel=1e-12, abs=1e-12)
         if previous is not None:  # each update starts where the one before ended
             for before, now in zip(previous.steps, it.steps):
                 np.testing.assert_array_equal(before.new_weights, now.weights)
@@ -541,14 +465,18 @@ def test_no_progress_bar_when_disabled():
 
 
 def test_progress_bar_on_a_terminal_stderr_only():
-    """With stderr a pseudo-terminal a long run draws a bar there; stdout (a pipe) gets only the result."""
+    """With stderr a pseudo-terminal a long run draws a bar there; stdout (a pipe) gets only the result.
+
+    The bar's delay and refresh interval are set to 0 in the child, so 300 epochs show it without a long run."""
     import pty
 
     leader, follower = pty.openpty()
     env = {**os.environ, "BPTRACE_DEBUG": "", "TERM": "xterm", "COLUMNS": "100"}
-    process = subprocess.Popen([sys.executable, "-m", "backprop_cli", "run", XOR, "--epochs", "20000"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=follower, stdin=subprocess.DEVNULL)
+    script = ("import sys; from backprop_cli.render import progress; progress.REFRESH = 0; "
+              "progress.with_progress.__kwdefaults__['delay'] = 0; from backprop_cli.cli import main; "
+              f"sys.argv = ['bptrace', 'run', {XOR!r}, '--epochs', '300']; main()")
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=follower, stdin=subprocess.DEVNULL, preexec_fn=default_sigint)
     os.close(follower)
     received = b""
     try:
@@ -569,5 +497,5 @@ def test_progress_bar_on_a_terminal_stderr_only():
         os.close(leader)
     assert process.returncode == 0
     assert b"training" in received and b"update" in received
-    assert b"/20,000" in received  # "update 1,234/20,000"
-    assert b"Loss per epoch" in out and b"/20,000" not in out
+    assert b"/300" in received  # "update 123/300"
+    assert b"Loss per epoch" in out and b"/300" not in out

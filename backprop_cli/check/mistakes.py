@@ -24,8 +24,9 @@ from backprop_cli.activations import Activation
 from backprop_cli.check.chain import Problem, Rules
 from backprop_cli.check.sheet import Quantity
 from backprop_cli.losses import LOSSES
-from backprop_cli.render.numbers import NumberFormat
-from backprop_cli.render.table import neuron
+from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.handout.losses import output_error
+from backprop_cli.render.unicode import neuron_text as neuron, spell
 
 SQUARED_ERRORS = ("sse", "mse")  # the losses whose gradient has a factor 2
 SMOOTH = ("sigmoid", "tanh")  # activations whose derivative differs at z and at p, and from z itself
@@ -44,14 +45,14 @@ class Mistake:
 def _derivative_mistakes(act: Activation) -> Iterator[Mistake]:
     """The mistakes in g'(p) of ``act``."""
     if act.name in SMOOTH:
-        said = f"z = {act.symbol} used for the derivative {act.derivative_symbol}"
+        said = f"z = {act.symbol} used for the derivative {act.derivative_text('p')}"
         yield Mistake("z-for-derivative", said, Rules(derivative=lambda g, p, z: g.forward(p)))
         yield Mistake("z-for-derivative", said, Rules(derivative=lambda g, p, z: z))
         yield Mistake("derivative-at-z", "the derivative taken at z instead of p: "
-                      + act.derivative_symbol.replace("(p)", "(z)"), Rules(derivative=lambda g, p, z: g.derivative(z)))
+                      + act.derivative_text("z"), Rules(derivative=lambda g, p, z: g.derivative(z)))
     if act.name in KINKED:
         below = f"{float(act.derivative(np.array([-1.0]))[0]):g}"  # 0, or the slope of leaky_relu
-        said = f"{act.derivative_symbol} taken as 1 for p ≤ 0 (it is {below} there)"
+        said = f"{act.derivative_text('p')} taken as 1 for p ≤ 0 (it is {below} there)"
         yield Mistake("derivative-one", said, Rules(derivative=lambda g, p, z: np.ones_like(p)))
 
 
@@ -106,7 +107,7 @@ def mistakes_for(q: Quantity, pb: Problem) -> Iterator[Mistake]:
     """The known mistakes in computing ``q``, in the order they are tried."""
     last = len(pb.config.layers) - 1
     if q.kind == "dJ_dz" and q.layer == last and pb.config.loss in SQUARED_ERRORS:
-        formula = LOSSES[pb.config.loss].gradient_formula
+        formula = spell(output_error(pb.config.loss), NumberFormat())
         yield Mistake("factor-2", f"the factor 2 of the squared error forgotten: {formula}", Rules(gradient_factor=0.5))
     elif q.kind == "dJ_dz" and q.layer < last:
         yield from _step2(q, pb)

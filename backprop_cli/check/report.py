@@ -14,7 +14,7 @@ from typing import IO, Sequence
 from backprop_cli import __version__
 from backprop_cli.check.marking import Mark, Marking, Score
 from backprop_cli.check.sheet import Sheet
-from backprop_cli.render.numbers import MINUS, NumberFormat
+from backprop_cli.handout.numbers import MINUS, NumberFormat
 
 SCHEMA = "bptrace/check-v1"
 STYLES = {"correct": "green", "carried": "yellow", "wrong": "bold red", "blank": "dim"}

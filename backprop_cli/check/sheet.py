@@ -18,8 +18,11 @@ from typing import Iterator
 from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
-from backprop_cli.render.numbers import NumberFormat
-from backprop_cli.render.table import bias_label, neuron, vector, weight
+from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.handout import formula as f
+from backprop_cli.handout.losses import GRADIENTS, SHORT_FORMS
+from backprop_cli.render.unicode import bias_text as bias_label, neuron_text as neuron, spell, weight_text as weight
+from backprop_cli.render.unicode import vector_text
 
 MAX_TERMS = 3  # a formula with more inputs is written as a sum over t
 # The steps of the handout, by their key in the sheet (a hidden layer's name follows Steps 2 and 4).
@@ -88,7 +91,7 @@ def path_text(path: tuple[str | int, ...]) -> str:
 
 
 def _derivative(act, argument: str) -> str:
-    return act.derivative_symbol.replace("(p)", f"({argument})")
+    return act.derivative_text(argument)
 
 
 class _Builder:
@@ -109,7 +112,7 @@ class _Builder:
         return text if self.samples == 1 else f"{text} — sample {int(self.key.sample_indices[s]) + 1}"
 
     def sample_title(self, s: int) -> str:
-        x, y = (vector(v[s], self.given) for v in (self.key.x, self.key.y))
+        x, y = (vector_text(v[s], NumberFormat()) for v in (self.key.x, self.key.y))
         return f"Sample {int(self.key.sample_indices[s]) + 1}: x = {x}, y = {y}"
 
     def source(self, l: int, t: int | str) -> str:
@@ -150,13 +153,15 @@ class _Builder:
         K = layer.width
         where = self.base(s) + ("step1", layer.name)
         blanks = [Blank(where + ("dJ_dz", k), Quantity("dJ_dz", s, L, (k,)), f"∂J/∂z of {neuron(k, layer.name)}",
-                        loss.gradient_text(f"z_{k + 1}", f"y_{k + 1}", K)) for k in range(K)]
+                        spell(GRADIENTS[self.c.loss](f.symbol("z", k + 1), f.symbol("y", k + 1), f.Symbol(str(K))),
+                              NumberFormat())) for k in range(K)]
         if self.shown[L]:
-            form = loss.fused.get(layer.activation)
+            form = SHORT_FORMS.get((self.c.loss, layer.activation))
             unit = abs(float(sum(self.key.y[s])) - 1.0) <= 1e-9
+            total = None if unit else f.SumOver("j", f.symbol("y", "j"))
             for k in range(K):
-                if form is not None and form.text is not None:
-                    text = form.text(f"z_{k + 1}", f"y_{k + 1}", None if unit else "Σ_j y_j")
+                if form is not None:
+                    text = spell(form(f.symbol("z", k + 1), f.symbol("y", k + 1), total), NumberFormat())
                 elif layer.act.elementwise:
                     text = self.delta(L, k + 1)
                 else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from backprop_cli.engine import Iteration
 from backprop_cli.network import Config, is_shared
-from backprop_cli.render.numbers import NumberFormat
+from backprop_cli.handout.numbers import NumberFormat
 
 MAX_SHOWN = 6  # a layer of up to this many neurons is drawn whole
 HEAD = 3  # a wider layer shows its first HEAD neurons, a gap marker and its last neuron

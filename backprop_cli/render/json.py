@@ -10,7 +10,7 @@ from typing import IO, Iterable
 
 import numpy as np
 
-from backprop_cli import __version__
+from backprop_cli._version import __version__
 from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration
 from backprop_cli.optimizers import state_data

@@ -10,14 +10,19 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
+from rich import box
 from rich.console import RenderableType
+from rich.table import Table
 
 from backprop_cli.engine import Iteration, LayerStep
 from backprop_cli.network import Config
-from backprop_cli.optimizers import AT_ONCE, COUNT, GIVEN, HYPERS, PARAM, SLOT, Line, OptimizerSpec
-from backprop_cli.render.explain import Explanation
-from backprop_cli.render.numbers import MINUS, NumberFormat
-from backprop_cli.render.table import TableOptions, bias_label, fill, formula_table, heading, weight
+from backprop_cli.handout.formula import bias, weight
+from backprop_cli.handout.numbers import MINUS, NumberFormat
+from backprop_cli.handout.optimizer import hyper_line
+from backprop_cli.optimizers import COUNT, GIVEN, PARAM, SLOT, Line
+from backprop_cli.render.parts import COLUMN_STYLES, TableOptions, fill, heading
+from backprop_cli.render.unicode import label as spell_label
+from backprop_cli.handout import document as doc
 
 
 def rounder(fmt: NumberFormat) -> Callable | None:
@@ -57,13 +62,6 @@ def spell(line: Line, fmt: NumberFormat) -> str:
     return SLOT.sub(put, line.template)
 
 
-def hyper_line(spec: OptimizerSpec, alpha: float, fmt: NumberFormat) -> str:
-    """'α = 0.1, β1 = 0.9, β2 = 0.999, ε = 1e-08' (λ only where there is weight decay)."""
-    given = [f"{HYPERS[key].symbol} = {fmt.given(value)}" for key, value in spec.hyper.items()
-             if key != "weight_decay" or value]
-    return ", ".join([f"α = {fmt.given(alpha)}", *given])
-
-
 def _at(state: Mapping[str, Any], index) -> dict[str, Any]:
     """One parameter's part of a layer's state (``index`` None: a shared bias, the state itself)."""
     return {key: value if index is None or not isinstance(value, np.ndarray) else value[index]
@@ -87,11 +85,11 @@ def _rows(config: Config, it: Iteration, fmt: NumberFormat) -> Iterator[tuple[st
 
     for layer, st in zip(config.layers, it.steps):
         for k, t in np.ndindex(*st.weights.shape):
-            yield from rows(weight(k, t, layer.name), st, "weights", (k, t), "Θ")
+            yield from rows(spell_label(weight(k, t, layer.name)), st, "weights", (k, t), "Θ")
         if st.bias is None:
             continue
         for k in [None] if st.shared_bias else range(st.weights.shape[0]):
-            label = bias_label(k, layer.name)
+            label = spell_label(bias(k, layer.name))
             if not config.update_bias:
                 b = st.bias if k is None else st.bias[k]
                 yield label, "b", f"{fmt.param(b)} (update_bias: false keeps it)", fmt.param(b)
@@ -106,7 +104,10 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
     settings = hyper_line(spec, config.alpha, fmt)
     if "t" in dict(spec.optimizer.state):
         settings += f"\nt = {it.steps[0].state.weights['t']}: the number of updates so far, this one included"
-    table = formula_table("Parameter", "", "Formula with numbers", value="Value")
+    table = Table(box=box.HEAVY_HEAD, header_style="bold")
+    for header, kind in (("Parameter", doc.LABEL), ("", doc.FORMULA), ("Formula with numbers", doc.FORMULA),
+                         ("Value", doc.VALUE)):
+        table.add_column(header, **COLUMN_STYLES[kind])
     per = spec.optimizer.lines(spec.hyper)  # lines per parameter; a frozen bias has one
     biases = sum(0 if st.bias is None else np.size(st.bias) for st in it.steps)
     total = sum(st.weights.size for st in it.steps) * per + biases * (per if config.update_bias else 1)
@@ -114,28 +115,3 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
     # --rows N counts parameters here, as in every other table: N parameters, each with all its lines
     return [heading(title, "\n".join([*general, settings])),
             fill(table, _rows(config, it, fmt), total, opts.rows * per)]
-
-
-def explanation(config: Config, it: Iteration, notes: list[str]) -> Explanation:
-    """What ``--explain`` says before Step 5 with this optimizer; ``notes`` are Step 5's general ones."""
-    spec, out = config.optimizer, config.layers[-1].name
-    opt = spec.optimizer
-    example = f"Θ_11[{out}]"
-    chain = [f.replace("Θ", example) for f in opt.formulas(spec.hyper)]
-    extra = []
-    if spec.hyper.get("weight_decay"):
-        extra.append(f"Weight decay λ = {NumberFormat().given(spec.hyper['weight_decay'])} adds λ·Θ to every "
-                     "gradient, biases included, as PyTorch's weight_decay does: the gradient of the L2 penalty "
-                     "(λ/2)·ΣΘ², which pulls every parameter towards 0.")
-    if opt.state:
-        kept = " and ".join(symbol for key, symbol in opt.state if key != "t")
-        extra.append(f"Every weight and bias keeps its own {kept} from one update to the next (the JSON trace "
-                     "shows them as state); --save-updated writes them, so a saved run continues exactly.")
-    return Explanation(
-        formulas=[*opt.formulas(spec.hyper), hyper_line(spec, config.alpha, NumberFormat())],
-        source=f"{opt.torch}, as PyTorch documents its algorithm",
-        reason=f"{opt.reason} {AT_ONCE}",
-        example=f"Example {example} (its gradient from Step 3):",
-        chain=";  ".join(chain),
-        notes=extra + notes,
-    )

@@ -1,7 +1,7 @@
 """Step mode (``run --step``): walk through one update phase by phase, at the reader's pace.
 
-The loop only moves through the phases that ``table.phases`` already rendered from the trace; it does
-no math. Keys come from an injectable source: single key presses on a terminal (cbreak mode, restored
+The loop only moves through the sections of the document (``handout.build``) that the terminal
+renderer spelled; it does no math. Keys come from an injectable source: single key presses on a terminal (cbreak mode, restored
 in a ``finally``), one key per line from a pipe, or nothing at all (then the rest is shown).
 
 Where things go: the phases are the result and go to stdout; the status line under them
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import select
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Protocol
@@ -23,10 +22,14 @@ from typing import IO, Callable, Iterable, Iterator, Protocol
 from rich.console import RenderableType
 from rich.text import Text
 
-from backprop_cli.network import Config
 from backprop_cli.engine import Iteration
+from backprop_cli.environment import Environment, isatty as _isatty
+from backprop_cli.handout.build import document
+from backprop_cli.handout.document import Document
+from backprop_cli.handout.training import traced_update
+from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
-from backprop_cli.render.table import TableOptions, header, make_console, phases
+from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
 
@@ -111,13 +114,6 @@ class TerminalKeys:
         return KEYS.get(text if len(text) > 1 else text.lower(), UNKNOWN)  # Q is q; sequences keep their case
 
 
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _can_cbreak() -> bool:
     try:
         import termios  # noqa: F401 - only POSIX has it
@@ -128,11 +124,11 @@ def _can_cbreak() -> bool:
 
 
 @contextmanager
-def open_keys(stdin: IO[str], stdin_holds_config: bool) -> Iterator[KeySource]:
+def open_keys(stdin: IO[str], stdin_holds_config: bool, terminal: bool | None = None) -> Iterator[KeySource]:
     """The key source for a session: the terminal on stdin, else lines of stdin; if stdin held the
     config, the controlling terminal (/dev/tty), and no keys at all where there is none."""
     if not stdin_holds_config:
-        if _isatty(stdin) and _can_cbreak():
+        if (_isatty(stdin) if terminal is None else terminal) and _can_cbreak():
             with TerminalKeys(stdin.fileno()) as keys:
                 yield keys
         else:
@@ -156,9 +152,9 @@ def open_keys(stdin: IO[str], stdin_holds_config: bool) -> Iterator[KeySource]:
 class StatusLine:
     """The prompt under the last phase, on stderr: erased after each key on a terminal, else one line each."""
 
-    def __init__(self, stream: IO[str], styled: bool = False) -> None:
+    def __init__(self, stream: IO[str], styled: bool = False, terminal: bool | None = None) -> None:
         self.stream = stream
-        self.terminal = _isatty(stream)
+        self.terminal = _isatty(stream) if terminal is None else terminal
         self.styled = styled and self.terminal
         self.shown = False
 
@@ -192,12 +188,12 @@ class Page:
     body: list[RenderableType]
 
 
-def build_pages(config: Config, it: Iteration, opts: TableOptions) -> list[Page]:
-    """The phases of one update, each with its explanation first when ``opts.explain`` asks for it."""
+def build_pages(config: Config, it: Iteration, page: Document, opts: TableOptions) -> list[Page]:
+    """The sections of update ``it``, each with its explanation first when ``opts.explain`` asks for it."""
     result = []
-    for phase in phases(config, it, opts):
-        before = explanation(config, it, phase, opts.fmt) if opts.explain else []
-        result.append(Page(phase.name, before + list(phase.renderables)))
+    for part in page.sections:
+        before = explanation(config, it, part, opts.fmt) if opts.explain else []
+        result.append(Page(part.name, before + phase(config, it, part, opts)))
     return result
 
 
@@ -244,18 +240,19 @@ def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], statu
             note = "(unknown key)"
 
 
-def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOptions, *, color: bool | None = None,
-              stdin_holds_config: bool = False, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
-              stderr: IO[str] | None = None) -> None:
+def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOptions, env: Environment | None = None,
+              *, color: bool | None = None, stdin_holds_config: bool = False) -> None:
     """Print the header, then walk through the phases of the first update by the keys read from stdin.
 
     A run of several updates also gets the title the table output gives the traced update, and at the
     end a note on where the rest of the run (loss per epoch, curve, trained weights) is shown.
     """
-    stdout, stderr, stdin = stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin
+    env = env or Environment.from_process()
+    stdout, stderr, stdin = env.stdout, env.stderr, env.stdin
     it = next(iter(iterations))
     updates = plan(config).updates
-    console = make_console(stdout, color)
+    console = make_console(stdout, color, env)
+    page = document(config, it, opts.fmt)
 
     def show(page: Page) -> None:
         console.print(Text(""))
@@ -263,13 +260,13 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
             console.print(renderable)
         stdout.flush()
 
-    styled = color is not False and not os.environ.get("NO_COLOR")
-    console.print(header(config, opts))
+    styled = color is not False and not env.no_color
+    console.print(header(page.header, opts.fmt))
     if updates > 1:
         console.print(Text(""))
-        console.print(update_title(it, updates))
-    with open_keys(stdin, stdin_holds_config) as keys:
-        walk(build_pages(config, it, opts), keys, show, StatusLine(stderr, styled))
+        console.print(update_title(traced_update(it, updates)))
+    with open_keys(stdin, stdin_holds_config, env.stdin_isatty) as keys:
+        walk(build_pages(config, it, page, opts), keys, show, StatusLine(stderr, styled, env.stderr_isatty))
     if updates > 1:  # a note for the reader, not part of the trace: stderr, like the status line
         stderr.write(f"Loss per epoch, loss curve and weights after all {updates:,} updates: the same command "
                      "without --step.\n")

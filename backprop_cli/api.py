@@ -1,0 +1,86 @@
+"""The Python API: load or build a config, run it, and read the trace, the trained network and the JSON dict.
+
+    >>> import backprop_cli as bptrace
+    >>> result = bptrace.run(bptrace.load_config("configs/handout.yaml"))  # its display.hand_rounding: 2
+    >>> result.loss
+    0.47
+
+Everything here is what the command line does, without a terminal: ``bptrace run`` is this plus a renderer.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterator
+
+from backprop_cli.config import config_from_data, load_config
+from backprop_cli.engine import Iteration, Network
+from backprop_cli.engine import trace as _engine_trace
+from backprop_cli.finite import finite
+from backprop_cli.network import Config
+from backprop_cli.rounding import Rounding
+from backprop_cli.training import with_epochs
+
+FROM_CONFIG = "config"  # the default rounding: the config's display.hand_rounding (None: exact)
+
+__all__ = ["FROM_CONFIG", "Rounding", "Run", "config_from_data", "load_config", "rounding_for", "run", "trace"]
+
+
+def rounding_for(config: Config, hand_rounding: int | None | str | Rounding = FROM_CONFIG) -> Rounding:
+    """The rounding a run computes with: the config's own ``display.hand_rounding`` by default, an int N to
+    round by hand to N, or None to compute exactly."""
+    if isinstance(hand_rounding, Rounding):
+        return hand_rounding
+    return Rounding(config.hand_rounding if hand_rounding == FROM_CONFIG else hand_rounding)
+
+
+def trace(config: Config | str | os.PathLike, *, hand_rounding: int | None | str | Rounding = FROM_CONFIG,
+          epochs: int | None = None, network: Network | None = None) -> Iterator[Iteration]:
+    """Yield every update of the run, as ``bptrace run`` computes it (the config's hand rounding unless
+    ``hand_rounding`` says otherwise; ``epochs`` overrides the config's). A NaN or an infinity stops it with
+    a BptraceError that names it, as ``bptrace run`` does."""
+    config = _config(config, epochs)
+    return finite(config, _engine_trace(config, hand_rounding=rounding_for(config, hand_rounding), network=network))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished run: every update, and the network after the last one."""
+
+    config: Config
+    rounding: Rounding
+    iterations: tuple[Iteration, ...]
+    network: Network
+
+    @property
+    def loss(self) -> float:
+        """J of the first update, before its step (the loss of the forward pass)."""
+        return self.iterations[0].loss
+
+    @property
+    def trained(self) -> Config:
+        """The config with the weights and biases after the last update (what ``--save-updated`` writes)."""
+        return self.network.updated_config()
+
+    def to_dict(self) -> dict:
+        """The JSON trace (schema bptrace/trace-v1) as a dict: what ``bptrace run --format json`` writes."""
+        from backprop_cli.render.json import trace_document
+
+        return trace_document(self.config, self.iterations, self.config.precision, self.rounding.digits)
+
+
+def run(config: Config | str | os.PathLike, *, hand_rounding: int | None | str | Rounding = FROM_CONFIG,
+        epochs: int | None = None) -> Run:
+    """Run ``config`` (a Config, or the path of a config file) to the end and keep every update."""
+    config = _config(config, epochs)
+    rounding = rounding_for(config, hand_rounding)
+    network = Network(config, rounding)
+    iterations = tuple(finite(config, _engine_trace(config, network=network)))
+    return Run(config, rounding, iterations, network)
+
+
+def _config(config: Config | str | os.PathLike, epochs: int | None) -> Config:
+    if not isinstance(config, Config):
+        config = load_config(os.fspath(config))
+    return with_epochs(config, epochs)

@@ -1,0 +1,138 @@
+"""The worked example as a document: sections of blocks, each a heading, a table of rows and lines.
+
+``build.document(config, iteration, fmt)`` decides once what every format shows: which steps, rows,
+numbers and formulas. A renderer walks ``Document.sections`` → ``Section.blocks`` → ``Block.table``
+rows and ``Block.lines``, and only spells what it finds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Callable, Iterator
+
+from backprop_cli.handout.formula import Label, Node, Num, Vector
+from backprop_cli.handout.numbers import NumberFormat
+
+# Column kinds: what a cell holds, so that a renderer can align and emphasise it.
+LABEL, NUMBER, VALUE, FORMULA, TEXT = "label", "number", "value", "formula", "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header (text, or parts of text and formulas written one after the other, such as
+    (∂J/∂z_k · g'(p_k), " with numbers")) and what its cells hold."""
+
+    header: str | tuple[Node | str, ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row: what it is about (a neuron or a parameter), then one cell per further column."""
+
+    label: Label
+    cells: tuple[Node | str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows built on demand: a 784-128-10 network has 100,000 weights, and a table shows a few."""
+
+    columns: tuple[Column, ...]
+    total: int
+    make_rows: Callable[[], Iterator[Row]] = field(repr=False, compare=False)
+    title: str = ""
+
+    def rows(self, limit: int = 0) -> Iterator[Row]:
+        """The first ``limit`` rows (all for 0)."""
+        return self.make_rows() if limit <= 0 else islice(self.make_rows(), limit)
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A line such as J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47: a name, the formula with numbers, the value,
+    and the value before an update where there is one."""
+
+    name: str
+    formula: Node | None
+    value: Num
+    before: Num | None = None
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class SampleRef:
+    """Which sample a per-sample block is about: its 1-based number in the config, and its x and y."""
+
+    number: int
+    x: Vector
+    y: Vector
+
+
+@dataclass(frozen=True)
+class Example:
+    """The one worked example of a step, in the handout's form: the row ``target`` with its formula, whose
+    parts may carry a ``Brace`` ("Derivative Sigmoid", "see step 1)"), and its value."""
+
+    target: Label
+    formula: Node
+    value: Num | Node
+    update: bool = False  # Step 5 writes ← instead of =
+
+
+@dataclass(frozen=True)
+class Block:
+    """What one heading introduces: a title, the general formula (lines), a table, lines after it.
+
+    ``kind`` names the part of the step ("forward", "step1", "output_gradient", "step2", "weights",
+    "update"); ``sample`` is set where a step is shown per sample (an update of several samples);
+    ``equation`` is the number of the handout's general formula.
+    """
+
+    kind: str
+    title: str
+    formula: tuple[Node | str, ...] = ()  # one line each: a formula, or a sentence
+    table: Table | None = None
+    lines: tuple[Equation, ...] = ()
+    sample: SampleRef | None = None
+    equation: int | None = None
+    example: Example | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One phase of the trace: ``step`` is "Forward pass", "Step 1", …, "Step 5"; ``layer`` the hidden layer
+    a "Step 2" section is about; ``name`` as shown to the reader."""
+
+    step: str
+    name: str
+    blocks: tuple[Block, ...]
+    layer: int | None = None
+
+
+@dataclass(frozen=True)
+class Header:
+    """The network as given: title, layer sizes, x and y (one sample) or the count of samples, α, loss."""
+
+    title: str | None
+    inputs: int
+    layers: tuple[tuple[int, str, str], ...]  # (width, activation label, name)
+    x: Vector | None  # None for several samples
+    y: Vector | None
+    samples: int
+    alpha: Num
+    loss: str
+    loss_formula: str
+    hand_rounding: int | None
+    optimizer: str | None = None  # how it is named where it is not plain gradient descent
+
+
+@dataclass(frozen=True)
+class Document:
+    """The trace of one update as the handout lays it out; ``fmt`` writes every number."""
+
+    header: Header
+    sections: tuple[Section, ...]
+    fmt: NumberFormat
+    samples: int = 1

@@ -1,0 +1,132 @@
+"""Running a config as ``bptrace run`` does: the options resolved once, the updates computed as a stream,
+written by the renderer of the chosen format, and the trained network saved where asked.
+
+The command line parses arguments into ``RunOptions``, calls ``prepare`` and ``execute`` with the
+``Environment`` of the process, and turns errors into exit codes; nothing here reads ``sys`` or
+``os.environ``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import dropwhile
+from typing import TYPE_CHECKING, Iterator
+
+from backprop_cli.engine import Iteration, Network, trace
+from backprop_cli.environment import Environment
+from backprop_cli.finite import finite
+from backprop_cli.network import Config
+from backprop_cli.training import Plan, plan, with_epochs
+
+if TYPE_CHECKING:
+    from backprop_cli.output import PendingFile
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run and show a config, resolved once against its display defaults."""
+
+    format: str = "table"  # table | json | jsonl
+    precision: int = 4
+    hand_rounding: int | None = None
+    rows: int = 16  # rows per table; 0 = all
+    color: bool | None = None  # None: on a terminal only
+    output: str | None = None  # a file, or None for stdout
+    step: bool = False  # walk through the phases by key
+    explain: bool = False
+    stdin_config: bool = False  # standard input held the YAML, so it holds no keys
+    epochs: int | None = None  # else the config's
+    show: int = 1  # the update traced in full
+    save_updated: str | None = None  # where to save the trained network
+    force: bool = False  # -o and --save-updated may replace a write-protected file (and save over one)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A run ready to be written: the config, the network being trained and its iterations (a stream)."""
+
+    given: Config  # as loaded, before the epochs were overridden
+    config: Config
+    network: Network
+    plan: Plan
+    options: RunOptions
+
+    def table_options(self):
+        from backprop_cli.handout.numbers import NumberFormat
+        from backprop_cli.render.table import TableOptions
+
+        o = self.options
+        return TableOptions(fmt=NumberFormat(o.precision, o.hand_rounding), rows=o.rows, explain=o.explain)
+
+
+def prepare(config: Config, options: RunOptions) -> Job:
+    """The job of running ``config`` with ``options``: its plan of updates, and the network to train."""
+    run_config = with_epochs(config, options.epochs)
+    return Job(config, run_config, Network(run_config, options.hand_rounding), plan(run_config), options)
+
+
+def _write_table(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
+    color = job.options.color if job.options.output is None else False  # never colour codes in a file
+    if job.plan.updates == 1:
+        from backprop_cli.render.table import write_table
+
+        write_table(stream, job.config, iterations, job.table_options(), color=color, env=env)
+    else:
+        from backprop_cli.render.training import write_training
+        from backprop_cli.training import summarize
+
+        summary = summarize(job.config, iterations, job.network, job.options.show)
+        write_training(stream, job.config, summary, job.table_options(), color=color, env=env)
+
+
+def _write_json(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
+    from backprop_cli.render.json import write_json
+
+    write_json(stream, job.config, iterations, job.options.precision, job.options.hand_rounding,
+               pretty=job.options.output is None and env.stdout_isatty)
+
+
+def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
+    from backprop_cli.render.json import write_jsonl
+
+    write_jsonl(stream, iterations)
+
+
+WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}
+
+
+def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> None:
+    """Compute the run as a stream and write it (or walk through it by key); then save the trained network
+    into ``saving`` (see training.reserve_save_target) if asked, finishing the run first where the output
+    did not need all of it."""
+    from backprop_cli.output import destination
+    from backprop_cli.render.progress import with_progress
+
+    options = job.options
+    # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
+    quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
+    iterations = with_progress(finite(job.config, trace(job.config, network=job.network)), job.plan.updates,
+                               job.plan.epochs, enabled=not quiet and env.stderr_isatty)
+    if options.step:
+        from backprop_cli.render.step import step_mode
+
+        shown = dropwhile(lambda it: it.number < options.show, iterations) if options.show > 1 else iterations
+        step_mode(job.config, shown, job.table_options(), env, color=options.color,
+                  stdin_holds_config=options.stdin_config)
+    else:
+        with destination(options.output, env.stdout, force=options.force) as stream:
+            WRITERS[options.format](stream, job, iterations, env)
+    if saving is not None:
+        for _ in iterations:  # step mode and a one-update table stop early; the saved network is the last one
+            pass
+        save(job, saving)
+
+
+def save(job: Job, saving: PendingFile) -> None:
+    """Write the network after the last update, as a config with the keys of the one it came from, into
+    the file ``saving`` reserved for it."""
+    from backprop_cli.training import save_network, saved_config_text
+
+    trained = replace(job.network.updated_config(), epochs=job.given.epochs)  # only the parameters change
+    save_network(saving, saved_config_text(trained, job.options.hand_rounding, updates=job.plan.updates,
+                                           origin=job.given.source))
