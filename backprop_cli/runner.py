@@ -38,7 +38,7 @@ class RunOptions:
     epochs: int | None = None  # else the config's
     show: int = 1  # the update traced in full
     save_updated: str | None = None  # where to save the trained network
-    force: bool = False  # -o and --save-updated may replace a write-protected file (and save over one)
+    force: bool = False  # --force: -o may replace a write-protected file (--save-updated: see reserve_save_target)
 
 
 @dataclass(frozen=True)

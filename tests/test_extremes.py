@@ -151,6 +151,16 @@ def test_a_gradient_that_overflows_stops_the_run_in_every_format(tmp_path, write
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.yaml"]  # no trace, no saved network, no temporary
 
 
+def test_the_python_api_stops_at_a_number_that_is_not_finite_too(write_config):
+    import backprop_cli as bptrace
+    from backprop_cli.errors import BptraceError
+
+    with pytest.raises(BptraceError, match="update 1 .*layer 'hid': ∂J/∂z is infinite"):
+        bptrace.run(write_config(RELU_INTO_HUGE))
+    with pytest.raises(BptraceError, match="--epochs: expected at most 1,000,000,000 updates"):
+        bptrace.run(str(CONFIGS / "handout.yaml"), epochs=MAX_UPDATES + 1)
+
+
 def test_a_finite_loss_whose_gradient_overflows_names_the_gradient_not_alpha(write_config):
     result = run_cli("run", write_config(HUGE_GRADIENT))
     assert result.exit_code == 2
