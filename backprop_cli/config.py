@@ -22,6 +22,7 @@ from backprop_cli.describe import number_text as _number_text
 from backprop_cli.errors import ConfigError, format_path
 from backprop_cli.flow_numbers import NumberList
 from backprop_cli.loader import parse_yaml, paused_gc, read_text
+from backprop_cli.limits import too_many_updates
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
 from backprop_cli.optimizer_config import read_optimizer, read_state
@@ -290,6 +291,10 @@ def _validate(v: _Collector, data: Any, source: str) -> Config:
         values["batch_size"] = size
     with v.section():
         values["epochs"] = v.integer(top.get("epochs", 1), ("epochs",), minimum=1)
+        samples = x.shape[0] if x is not None else 1
+        too_long = too_many_updates(values["epochs"], -(-samples // (values.get("batch_size") or samples)))
+        if too_long:
+            v.fail(("epochs",), too_long)
     with v.section():
         display = v.mapping(top.get("display", {}), ("display",), DISPLAY_KEYS, "display options")
         values["precision"] = v.integer(display.get("precision", 4), ("display", "precision"), minimum=0, maximum=15)

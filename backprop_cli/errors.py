@@ -17,7 +17,9 @@ class ExitStatus(IntEnum):
     FAILURE = 1
     USAGE = 2
     CHECK_FAILED = 3  # a check ran and did not pass: gradcheck found a difference, or check --fail-under P
-    INTERRUPTED = 130
+    HANGUP = 129  # 128 + SIGHUP: the terminal went away
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
+    TERMINATED = 143  # 128 + SIGTERM: kill, a service manager, a timeout
 
 
 class BptraceError(Exception):

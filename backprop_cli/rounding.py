@@ -23,11 +23,14 @@ def round_half_away(value: float, decimals: int) -> float:
     """``value`` rounded half away from zero to ``decimals`` places, on its shortest decimal form."""
     if not math.isfinite(value) or abs(value) >= 2.0**53:
         return value  # from 2**53 on every float is a whole number: nothing to round (and no 300-digit Decimal)
-    from decimal import ROUND_HALF_UP, Decimal  # here: a run without hand rounding never needs it
+    from decimal import ROUND_HALF_UP, Context, Decimal  # here: a run without hand rounding never needs it
 
     # repr() gives the shortest decimal that reads back as the same float: the number the person sees.
     exact = Decimal(repr(float(value)))
-    rounded = float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    # The result has the digits before the point and ``decimals`` after it: 10^13 to 15 places is 29 digits,
+    # more than the default context's 28, which would fail; give it all of them (and a few to spare).
+    context = Context(prec=max(28, exact.adjusted() + decimals + 3), rounding=ROUND_HALF_UP)
+    rounded = float(exact.quantize(Decimal(1).scaleb(-decimals), context=context))
     return rounded + 0.0  # no −0.0
 
 
