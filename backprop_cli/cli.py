@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 
 import click
 
 from backprop_cli._version import __version__
-from backprop_cli.errors import BptraceError, ExitStatus
+from backprop_cli.errors import BptraceError, ExitStatus, headline, one_line
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 from backprop_cli.pipes import closed_pipe_status, flush_stdout
 from backprop_cli.render.console import FILE_WIDTH, MIN_WIDTH
@@ -45,7 +46,7 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(f"bptrace: error: {self.message}", err=True)
+        click.echo(f"bptrace: error: {one_line(self.message)}", err=True)
 
 
 class Group(click.Group):
@@ -75,14 +76,11 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BptraceError as error:
-            message = str(error)
-            others = getattr(error, "others", [])
-            if others:
-                message += f"\n  (and {len(others)} more; 'bptrace validate' lists them all)"
-            raise Failure(message, error.exit_status) from None
-        except KeyboardInterrupt:
-            click.echo("bptrace: interrupted", err=True)
-            raise click.exceptions.Exit(ExitStatus.INTERRUPTED) from None
+            raise Failure(headline(error), error.exit_status) from None
+        except KeyboardInterrupt as error:  # Ctrl-C, SIGTERM, SIGHUP (see signals.py)
+            from backprop_cli.signals import report
+
+            raise click.exceptions.Exit(report(error)) from None
         except BrokenPipeError:  # the reader of the output left: pipes.py says what happens
             raise click.exceptions.Exit(closed_pipe_status()) from None
         except Exception as error:  # a bug: say so in one line, the traceback only on request
@@ -147,7 +145,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--save-updated", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the network after the last update to FILE as a config that runs as is (atomically; "
                    "never over CONFIG, nor over an existing file without --force).")
-@click.option("--force", is_flag=True, help="Let --save-updated overwrite an existing file.")
+@click.option("--force", is_flag=True,
+              help="Let --save-updated overwrite an existing file, and -o or --save-updated a write-protected one.")
 def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int | None,
         width: int | None, output: str | None, color: bool | None, step: bool, explain: bool, working: bool,
         epochs: int | None, show: int | None, save_updated: str | None, force: bool) -> None:
@@ -172,10 +171,9 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     from backprop_cli.runner import RunOptions, execute, prepare
 
     net = _load_config(config)
-    if save_updated is not None:
-        from backprop_cli.training import check_save_target
+    from backprop_cli.output import check_output
 
-        check_save_target(save_updated, config, output, force)
+    check_output(output, {config: "the config being run"}, force=force)
     given_precision = precision
     precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
     refuse_idle_precision(fmt, given_precision, hand_rounding)
@@ -194,16 +192,24 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         epochs=epochs,
         show=show or 1,
         save_updated=save_updated,
+        force=force,
     )
     job = prepare(net, options)
     updates = job.plan.updates
     if options.show > updates:
         raise Failure(f"--show {options.show}: the run has only {updates:,} "
                       f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
-    execute(job, Environment.from_process())
+    saving = None
     if save_updated is not None:
-        click.echo(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
-                   f"next: bptrace run {save_updated}", err=True)
+        from backprop_cli.training import reserve_save_target
+
+        saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
+    with saving or nullcontext():  # the temporary file is removed whichever way the run ends
+        execute(job, Environment.from_process(), saving)
+    if save_updated is not None:
+        name = one_line(save_updated)
+        click.echo(f"wrote {name} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+                   f"next: bptrace run {name}", err=True)
 
 
 def _load_config(source: str):
@@ -215,7 +221,7 @@ def _load_config(source: str):
     _waiting_for(source, "the config")
     config = load_config(source)
     for warning in config_warnings(config):
-        click.echo(f"bptrace: warning: {config.source}: {warning}", err=True)
+        click.echo(f"bptrace: warning: {one_line(config.source)}: {warning}", err=True)
     return config
 
 
@@ -275,7 +281,7 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
 
     net = _load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
-    with destination(output) as stream:
+    with destination(output, reads={config: "the config being drawn"}) as stream:
         stream.write(figure_text(net, fmt, form=form or "svg", after=after, fragment=fragment))
 
 
@@ -340,8 +346,10 @@ def validate(config: str) -> None:
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
-            click.echo(f"bptrace: error: {each}", err=True)
-        if len(errors) > 1:
+            click.echo(f"bptrace: error: {one_line(str(each))}", err=True)
+        if getattr(error, "more", False):
+            click.echo(f"bptrace: {len(errors)} errors shown; there may be more after them", err=True)
+        elif len(errors) > 1:
             click.echo(f"bptrace: {len(errors)} errors", err=True)
         raise click.exceptions.Exit(ExitStatus.USAGE) from None
     from backprop_cli.summary import summary
@@ -379,12 +387,12 @@ def init(template: str | None, output: str | None, force: bool, list_: bool) -> 
         click.echo(text, nl=False)
         return
     if os.path.exists(output) and not force:
-        raise Failure(f"{output}: the file exists; use --force to overwrite it")
+        raise Failure(f"{one_line(output)}: the file exists; use --force to overwrite it")
     from backprop_cli.output import atomic_file
 
-    with atomic_file(output) as stream:
+    with atomic_file(output, exclusive=not force, force=force) as stream:
         stream.write(text)
-    click.echo(f"wrote {output} (template '{template}'); next: bptrace run {output}", err=True)
+    click.echo(f"wrote {one_line(output)} (template '{template}'); next: bptrace run {one_line(output)}", err=True)
 
 
 @cli.command(short_help="Write a blank answer sheet for CONFIG, to work by hand.")
@@ -409,7 +417,7 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
     net = _load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
-    with destination(output) as stream:
+    with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
         WRITERS[fmt](stream, sheet_of(net), config)
     if output not in (None, "-"):
         click.echo(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}", err=True)
@@ -450,7 +458,8 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
     if "-" in answers:
         _waiting_for("-", "the answers")
     sheet, markings = check_files(net, answers)
-    with destination(output) as stream:
+    reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
+    with destination(output, reads=reads) as stream:
         REPORTS[fmt](stream, sheet, markings, color=color if output is None else False,
                      pretty=output is None and sys.stdout.isatty())
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
@@ -523,11 +532,12 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
 
 
 def main() -> None:
-    """Entry point of the ``bptrace`` script: runs the command line; a closed pipe ends it quietly (pipes.py)."""
+    """Run the command line (``bptrace`` starts in ``__main__.main``); a closed pipe ends it quietly (pipes.py)."""
     try:
         cli.main(prog_name="bptrace")
     except BrokenPipeError:  # from outside a command, where click did not see it
         sys.exit(closed_pipe_status())
-    except KeyboardInterrupt:
-        click.echo("bptrace: interrupted", err=True)
-        sys.exit(ExitStatus.INTERRUPTED)
+    except KeyboardInterrupt as error:
+        from backprop_cli.signals import report
+
+        sys.exit(report(error))

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 MINUS = "\u2212"  # the minus sign bptrace prints (−0.5)
+TYPED = 100_000  # characters: a config this small may be typed by hand, and its text is searched for typos
 # Dashes that look like a minus and are not one.
 DASHES = {"\u2013": "an en dash", "\u2014": "an em dash", "\u2010": "a hyphen", "\u2011": "a hyphen",
           "\ufe63": "a small minus", "\uff0d": "a full-width minus"}

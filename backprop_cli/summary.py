@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backprop_cli.errors import one_line
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
 from backprop_cli.words import counted
@@ -30,5 +31,6 @@ def summary(config: Config) -> str:
     rounding = "none" if config.hand_rounding is None else f"{config.hand_rounding}"
     rows.append(("display", f"precision {config.precision}, hand rounding {rounding}"))
     width = max(len(label) for label, _ in rows) + 2
-    head = f"{config.source}: valid" + (f" — {config.title}" if config.title else "")
+    # The file name is the user's own, as written on the command line: escaped, like every name printed.
+    head = one_line(f"{config.source}: valid" + (f" — {config.title}" if config.title else ""))
     return "\n".join([head] + [f"  {label + ':':<{width}}{value}" for label, value in rows])
