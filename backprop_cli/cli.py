@@ -154,13 +154,13 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
 
     \b
     Examples:
-      bptrace run configs/handout.yaml            # as the handout, rounded by hand
+      bptrace run configs/handout.yaml            # as the handout: by hand
       bptrace run configs/handout.yaml --exact    # full precision
       bptrace run configs/handout.yaml --working  # every sum and g'(p) too
-      bptrace run configs/handout.yaml --step --explain    # a phase per key
+      bptrace run configs/handout.yaml --step --explain  # a phase per key
       bptrace run configs/handout.yaml -f json | jq .iterations[0].loss
       bptrace run configs/xor.yaml --epochs 5000 --save-updated xor2.yaml
-      bptrace run configs/xor.yaml -f jsonl | jq -c .loss  # a line per update
+      bptrace run configs/xor.yaml -f jsonl | jq -c .loss  # line per update
     """
     from backprop_cli.run_rules import refuse_idle_options, refuse_idle_precision
 
@@ -260,9 +260,9 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
 
     \b
     Examples:
-      bptrace figure configs/handout.yaml -o handout.svg          # open it in a browser
-      bptrace figure configs/handout.yaml -o handout.tex --after  # TikZ: pdflatex handout.tex
-      bptrace figure configs/deep.yaml -f tikz --fragment > net.tex   # \\input{net} in your document
+      bptrace figure configs/handout.yaml -o handout.svg  # for a browser
+      bptrace figure configs/handout.yaml -o handout.tex --after  # pdflatex
+      bptrace figure configs/deep.yaml -f tikz --fragment > net.tex  # \\input
     """
     from backprop_cli.figure import FORMATS, figure_text
 
@@ -407,7 +407,7 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
 
     \b
     Examples:
-      bptrace worksheet configs/handout.yaml -o answers.yaml   # fill in the ~, then:
+      bptrace worksheet configs/handout.yaml -o answers.yaml  # fill in, then:
       bptrace check configs/handout.yaml answers.yaml
     """
     from backprop_cli.check import worksheet as sheet_of
@@ -446,7 +446,7 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
       bptrace check configs/handout.yaml answers.yaml
       bptrace check configs/handout.yaml class/*.yaml --format csv -o scores.csv
       bptrace check configs/handout.yaml answers.yaml --format json | jq .score
-      bptrace check configs/handout.yaml answers.yaml --fail-under 80   # exit 3 below 80 %
+      bptrace check configs/handout.yaml answers.yaml --fail-under 80
     """
     from backprop_cli.check import check_files
     from backprop_cli.check.report import REPORTS
@@ -519,8 +519,8 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     Examples:
       bptrace exercise --seed 20231234 -o ex.yaml && bptrace run ex.yaml
       bptrace exercise --shape 2-3-3 --loss cross_entropy --bias neuron
-      bptrace exercise --variants 30 --seed course-2027 -o class/   # 30 different exercises and index.md
-      bptrace exercise --seeds students.txt -o class/               # one per student number
+      bptrace exercise --variants 30 --seed course-2027 -o class/  # 30 of them
+      bptrace exercise --seeds students.txt -o class/   # one per student
     """
     from backprop_cli.exercise_files import exercise_command
     from backprop_cli.exercise_options import parse_options

@@ -71,8 +71,20 @@ def _enclosing(line: str) -> list[tuple[int, int]]:
 
 
 def _effective_depth(space: _Space, groups: list[tuple[int, int]], width: int) -> int:
-    """The brackets around ``space`` that would fit on a line: breaking inside one of those is avoidable."""
+    """The brackets around ``space`` that could stay whole on a line of ``width`` (``groups`` spans each with
+    what is glued to it, up to the breaks before and after): breaking inside one of those is avoidable."""
     return sum(1 for start, end in groups if start < space.start and space.end <= end and end - start <= width)
+
+
+def _units(line: str, spaces: list[_Space]) -> list[tuple[int, int]]:
+    """Each bracketed group of ``line`` with what is glued to it: from the break before it to the break after
+    it, e.g. "· 0.25·(0 − 0.24)]" for the group "(0 − 0.24)"."""
+    units = []
+    for start, end in _enclosing(line):
+        before = max((s.end for s in spaces if s.end <= start), default=0)
+        after = min((s.start for s in spaces if s.start >= end), default=len(line))
+        units.append((before, after))
+    return units
 
 
 def wrap_line(line: str, width: int, indent: int = INDENT, words: bool = False) -> list[str]:
@@ -86,9 +98,9 @@ def wrap_line(line: str, width: int, indent: int = INDENT, words: bool = False) 
     width = max(width, 1)
     if len(line) <= width:
         return [line]
-    groups = _enclosing(line)
-    lines, start, prefix = [], 0, ""
     spaces = _spaces(line)
+    groups = _units(line, spaces)
+    lines, start, prefix = [], 0, ""
     while True:
         room = width - len(prefix)
         if len(line) - start <= room:
