@@ -51,6 +51,5 @@ def layer_weights(name: str, weights: np.ndarray, bias, inputs: Sequence[str]) -
 
     shared = Num(float(bias), PARAM) if bias is not None and not per_neuron else None
     count = n * m + (n if per_neuron else 0)
-    one_each = Table((Column("Parameter", LABEL), Column("Value", VALUE)), count, entries,
-                     title=f"Θ[{name}], one row per parameter")
+    one_each = Table((Column("Parameter", LABEL), Column("Value", VALUE)), count, entries, title=f"Θ[{name}]")
     return LayerWeights(name, Table(tuple(heads), n, rows, title=f"Θ[{name}]", entries=one_each), shared)

@@ -36,29 +36,39 @@ def _text(cell) -> str:
 
 @dataclass(frozen=True)
 class _Width:
-    """How wide a column wants to be (``natural``), without wrapping its header (``cells``), and at the
-    least without breaking a piece of a formula or a word (``least``)."""
+    """How wide a column wants to be (``natural``); without wrapping its header (``cells``); at the least
+    without breaking a piece of a formula or a word (``least``); and at the very least, with its header's
+    words broken too (``floor``): a number, a label and a piece of a formula are never broken."""
 
     natural: int
     cells: int
     least: int
+    floor: int
 
 
 def _width(header: str, cells: list[str], kind: str) -> _Width:
     lines = [line for cell in cells for line in cell.split("\n")] or [""]
     longest = max(len(line) for line in lines)
     word = max(len(part) for part in header.split(" "))
-    if kind in WRAPPING:
-        least = max([word] + [narrowest(cell) for cell in cells])
-    else:
-        least = max(word, longest)
-    return _Width(max(len(header), longest), max(word, longest), least)
+    floor = max([1] + [narrowest(cell) for cell in cells]) if kind in WRAPPING else max(longest, 1)
+    return _Width(max(len(header), longest), max(word, longest), max(word, floor), floor)
+
+
+def _narrow(now: list[int], bounds: list[int], excess: int) -> int:
+    """Take up to ``excess`` columns from the widest of ``now`` above its bound, one at a time; what is left."""
+    while excess > 0:
+        narrowable = [c for c in range(len(now)) if now[c] > bounds[c]]
+        if not narrowable:
+            break
+        now[max(narrowable, key=lambda c: now[c])] -= 1
+        excess -= 1
+    return excess
 
 
 def fit_widths(widths: list[_Width], room: int) -> list[int] | None:
     """The width of each column so that all fit in ``room`` columns of content, or None where they fit as
-    they are. Headers wrap first, then wrapping columns narrow, the widest first; if even that is not
-    enough, each is as narrow as it may be (and the table is wider than the room)."""
+    they are. Headers wrap first, then the formulas and texts narrow, the widest first; then the words of
+    headers break; if even that is not enough, each is as narrow as it may be (wider than the room)."""
     now = [w.natural for w in widths]
     excess = sum(now) - room
     if excess <= 0:
@@ -67,21 +77,16 @@ def fit_widths(widths: list[_Width], room: int) -> list[int] | None:
         cut = min(excess, now[c] - widths[c].cells)
         now[c] -= cut
         excess -= cut
-    while excess > 0:
-        narrowable = [c for c, w in enumerate(widths) if now[c] > w.least]
-        if not narrowable:
-            break
-        widest = max(narrowable, key=lambda c: now[c])
-        now[widest] -= 1
-        excess -= 1
+    excess = _narrow(now, [w.least for w in widths], excess)
+    _narrow(now, [w.floor for w in widths], excess)
     return now
 
 
 class DocTable:
     """A table of the document, laid out for the width it is printed at."""
 
-    def __init__(self, model: doc.Table, fmt: NumberFormat, limit: int, note: str = "") -> None:
-        self.model, self.fmt, self.limit, self.note = model, fmt, limit, note
+    def __init__(self, model: doc.Table, fmt: NumberFormat, limit: int) -> None:
+        self.model, self.fmt, self.limit = model, fmt, limit
         self.kinds = [column.kind for column in model.columns]
         self.headers = [_header(column, fmt) for column in model.columns]
         # Only the rows shown are built: the first ``limit``, as the note below the table says.
@@ -92,9 +97,10 @@ class DocTable:
         return [_width(header, [_text(row[c]) for row in self.rows], kind)
                 for c, (header, kind) in enumerate(zip(self.headers, self.kinds))]
 
-    def table(self, room: int | None = None) -> Table:
-        """The rich table, its columns fitted into ``room`` columns of content (None: as rich lays it out)."""
-        table = Table(box=box.HEAVY_HEAD, header_style="bold")
+    def table(self, room: int | None = None, padding: int = 1) -> Table:
+        """The rich table, its columns fitted into ``room`` columns of content (None: as rich lays it out),
+        with ``padding`` spaces each side of a cell."""
+        table = Table(box=box.HEAVY_HEAD, header_style="bold", padding=(0, padding))
         if self.model.title:
             table.title, table.title_justify, table.title_style = Text(self.model.title), "left", "bold"
         fitted = None if room is None else fit_widths(self.widths(), room)
@@ -103,15 +109,15 @@ class DocTable:
                              **COLUMN_STYLES[kind])
         cells = [tuple(Wrapped(cell) if kind == doc.FORMULA else cell for cell, kind in zip(row, self.kinds))
                  for row in self.rows]
-        table = fill(table, iter(cells), self.model.total, self.limit)
-        if self.note:
-            table.caption = f"{table.caption}; {self.note}" if table.caption else self.note
-            table.caption_justify = "left"
-        return table
+        return fill(table, iter(cells), self.model.total, self.limit)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         columns = len(self.kinds)
-        yield self.table(options.max_width - (columns + 1) - PADDING * columns)
+        room = options.max_width - (columns + 1)  # the borders
+        if sum(w.floor for w in self.widths()) > room - PADDING * columns:
+            yield self.table(room, padding=0)  # a terminal too narrow for the spaces around the cells
+        else:
+            yield self.table(room - PADDING * columns)
 
 
 def rich_table(model: doc.Table, fmt: NumberFormat, limit: int) -> RenderableType:
@@ -146,6 +152,7 @@ class Matrix:
             return
         if self.limit <= 0:
             yield DocTable(model.entries, self.fmt, 0)
+            yield Text("One row per number: the matrix is wider than the terminal.", style="dim")
             return
         keep, used = 1, 1 + widths[0]
         while keep < len(widths) and used + widths[keep] <= options.max_width:
@@ -154,5 +161,6 @@ class Matrix:
         keep = max(keep, 2)  # the label and one column, however narrow the terminal
         hidden = whole.headers[keep:]
         names = hidden[0] if len(hidden) == 1 else f"{hidden[0]} … {hidden[-1]}"
-        note = f"{len(hidden):,} more column{'s' if len(hidden) != 1 else ''} ({names}): --rows 0 or a wider terminal shows them"
-        yield DocTable(_first_columns(model, keep), self.fmt, self.limit, note)
+        yield DocTable(_first_columns(model, keep), self.fmt, self.limit)
+        yield Text(f"{len(hidden):,} more column{'s' if len(hidden) != 1 else ''} ({names}): --rows 0 or a wider "
+                   "terminal shows them.", style="dim")
