@@ -99,7 +99,7 @@ def execute(job: Job, env: Environment) -> None:
     options = job.options
     # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
     quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
-    iterations = with_progress(checked(trace(job.config, network=job.network)), job.plan.updates, job.plan.epochs,
+    iterations = with_progress(checked(trace(job.config, network=job.network), job.config.source), job.plan.updates, job.plan.epochs,
                                enabled=not quiet and env.stderr_isatty)
     if options.step:
         from backprop_cli.render.step import step_mode

@@ -92,19 +92,20 @@ class EpochLosses:
             self._total, self._count, self._seen = 0.0, 0, 0
 
 
-def checked(iterations: Iterable[Iteration]) -> Iterator[Iteration]:
-    """The iterations, stopping with a clear error once the loss is no longer a finite number.
+def checked(iterations: Iterable[Iteration], source: str = "<config>") -> Iterator[Iteration]:
+    """The iterations, stopping with a clear error, naming the config ``source`` and the update, once the
+    loss is no longer a finite number.
 
     numpy's warnings of an overflow are silenced here: this message says what happened instead.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         for it in iterations:
             if it.number == 1 and not math.isfinite(it.loss):
-                raise BptraceError("the loss of the network as given is not a finite number: its values are too "
-                                   "large for floating point")
+                raise BptraceError(f"{source}: update 1: the loss of the network as given is not a finite number: "
+                                   "its values are too large for floating point")
             if not (math.isfinite(it.loss) and math.isfinite(it.loss_after)):
-                raise BptraceError(f"update {it.number:,} (epoch {it.epoch:,}): the loss is no longer a finite "
-                                   "number, so the training diverged; try a smaller alpha")
+                raise BptraceError(f"{source}: update {it.number:,} (epoch {it.epoch:,}): the loss is no longer a "
+                                   "finite number, so the training diverged; try a smaller alpha")
             yield it
 
 
