@@ -25,6 +25,13 @@ def _debug() -> bool:
     return os.environ.get("BPTRACE_DEBUG", "") not in ("", "0")
 
 
+def say(message: str) -> None:
+    """A message for the user on stderr, its user text (file and layer names) made printable."""
+    from backprop_cli.environment import printable
+
+    click.echo(printable(message), err=True)
+
+
 class Failure(click.ClickException):
     """A message for the user on stderr, with the exit code it carries."""
 
@@ -33,11 +40,23 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(f"bptrace: error: {self.message}", err=True)
+        say(f"bptrace: error: {self.message}")
 
 
 class Group(click.Group):
     """Turns every exception into a message and an exit code, for every command."""
+
+    def main(self, *args, **kwargs):
+        from backprop_cli.environment import settle_size
+        from backprop_cli.streams import StreamError, standard_streams
+
+        settle_size(os.environ)
+        with standard_streams():
+            try:
+                return super().main(*args, **kwargs)
+            except StreamError as error:  # outside any command: --help or --version to a full disk
+                Failure(str(error)).show()
+                sys.exit(ExitStatus.USAGE)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -49,7 +68,13 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except click.exceptions.Exit:
+                sys.stdout.flush()
+                raise
+            sys.stdout.flush()  # what is still buffered fails here, if it fails, and is reported like the rest
+            return result
         except click.UsageError as error:  # a bad option of a command: one line, like every other error
             command = f" {error.ctx.info_name}" if error.ctx is not None and error.ctx is not ctx else ""
             raise Failure(f"{error.format_message()} — see 'bptrace{command} --help'") from None
@@ -176,8 +201,8 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
                       f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
     execute(job, Environment.from_process())
     if save_updated is not None:
-        click.echo(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
-                   f"next: bptrace run {save_updated}", err=True)
+        say(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+            f"next: bptrace run {save_updated}")
 
 
 def _check_exact(exact: bool, hand_rounding: int | None) -> None:
@@ -224,13 +249,16 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
             raise Failure(f"--format {form} contradicts the extension of {output}, which means {implied}")
         form = form or implied
     from backprop_cli.config import load_config
+    from backprop_cli.environment import XML, escaping
     from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat
 
     net = load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
+    form = form or "svg"
     with destination(output) as stream:
-        stream.write(figure_text(net, fmt, form=form or "svg", after=after, fragment=fragment))
+        (escaping(stream, XML) if form == "svg" else stream).write(
+            figure_text(net, fmt, form=form, after=after, fragment=fragment))
 
 
 # The rounding options are run's own, so that both commands say and do the same.
@@ -269,9 +297,10 @@ def gradcheck(config: str, eps: float, fmt: str, rows: int) -> None:
 
     result = check(load_config(config), eps)
     if fmt == "json":
+        from backprop_cli.environment import JSON, escaping
         from backprop_cli.render.gradcheck import write_json
 
-        write_json(sys.stdout, result, pretty=sys.stdout.isatty())
+        write_json(escaping(sys.stdout, JSON), result, pretty=sys.stdout.isatty())
     else:
         from backprop_cli.render.gradcheck import write_table
 
@@ -290,19 +319,20 @@ def validate(config: str) -> None:
       bptrace validate configs/handout.yaml
     """
     from backprop_cli.config import load_config
+    from backprop_cli.environment import printable
 
     try:
         net = load_config(config)
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
-            click.echo(f"bptrace: error: {each}", err=True)
+            say(f"bptrace: error: {each}")
         if len(errors) > 1:
             click.echo(f"bptrace: {len(errors)} errors", err=True)
         raise click.exceptions.Exit(ExitStatus.USAGE) from None
     from backprop_cli.summary import summary
 
-    click.echo(summary(net))
+    click.echo(printable(summary(net)))
 
 
 @cli.command(short_help="Write a starter config from a template.")
@@ -338,7 +368,7 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
 
     with atomic_file(output) as stream:
         stream.write(text)
-    click.echo(f"wrote {output} (template '{template}'); next: bptrace run {output}", err=True)
+    say(f"wrote {output} (template '{template}'); next: bptrace run {output}")
 
 
 @cli.command(short_help="Write a blank answer sheet for CONFIG, to work by hand.")
@@ -359,15 +389,16 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
     from backprop_cli.config import load_config
+    from backprop_cli.environment import TEXT, escaping
     from backprop_cli.output import destination
 
     net = load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output) as stream:
-        WRITERS[fmt](stream, sheet_of(net), config)
+        WRITERS[fmt](escaping(stream, TEXT), sheet_of(net), config)
     if output not in (None, "-"):
-        click.echo(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}", err=True)
+        say(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}")
 
 
 @cli.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
@@ -398,19 +429,21 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
     from backprop_cli.check import check_files
     from backprop_cli.check.report import REPORTS
     from backprop_cli.config import load_config
+    from backprop_cli.environment import JSON, TEXT, escaping
     from backprop_cli.output import destination
 
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")
     net = load_config(config)
     sheet, markings = check_files(net, answers)
+    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
     with destination(output) as stream:
-        REPORTS[fmt](stream, sheet, markings, color=color if output is None else False,
-                     pretty=output is None and sys.stdout.isatty())
+        REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings,
+                     color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
     if below:
         names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"
-        click.echo(f"bptrace: {names} scored below {fail_under:g} %", err=True)
+        say(f"bptrace: {names} scored below {fail_under:g} %")
         raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
 
 
@@ -427,9 +460,10 @@ def schema(which: str) -> None:
       bptrace schema --trace
       bptrace schema --check
     """
+    from backprop_cli.environment import JSON, escaping
     from backprop_cli.schemas import schema_text
 
-    click.echo(schema_text(which))
+    escaping(sys.stdout, JSON).write(schema_text(which) + "\n")
 
 
 @cli.command(short_help="Write a fresh exercise to work by hand (or one per student).")
@@ -470,7 +504,7 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     options = parse_options(shape, activations, loss, bias, decimals)
     note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output)
     if note:
-        click.echo(note, err=True)
+        say(note)
 
 
 def main() -> None:

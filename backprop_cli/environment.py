@@ -2,22 +2,55 @@
 
 Read once, at the edge (``Environment.from_process()``), and passed in: renderers never look at
 ``sys.stdout.isatty()`` or ``os.environ`` themselves, so a test can hand them a terminal that is none.
+
+Here too is what a stream can take: which encodings carry every character (``carries_unicode``), JSON and
+SVG carrying any character through escapes (``escaping``), and user text shown to a person with its
+control characters made visible (``printable``; ``render/console.py`` does it for the tables). How the
+standard streams fail clearly (closed, full, an encoding that lacks a character) is ``streams.py``.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import IO
+
+MIN_COLUMNS = 60  # narrower, the tables cut numbers short
 
 
 def isatty(stream) -> bool:
     """Whether ``stream`` is a terminal (False for anything that cannot tell)."""
     try:
         return stream.isatty()
-    except (AttributeError, ValueError):
+    except (AttributeError, ValueError, OSError):
         return False
+
+
+def _size(value: str, least: int) -> int | None:
+    value = value.strip()
+    return max(int(value), least) if value.isdecimal() and int(value) > 0 else None  # no sign, no '²'
+
+
+def columns_of(value: str | None) -> int | None:
+    """The width COLUMNS asks for, never below MIN_COLUMNS; None where it is unset or makes no sense (empty,
+    0, a sign, not a number): then the terminal's own width as it is when printing, else 80."""
+    return None if value is None else _size(value, MIN_COLUMNS)
+
+
+def settle_size(environ) -> None:
+    """Make COLUMNS and LINES in ``environ`` (the process's, at the edge) what bptrace takes them for, for
+    rich too, which reads them itself and fails on some nonsense (COLUMNS=²): a width below MIN_COLUMNS
+    is raised to it, and anything but a positive whole number is removed, as if it was never set."""
+    for name, least in (("COLUMNS", MIN_COLUMNS), ("LINES", 1)):
+        if name in environ:
+            size = _size(environ[name], least)
+            if size is None:
+                del environ[name]
+            else:
+                environ[name] = str(size)
 
 
 @dataclass(frozen=True)
@@ -29,16 +62,16 @@ class Environment:
     stdout_isatty: bool = False
     stderr_isatty: bool = False
     no_color: bool = False  # NO_COLOR is set (and not empty)
-    columns: int | None = None  # COLUMNS; None: the terminal's own width (as it is when printing), else 80
+    # COLUMNS; None: the terminal's own width (as it is when printing), else 80; never below MIN_COLUMNS
+    columns: int | None = None
 
     @classmethod
     def from_process(cls) -> "Environment":
-        columns = os.environ.get("COLUMNS", "")
         return cls(
             stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr,
             stdin_isatty=isatty(sys.stdin), stdout_isatty=isatty(sys.stdout), stderr_isatty=isatty(sys.stderr),
             no_color=os.environ.get("NO_COLOR", "") != "",
-            columns=int(columns) if columns.isdigit() else None,
+            columns=columns_of(os.environ.get("COLUMNS")),
         )
 
     def is_terminal(self, stream) -> bool:
@@ -51,3 +84,76 @@ class Environment:
         if option is not None:
             return option
         return self.is_terminal(stream) and not self.no_color
+
+
+# --------------------------------------------------------------------------------------------------
+# User text on a terminal
+
+# C0 controls but newline and tab, DEL and the C1 controls: each can start a terminal escape sequence
+# (ESC, and CSI U+009B) or move the cursor (carriage return, backspace).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NOT_ASCII_OR_CONTROL = re.compile("[^\t\n\x20-\x7e]")
+
+
+def _visible(char: str) -> str:
+    return f"\\x{ord(char):02x}"
+
+
+def printable(text: str) -> str:
+    """``text`` (a title, a layer or file name, a message quoting them) with every control character
+    written as a visible escape: ESC is ``\\x1b``, so no name can set a window title or clear a screen."""
+    return CONTROL.sub(lambda m: _visible(m.group()), text) if CONTROL.search(text) else text
+
+
+# --------------------------------------------------------------------------------------------------
+# Encodings
+
+UNICODE_ENCODINGS = ("utf-8", "utf-16", "utf-32", "gb18030")  # encodings that carry every character
+
+
+def carries_unicode(stream) -> bool:
+    """Whether ``stream`` takes every character (UTF-8 and its kin) or only some (ascii, latin-1, ...)."""
+    name = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return False
+    return name.startswith(UNICODE_ENCODINGS)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # JSON spells a character beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+TEXT, JSON, XML = "text", "json", "xml"
+_ESCAPES = {TEXT: _visible, JSON: _json_escape, XML: lambda char: f"&#x{ord(char):x};"}
+
+
+class Escaping:
+    """A stream of text, JSON or XML that escapes, in the form's own way, the control characters a
+    terminal may act on (ESC, CSI, ...) and, in JSON and XML, every character the stream cannot carry:
+    ``\\x1b`` in text; ``\\u2192`` in JSON strings, ``&#x2192;`` in XML text and attribute values,
+    where an escape means the character itself, so nothing is lost. Text keeps the characters it
+    cannot carry: standard output refuses them with a clear error (Guarded)."""
+
+    def __init__(self, stream: IO[str], form: str) -> None:
+        self.stream = stream
+        self.escape = _ESCAPES[form]
+        self.pattern = CONTROL if form == TEXT or carries_unicode(stream) else _NOT_ASCII_OR_CONTROL
+
+    def write(self, text: str) -> int:
+        if self.pattern.search(text):
+            text = self.pattern.sub(lambda m: self.escape(m.group()), text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def escaping(stream: IO[str], form: str) -> Escaping:
+    """``stream`` for text of ``form`` (TEXT, JSON or XML), escaping what must not be written as it is."""
+    return Escaping(stream, form)

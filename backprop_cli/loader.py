@@ -52,8 +52,11 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 def read_text(source: str) -> tuple[str, str]:
     """The text of the config at ``source`` (a path, or ``-`` for standard input) and its display name."""
     if source == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
         name = "<stdin>"
+        try:
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(f"cannot read standard input: {exc.strerror or exc}", source=name) from None
     else:
         path = Path(source)
         name = source
