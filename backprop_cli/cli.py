@@ -48,7 +48,8 @@ class Group(click.Group):
 
     def main(self, *args, **kwargs):
         from backprop_cli.environment import settle_size
-        from backprop_cli.streams import StreamError, standard_streams
+        from backprop_cli.errors import StreamError
+        from backprop_cli.streams import standard_streams
 
         settle_size(os.environ)
         with standard_streams():

@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass
 from typing import IO
 
+from backprop_cli.errors import StreamError
+
 MIN_COLUMNS = 60  # narrower, the tables cut numbers short
 
 
@@ -119,6 +121,22 @@ def carries_unicode(stream) -> bool:
     except LookupError:
         return False
     return name.startswith(UNICODE_ENCODINGS)
+
+
+def lacking(encoding: str, char: str | None = None) -> StreamError:
+    """The error of writing text for a person (the tables' →, Θ, σ, box drawing, ...) to standard output
+    in an ``encoding`` that lacks ``char`` or other symbols of it."""
+    first = f" (U+{ord(char):04X} first)" if char else ""
+    return StreamError(f"standard output is encoded as {codecs.lookup(encoding).name}, which cannot carry the "
+                       f"symbols of the output{first}; use a UTF-8 locale (LC_ALL=C.UTF-8) or PYTHONIOENCODING=utf-8 "
+                       "(files written with -o are UTF-8 in any case)")
+
+
+def require_unicode(stream) -> None:
+    """Refuse, before anything is written, a stream that cannot carry every character: text for a person
+    written in several pieces (the tables) would otherwise stop halfway."""
+    if not carries_unicode(stream):
+        raise lacking(stream.encoding)
 
 
 def _json_escape(char: str) -> str:

@@ -11,14 +11,10 @@ import sys
 from contextlib import contextmanager
 from typing import IO, Iterator
 
-from backprop_cli.environment import carries_unicode, isatty
-from backprop_cli.errors import BptraceError
+from backprop_cli.environment import carries_unicode, isatty, lacking
+from backprop_cli.errors import StreamError
 
 NAMES = {"stdin": "standard input", "stdout": "standard output", "stderr": "standard error"}
-
-
-class StreamError(BptraceError):
-    """A standard stream that cannot be read or written: closed, full, or unable to encode a character."""
 
 
 class Guarded:
@@ -44,18 +40,17 @@ class Guarded:
         except UnicodeEncodeError as error:
             if self.which == "stderr":
                 return text.encode(self.encoding, "backslashreplace").decode(self.encoding)
-            first = f"U+{ord(error.object[error.start]):04X}"
-            raise StreamError(f"standard output is encoded as {self.encoding}, which cannot carry the symbols of "
-                              f"the output ({first} first); use a UTF-8 locale (LC_ALL=C.UTF-8) or "
-                              "PYTHONIOENCODING=utf-8 (files written with -o are UTF-8 in any case)") from None
+            raise lacking(self.encoding, error.object[error.start]) from None
         return text
 
-    def write(self, text):
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # a text stream, also to click, which probes with bytes
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if self.stream is None:
             if self.which == "stderr":
                 return 0
             raise self._closed("write to")
-        if not self.unicode and isinstance(text, str):
+        if not self.unicode:
             text = self._encodable(text)
         try:
             return self.stream.write(text)
