@@ -101,6 +101,11 @@ def parse_yaml(text: str, name: str) -> Any:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere, at an offset of the text
+        line_start = text.rfind("\n", 0, exc.position) + 1
+        raise ConfigError(f"the control character U+{exc.character:04X} is not allowed in a config",
+                          source=name, line=text.count("\n", 0, exc.position) + 1,
+                          column=exc.position - line_start + 1) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", source=name) from None
     except RecursionError:
