@@ -16,7 +16,8 @@ import numpy as np
 KINK = 1e-12
 
 
-def _sigmoid(p: np.ndarray) -> np.ndarray:
+def sigmoid(p: np.ndarray) -> np.ndarray:
+    """σ(p) = 1 / (1 + e^−p), element-wise, accurate to the last digit also where it is tiny (p ≪ 0)."""
     # exp of a non-positive number only, so there is never an overflow.
     e = np.exp(-np.abs(p))
     return np.where(p >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -72,7 +73,7 @@ def _tanh_derivative(p: np.ndarray) -> np.ndarray:
 
 
 def _sigmoid_derivative(p: np.ndarray) -> np.ndarray:
-    s = _sigmoid(p)
+    s = sigmoid(p)
     return s * (1.0 - s)
 
 
@@ -112,7 +113,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation(
         name="sigmoid",
         label="Sigmoid σ",
-        forward=_sigmoid,
+        forward=sigmoid,
         derivative=_sigmoid_derivative,
         derivative_text=lambda p: f"σ({p})·(1 − σ({p}))",
         symbol="σ(p)",

@@ -11,14 +11,16 @@ Everything here is what the command line does, without a terminal: ``bptrace run
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterator
 
 from backprop_cli.config import config_from_data, load_config
 from backprop_cli.engine import Iteration, Network
 from backprop_cli.engine import trace as _engine_trace
+from backprop_cli.finite import finite
 from backprop_cli.network import Config
 from backprop_cli.rounding import Rounding
+from backprop_cli.training import with_epochs
 
 FROM_CONFIG = "config"  # the default rounding: the config's display.hand_rounding (None: exact)
 
@@ -36,9 +38,10 @@ def rounding_for(config: Config, hand_rounding: int | None | str | Rounding = FR
 def trace(config: Config | str | os.PathLike, *, hand_rounding: int | None | str | Rounding = FROM_CONFIG,
           epochs: int | None = None, network: Network | None = None) -> Iterator[Iteration]:
     """Yield every update of the run, as ``bptrace run`` computes it (the config's hand rounding unless
-    ``hand_rounding`` says otherwise; ``epochs`` overrides the config's)."""
+    ``hand_rounding`` says otherwise; ``epochs`` overrides the config's). A NaN or an infinity stops it with
+    a BptraceError that names it, as ``bptrace run`` does."""
     config = _config(config, epochs)
-    return _engine_trace(config, hand_rounding=rounding_for(config, hand_rounding), network=network)
+    return finite(config, _engine_trace(config, hand_rounding=rounding_for(config, hand_rounding), network=network))
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,11 @@ def run(config: Config | str | os.PathLike, *, hand_rounding: int | None | str |
     config = _config(config, epochs)
     rounding = rounding_for(config, hand_rounding)
     network = Network(config, rounding)
-    iterations = tuple(_engine_trace(config, network=network))
+    iterations = tuple(finite(config, _engine_trace(config, network=network)))
     return Run(config, rounding, iterations, network)
 
 
 def _config(config: Config | str | os.PathLike, epochs: int | None) -> Config:
     if not isinstance(config, Config):
         config = load_config(os.fspath(config))
-    return config if epochs is None else replace(config, epochs=epochs)
+    return with_epochs(config, epochs)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 
 import click
 
 from backprop_cli._version import __version__
-from backprop_cli.errors import BptraceError, ExitStatus
+from backprop_cli.errors import BptraceError, ExitStatus, headline, one_line
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
 FORMATS = ("table", "json", "jsonl")
@@ -26,10 +27,8 @@ def _debug() -> bool:
 
 
 def say(message: str) -> None:
-    """A message for the user on stderr, its user text (file and layer names) made printable."""
-    from backprop_cli.environment import printable
-
-    click.echo(printable(message), err=True)
+    """A message for the user on stderr, in one line whatever file or layer names it quotes."""
+    click.echo(one_line(message), err=True)
 
 
 class Failure(click.ClickException):
@@ -82,14 +81,11 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BptraceError as error:
-            message = str(error)
-            others = getattr(error, "others", [])
-            if others:
-                message += f"\n  (and {len(others)} more; 'bptrace validate' lists them all)"
-            raise Failure(message, error.exit_status) from None
-        except KeyboardInterrupt:
-            click.echo("bptrace: interrupted", err=True)
-            raise click.exceptions.Exit(ExitStatus.INTERRUPTED) from None
+            raise Failure(headline(error), error.exit_status) from None
+        except KeyboardInterrupt as error:  # Ctrl-C, SIGTERM, SIGHUP (see signals.py)
+            from backprop_cli.signals import report
+
+            raise click.exceptions.Exit(report(error)) from None
         except BrokenPipeError:
             raise
         except Exception as error:  # a bug: say so in one line, the traceback only on request
@@ -146,7 +142,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--save-updated", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the network after the last update to FILE as a config that runs as is (atomically; "
                    "never over CONFIG, nor over an existing file without --force).")
-@click.option("--force", is_flag=True, help="Let --save-updated overwrite an existing file.")
+@click.option("--force", is_flag=True,
+              help="Let --save-updated overwrite an existing file, and -o or --save-updated a write-protected one.")
 def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
         output: str | None, color: bool | None, step: bool, explain: bool, epochs: int | None, show: int | None,
         save_updated: str | None, force: bool) -> None:
@@ -176,10 +173,9 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     from backprop_cli.runner import RunOptions, execute, prepare
 
     net = load_config(config)
-    if save_updated is not None:
-        from backprop_cli.training import check_save_target
+    from backprop_cli.output import check_output
 
-        check_save_target(save_updated, config, output, force)
+    check_output(output, {config: "the config being run"}, force=force)
     precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
     options = RunOptions(
         format=fmt,
@@ -194,13 +190,20 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         epochs=epochs,
         show=show or 1,
         save_updated=save_updated,
+        force=force,
     )
     job = prepare(net, options)
     updates = job.plan.updates
     if options.show > updates:
         raise Failure(f"--show {options.show}: the run has only {updates:,} "
                       f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
-    execute(job, Environment.from_process())
+    saving = None
+    if save_updated is not None:
+        from backprop_cli.training import reserve_save_target
+
+        saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
+    with saving or nullcontext():  # the temporary file is removed whichever way the run ends
+        execute(job, Environment.from_process(), saving)
     if save_updated is not None:
         say(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
             f"next: bptrace run {save_updated}")
@@ -257,7 +260,7 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
     net = load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
     form = form or "svg"
-    with destination(output) as stream:
+    with destination(output, reads={config: "the config being drawn"}) as stream:
         (escaping(stream, XML) if form == "svg" else stream).write(
             figure_text(net, fmt, form=form, after=after, fragment=fragment))
 
@@ -328,7 +331,9 @@ def validate(config: str) -> None:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
             say(f"bptrace: error: {each}")
-        if len(errors) > 1:
+        if getattr(error, "more", False):
+            click.echo(f"bptrace: {len(errors)} errors shown; there may be more after them", err=True)
+        elif len(errors) > 1:
             click.echo(f"bptrace: {len(errors)} errors", err=True)
         raise click.exceptions.Exit(ExitStatus.USAGE) from None
     from backprop_cli.summary import summary
@@ -364,10 +369,10 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
         click.echo(text, nl=False)
         return
     if os.path.exists(output) and not force:
-        raise Failure(f"{output}: the file exists; use --force to overwrite it")
+        raise Failure(f"{one_line(output)}: the file exists; use --force to overwrite it")
     from backprop_cli.output import atomic_file
 
-    with atomic_file(output) as stream:
+    with atomic_file(output, exclusive=not force, force=force) as stream:
         stream.write(text)
     say(f"wrote {output} (template '{template}'); next: bptrace run {output}")
 
@@ -396,7 +401,7 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
     net = load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
-    with destination(output) as stream:
+    with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
         WRITERS[fmt](escaping(stream, TEXT), sheet_of(net), config)
     if output not in (None, "-"):
         say(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}")
@@ -437,8 +442,9 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         raise Failure("standard input can be read once: give '-' for one file only")
     net = load_config(config)
     sheet, markings = check_files(net, answers)
+    reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
     forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
-    with destination(output) as stream:
+    with destination(output, reads=reads) as stream:
         REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings,
                      color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
@@ -509,7 +515,7 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
 
 
 def main() -> None:
-    """Entry point of the ``bptrace`` script: runs the command line and handles a closed pipe quietly."""
+    """Run the command line (``bptrace`` starts in ``__main__.main``) and handle a closed pipe quietly."""
     try:
         cli.main(prog_name="bptrace")
     except BrokenPipeError:
@@ -517,6 +523,7 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(ExitStatus.FAILURE)
-    except KeyboardInterrupt:
-        click.echo("bptrace: interrupted", err=True)
-        sys.exit(ExitStatus.INTERRUPTED)
+    except KeyboardInterrupt as error:
+        from backprop_cli.signals import report
+
+        sys.exit(report(error))

@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from backprop_cli.activations import ACTIVATIONS
-from backprop_cli.errors import ConfigError
-from backprop_cli.loader import locate, parse_yaml, read_text
+from backprop_cli.describe import close_matches as _close_matches
+from backprop_cli.describe import is_list as _is_list
+from backprop_cli.describe import kind as _kind
+from backprop_cli.describe import number_text as _number_text
+from backprop_cli.errors import ConfigError, format_path
+from backprop_cli.flow_numbers import NumberList
+from backprop_cli.loader import parse_yaml, paused_gc, read_text
+from backprop_cli.limits import too_many_updates
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
 from backprop_cli.optimizer_config import read_optimizer, read_state
+from backprop_cli.yaml_scalars import YES_NO
 
-MAX_PARAMETERS = 10_000_000
+# At most this many numbers in x, in y and in the weights and biases together: the largest config is
+# read, validated and traced in a few seconds and well under a gigabyte (tests/benchmark.py: largest-*).
+MAX_PARAMETERS = 1_000_000
+# Errors collected before validation stops: enough to fix a file by, and a bound on the work.
+MAX_ERRORS = 100
 TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display",
             "optimizer", "optimizer_state")
 LAYER_KEYS = ("name", "activation", "negative_slope", "weights", "bias")
@@ -33,36 +45,16 @@ OUTPUT_RANGES = {"identity": "negative or 0", "leaky_relu": "negative or 0", "re
                  "tanh": "negative (tanh lies between −1 and 1)"}
 
 
-def _fmt_path(path: tuple) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
-
-
-def _kind(value: Any) -> str:
-    """How a found value is described in a message."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 30 else value[:27] + "..."
-        return f"the text {shown!r}"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
+# Characters refused in a title or a layer name, which are printed: control characters (an escape
+# sequence could retitle or clear the terminal), bidirectional overrides and other invisible formatting.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
 class _Validator:
     """Turns loaded YAML data into a Config, raising ConfigError at the first problem."""
 
     def fail(self, path: tuple, message: str, *, key: bool = False) -> None:
-        error = ConfigError(message, path=_fmt_path(path))
+        error = ConfigError(message, path=format_path(path))
         error.yaml_path = path  # type: ignore[attr-defined]
         error.yaml_key = key  # type: ignore[attr-defined]
         raise error
@@ -85,11 +77,14 @@ class _Validator:
     def number(self, value: Any, path: tuple, *, minimum: float | None = None) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(path, f"expected a number, got {_kind(value)}")
-        number = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number beyond the largest float
+            number = math.inf
         if not math.isfinite(number):
-            self.fail(path, f"expected a finite number, got {value!r}")
+            self.fail(path, f"expected a finite number, got {_number_text(value)}")
         if minimum is not None and number < minimum:
-            self.fail(path, f"expected a number ≥ {minimum:g}, got {value!r}")
+            self.fail(path, f"expected a number ≥ {minimum:g}, got {_number_text(value)}")
         return number
 
     def choice(self, value: Any, path: tuple, choices: tuple[str, ...]) -> str:
@@ -105,22 +100,40 @@ class _Validator:
             self.fail(path, f"expected a whole number, got {_kind(value)}")
         if value < minimum or (maximum is not None and value > maximum):
             bound = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
-            self.fail(path, f"expected a whole number {bound}, got {value}")
+            self.fail(path, f"expected a whole number {bound}, got {_number_text(value)}")
+        return value
+
+    def text(self, value: Any, path: tuple, what: str, *, blank: bool = False) -> str:
+        """A title or a name: text (``blank`` if it may be empty) without control or formatting
+        characters, which would reach the terminal as they are."""
+        if not isinstance(value, str) or not (blank or value.strip()):
+            self.fail(path, f"expected {what}, got {_kind(value)}")
+        hidden = _HIDDEN.search(value)
+        if hidden:
+            self.fail(path, f"expected {what} without control or formatting characters, got "
+                            f"{_kind(value)} (U+{ord(hidden.group()):04X} at character {hidden.start() + 1})")
         return value
 
     def vector(self, value: Any, path: tuple, what: str) -> np.ndarray:
-        if not isinstance(value, list) or not value:
+        if not _is_list(value) or not len(value):
             self.fail(path, f"expected {what} (a non-empty list of numbers), got {_kind(value)}")
         if len(value) > MAX_PARAMETERS:
             self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value):,}")
+        if isinstance(value, NumberList):
+            if value.bad is not None:
+                index, item = value.bad
+                self.number(item, path + (index,))
+            return value.values.copy()  # its own array, as for a list, though an alias shares the NumberList
         return np.array([self.number(v, path + (i,)) for i, v in enumerate(value)], dtype=float)
 
     def matrix(self, value: Any, path: tuple, what: str, columns: int | None = None, why: str = "") -> np.ndarray:
         if not isinstance(value, list) or not value:
+            if isinstance(value, NumberList):  # numbers where rows belong: the first is not a row
+                self.fail(path + (0,), f"expected a row (a list of numbers), got {_kind(value.item(0))}")
             self.fail(path, f"expected {what} (a list of rows), got {_kind(value)}")
         width = columns
         for i, row in enumerate(value):
-            if not isinstance(row, list):
+            if not _is_list(row):
                 self.fail(path + (i,), f"expected a row (a list of numbers), got {_kind(row)}")
             if width is None:
                 width = len(row)
@@ -144,7 +157,7 @@ class _Validator:
 
     def samples(self, value: Any, path: tuple, what: str) -> tuple[np.ndarray, bool]:
         """One sample (a list of numbers) or several (a list of rows), always as rows."""
-        if isinstance(value, list) and value and isinstance(value[0], list):
+        if isinstance(value, list) and value and _is_list(value[0]):
             return self.matrix(value, path, what), False
         return self.vector(value, path, what)[None, :], True
 
@@ -152,14 +165,9 @@ class _Validator:
 def _plain_numbers(rows: list) -> bool:
     """True if every entry is an int or float, not a bool (numpy would take True as 1.0)."""
     # map() and set() walk the entries in C, about three times as fast as a generator over a big matrix.
+    if any(isinstance(row, NumberList) for row in rows):  # those rows are arrays already
+        return False
     return set(map(type, itertools.chain.from_iterable(rows))) <= {int, float}
-
-
-def _close_matches(word: str, choices, **options) -> list[str]:
-    """difflib's close matches for a "did you mean"; difflib is imported on this error path only."""
-    import difflib
-
-    return difflib.get_close_matches(word.lower(), choices, **options)
 
 
 def default_names(count: int) -> list[str]:
@@ -175,6 +183,10 @@ class _Skip(Exception):
     """Raised after an error is recorded, to skip the rest of one section of the config."""
 
 
+class _Stop(Exception):
+    """Raised when MAX_ERRORS errors are recorded: validation stops there."""
+
+
 class _Collector(_Validator):
     """A validator that records each error and goes on with the next section, so all are reported."""
 
@@ -186,6 +198,8 @@ class _Collector(_Validator):
             super().fail(path, message, key=key)
         except ConfigError as error:
             self.errors.append(error)
+        if len(self.errors) >= MAX_ERRORS:
+            raise _Stop
         raise _Skip
 
     @contextmanager
@@ -200,11 +214,21 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
     """Validate loaded config data into a Config.
 
     Raises ConfigError (without line and column) for the first problem; its ``others`` attribute lists
-    the problems found in the other parts of the config.
+    the problems found in the other parts of the config (up to MAX_ERRORS in all; ``more`` says whether
+    validation stopped there).
     """
-    v = _Collector()
     if data is None:
         raise ConfigError("the config is empty; expected a mapping with x, y, alpha and layers", source=source)
+    v = _Collector()
+    try:
+        return _validate(v, data, source)
+    except _Stop:
+        _raise(v.errors, more=True)
+        raise  # unreachable: _raise always raises
+
+
+def _validate(v: _Collector, data: Any, source: str) -> Config:
+    """The checks of config_from_data, section by section."""
     values: dict[str, Any] = {}
     with v.section():
         v.mapping(data, (), TOP_KEYS, "a config")
@@ -213,8 +237,8 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
     top = data if isinstance(data, dict) else {}
     with v.section():
         title = top.get("title")
-        if title is not None and not isinstance(title, str):
-            v.fail(("title",), f"expected text, got {_kind(title)}")
+        if title is not None:
+            v.text(title, ("title",), "text", blank=True)
         values["title"] = title
     for key, what in (("x", "the input x"), ("y", "the desired output y")):
         with v.section():
@@ -252,9 +276,11 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
             if y is not None and np.any((y < 0) | (y > 1)):
                 v.fail(("y",), f"expected probabilities between 0 and 1 for {loss}, got {y.min():g} to {y.max():g}")
     with v.section():
-        values["update_bias"] = top.get("update_bias", True)
-        if not isinstance(values["update_bias"], bool):
-            v.fail(("update_bias",), f"expected true or false, got {_kind(values['update_bias'])}")
+        values["update_bias"] = flag = top.get("update_bias", True)
+        if not isinstance(flag, bool):
+            yes_no = isinstance(flag, str) and flag.lower() in YES_NO
+            v.fail(("update_bias",), f"expected true or false, got {_kind(flag)}"
+                                     + (" (YAML 1.2 reads it as text)" if yes_no else ""))
     with v.section():
         values["batch"] = v.choice(top.get("batch", "mean"), ("batch",), BATCH_MODES)
     with v.section():
@@ -265,6 +291,10 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
         values["batch_size"] = size
     with v.section():
         values["epochs"] = v.integer(top.get("epochs", 1), ("epochs",), minimum=1)
+        samples = x.shape[0] if x is not None else 1
+        too_long = too_many_updates(values["epochs"], -(-samples // (values.get("batch_size") or samples)))
+        if too_long:
+            v.fail(("epochs",), too_long)
     with v.section():
         display = v.mapping(top.get("display", {}), ("display",), DISPLAY_KEYS, "display options")
         values["precision"] = v.integer(display.get("precision", 4), ("display", "precision"), minimum=0, maximum=15)
@@ -288,9 +318,9 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
     )
 
 
-def _raise(errors: list[ConfigError]) -> None:
+def _raise(errors: list[ConfigError], more: bool = False) -> None:
     first = errors[0]
-    first.others = errors[1:]  # type: ignore[attr-defined]
+    first.others, first.more = errors[1:], more
     raise first
 
 
@@ -305,6 +335,7 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
         return []
     names = default_names(len(raw_layers))
     layers: list[Layer | None] = []
+    taken: set[str] = set()
     inputs: int | None = x.shape[1] if x is not None else None
     input_name = "the input x"
     total = 0
@@ -313,10 +344,8 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
         layer = None
         with v.section():
             spec = v.mapping(raw, path, LAYER_KEYS, "a layer")
-            name = spec.get("name", names[i])
-            if not isinstance(name, str) or not name.strip():
-                v.fail(path + ("name",), f"expected a non-empty name, got {_kind(name)}")
-            if name in (l.name for l in layers if l is not None):
+            name = v.text(spec.get("name", names[i]), path + ("name",), "a non-empty name")
+            if name in taken:
                 v.fail(path + ("name",), f"duplicate layer name '{name}'; each layer needs its own")
             activation = v.choice(v.require(spec, "activation", path, "the activation function"),
                                   path + ("activation",), tuple(ACTIVATIONS))
@@ -335,7 +364,7 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
                 v.fail(path + ("weights",),
                        f"the network has more than {MAX_PARAMETERS:,} parameters; refusing to trace it")
             bias = spec.get("bias")
-            if isinstance(bias, list):
+            if _is_list(bias):
                 bias = v.vector(bias, path + ("bias",), "the biases")
                 if bias.size != weights.shape[0]:
                     v.fail(path + ("bias",), f"expected {weights.shape[0]} biases (one per neuron of layer "
@@ -343,6 +372,10 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
             elif bias is not None:
                 bias = v.number(bias, path + ("bias",))
             layer = Layer(name=name, activation=activation, weights=weights, bias=bias, negative_slope=slope)
+            total += layer.parameters - weights.size
+            if total > MAX_PARAMETERS:
+                v.fail(path + ("bias",), f"the network has more than {MAX_PARAMETERS:,} parameters; refusing to trace it")
+            taken.add(name)
         layers.append(layer)
         inputs = layer.width if layer is not None else None
         input_name = f"layer '{layer.name}'" if layer is not None else ""
@@ -352,15 +385,20 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
 def load_config(source: str) -> Config:
     """Read, parse and validate the config at ``source`` (a path or ``-``)."""
     text, name = read_text(source)
-    data = parse_yaml(text, name)
-    try:
-        return config_from_data(data, source=name)
-    except ConfigError as error:
-        located = [_locate(e, text, name) for e in [error, *getattr(error, "others", [])]]
-        _raise(located)
-        raise  # unreachable: _raise always raises
+    with paused_gc():
+        document = parse_yaml(text, name)
+        del text  # the document holds what it needs; a big file's text need not stay in memory
+        try:
+            return config_from_data(document.data, source=name)
+        except ConfigError as error:
+            _raise(_located(error, document, name), more=error.more)
+            raise  # unreachable: _raise always raises
 
 
-def _locate(error: ConfigError, text: str, name: str) -> ConfigError:
-    where = locate(text, getattr(error, "yaml_path", ()), key=getattr(error, "yaml_key", False))
-    return error.located(name, *(where or (None, None)))
+def _located(error: ConfigError, document, name: str) -> list[ConfigError]:
+    """The error and the others found with it, each with its line and column filled in."""
+    located = []
+    for each in [error, *error.others]:
+        where = document.locate(getattr(each, "yaml_path", ()), key=getattr(each, "yaml_key", False))
+        located.append(each.located(name, *(where or (None, None))))
+    return located

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 import sys
 from dataclasses import dataclass
 from typing import IO
 
-from backprop_cli.errors import StreamError
+from backprop_cli.errors import StreamError, one_line
 
 MIN_COLUMNS = 60  # narrower, the tables cut numbers short
 
@@ -91,20 +90,12 @@ class Environment:
 # --------------------------------------------------------------------------------------------------
 # User text on a terminal
 
-# C0 controls but newline and tab, DEL and the C1 controls: each can start a terminal escape sequence
-# (ESC, and CSI U+009B) or move the cursor (carriage return, backspace).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NOT_ASCII_OR_CONTROL = re.compile("[^\t\n\x20-\x7e]")
-
-
-def _visible(char: str) -> str:
-    return f"\\x{ord(char):02x}"
-
 
 def printable(text: str) -> str:
-    """``text`` (a title, a layer or file name, a message quoting them) with every control character
-    written as a visible escape: ESC is ``\\x1b``, so no name can set a window title or clear a screen."""
-    return CONTROL.sub(lambda m: _visible(m.group()), text) if CONTROL.search(text) else text
+    """``text`` (a title, a layer or file name, a message quoting them) with its line breaks kept and every
+    other character a terminal would not simply print written as ``errors.one_line`` writes it: ESC is
+    ``\\x1b``, so no name can set a window title or clear a screen."""
+    return text if text.isprintable() else "\n".join(one_line(line) for line in text.split("\n"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -148,24 +139,30 @@ def _json_escape(char: str) -> str:
 
 
 TEXT, JSON, XML = "text", "json", "xml"
-_ESCAPES = {TEXT: _visible, JSON: _json_escape, XML: lambda char: f"&#x{ord(char):x};"}
+_ESCAPES = {JSON: _json_escape, XML: lambda char: f"&#x{ord(char):x};"}
 
 
 class Escaping:
-    """A stream of text, JSON or XML that escapes, in the form's own way, the control characters a
-    terminal may act on (ESC, CSI, ...) and, in JSON and XML, every character the stream cannot carry:
-    ``\\x1b`` in text; ``\\u2192`` in JSON strings, ``&#x2192;`` in XML text and attribute values,
-    where an escape means the character itself, so nothing is lost. Text keeps the characters it
-    cannot carry: standard output refuses them with a clear error (Guarded)."""
+    """A stream of text, JSON or XML that escapes, in the form's own way, the characters a terminal would
+    not simply print (ESC, CSI, a bidirectional override, ...) and, in JSON and XML, every character the
+    stream cannot carry: ``\\x1b`` in text (``printable``); ``\\u2192`` in JSON strings, ``&#x2192;`` in
+    XML text and attribute values, where an escape means the character itself, so nothing is lost. Text
+    keeps the characters it cannot carry: standard output refuses them with a clear error (Guarded)."""
 
     def __init__(self, stream: IO[str], form: str) -> None:
         self.stream = stream
-        self.escape = _ESCAPES[form]
-        self.pattern = CONTROL if form == TEXT or carries_unicode(stream) else _NOT_ASCII_OR_CONTROL
+        self.form = form
+        self.ascii_only = form != TEXT and not carries_unicode(stream)
+
+    def _kept(self, char: str) -> bool:
+        return char == "\n" or (char.isprintable() and (char.isascii() or not self.ascii_only))
 
     def write(self, text: str) -> int:
-        if self.pattern.search(text):
-            text = self.pattern.sub(lambda m: self.escape(m.group()), text)
+        if self.form == TEXT:
+            text = printable(text)
+        elif not ((text.isascii() or not self.ascii_only) and all(line.isprintable() for line in text.split("\n"))):
+            escape = _ESCAPES[self.form]
+            text = "".join(char if self._kept(char) else escape(char) for char in text)
         return self.stream.write(text)
 
     def flush(self) -> None:

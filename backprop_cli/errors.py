@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Sequence
+
+# Keys longer than this are shortened in a key path, so that a message stays readable.
+LONGEST_KEY = 40
+LONGEST_PATH = 12  # steps
 
 
 class ExitStatus(IntEnum):
@@ -12,7 +17,9 @@ class ExitStatus(IntEnum):
     FAILURE = 1
     USAGE = 2
     CHECK_FAILED = 3  # a check ran and did not pass: gradcheck found a difference, or check --fail-under P
-    INTERRUPTED = 130
+    HANGUP = 129  # 128 + SIGHUP: the terminal went away
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
+    TERMINATED = 143  # 128 + SIGTERM: kill, a service manager, a timeout
 
 
 class BptraceError(Exception):
@@ -43,16 +50,20 @@ class ConfigError(BptraceError):
         self.source = source
         self.line = line
         self.column = column
+        self.others: list[ConfigError] = []  # the problems found in the rest of the config
+        self.more = False  # True when there were more problems than bptrace collects
 
     def located(self, source: str | None = None, line: int | None = None, column: int | None = None) -> "ConfigError":
         """The same error with a position filled in where it was unknown."""
-        return ConfigError(
+        error = ConfigError(
             self.message,
             path=self.path,
             source=self.source or source,
             line=self.line if self.line is not None else line,
             column=self.column if self.column is not None else column,
         )
+        error.others, error.more = self.others, self.more
+        return error
 
     def __str__(self) -> str:
         where = self.source or "<config>"
@@ -61,4 +72,36 @@ class ConfigError(BptraceError):
             if self.column is not None:
                 where += f":{self.column}"
         key = f"{self.path}: " if self.path else ""
-        return f"{where}: {key}{self.message}"
+        return one_line(f"{where}: {key}{self.message}")
+
+
+def headline(error: BptraceError) -> str:
+    """The error as one line, saying how many more a config has (``bptrace validate`` lists them)."""
+    others = getattr(error, "others", [])
+    if getattr(error, "more", False):
+        return f"{error} (and more; 'bptrace validate' lists the first {len(others) + 1})"
+    if others:
+        return f"{error} (and {len(others)} more; 'bptrace validate' lists them all)"
+    return str(error)
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character a terminal would not simply print (line breaks, escape sequences,
+    other control characters, bidirectional overrides, lone surrogates) written as a Python escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """A key path as messages write it: ``layers[1].weights[0]``; long keys and long paths are shortened."""
+    if len(path) > LONGEST_PATH:
+        return format_path(path[:6]) + "…" + format_path(path[-3:])
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        else:
+            step = step if len(step) <= LONGEST_KEY else step[: LONGEST_KEY - 3] + "..."
+            out += f".{step}" if out else step
+    return out

@@ -1,52 +1,51 @@
-"""Reading a config file safely: size limits, YAML with a safe loader only, and positions for errors.
+"""Reading a config file safely: size limits, YAML 1.2 with plain data only, and positions for errors.
 
-Values are loaded with PyYAML's C loader where available (fast for big weight matrices). Positions are
-only needed when something is wrong, so the document is composed a second time, on the error path
-alone, to find the line and column of a key path.
+The file is read as bytes and checked whole first (size, binary, UTF-8, characters YAML does not allow,
+nesting depth). Long flow lists of numbers go straight into arrays (``flow_numbers``); the rest is
+composed once by PyYAML's C parser where available, and ``document.build`` turns the nodes into plain
+data, keeping each node so that any error can name its line and column without parsing again.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
 
 import yaml
 
+import backprop_cli.flow_numbers as flow_numbers
+from backprop_cli.yaml_document import PLAIN, Document, Retry, build
 from backprop_cli.errors import ConfigError
 
 MAX_BYTES = 50 * 1024 * 1024
+# YAML values (scalars, lists, mappings) outside the long number lists: each costs about 400 bytes
+# and 2-3 µs to compose and build, so this bounds a file to a few hundred megabytes and a second or two.
+MAX_VALUES = 400_000
+# The C parser recurses once per level and overflows the C stack past about 20,000 levels.
+MAX_NESTING = 1000
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
+# Characters YAML does not allow in a stream (C0 and C1 controls but tab and line breaks, surrogates,
+# U+FFFE and U+FFFF).
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_COMPACT = re.compile(rf"^[ \t]*(?:[-?][ \t]+(?:[&!][^ \t\r\n]*[ \t]+){{0,2}}){{{MAX_NESTING + 1}}}", re.MULTILINE)
+# Two block entries in a row on one line ("- - ", "- &a - "): only then can entries nest compactly.
+_COMPACT_PAIRS = tuple(f"{a}{s}{b}" for a in "-?" for s in " \t" for b in ("- ", "-\t", "? ", "?\t", "&", "!"))
+_CHUNK = 1 << 22
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """A safe loader that refuses duplicate keys and reads 1e-3 and 1e400 as numbers (YAML 1.2)."""
+class _Composer(_Base):  # type: ignore[misc, valid-type]
+    """PyYAML's safe composer with resolution left to ``document.build``: an untagged plain scalar is
+    marked PLAIN, so that the YAML 1.2 rules apply to it and an explicit tag is never overridden."""
 
-    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML's hook
-        if isinstance(node, yaml.MappingNode):
-            seen: set = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    duplicate = key in seen
-                    seen.add(key)
-                except TypeError:  # an unhashable key; PyYAML reports it below
-                    continue
-                if duplicate:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark
-                    )
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML's hook
+        if kind is yaml.ScalarNode:
+            return PLAIN if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 def read_text(source: str) -> tuple[str, str]:
@@ -78,63 +77,118 @@ def read_text(source: str) -> tuple[str, str]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=name) from None
+        line, column = _line_column(data.decode("utf-8", "replace"), len(data[: exc.start].decode("utf-8", "replace")))
+        raise ConfigError(f"not UTF-8 text (byte {exc.start}: 0x{data[exc.start]:02x}); save the file as UTF-8",
+                          source=name, line=line, column=column) from None
+    bad = _NOT_YAML.search(text)
+    if bad:
+        line, column = _line_column(text, bad.start())
+        raise ConfigError(f"the control character U+{ord(bad.group()):04X} is not allowed in a YAML file "
+                          "(inside double quotes it may be written as an escape such as \\x1b)",
+                          source=name, line=line, column=column)
     return text, name
 
 
-def parse_yaml(text: str, name: str) -> Any:
-    """The YAML document in ``text``; every YAML problem becomes a ConfigError with its position."""
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (1-based) of the character at ``offset``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def parse_yaml(text: str, name: str) -> Document:
+    """The YAML document in ``text`` as a Document; every problem becomes a ConfigError with its position."""
+    regions = flow_numbers.find(text)
+    for _ in range(3):
+        try:
+            return _parse(text, name, regions)
+        except Retry as retry:  # a placeholder did not come back where its list was: parse without it
+            regions = [r for r in regions if r.ident in retry.keep]
+    return _parse(text, name, [])
+
+
+def _parse(text: str, name: str, regions: list) -> Document:
+    # A list read into an array costs about as much as three values (its node, its array, its text).
+    values = _values(flow_numbers.outside(text, regions) if regions else text) + 3 * len(regions)
+    if values > MAX_VALUES:
+        raise ConfigError(f"the file holds too many separate YAML values (about {values:,}; bptrace reads at most "
+                          f"{MAX_VALUES:,}); write long rows of numbers as flow lists [a, b, ...], which are read "
+                          "straight into arrays", source=name)
+    _check_nesting(text, name)
+    composed = flow_numbers.substitute(text, regions) if regions else text
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from the safe loader
+        root = yaml.compose(composed, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        tag = re.search(r"could not determine a constructor for the tag '([^']*)'", problem)
-        if tag:
-            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
-            problem = f"the YAML tag '{shown}' is not allowed: a config holds plain data only"
-        elif not problem.startswith("duplicate key"):
-            problem = f"invalid YAML: {problem}"
-        raise ConfigError(
-            problem,
-            source=name,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere, at an offset of the text
-        line_start = text.rfind("\n", 0, exc.position) + 1
-        raise ConfigError(f"the control character U+{exc.character:04X} is not allowed in a config",
-                          source=name, line=text.count("\n", 0, exc.position) + 1,
-                          column=exc.position - line_start + 1) from None
+        if regions and mark is not None and any(r.start - 2 <= mark.index <= r.end + 1 for r in regions):
+            raise Retry(keep=set()) from None  # the placeholder may be what the parser stumbled on
+        problem = (exc.problem or exc.context or "").strip() or "not valid YAML"
+        if problem.startswith("but ") and exc.context:  # "expected a single document…, but found another"
+            problem = f"{exc.context}, {problem}"
+        raise ConfigError(f"invalid YAML: {problem}", source=name, line=mark.line + 1 if mark else None,
+                          column=mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", source=name) from None
     except RecursionError:
         raise ConfigError("invalid YAML: nested too deeply", source=name) from None
+    return build(root, text, regions, name)
 
 
-def locate(text: str, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int] | None:
-    """Line and column (1-based) of the node at ``path`` in ``text``, or of its key when ``key``.
+def _values(text: str) -> int:
+    """An upper bound of the YAML values (nodes) in ``text``, counted in C before composing: every
+    value after the first follows a comma, a colon (a key has its value), a block entry "- ", an
+    opening bracket or a "?"."""
+    entries = sum(text.count("-" + space) + text.count("?" + space) for space in " \t\r\n")
+    return 1 + text.count(",") + 2 * text.count(":") + text.count("[") + text.count("{") + entries
 
-    When the path does not exist completely, the position of its deepest existing part is given.
-    """
+
+def _check_nesting(text: str, name: str) -> None:
+    """Refuse nesting so deep that the YAML parser would overflow its stack: flow brackets, compact
+    block entries on one line (``- - - 1``) and indentation, each at most MAX_NESTING levels.
+    The quick counts come first, so that an ordinary file costs a few passes of str.count."""
+    offset, what = None, ""
+    if text.count("[") + text.count("{") > MAX_NESTING:
+        offset, what = _too_deep(text), f"lists or mappings are nested more than {MAX_NESTING:,} levels deep"
+    indent = " " * (MAX_NESTING + 1)
+    if offset is None and indent in text:
+        found = 0 if text.startswith(indent) else text.find("\n" + indent)
+        if found >= 0:
+            offset, what = found + (found > 0), f"a line is indented by more than {MAX_NESTING:,} spaces"
+    if offset is None and any(pair in text for pair in _COMPACT_PAIRS):
+        compact = _COMPACT.search(text)
+        if compact:
+            offset, what = compact.start(), f"block entries are nested more than {MAX_NESTING:,} levels deep"
+    if offset is not None:
+        line, column = _line_column(text, offset)
+        raise ConfigError(f"{what}; a config needs a handful", source=name, line=line, column=column)
+
+
+@contextmanager
+def paused_gc():
+    """Python's cyclic garbage collector paused: building many small objects (YAML nodes) otherwise
+    sets it off again and again over all of them, which made reading a big file seven times slower."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        node = yaml.compose(text, Loader=_Base)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    mark = node.start_mark if node is not None else None
-    for depth, step in enumerate(path):
-        found = None
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == step:
-                    found = (key_node, value_node)
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-            found = (node.value[step], node.value[step])
-        if found is None:
-            break
-        key_node, node = found
-        mark = (key_node if key and depth == len(path) - 1 else node).start_mark
-    if mark is None:
-        return None
-    return mark.line + 1, mark.column + 1
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _too_deep(text: str) -> int | None:
+    """The offset of the first bracket nested more than MAX_NESTING deep, or None (counted in C by
+    numpy over the UTF-8 bytes, a few megabytes at a time)."""
+    import numpy as np
+
+    data = text.encode("utf-8")
+    units = np.frombuffer(data, dtype=np.uint8)
+    depth = 0
+    for start in range(0, units.size, _CHUNK):
+        chunk = units[start:start + _CHUNK]
+        step = ((chunk == 91) | (chunk == 123)).astype(np.int32) - ((chunk == 93) | (chunk == 125))
+        levels = np.cumsum(step) + depth
+        over = np.flatnonzero(levels > MAX_NESTING)
+        if over.size:
+            return len(data[: start + int(over[0])].decode("utf-8"))
+        depth = int(levels[-1])
+    return None

@@ -11,6 +11,8 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from backprop_cli.activations import sigmoid
+
 # The smallest normal float (2.2e−308): log() and 1/z of a probability are taken no closer to 0 than
 # this, so a saturated output gives a large but finite number instead of inf.
 TINY = np.finfo(float).tiny
@@ -44,7 +46,7 @@ class Loss:
         if by_hand:
             log_z = np.where(z > 0, np.log(np.where(z > 0, z, 1.0)), log_z)
             log_not = np.where(z < 1, np.log1p(-np.where(z < 1, z, 0.0)), log_not)
-        return self.from_logs(log_z, log_not, y), form.gradient(p, z, y)
+        return self.from_logs(log_z, log_not, y), form.gradient(p, z if by_hand else None, y)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class OutputForm:
     """
 
     logs: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # p → (log z, log(1 − z))
-    gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (p, z, y) → ∂J/∂p
+    # (p, z, y) → ∂J/∂p: from the z written down by hand, or from p alone where z is None
+    gradient: Callable[[np.ndarray, np.ndarray | None, np.ndarray], np.ndarray]
     why: str = ""  # why the long form simplifies (short lines)
 
 
@@ -73,17 +76,28 @@ def _top_mask(p: np.ndarray) -> np.ndarray:
     return np.arange(p.shape[-1]) == np.argmax(p, axis=-1)[..., None]
 
 
-def _softmax_logs(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """log z_k = p_k − log Σ_j e^{p_j}, and log(1 − z_k) = log Σ_{j≠k} e^{p_j} − log Σ_j e^{p_j}.
+def _at_top(values: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """The value at the top output of each row (kept as a column)."""
+    return np.sum(np.where(top, values, 0.0), axis=-1, keepdims=True)
 
-    Every z_k but the largest is at most ½, so log1p(−z_k) is exact; for the largest, 1 − z_k would
-    cancel to 0, so the sum over the other outputs is taken directly. With one output, z = 1.
+
+def _softmax_logs(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log z_k and log(1 − z_k) of a softmax, exact for every finite p.
+
+    With m the largest p and s = Σ_{j≠top} e^{p_j − m}, log z_k = p_k − m − log1p(s). log(1 + s) would
+    lose the digits of a small s, which is all a confident output has: for p = (20, 0) the loss is
+    −log z_1 = log1p(e^−20) = 2.06e−9, and log(1 + e^−35) is 0 where the loss is 6.3e−16.
+    1 − z_top = Σ_{j≠top} e^{p_j} / Σ_j e^{p_j}, its log taken from the sum over the others in logs, so
+    that it does not underflow; every other z_k is at most ½, so log1p(−z_k) is exact. With one
+    output, z = 1.
     """
-    log_z = p - _logsumexp(p)
+    top = _top_mask(p)
+    m = np.max(p, axis=-1, keepdims=True)
+    log_total = np.log1p(np.sum(np.where(top, 0.0, np.exp(p - m)), axis=-1, keepdims=True))
+    log_z = p - m - log_total
     if p.shape[-1] == 1:
         return log_z, np.full_like(p, -np.inf)
-    top = _top_mask(p)
-    others = _logsumexp(np.where(top, -np.inf, p)) - _logsumexp(p)
+    others = _logsumexp(np.where(top, -np.inf, p)) - m - log_total
     return log_z, np.where(top, others, np.log1p(-np.minimum(np.exp(log_z), 0.5)))
 
 
@@ -92,23 +106,54 @@ def _sigmoid_logs(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return -np.logaddexp(0.0, -p), -np.logaddexp(0.0, p)
 
 
-def _bce_softmax_gradient(p: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """∂J/∂p of bce on softmax outputs, from p alone.
+def _ce_softmax_gradient(p: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
+    """∂J/∂p_k = z_k · Σ_j y_j − y_k of cross-entropy on softmax.
 
-    With r_k = z_k / (1 − z_k):  ∂J/∂p_m = z_m · Σ_k y_k − y_m + (1 − y_m)·z_m − z_m · Σ_{k≠m} (1 − y_k)·r_k.
-    r_k ≤ 1 except for the largest output, whose r may overflow; z_m · r_top ≤ 1 is taken in logs.
+    From p, the top output's value is taken as Σ_{j≠top} y_j − (1 − z_top) · Σ_j y_j, with 1 − z_top the
+    sum of the other z: z_top − 1 itself cancels to a few digits, or to 0, where z_top is near 1.
     """
+    total = np.sum(y, axis=-1, keepdims=True)
+    if z is not None:
+        return z * total - y
+    top = _top_mask(p)
+    z = np.exp(_softmax_logs(p)[0])
+    not_top = np.sum(np.where(top, 0.0, z), axis=-1, keepdims=True)  # 1 − z_top
+    return np.where(top, (total - _at_top(y, top)) - not_top * total, z * total - y)
+
+
+def _bce_softmax_gradient(p: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
+    """∂J/∂p of bce on softmax outputs, from p alone (also by hand: it has no short form to write down).
+
+    With r_k = z_k / (1 − z_k) and u_k = ∂J/∂z_k · z_k = (1 − y_k)·r_k − y_k, the softmax gives
+    ∂J/∂p_m = u_m − z_m · Σ_k u_k. Where z_top is near 1 both terms are large and cancel, so with
+    R = Σ_{k≠top} u_k and q = 1 − z_top (the sum of the other z):
+      ∂J/∂p_top = (1 − y_top)·z_top − q·y_top − z_top·R,
+      ∂J/∂p_m   = u_m − z_m·R + z_m·y_top − (1 − y_top)·z_m·r_top   (m not the top),
+    where z_m·r_top = z_m·z_top / q ≤ 1 is taken in logs, as r_top may overflow.
+    """
+    top = _top_mask(p)
     log_z, log_not = _softmax_logs(p)
     z = np.exp(log_z)
-    top = _top_mask(p)
-    log_r = log_z - log_not
-    w = np.where(top, 0.0, (1.0 - y) * np.exp(np.where(top, 0.0, log_r)))  # (1 − y_k)·r_k, k not the top
-    rest = np.sum(w, axis=-1, keepdims=True)
-    log_r_top = np.sum(np.where(top, log_r, 0.0), axis=-1, keepdims=True)
-    y_top = np.sum(np.where(top, y, 0.0), axis=-1, keepdims=True)
-    with_top = (1.0 - y_top) * np.exp(np.where(top, 0.0, log_z + log_r_top))
-    cross = np.where(top, z * rest, z * (rest - w) + with_top)
-    return z * np.sum(y, axis=-1, keepdims=True) - y + (1.0 - y) * z - cross
+    u = np.where(top, 0.0, (1.0 - y) * np.exp(np.where(top, 0.0, log_z - log_not)) - y)
+    rest = np.sum(u, axis=-1, keepdims=True)
+    y_top, z_top = _at_top(y, top), _at_top(z, top)
+    not_top = np.sum(np.where(top, 0.0, z), axis=-1, keepdims=True)
+    log_r_top = _at_top(log_z - log_not, top)
+    top_value = (1.0 - y_top) * z_top - not_top * y_top - z_top * rest
+    other = u - z * rest + z * y_top - (1.0 - y_top) * np.exp(np.where(top, 0.0, log_z + log_r_top))
+    return np.where(top, top_value, other)
+
+
+def _ce_sigmoid_gradient(p: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
+    """∂J/∂p_k = −y_k · (1 − z_k) of cross-entropy on sigmoid; from p, 1 − z_k is σ(−p_k), which keeps
+    its digits where z_k rounds to 1."""
+    return -y * (1.0 - z) if z is not None else -y * sigmoid(-p)
+
+
+def _bce_sigmoid_gradient(p: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
+    """∂J/∂p_k = z_k − y_k of bce on sigmoid; from p as (1 − y_k)·σ(p_k) − y_k·σ(−p_k), the same number,
+    exact where z_k is near 0 or 1: −σ(−p) for y = 1 is 8.5e−17 at p = 37, where 1.0 − 1 is 0."""
+    return z - y if z is not None else (1.0 - y) * sigmoid(p) - y * sigmoid(-p)
 
 
 def _xlogy(y: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -144,12 +189,12 @@ LOSSES: dict[str, Loss] = {
             "softmax": OutputForm(
                 logs=_softmax_logs,
                 # ∂J/∂z_j · z_j = −y_j, so Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k
-                gradient=lambda p, z, y: z * np.sum(y, axis=-1, keepdims=True) - y,
+                gradient=_ce_softmax_gradient,
                 why="∂J/∂z_j · z_j = −y_j,\nso the sum is Σ_j −y_j·(δ_jk − z_k) = z_k · Σ_j y_j − y_k",
             ),
             "sigmoid": OutputForm(
                 logs=_sigmoid_logs,
-                gradient=lambda p, z, y: -y * (1.0 - z),
+                gradient=_ce_sigmoid_gradient,
                 why="σ'(p_k) = z_k·(1 − z_k),\nand its z_k cancels the 1/z_k of ∂J/∂z_k = −y_k / z_k",
             ),
         },
@@ -166,7 +211,7 @@ LOSSES: dict[str, Loss] = {
         fused={
             "sigmoid": OutputForm(
                 logs=_sigmoid_logs,
-                gradient=lambda p, z, y: z - y,
+                gradient=_bce_sigmoid_gradient,
                 why="σ'(p_k) = z_k·(1 − z_k),\n"
                     "which cancels the denominator of ∂J/∂z_k = (z_k − y_k) / (z_k · (1 − z_k))",
             ),

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import dropwhile
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from backprop_cli.engine import Iteration, Network, trace
 from backprop_cli.environment import Environment
+from backprop_cli.finite import finite
 from backprop_cli.network import Config
-from backprop_cli.training import Plan, checked, plan
+from backprop_cli.training import Plan, plan, with_epochs
+
+if TYPE_CHECKING:
+    from backprop_cli.output import PendingFile
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class RunOptions:
     epochs: int | None = None  # else the config's
     show: int = 1  # the update traced in full
     save_updated: str | None = None  # where to save the trained network
+    force: bool = False  # --force: -o may replace a write-protected file (--save-updated: see reserve_save_target)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class Job:
 
 def prepare(config: Config, options: RunOptions) -> Job:
     """The job of running ``config`` with ``options``: its plan of updates, and the network to train."""
-    run_config = config if options.epochs is None else replace(config, epochs=options.epochs)
+    run_config = with_epochs(config, options.epochs)
     return Job(config, run_config, Network(run_config, options.hand_rounding), plan(run_config), options)
 
 
@@ -92,17 +97,18 @@ def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environ
 WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}
 
 
-def execute(job: Job, env: Environment) -> None:
+def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> None:
     """Compute the run as a stream and write it (or walk through it by key); then save the trained network
-    if asked, finishing the run first where the output did not need all of it."""
+    into ``saving`` (see training.reserve_save_target) if asked, finishing the run first where the output
+    did not need all of it."""
     from backprop_cli.output import destination
     from backprop_cli.render.progress import with_progress
 
     options = job.options
     # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
     quiet = options.step or (options.format == "jsonl" and options.output in (None, "-"))
-    iterations = with_progress(checked(trace(job.config, network=job.network), job.config.source), job.plan.updates, job.plan.epochs,
-                               enabled=not quiet and env.stderr_isatty)
+    iterations = with_progress(finite(job.config, trace(job.config, network=job.network)), job.plan.updates,
+                               job.plan.epochs, enabled=not quiet and env.stderr_isatty)
     if options.step:
         from backprop_cli.render.step import step_mode
 
@@ -110,18 +116,19 @@ def execute(job: Job, env: Environment) -> None:
         step_mode(job.config, shown, job.table_options(), env, color=options.color,
                   stdin_holds_config=options.stdin_config)
     else:
-        with destination(options.output, env.stdout) as stream:
+        with destination(options.output, env.stdout, force=options.force) as stream:
             WRITERS[options.format](stream, job, iterations, env)
-    if options.save_updated is not None:
+    if saving is not None:
         for _ in iterations:  # step mode and a one-update table stop early; the saved network is the last one
             pass
-        save(job)
+        save(job, saving)
 
 
-def save(job: Job) -> None:
-    """Write the network after the last update as a config with the keys of the one it came from."""
+def save(job: Job, saving: PendingFile) -> None:
+    """Write the network after the last update, as a config with the keys of the one it came from, into
+    the file ``saving`` reserved for it."""
     from backprop_cli.training import save_network, saved_config_text
 
     trained = replace(job.network.updated_config(), epochs=job.given.epochs)  # only the parameters change
-    save_network(job.options.save_updated, saved_config_text(trained, job.options.hand_rounding,
-                                                             updates=job.plan.updates, origin=job.given.source))
+    save_network(saving, saved_config_text(trained, job.options.hand_rounding, updates=job.plan.updates,
+                                           origin=job.given.source))

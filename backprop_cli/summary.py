@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from backprop_cli.errors import one_line
 from backprop_cli.network import Config
 from backprop_cli.losses import LOSSES
 
 
 def summary(config: Config) -> str:
     """A few lines describing the network: layers, parameters, samples, loss, training settings."""
-    lines = [f"{config.source}: valid" + (f" — {config.title}" if config.title else "")]
+    # The file name is the user's own, as written on the command line: escaped, like every name printed.
+    lines = [one_line(f"{config.source}: valid" + (f" — {config.title}" if config.title else ""))]
     widths = [f"{config.x.shape[1]} inputs"]
     params = 0
     for layer in config.layers:

@@ -9,17 +9,22 @@ that loads back bit for bit, so that training it further continues the very same
 from __future__ import annotations
 
 import math
-import os
+import stat
 from array import array
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
 from backprop_cli._version import __version__
 from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration, Network, batches
-from backprop_cli.errors import BptraceError
+from backprop_cli.errors import BptraceError, one_line
+from backprop_cli.limits import too_many_updates
+
+if TYPE_CHECKING:
+    from backprop_cli.output import PendingFile
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,17 @@ class Plan:
         else:
             of = f"{self.batch_size} samples each, in order"
         return f"{epochs} × {per} ({of})"
+
+
+def with_epochs(config: Config, epochs: int | None) -> Config:
+    """The config with ``epochs`` passes (``--epochs``; None keeps the config's), refused where the run
+    could not finish (see limits.py)."""
+    if epochs is None:
+        return config
+    too_long = too_many_updates(epochs, len(batches(config)))
+    if too_long:
+        raise BptraceError(f"--epochs: {too_long}")
+    return replace(config, epochs=epochs)
 
 
 def plan(config: Config) -> Plan:
@@ -92,23 +108,6 @@ class EpochLosses:
             self._total, self._count, self._seen = 0.0, 0, 0
 
 
-def checked(iterations: Iterable[Iteration], source: str = "<config>") -> Iterator[Iteration]:
-    """The iterations, stopping with a clear error, naming the config ``source`` and the update, once the
-    loss is no longer a finite number.
-
-    numpy's warnings of an overflow are silenced here: this message says what happened instead.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        for it in iterations:
-            if it.number == 1 and not math.isfinite(it.loss):
-                raise BptraceError(f"{source}: update 1: the loss of the network as given is not a finite number: "
-                                   "its values are too large for floating point")
-            if not (math.isfinite(it.loss) and math.isfinite(it.loss_after)):
-                raise BptraceError(f"{source}: update {it.number:,} (epoch {it.epoch:,}): the loss is no longer a "
-                                   "finite number, so the training diverged; try a smaller alpha")
-            yield it
-
-
 def summarize(config: Config, iterations: Iterable[Iteration], network: Network, show: int = 1) -> Summary:
     """Run ``iterations`` to the end, keeping update number ``show`` and the loss of each epoch."""
     the_plan = plan(config)
@@ -120,43 +119,57 @@ def summarize(config: Config, iterations: Iterable[Iteration], network: Network,
             shown = it
     if shown is None:
         raise BptraceError(f"update {show} was asked for, but the run has only {the_plan.updates:,} updates")
+    final = final_loss(network)
+    if not math.isfinite(final):  # every update was finite, but the last parameters fail on other samples
+        raise BptraceError(f"{one_line(config.source)}: the loss over all samples after the last "
+                           f"update is {final}: the training diverged; try a smaller alpha")
     return Summary(plan=the_plan, shown=shown, epoch_losses=np.frombuffer(losses.values, dtype=float),
-                   final_loss=final_loss(network), trained=network.updated_config())
+                   final_loss=final, trained=network.updated_config())
 
 
 def final_loss(network: Network) -> float:
     """J over all samples of the config with the network's current parameters."""
-    return network.loss_of(network.config.x, network.config.y)
+    with np.errstate(over="ignore", invalid="ignore"):  # a loss that overflows is reported, not warned about
+        return network.loss_of(network.config.x, network.config.y)
 
 
 # Saving the trained network -------------------------------------------------------------------------
 
-def check_save_target(path: str, config_source: str, output: str | None, force: bool) -> None:
-    """Refuse, before any work is done, a FILE that ``--save-updated`` must not overwrite."""
-    from backprop_cli.output import check_target
+def reserve_save_target(path: str, config_source: str, output: str | None, force: bool) -> "PendingFile":
+    """Refuse, before any work is done, a FILE that ``--save-updated`` must not overwrite; then make its
+    temporary file, so that a folder that cannot be written is known before the run too.
 
+    Without ``force`` the file is later given its name exclusively: one that appeared during the run is
+    never replaced.
+    """
+    from backprop_cli.output import PendingFile, check_target, same_file
+
+    shown = one_line(path)
     if not path or path == "-":
         raise BptraceError("--save-updated needs a file name; standard output carries the trace")
+    if config_source != "-" and same_file(path, config_source):
+        raise BptraceError(f"--save-updated {shown}: that is the config being run; save the trained network "
+                           "to another file (the config stays as it is)")
+    if output not in (None, "-") and same_file(path, output):
+        raise BptraceError(f"--save-updated {shown}: the same file as --output; give two different files")
+    with _saving():
+        mode = check_target(path, force=force)  # a folder, a missing folder, a loop of links, write-protected
+    if mode is not None and not stat.S_ISREG(mode):
+        # A rename would replace a device or a pipe (/dev/null, say) with a regular file.
+        raise BptraceError(f"--save-updated {shown}: not a regular file; give a file name to save to")
+    if mode is not None and not force:
+        raise BptraceError(f"--save-updated {shown}: the file exists; use --force to overwrite it")
+    with _saving():
+        return PendingFile(path, mode, exclusive=not force)
+
+
+@contextmanager
+def _saving() -> Iterator[None]:
+    """Errors about the file, said as errors of --save-updated."""
     try:
-        check_target(path)  # the checks every output file gets: a folder, a missing folder, a loop of links
+        yield
     except BptraceError as error:
         raise BptraceError(f"--save-updated {error}") from None
-    if config_source != "-" and _same_file(path, config_source):
-        raise BptraceError(f"--save-updated {path}: that is the config being run; save the trained network "
-                           "to another file (the config stays as it is)")
-    if output not in (None, "-") and _same_file(path, output):
-        raise BptraceError(f"--save-updated {path}: the same file as --output; give two different files")
-    if os.path.exists(path) and not os.path.isfile(path):
-        # A rename would replace a device or a pipe (/dev/null, say) with a regular file.
-        raise BptraceError(f"--save-updated {path}: not a regular file; give a file name to save to")
-    if os.path.exists(path) and not force:
-        raise BptraceError(f"--save-updated {path}: the file exists; use --force to overwrite it")
-
-
-def _same_file(a: str, b: str) -> bool:
-    if os.path.exists(a) and os.path.exists(b):
-        return os.path.samefile(a, b)
-    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _given(value: float) -> float | int:
@@ -195,9 +208,11 @@ def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: in
     """The trained network as YAML text, with a comment saying where it came from."""
     import yaml
 
-    body = yaml.safe_dump(saved_config_data(trained, hand_rounding), sort_keys=False, default_flow_style=None,
-                          allow_unicode=True, width=100)
-    origin = " ".join(origin.split())  # a name with a line break must not end the comment
+    from backprop_cli.yaml_scalars import Dumper
+
+    body = yaml.dump(saved_config_data(trained, hand_rounding), Dumper=Dumper, sort_keys=False,
+                     default_flow_style=None, allow_unicode=True, width=100)
+    origin = one_line(origin)  # a line break must not end the comment, nor a byte that is no UTF-8 the file
     rounding = f"hand rounding {hand_rounding}" if hand_rounding is not None else "full precision"
     kept = ", and the optimizer's state (optimizer_state)," if trained.optimizer_state is not None else ""
     head = (f"# The network of {origin} after {updates:,} update{'s' if updates != 1 else ''} ({rounding}), "
@@ -206,9 +221,13 @@ def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: in
     return head + body
 
 
-def save_network(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a temporary file, then a rename)."""
-    from backprop_cli.output import atomic_file
+def save_network(pending: "PendingFile", text: str) -> None:
+    """Write ``text`` to the file reserved by reserve_save_target and put it in place."""
+    with _saving():
+        try:
+            pending.stream.write(text)
+        except OSError as error:
+            from backprop_cli.output import cannot_write
 
-    with atomic_file(path) as stream:
-        stream.write(text)
+            raise cannot_write(pending.path, error) from None
+        pending.commit()

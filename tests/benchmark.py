@@ -348,6 +348,7 @@ class Case:
     per: int | None = None
     limit: float | None = None  # seconds A's median wall time may take (also for a case without B)
     check_files: Callable[[Workspace], str | None] | None = None  # a check of the files A's first run wrote
+    most_peak_mib: float | None = None  # the largest median peak memory of A that passes, in MiB
 
 
 def _imports(modules: str) -> Command:
@@ -684,6 +685,88 @@ CASES += [
         runs=7,
         note=f"the same as --format jsonl (with Adam each line also carries the state m, v, t)",
     ),
+
+
+# Reading configs: bad files answered at once, the largest config allowed read and traced in bounds
+
+
+def _numbers_text(count: int, seed: int) -> str:
+    values = np.random.default_rng(seed).normal(0.0, 0.5, count)
+    return "[" + ", ".join(f"{v:.4f}" for v in values.tolist()) + "]"
+
+
+def errors_per_layer_yaml(layers: int = 2000) -> str:
+    """A config of ``layers`` layers, each with an activation that does not exist (80 KB)."""
+    return "x: [1, 2]\ny: [1, 2]\nalpha: 0.1\nlayers:\n" + "".join(
+        "  - activation: relux\n    weights: [[1, 2], [3, 4]]\n" for _ in range(layers))
+
+
+def list_for_title_yaml(count: int = 100_000) -> str:
+    """A valid network whose title is a list of ``count`` numbers instead of text."""
+    return f"title: {_numbers_text(count, 1)}\n" + XOR_YAML.split("\n", 1)[1]
+
+
+def single_line_yaml(megabytes: float = 5.0) -> str:
+    """A config on one line of about ``megabytes`` MB, whose only mistake is an activation at its end."""
+    count = int(megabytes * 1e6 / 16)
+    return (f"{{x: {_numbers_text(count, 2)}, y: [1], alpha: 0.1, layers: [{{activation: sigmoid, "
+            f"weights: [{_numbers_text(count, 3)}]}}, {{activation: relux, weights: [[1]]}}]}}\n")
+
+
+def largest_yaml() -> str:
+    """The largest network config.MAX_PARAMETERS allows: 999,999 inputs into one sigmoid neuron with a
+    bias, 12 MB of YAML."""
+    if str(ROOT) not in sys.path:  # run as a script from anywhere
+        sys.path.insert(0, str(ROOT))
+    from backprop_cli.config import MAX_PARAMETERS
+
+    inputs = MAX_PARAMETERS - 1
+    return (f"title: the largest network allowed\nx: {_numbers_text(inputs, 4)}\ny: [0.5]\nalpha: 0.01\n"
+            f"layers:\n  - activation: sigmoid\n    weights:\n      - {_numbers_text(inputs, 5)}\n    bias: [0.0]\n")
+
+
+# bptrace refusing a config exits with 2, which timed_run takes for a failure: run it through a wrapper
+# that turns exactly that into 0 (and anything else into 1).
+_EXIT_2 = ("import runpy, sys; sys.argv[0] = 'bptrace'\n"
+           "try:\n    runpy.run_module('backprop_cli', run_name='__main__')\n"
+           "except SystemExit as e:\n    sys.exit(0 if e.code == 2 else 1)\nsys.exit(1)")
+
+
+def _file(name: str, make: Callable[[], str]) -> Callable[[Workspace], str]:
+    return lambda ws: ws.file(name, make)
+
+
+def bptrace_on(make_file: Callable[[Workspace], str], command: str, *options: str) -> Command:
+    return lambda ws: [*BPTRACE, command, make_file(ws), *options]
+
+
+def refused(make_file: Callable[[Workspace], str], command: str) -> Command:
+    """bptrace ``command`` on a bad config, which must end with exit code 2 (measured as 0)."""
+    return lambda ws: [PYTHON, "-c", _EXIT_2, command, make_file(ws)]
+
+
+def bounded(name: str, a: Command, most_wall: float, note: str, most_peak_mib: float | None = None) -> Case:
+    """A case of bptrace alone, against bounds on its wall time and peak memory."""
+    return Case(name=name, a=a, limit=most_wall, most_peak_mib=most_peak_mib, runs=3, note=note)
+
+
+ERRORS = _file("errors-2000-layers.yaml", errors_per_layer_yaml)
+TITLE_LIST = _file("title-100k-list.yaml", list_for_title_yaml)
+ONE_LINE = _file("single-line-5mb.yaml", single_line_yaml)
+LARGEST = _file("largest.yaml", largest_yaml)
+
+CASES += [
+    bounded("errors-2000", refused(ERRORS, "validate"), 1.0,
+            "validate: 2,000 layers, each with an unknown activation (the first 100 are listed)"),
+    bounded("list-100k", refused(TITLE_LIST, "validate"), 1.0,
+            "validate: a list of 100,000 numbers where the title belongs"),
+    bounded("line-5mb", refused(ONE_LINE, "run"), 2.0,
+            "run: a 5 MB config on one line, 600,000 numbers, wrong in its last word"),
+    bounded("largest-validate", bptrace_on(LARGEST, "validate"), 3.0,
+            "validate the largest config allowed: 999,999 inputs, 1,000,000 parameters (12 MB)", 1024),
+    bounded("largest-json", bptrace_on(LARGEST, "run", "--format", "json"), 8.0,
+            "run --format json of that config (one update, 60 MB of JSON)", 1024),
+    bounded("largest-table", bptrace_on(LARGEST, "run"), 6.0, "run: the tables of that config", 1024),
 ]
 
 
@@ -774,10 +857,11 @@ class Result:
     def verdict(self) -> str:
         if self.problem:
             return "FAIL"
-        if self.case.limit is not None and self.a and _median(self.a, "wall") > self.case.limit:
+        bounds = [(self.case.limit, "wall"), (self.case.most_peak_mib, "peak_mib")]
+        if self.a and any(most is not None and _median(self.a, what) > most for most, what in bounds):
             return "MISS"
         if self.case.goal is None or not self.b:
-            return "PASS" if self.case.limit is not None else "ok"
+            return "PASS" if any(most is not None for most, _ in bounds) else "ok"
         measured = self.per_unit if self.case.per is not None else self.ratio
         return "PASS" if measured <= self.case.goal else "MISS"
 
@@ -827,6 +911,8 @@ def print_row(r: Result) -> None:
         q1, _, q3 = statistics.quantiles(r.ratios, n=4)
         spread = f"{q1:.2f}–{q3:.2f}"
     goal = f"≤{r.case.goal:g}×" if r.case.goal and r.case.per is None else "-"
+    if r.case.most_peak_mib is not None:
+        goal = f"≤{r.case.most_peak_mib:g}M"
     peak = (f"{_median(r.a, 'peak_mib'):.0f}" if r.a else "-") + (f"/{_median(r.b, 'peak_mib'):.0f}" if r.b else "")
     print(ROW.format(r.case.name, len(r.a), a_wall, b_wall, ratio, spread, goal, r.verdict, peak), flush=True)
     if r.per_unit is not None:

@@ -49,7 +49,9 @@ CASES = [
     ("unknown-layer-key", with_line(6, "    activaton: relu"),
      r":6:5: layers\[0\]\.activaton: unknown key; did you mean 'activation'\?"),
     ("string-number", with_line(1, 'x: [1, "one"]'), r":1:8: x\[1\]: expected a number, got the text 'one'"),
-    ("boolean", with_line(3, "alpha: yes"), r":3:8: alpha: expected a number, got a boolean \(true\)"),
+    ("boolean", with_line(3, "alpha: true"), r":3:8: alpha: expected a number, got a boolean \(true\)"),
+    ("yes-is-text", GOOD + "update_bias: yes\n",
+     r"update_bias: expected true or false, got the text 'yes' \(YAML 1.2 reads it as text\)"),
     ("null", with_line(3, "alpha:"), r":3:\d+: alpha: expected a number, got nothing \(null\)"),
     ("nested-list", with_line(8, "      - [0.40, [0.21]]"),
      r":8:\d+: layers\[0\]\.weights\[0\]\[1\]: expected a number, got a list of 1"),
@@ -69,9 +71,9 @@ CASES = [
     ("1e400", with_line(3, "alpha: 1e400"), r":3:8: alpha: expected a finite number, got inf"),
     ("negative-alpha", with_line(3, "alpha: -0.1"), r":3:8: alpha: expected a number ≥ 0, got -0.1"),
     ("python-tag", with_line(1, 'x: !!python/object/apply:os.system ["echo owned > owned.txt"]'),
-     r":1:\d+: the YAML tag '!!python/object/apply:os.system' is not allowed"),
+     r":1:\d+: x: the YAML tag '!!python/object/apply:os.system' is not allowed"),
     ("python-name-tag", with_line(3, "alpha: !!python/name:os.getcwd ''"),
-     r":3:\d+: the YAML tag '!!python/name:os.getcwd' is not allowed"),
+     r":3:\d+: alpha: the YAML tag '!!python/name:os.getcwd' is not allowed"),
     ("duplicate-key", with_line(3, "alpha: 0.1\nalpha: 0.2"), r":4:1: duplicate key 'alpha'"),
     ("date", with_line(3, "alpha: 2024-01-01"), r":3:8: alpha: expected a number, got a date"),
     ("x-y-forms", with_line(1, "x: [[1, 1]]"), r"y: expected the same form as x"),
@@ -191,11 +193,13 @@ def test_alias_bomb_is_refused_quickly(write_config, where):
 
 def test_too_many_parameters(write_config):
     # 3,200 x 3,200 = 10.24 million weights written compactly with an alias: refused with a message.
+    from backprop_cli.config import MAX_PARAMETERS
+
     row = "[" + ", ".join(["0"] * 3200) + "]"
     text = f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n    weights: [{', '.join(['*r'] * 3200)}]\n"
     result = run_cli("validate", write_config(text))
     assert result.exit_code == 2
-    assert "expected at most 10,000,000 numbers" in result.stderr
+    assert f"expected at most {MAX_PARAMETERS:,} numbers" in result.stderr
 
 
 def test_stdin_config_errors_name_stdin():

@@ -103,3 +103,24 @@ def test_every_later_step_uses_the_rounded_value(data, n):
         # The update is computed from the rounded gradient and shown as it is.
         new = np.array(step["weights"]) - data["alpha"] * np.array(step["dJ_dweights"])
         assert np.array(step["new_weights"]).tolist() == new.tolist(), f"layer {i} new_weights"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-99, 99), st.integers(-999, 999), st.integers(1, 4))
+def test_a_product_on_a_tie_rounds_as_on_paper(a, b, n):
+    """x · y of numbers written with 1 and 2 decimals, hand-rounded to n, equals the exact decimal product
+    rounded half away from zero: 0.35 · 0.7 = 0.245 → 0.25, though the float product is 0.24499999999999997."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from backprop_cli.rounding import decimals_for
+
+    exact = Decimal(a) / 10 * (Decimal(b) / 100)
+    product = (a / 10) * (b / 100)
+    places = decimals_for(product, n)
+    expected = float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    assert hand_round_value(product, n) == expected
+
+
+def test_the_ties_a_float_product_hides():
+    for a, b, rounded in [(0.35, 0.7, 0.25), (0.65, 0.7, 0.46), (0.75, 0.3, 0.23), (0.95, 0.7, 0.67)]:
+        assert hand_round_value(a * b, 2) == rounded

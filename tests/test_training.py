@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 import re
 import select
@@ -500,20 +499,3 @@ def test_progress_bar_on_a_terminal_stderr_only():
     assert b"training" in received and b"update" in received
     assert b"/300" in received  # "update 123/300"
     assert b"Loss per epoch" in out and b"/300" not in out
-
-
-def test_a_diverging_run_names_the_file_and_the_update(write_config):
-    path = write_config("x: [1000]\ny: [0]\nalpha: 1000\nlayers:\n  - activation: identity\n    weights: [[1]]\n")
-    # The same descent in plain floats: J = (w·x)², ∂J/∂w = 2·w·x·x; the first update whose J, before or
-    # after it, overflows.
-    w, update = 1.0, 0
-    while True:
-        update += 1
-        before = (w * 1000) ** 2 if abs(w * 1000) < 1e154 else math.inf
-        w -= 1000 * 2 * w * 1000 * 1000
-        after = (w * 1000) ** 2 if abs(w * 1000) < 1e154 else math.inf
-        if not (math.isfinite(before) and math.isfinite(after)):
-            break
-    result = run_cli("run", path, "--epochs", "200")
-    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith(f"bptrace: error: {path}: update {update} (epoch {update}): ")

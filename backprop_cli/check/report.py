@@ -11,7 +11,7 @@ import csv
 import json
 from typing import IO, Sequence
 
-from backprop_cli import __version__
+from backprop_cli._version import __version__
 from backprop_cli.check.marking import Mark, Marking, Score
 from backprop_cli.check.sheet import Sheet
 from backprop_cli.handout.numbers import MINUS, NumberFormat

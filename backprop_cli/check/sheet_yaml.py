@@ -12,7 +12,7 @@ import json
 import re
 from typing import IO
 
-from backprop_cli import __version__
+from backprop_cli._version import __version__
 from backprop_cli.check.layout import Slots, layout
 from backprop_cli.check.sheet import STEPS, Blank, Sheet
 from backprop_cli.check.digits import MIN_DIGITS

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.segment import Segment
 
-from backprop_cli.environment import CONTROL, printable
+from backprop_cli.environment import printable
 
 
 class PrintableConsole(Console):
@@ -17,7 +17,7 @@ class PrintableConsole(Console):
 
     def render(self, renderable, options=None):  # noqa: D102 - rich's method
         for segment in super().render(renderable, options):
-            if segment.control or not CONTROL.search(segment.text):
+            if segment.control or segment.text.isprintable():
                 yield segment
             else:
                 yield Segment(printable(segment.text), segment.style)

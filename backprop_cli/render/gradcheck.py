@@ -9,7 +9,7 @@ import json
 import math
 from typing import IO
 
-from backprop_cli import __version__
+from backprop_cli._version import __version__
 from backprop_cli.gradcheck import RTOL, Check, GradCheck, Kink
 
 SCHEMA = "bptrace/gradcheck-v1"

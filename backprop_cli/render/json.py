@@ -88,14 +88,13 @@ def write_json(out: IO[str], config: Config, iterations: Iterable[Iteration], pr
     opening, closing = head[:head.rindex("[]")], head[head.rindex("[]") + 2:]
     # Inside the array an item is two levels deep: pretty, each of its lines is indented by two more levels.
     first, between, end = ("[\n    ", ",\n    ", "\n  ]") if pretty else ("[", ", ", "]")
-    out.write(opening)
-    separator = first
+    separator = opening + first  # written with the first iteration: a run that fails at once writes nothing
     for it in iterations:
         text = encoder.encode(iteration_data(it))
         out.write(separator + (text.replace("\n", "\n    ") if pretty else text))  # strings hold no raw newline
         out.flush()
         separator = between
-    out.write((end if separator is between else "[]") + closing + "\n")
+    out.write((end if separator is between else opening + "[]") + closing + "\n")
 
 
 def write_jsonl(out: IO[str], iterations: Iterable[Iteration]) -> None:

@@ -41,14 +41,17 @@ def with_progress(iterations: Iterable["Iteration"], total: int, epochs: int, *,
             if progress is None:
                 if now - start < delay:
                     continue
-                progress, task = _start(console_factory(), total, epochs)
+                progress = _bar(console_factory(), total, epochs)
+                progress.start()  # hides the cursor: from here on the finally shows it again, whatever fails
+                task = progress.add_task("training", total=total, epoch=0)
             progress.update(task, completed=it.number, epoch=it.epoch)
     finally:
         if progress is not None:
             progress.stop()
 
 
-def _start(console, total: int, epochs: int):
+def _bar(console, total: int, epochs: int):
+    """The bar of a run of ``total`` updates in ``epochs`` epochs, not started yet."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     count = "{task.completed:,.0f}/{task.total:,.0f} updates"
@@ -63,6 +66,4 @@ def _start(console, total: int, epochs: int):
         console=console,
         transient=True,
     )
-    progress.start()
-    task = progress.add_task("training", total=total, epoch=0)
-    return progress, task
+    return progress

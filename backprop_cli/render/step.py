@@ -23,8 +23,8 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from backprop_cli.engine import Iteration
-from backprop_cli.environment import Environment, isatty as _isatty, printable
-from backprop_cli.errors import BptraceError
+from backprop_cli.environment import Environment, isatty as _isatty
+from backprop_cli.errors import BptraceError, one_line
 from backprop_cli.handout.build import document
 from backprop_cli.handout.document import Document
 from backprop_cli.handout.training import traced_update
@@ -180,7 +180,7 @@ class StatusLine:
         self.shown = False
 
     def show(self, text: str) -> None:
-        text = printable(text)  # it names the layer of a phase
+        text = one_line(text)  # it names the layer of a phase
         if not self.terminal:
             self.stream.write(text + "\n")
             self.stream.flush()
