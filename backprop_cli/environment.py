@@ -157,10 +157,16 @@ class Escaping:
     def _kept(self, char: str) -> bool:
         return char == "\n" or (char.isprintable() and (char.isascii() or not self.ascii_only))
 
+    def _clean(self, text: str) -> bool:
+        """Whether ``text`` can be written as it is (checked at C speed; most text is)."""
+        if self.ascii_only and not text.isascii():
+            return False
+        return text.isprintable() or all(line.isprintable() for line in text.split("\n"))
+
     def write(self, text: str) -> int:
         if self.form == TEXT:
             text = printable(text)
-        elif not ((text.isascii() or not self.ascii_only) and all(line.isprintable() for line in text.split("\n"))):
+        elif not self._clean(text):
             escape = _ESCAPES[self.form]
             text = "".join(char if self._kept(char) else escape(char) for char in text)
         return self.stream.write(text)

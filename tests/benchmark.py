@@ -685,6 +685,7 @@ CASES += [
         runs=7,
         note=f"the same as --format jsonl (with Adam each line also carries the state m, v, t)",
     ),
+]
 
 
 # Reading configs: bad files answered at once, the largest config allowed read and traced in bounds
