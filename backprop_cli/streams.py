@@ -18,8 +18,9 @@ NAMES = {"stdin": "standard input", "stdout": "standard output", "stderr": "stan
 
 
 class Guarded:
-    """A standard stream whose failures are StreamErrors, or None (closed before bptrace started: Python
-    then has no stream at all). A closed pipe (BrokenPipeError) is passed on untouched."""
+    """A standard stream (or None: closed before bptrace started, so Python has no stream at all) whose
+    failures are StreamErrors; on standard error they are lost quietly instead. A closed pipe
+    (BrokenPipeError) is passed on untouched, for the command line to handle as it does."""
 
     def __init__(self, stream: IO[str] | None, which: str) -> None:
         self.stream = stream
