@@ -26,6 +26,11 @@ def _debug() -> bool:
     return os.environ.get("BPTRACE_DEBUG", "") not in ("", "0")
 
 
+def say(message: str) -> None:
+    """A message for the user on stderr, in one line whatever file or layer names it quotes."""
+    click.echo(one_line(message), err=True)
+
+
 class Failure(click.ClickException):
     """A message for the user on stderr, with the exit code it carries."""
 
@@ -34,11 +39,24 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(f"bptrace: error: {one_line(self.message)}", err=True)
+        say(f"bptrace: error: {self.message}")
 
 
 class Group(click.Group):
     """Turns every exception into a message and an exit code, for every command."""
+
+    def main(self, *args, **kwargs):
+        from backprop_cli.environment import settle_size
+        from backprop_cli.errors import StreamError
+        from backprop_cli.streams import standard_streams
+
+        settle_size(os.environ)
+        with standard_streams():
+            try:
+                return super().main(*args, **kwargs)
+            except StreamError as error:  # outside any command: --help or --version to a full disk
+                Failure(str(error)).show()
+                sys.exit(ExitStatus.USAGE)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -50,7 +68,13 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except click.exceptions.Exit:
+                sys.stdout.flush()
+                raise
+            sys.stdout.flush()  # what is still buffered fails here, if it fails, and is reported like the rest
+            return result
         except click.UsageError as error:  # a bad option of a command: one line, like every other error
             command = f" {error.ctx.info_name}" if error.ctx is not None and error.ctx is not ctx else ""
             raise Failure(f"{error.format_message()} — see 'bptrace{command} --help'") from None
@@ -181,9 +205,8 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     with saving or nullcontext():  # the temporary file is removed whichever way the run ends
         execute(job, Environment.from_process(), saving)
     if save_updated is not None:
-        name = one_line(save_updated)
-        click.echo(f"wrote {name} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
-                   f"next: bptrace run {name}", err=True)
+        say(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+            f"next: bptrace run {save_updated}")
 
 
 def _check_exact(exact: bool, hand_rounding: int | None) -> None:
@@ -230,13 +253,16 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
             raise Failure(f"--format {form} contradicts the extension of {output}, which means {implied}")
         form = form or implied
     from backprop_cli.config import load_config
+    from backprop_cli.environment import XML, escaping
     from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat
 
     net = load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
+    form = form or "svg"
     with destination(output, reads={config: "the config being drawn"}) as stream:
-        stream.write(figure_text(net, fmt, form=form or "svg", after=after, fragment=fragment))
+        (escaping(stream, XML) if form == "svg" else stream).write(
+            figure_text(net, fmt, form=form, after=after, fragment=fragment))
 
 
 # The rounding options are run's own, so that both commands say and do the same.
@@ -275,9 +301,10 @@ def gradcheck(config: str, eps: float, fmt: str, rows: int) -> None:
 
     result = check(load_config(config), eps)
     if fmt == "json":
+        from backprop_cli.environment import JSON, escaping
         from backprop_cli.render.gradcheck import write_json
 
-        write_json(sys.stdout, result, pretty=sys.stdout.isatty())
+        write_json(escaping(sys.stdout, JSON), result, pretty=sys.stdout.isatty())
     else:
         from backprop_cli.render.gradcheck import write_table
 
@@ -296,13 +323,14 @@ def validate(config: str) -> None:
       bptrace validate configs/handout.yaml
     """
     from backprop_cli.config import load_config
+    from backprop_cli.environment import printable
 
     try:
         net = load_config(config)
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
-            click.echo(f"bptrace: error: {one_line(str(each))}", err=True)
+            say(f"bptrace: error: {each}")
         if getattr(error, "more", False):
             click.echo(f"bptrace: {len(errors)} errors shown; there may be more after them", err=True)
         elif len(errors) > 1:
@@ -310,7 +338,7 @@ def validate(config: str) -> None:
         raise click.exceptions.Exit(ExitStatus.USAGE) from None
     from backprop_cli.summary import summary
 
-    click.echo(summary(net))
+    click.echo(printable(summary(net)))
 
 
 @cli.command(short_help="Write a starter config from a template.")
@@ -346,7 +374,7 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
 
     with atomic_file(output, exclusive=not force, force=force) as stream:
         stream.write(text)
-    click.echo(f"wrote {one_line(output)} (template '{template}'); next: bptrace run {one_line(output)}", err=True)
+    say(f"wrote {output} (template '{template}'); next: bptrace run {output}")
 
 
 @cli.command(short_help="Write a blank answer sheet for CONFIG, to work by hand.")
@@ -367,15 +395,16 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
     from backprop_cli.config import load_config
+    from backprop_cli.environment import TEXT, escaping
     from backprop_cli.output import destination
 
     net = load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        WRITERS[fmt](stream, sheet_of(net), config)
+        WRITERS[fmt](escaping(stream, TEXT), sheet_of(net), config)
     if output not in (None, "-"):
-        click.echo(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}", err=True)
+        say(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}")
 
 
 @cli.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
@@ -406,6 +435,7 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
     from backprop_cli.check import check_files
     from backprop_cli.check.report import REPORTS
     from backprop_cli.config import load_config
+    from backprop_cli.environment import JSON, TEXT, escaping
     from backprop_cli.output import destination
 
     if "-" in answers and (config == "-" or answers.count("-") > 1):
@@ -413,13 +443,14 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
     net = load_config(config)
     sheet, markings = check_files(net, answers)
     reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
+    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
     with destination(output, reads=reads) as stream:
-        REPORTS[fmt](stream, sheet, markings, color=color if output is None else False,
-                     pretty=output is None and sys.stdout.isatty())
+        REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings,
+                     color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
     if below:
         names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"
-        click.echo(f"bptrace: {names} scored below {fail_under:g} %", err=True)
+        say(f"bptrace: {names} scored below {fail_under:g} %")
         raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
 
 
@@ -436,9 +467,10 @@ def schema(which: str) -> None:
       bptrace schema --trace
       bptrace schema --check
     """
+    from backprop_cli.environment import JSON, escaping
     from backprop_cli.schemas import schema_text
 
-    click.echo(schema_text(which))
+    escaping(sys.stdout, JSON).write(schema_text(which) + "\n")
 
 
 @cli.command(short_help="Write a fresh exercise to work by hand (or one per student).")
@@ -479,7 +511,7 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     options = parse_options(shape, activations, loss, bias, decimals)
     note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output)
     if note:
-        click.echo(note, err=True)
+        say(note)
 
 
 def main() -> None:

@@ -117,11 +117,13 @@ def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[
 def make_console(stream, color: bool | None, env: Environment | None = None):
     """A rich console on ``stream``: colour on a terminal only, unless ``color`` forces it on or off; the
     terminal, NO_COLOR and COLUMNS as ``env`` says (by default, as the process has them)."""
-    from rich.console import Console
+    from backprop_cli.environment import require_unicode
+    from backprop_cli.render.console import PrintableConsole
 
+    require_unicode(stream)
     env = env or Environment.from_process()
     terminal = env.is_terminal(stream)
-    return Console(
+    return PrintableConsole(
         file=stream,
         force_terminal=True if color or (color is None and terminal) else None,
         no_color=True if color is False else env.no_color,
