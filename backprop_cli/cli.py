@@ -17,7 +17,7 @@ from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus, headline, one_line
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 from backprop_cli.pipes import closed_pipe_status, flush_stdout
-from backprop_cli.render.console import FILE_WIDTH, MIN_WIDTH
+from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS
 
 FORMATS = ("table", "json", "jsonl")
 SHEET_FORMATS = ("yaml",)  # of 'worksheet'
@@ -29,6 +29,11 @@ DEBUG = "bptrace.debug"  # where --debug, given anywhere on the command line, is
 
 def _debug() -> bool:
     return os.environ.get("BPTRACE_DEBUG", "") not in ("", "0")
+
+
+def say(message: str) -> None:
+    """A message for the user on stderr, in one line whatever file or layer names it quotes."""
+    click.echo(one_line(message), err=True)
 
 
 def _take_debug(args: list[str]) -> tuple[list[str], bool]:
@@ -46,11 +51,24 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(f"bptrace: error: {one_line(self.message)}", err=True)
+        say(f"bptrace: error: {self.message}")
 
 
 class Group(click.Group):
     """Turns every exception into a message and an exit code, for every command."""
+
+    def main(self, *args, **kwargs):
+        from backprop_cli.environment import settle_size
+        from backprop_cli.errors import StreamError
+        from backprop_cli.streams import standard_streams
+
+        settle_size(os.environ)
+        with standard_streams():
+            try:
+                return super().main(*args, **kwargs)
+            except StreamError as error:  # outside any command: --help or --version to a full disk
+                Failure(str(error)).show()
+                sys.exit(ExitStatus.USAGE)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args, debug = _take_debug(list(args))
@@ -67,8 +85,14 @@ class Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            result = super().invoke(ctx)
-            flush_stdout()  # a reader that left is noticed here, not at exit
+            try:
+                result = super().invoke(ctx)
+            except click.exceptions.Exit:
+                flush_stdout()
+                raise
+            # What is still buffered fails here, if it fails (a reader that left, a full disk), and is
+            # reported like the rest.
+            flush_stdout()
             return result
         except click.UsageError as error:  # a bad option of a command: one line, like every other error
             command = f" {error.ctx.info_name}" if error.ctx is not None and error.ctx is not ctx else ""
@@ -123,7 +147,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--exact", is_flag=True, help="Ignore the config's hand rounding: full precision throughout.")
 @click.option("--rows", type=click.IntRange(0), default=None,
               help="Tables: rows shown per table before a note; 0 shows all [default: 16].")
-@click.option("--width", type=click.IntRange(MIN_WIDTH), default=None, metavar="N",
+@click.option("--width", type=click.IntRange(MIN_COLUMNS), default=None, metavar="N",
               help=f"Tables: columns to lay them out in [default: the terminal's width; {FILE_WIDTH} for a file "
                    "or a pipe, or COLUMNS if set].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
@@ -207,9 +231,8 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     with saving or nullcontext():  # the temporary file is removed whichever way the run ends
         execute(job, Environment.from_process(), saving)
     if save_updated is not None:
-        name = one_line(save_updated)
-        click.echo(f"wrote {name} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
-                   f"next: bptrace run {name}", err=True)
+        say(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
+            f"next: bptrace run {save_updated}")
 
 
 def _load_config(source: str):
@@ -221,7 +244,7 @@ def _load_config(source: str):
     _waiting_for(source, "the config")
     config = load_config(source)
     for warning in config_warnings(config):
-        click.echo(f"bptrace: warning: {one_line(config.source)}: {warning}", err=True)
+        say(f"bptrace: warning: {config.source}: {warning}")
     return config
 
 
@@ -230,7 +253,7 @@ def _waiting_for(source: str, what: str) -> None:
     from backprop_cli.environment import isatty
 
     if source == "-" and isatty(sys.stdin):
-        click.echo(f"bptrace: reading {what} from standard input: type or paste the YAML, then Ctrl-D", err=True)
+        say(f"bptrace: reading {what} from standard input: type or paste the YAML, then Ctrl-D")
 
 
 def _check_exact(exact: bool, hand_rounding: int | None) -> None:
@@ -276,13 +299,16 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
         if implied is not None and form not in (None, implied):
             raise Failure(f"--format {form} contradicts the extension of {output}, which means {implied}")
         form = form or implied
+    from backprop_cli.environment import XML, escaping
     from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat
 
     net = _load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
+    form = form or "svg"
     with destination(output, reads={config: "the config being drawn"}) as stream:
-        stream.write(figure_text(net, fmt, form=form or "svg", after=after, fragment=fragment))
+        (escaping(stream, XML) if form == "svg" else stream).write(
+            figure_text(net, fmt, form=form, after=after, fragment=fragment))
 
 
 # The rounding options are run's own, so that both commands say and do the same.
@@ -320,9 +346,10 @@ def gradcheck(config: str, eps: float, fmt: str, rows: int) -> None:
 
     result = check(_load_config(config), eps)
     if fmt == "json":
+        from backprop_cli.environment import JSON, escaping
         from backprop_cli.render.gradcheck import write_json
 
-        write_json(sys.stdout, result, pretty=sys.stdout.isatty())
+        write_json(escaping(sys.stdout, JSON), result, pretty=sys.stdout.isatty())
     else:
         from backprop_cli.render.gradcheck import write_table
 
@@ -340,13 +367,14 @@ def validate(config: str) -> None:
     Example:
       bptrace validate configs/handout.yaml
     """
+    from backprop_cli.environment import printable
 
     try:
         net = _load_config(config)
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
-            click.echo(f"bptrace: error: {one_line(str(each))}", err=True)
+            say(f"bptrace: error: {each}")
         if getattr(error, "more", False):
             click.echo(f"bptrace: {len(errors)} errors shown; there may be more after them", err=True)
         elif len(errors) > 1:
@@ -354,7 +382,7 @@ def validate(config: str) -> None:
         raise click.exceptions.Exit(ExitStatus.USAGE) from None
     from backprop_cli.summary import summary
 
-    click.echo(summary(net))
+    click.echo(printable(summary(net)))
 
 
 @cli.command(short_help="Write a starter config from a template.")
@@ -392,7 +420,7 @@ def init(template: str | None, output: str | None, force: bool, list_: bool) -> 
 
     with atomic_file(output, exclusive=not force, force=force) as stream:
         stream.write(text)
-    click.echo(f"wrote {one_line(output)} (template '{template}'); next: bptrace run {one_line(output)}", err=True)
+    say(f"wrote {output} (template '{template}'); next: bptrace run {output}")
 
 
 @cli.command(short_help="Write a blank answer sheet for CONFIG, to work by hand.")
@@ -412,15 +440,16 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
     """
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
+    from backprop_cli.environment import TEXT, escaping
     from backprop_cli.output import destination
 
     net = _load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        WRITERS[fmt](stream, sheet_of(net), config)
+        WRITERS[fmt](escaping(stream, TEXT), sheet_of(net), config)
     if output not in (None, "-"):
-        click.echo(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}", err=True)
+        say(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}")
 
 
 @cli.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
@@ -450,6 +479,7 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
     """
     from backprop_cli.check import check_files
     from backprop_cli.check.report import REPORTS
+    from backprop_cli.environment import JSON, TEXT, escaping
     from backprop_cli.output import destination
 
     if "-" in answers and (config == "-" or answers.count("-") > 1):
@@ -459,13 +489,14 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         _waiting_for("-", "the answers")
     sheet, markings = check_files(net, answers)
     reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
+    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
     with destination(output, reads=reads) as stream:
-        REPORTS[fmt](stream, sheet, markings, color=color if output is None else False,
-                     pretty=output is None and sys.stdout.isatty())
+        REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings,
+                     color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
     if below:
         names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"
-        click.echo(f"bptrace: {names} scored below {fail_under:g} %", err=True)
+        say(f"bptrace: {names} scored below {fail_under:g} %")
         raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
 
 
@@ -482,12 +513,13 @@ def schema(trace: bool, check: bool, config: bool) -> None:
       bptrace schema --trace
       bptrace schema --check
     """
+    from backprop_cli.environment import JSON, escaping
     from backprop_cli.schemas import schema_text
 
     chosen = [name for name, given in (("trace", trace), ("check", check), ("config", config)) if given]
     if len(chosen) > 1:
         raise Failure(f"--{chosen[0]} and --{chosen[1]} each pick one schema; give one of them")
-    click.echo(schema_text(chosen[0] if chosen else "config"))
+    escaping(sys.stdout, JSON).write(schema_text(chosen[0] if chosen else "config") + "\n")
 
 
 @cli.command(short_help="Write a fresh exercise to work by hand (or one per student).")
@@ -528,7 +560,7 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     options = parse_options(shape, activations, loss, bias, decimals)
     note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output)
     if note:
-        click.echo(note, err=True)
+        say(note)
 
 
 def main() -> None:

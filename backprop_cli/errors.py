@@ -29,6 +29,10 @@ class BptraceError(Exception):
     exit_status = ExitStatus.USAGE
 
 
+class StreamError(BptraceError):
+    """A standard stream that cannot be read or written: closed, full, or unable to encode a character."""
+
+
 class ConfigError(BptraceError):
     """An invalid config: where it is (file, line, column, key path), what was expected, what was found."""
 

@@ -19,7 +19,7 @@ import numpy as np
 from backprop_cli.activations import KINK
 import backprop_cli.steps as steps
 from backprop_cli.engine import Network, batches
-from backprop_cli.errors import BptraceError
+from backprop_cli.errors import BptraceError, one_line
 from backprop_cli.network import Config
 
 RTOL = 1e-5  # relative agreement asked of backpropagation and the central difference
@@ -128,8 +128,8 @@ def gradcheck(config: Config, eps: float = 1e-6) -> GradCheck:
     with np.errstate(over="ignore", invalid="ignore"):
         first = Network(config, None).step(1, 1, indices)  # backpropagation, as `bptrace run --exact` shows it
     if not math.isfinite(first.loss):
-        raise BptraceError("the loss of the network as given is not a finite number: its values are too large "
-                           "for floating point, so there is no gradient to check")
+        raise BptraceError(f"{one_line(config.source)}: the loss of the network as given is not a finite number: its values "
+                           "are too large for floating point, so there is no gradient to check")
     probe = _Probe(config, indices)
     kinked = [a.name in KINKED for a in probe.net.activations]
     tolerance = NOISE * max(1.0, abs(first.loss)) / eps

@@ -52,8 +52,11 @@ class _Composer(_Base):  # type: ignore[misc, valid-type]
 def read_text(source: str) -> tuple[str, str]:
     """The text of the config at ``source`` (a path, or ``-`` for standard input) and its display name."""
     if source == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
         name = "<stdin>"
+        try:
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ConfigError(f"cannot read standard input: {exc.strerror or exc}", source=name) from None
     else:
         path = Path(source)
         name = source

@@ -83,16 +83,18 @@ def _write_table(stream, job: Job, iterations: Iterator[Iteration], env: Environ
 
 
 def _write_json(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
+    from backprop_cli.environment import JSON, escaping
     from backprop_cli.render.json import write_json
 
-    write_json(stream, job.config, iterations, job.options.precision, job.options.hand_rounding,
+    write_json(escaping(stream, JSON), job.config, iterations, job.options.precision, job.options.hand_rounding,
                pretty=job.options.output is None and env.stdout_isatty)
 
 
 def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
+    from backprop_cli.environment import JSON, escaping
     from backprop_cli.render.json import write_jsonl
 
-    write_jsonl(stream, iterations)
+    write_jsonl(escaping(stream, JSON), iterations)
 
 
 WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}

@@ -531,6 +531,39 @@ def check_line_count(updates: int) -> Callable[[str, str | None], str | None]:
     return check
 
 
+def xor_json(updates: int) -> Command:
+    """One --format json document of ``updates`` XOR updates, written to a file: the document of 100,000
+    updates is about 330 MB, too much to hold in this script as captured output."""
+    return lambda ws: [*BPTRACE, "run", xor_network(ws), "--epochs", str(updates), "--format", "json",
+                       "-o", str(ws.folder / f"xor-{updates}.json")]
+
+
+def check_json_prefix(long: int, short: int) -> Callable[[Workspace], str | None]:
+    """The long document has ``long`` iterations and ends as a document does; its first ``short`` are
+    the iterations of the short one, byte for byte (the short one is parsed, so it is valid JSON)."""
+
+    def check(ws: Workspace) -> str | None:
+        marker = '{"iteration": '
+        short_text = (ws.folder / f"xor-{short}.json").read_text(encoding="utf-8")
+        document = json.loads(short_text)
+        if len(document["iterations"]) != short:
+            return f"{len(document['iterations'])} iterations in the short document, expected {short}"
+        items = short_text[short_text.index('"iterations": ['):-len("]}\n")]
+        with open(ws.folder / f"xor-{long}.json", encoding="utf-8") as stream:
+            head = stream.read(len(items) + 100_000)
+            if items not in head:
+                return f"the first {short:,} iterations differ from those of the short run"
+            count, tail = head.count(marker), head[-len(marker) + 1:]
+            for chunk in iter(lambda: stream.read(1 << 20), ""):
+                count += (tail + chunk).count(marker)  # a marker cut between two chunks is counted once
+                tail = chunk[-len(marker) + 1:]
+        if count != long:
+            return f"{count:,} iterations in the long document, expected {long:,}"
+        return None if tail.endswith("]}\n") else "the long document does not end as a document does"
+
+    return check
+
+
 CASES += [
     Case(
         name="xor-jsonl",
@@ -550,6 +583,16 @@ CASES += [
         runs=3,
         measure="peak_mib",
         note="peak memory of 30,000 updates against 1,000 (--format jsonl): A/B compares peak MiB, not time",
+    ),
+    Case(
+        name="json-memory",
+        a=xor_json(100_000),
+        b=xor_json(1_000),
+        goal=1.2,
+        check_files=check_json_prefix(100_000, 1_000),
+        runs=3,
+        measure="peak_mib",
+        note="peak memory of 100,000 updates against 1,000 as one --format json document (-o FILE): peak MiB",
     ),
 ]
 

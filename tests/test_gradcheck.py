@@ -158,7 +158,8 @@ def test_a_bad_config_exits_2_with_one_line(write_config):
 
 
 def test_a_loss_too_large_for_floating_point_is_a_clear_error(write_config):
-    result = run_cli("gradcheck", write_config("x: [1000]\ny: [0]\nalpha: 1\nlayers:\n  - activation: identity\n"
-                                               "    weights: [[1e300]]\n"))
+    path = write_config("x: [1000]\ny: [0]\nalpha: 1\nlayers:\n  - activation: identity\n    weights: [[1e300]]\n")
+    result = run_cli("gradcheck", path)
     assert result.exit_code == 2 and result.stdout == ""
     assert "not a finite number" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(f"bptrace: error: {path}: the loss")

@@ -1,5 +1,6 @@
-"""The rich console every table of bptrace is printed on: its width, its colour, and lines without the
-trailing spaces rich pads them with.
+"""The rich console every table of bptrace is printed on: its width, its colour, lines without the trailing
+spaces rich pads them with, user text that never reaches the terminal as control characters, and a closed
+pipe passed on to the one place that handles it (pipes.py).
 
 Width: ``--width N`` if given, else ``COLUMNS`` if set, else the terminal's own width on a terminal, and
 ``FILE_WIDTH`` for a file or a pipe, so that what a command writes there does not depend on the terminal
@@ -11,13 +12,32 @@ from __future__ import annotations
 import re
 from typing import IO
 
-from backprop_cli.environment import Environment
+from rich.console import Console
+from rich.segment import Segment
 
-FILE_WIDTH = 100  # columns of the tables written to a file or a pipe, unless --width or COLUMNS says otherwise
-MIN_WIDTH = 40  # --width below this leaves no room for a table of formulas
+from backprop_cli.environment import FILE_WIDTH, Environment, printable
 
 _CODE = r"\x1b\[[0-9;]*m"  # a colour or style code (SGR)
 _TRAILING = re.compile(rf"(?:[ \t]|{_CODE})+$")
+
+
+class PrintableConsole(Console):
+    """A rich Console whose text is made printable (environment.printable) after layout, just before
+    rich adds its own escape sequences for colour and style: a title or layer name holding ESC shows as
+    ``\\x1b`` and cannot set the window title or clear the screen. (A table has measured its columns
+    by then, so in a cell the escape may be cut short at the column's edge.)"""
+
+    def render(self, renderable, options=None):  # noqa: D102 - rich's method
+        for segment in super().render(renderable, options):
+            if segment.control or segment.text.isprintable():
+                yield segment
+            else:
+                yield Segment(printable(segment.text), segment.style)
+
+    def on_broken_pipe(self) -> None:  # noqa: D102 - rich's hook
+        # rich would exit with 1 itself; a closed pipe is handled in one place for every format (pipes.py)
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def _trim(line: str) -> str:
@@ -65,18 +85,13 @@ def output_width(stream, env: Environment, width: int | None = None) -> int | No
 def make_console(stream, color: bool | None, env: Environment | None = None, width: int | None = None):
     """A rich console on ``stream``: colour on a terminal only, unless ``color`` forces it on or off; the
     terminal, NO_COLOR and COLUMNS as ``env`` says (by default, as the process has them); ``width`` columns
-    if given (see output_width)."""
-    from rich.console import Console
+    if given (see output_width). A stream that cannot carry the tables' symbols is refused first."""
+    from backprop_cli.environment import require_unicode
 
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            # rich would exit with 1 itself; a closed pipe is handled in one place for every format (pipes.py)
-            self.quiet = True
-            raise BrokenPipeError
-
+    require_unicode(stream)
     env = env or Environment.from_process()
     terminal = env.is_terminal(stream)
-    return _Console(
+    return PrintableConsole(
         file=TrimmedLines(stream),
         force_terminal=True if color or (color is None and terminal) else None,
         no_color=True if color is False else env.no_color,

@@ -62,22 +62,40 @@ def dumps(data) -> str:
     return _ENCODER.encode(data)
 
 
-def trace_document(config: Config, iterations: Iterable[Iteration], precision: int, hand_rounding: int | None) -> dict:
+def trace_head(config: Config, precision: int, hand_rounding: int | None) -> dict:
+    """Every field of the document but its iterations."""
     return {
         "schema": SCHEMA,
         "version": __version__,
         "config": config_to_data(config),
         "rounding": {"precision": precision, "hand_rounding": hand_rounding},
-        "iterations": [iteration_data(it) for it in iterations],
     }
+
+
+def trace_document(config: Config, iterations: Iterable[Iteration], precision: int, hand_rounding: int | None) -> dict:
+    return {**trace_head(config, precision, hand_rounding), "iterations": [iteration_data(it) for it in iterations]}
 
 
 def write_json(out: IO[str], config: Config, iterations: Iterable[Iteration], precision: int,
                hand_rounding: int | None, pretty: bool = False) -> None:
-    """The whole trace as one document; indented for a person at a terminal, compact for programs."""
-    out.write(json.dumps(trace_document(config, iterations, precision, hand_rounding), allow_nan=False,
-                         ensure_ascii=False, indent=2 if pretty else None))
-    out.write("\n")
+    """The whole trace as one document; indented for a person at a terminal, compact for programs.
+
+    Written as it is computed, an iteration at a time, so a long run needs no more memory than a short
+    one: the text is the one ``json.dumps`` gives for the whole document (with ``indent=2`` when
+    ``pretty``), framed by hand around the iterations array (the last field, two levels deep).
+    """
+    encoder = json.JSONEncoder(allow_nan=False, ensure_ascii=False, indent=2 if pretty else None)
+    head = encoder.encode({**trace_head(config, precision, hand_rounding), "iterations": []})
+    opening, closing = head[:head.rindex("[]")], head[head.rindex("[]") + 2:]
+    # Inside the array an item is two levels deep: pretty, each of its lines is indented by two more levels.
+    first, between, end = ("[\n    ", ",\n    ", "\n  ]") if pretty else ("[", ", ", "]")
+    separator = opening + first  # written with the first iteration: a run that fails at once writes nothing
+    for it in iterations:
+        text = encoder.encode(iteration_data(it))
+        out.write(separator + (text.replace("\n", "\n    ") if pretty else text))  # strings hold no raw newline
+        out.flush()
+        separator = between
+    out.write((end if separator is between else opening + "[]") + closing + "\n")
 
 
 def write_jsonl(out: IO[str], iterations: Iterable[Iteration]) -> None:

@@ -11,6 +11,7 @@ import os
 from typing import IO, Protocol
 
 from backprop_cli.environment import isatty as _isatty
+from backprop_cli.errors import one_line
 
 FIRST, UNKNOWN_KEY = "(this is the first phase)", "(unknown key)"  # notes of the status line
 
@@ -41,6 +42,7 @@ class StatusLine:
             return 79
 
     def show(self, text: str) -> None:
+        text = one_line(text)  # it names the layer of a phase
         if not self.terminal:
             self.stream.write(text + "\n")
             self.stream.flush()

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from backprop_cli.engine import Iteration
 from backprop_cli.environment import Environment, isatty as _isatty
+from backprop_cli.errors import BptraceError
 from backprop_cli.handout.build import document
 from backprop_cli.handout.document import Document
 from backprop_cli.handout.training import traced_update
@@ -65,17 +66,34 @@ class NoKeys:
 
 
 class LineKeys:
-    """One key per line of a text stream: a piped ``printf '\\n\\nq\\n'``. An empty line is Enter."""
+    """One key per line of a text stream: a piped ``printf '\\n\\nq\\n'``. An empty line is Enter.
+
+    Lines are read in bounded pieces: a line longer than ``LONGEST`` characters (``< /dev/zero``) is no
+    key, and ends the session with an error rather than being read whole; so do ``UNKNOWN_RUN`` lines
+    in a row that are no key (``yes |``), which would otherwise keep the session waiting for ever.
+    """
+
+    LONGEST = 256
+    UNKNOWN_RUN = 1000
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
+        self.unknown = 0
 
     def read(self) -> str:
-        line = self.stream.readline()
+        line = self.stream.readline(self.LONGEST + 1)
         if not line:
             return END
+        if len(line) > self.LONGEST:
+            raise BptraceError(f"standard input: a line of more than {self.LONGEST} characters is no key; "
+                               "--step reads one key a line (n, b, a, q or an empty line)")
         text = line.strip().lower()
-        return KEYS.get(text[:1], UNKNOWN)  # "next", "back", "all" and "quit" work as words too
+        key = KEYS.get(text[:1], UNKNOWN)  # "next", "back", "all" and "quit" work as words too
+        self.unknown = self.unknown + 1 if key == UNKNOWN else 0
+        if self.unknown >= self.UNKNOWN_RUN:
+            raise BptraceError(f"standard input: {self.UNKNOWN_RUN:,} lines in a row are no key; "
+                               "--step reads one key a line (n, b, a, q or an empty line)")
+        return key
 
 
 class TerminalKeys:
@@ -130,6 +148,9 @@ def open_keys(stdin: IO[str], stdin_holds_config: bool, terminal: bool | None = 
     """The key source for a session: the terminal on stdin, else lines of stdin; if stdin held the
     config, the controlling terminal (/dev/tty), and no keys at all where there is none."""
     if not stdin_holds_config:
+        if getattr(stdin, "closed", False):  # before anything is shown: the session could not go on
+            raise BptraceError("cannot read standard input: it is closed, and --step reads its keys there "
+                               "(< /dev/null shows every phase at once)")
         if (_isatty(stdin) if terminal is None else terminal) and _can_cbreak():
             with TerminalKeys(stdin.fileno()) as keys:
                 yield keys
@@ -224,11 +245,11 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
         stdout.flush()
 
     styled = color is not False and not env.no_color
-    console.print(header(page.header, opts.fmt))
-    if updates > 1:
-        console.print(Text(""))
-        console.print(update_title(traced_update(it, updates)))
     with open_keys(stdin, stdin_holds_config, env.stdin_isatty) as keys:
+        console.print(header(page.header, opts.fmt))
+        if updates > 1:
+            console.print(Text(""))
+            console.print(update_title(traced_update(it, updates)))
         walk(build_pages(config, it, page, opts), keys, show, StatusLine(stderr, styled, env.stderr_isatty))
     if updates > 1:  # a note for the reader, not part of the trace: stderr, like the status line
         note = f"Loss per epoch, curve and weights after all {updates:,} updates: run again without --step."
