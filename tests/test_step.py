@@ -19,7 +19,7 @@ from backprop_cli.engine import trace
 from backprop_cli.handout import explain as explain_module
 from backprop_cli.handout.build import sections
 from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.render import step
+from backprop_cli.render import status, step
 from backprop_cli.render.unicode import spell
 
 from conftest import CONFIGS, run_cli
@@ -201,17 +201,17 @@ def test_status_line_fits_the_terminal_in_whole_words():
 
 
 @pytest.mark.parametrize("width", [40, 60, 80, 100])
-@pytest.mark.parametrize("note", ["", step.FIRST, step.UNKNOWN_KEY])
+@pytest.mark.parametrize("note", ["", status.FIRST, status.UNKNOWN_KEY])
 def test_status_line_says_the_keys_more_briefly_rather_than_cut_them(width, note):
     pages = [step.Page(f"Step 2 [hidden{n}]", []) for n in range(6)]
     for index in (0, 5):
-        text = step.prompt(pages, index, note, width)
+        text = status.prompt(pages, index, note, width)
         assert len(text) <= width
         if width >= 60:  # room for where the reader is, every key and the note, each word whole
             assert text.startswith(f"Step 2 [hidden{index}] — {index + 1} of 6 · n")
             assert " q" in text and ("(" in text) == bool(note)
-            said = [step.prompt(pages, index, note), *(keys for pair in step.KEY_HELP for keys in pair),
-                    *step.NOTES.values()]
+            said = [status.prompt(pages, index, note), *(keys for pair in status.KEY_HELP for keys in pair),
+                    *status.NOTES.values()]
             assert set(text.split()) <= set(" ".join(said).split())  # whole words, never a cut one
 
 

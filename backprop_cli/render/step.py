@@ -31,7 +31,7 @@ from backprop_cli.handout.document import Document
 from backprop_cli.handout.training import traced_update
 from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
-from backprop_cli.render.status import FIRST, KEY_HELP, NOTES, UNKNOWN_KEY, StatusLine, fit_words, prompt  # noqa: F401
+from backprop_cli.render.status import FIRST, UNKNOWN_KEY, StatusLine, prompt
 from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
