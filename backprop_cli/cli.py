@@ -16,10 +16,15 @@ import click
 from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus, headline, one_line
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
+from backprop_cli.pipes import closed_pipe_status, flush_stdout
+from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS
 
 FORMATS = ("table", "json", "jsonl")
 SHEET_FORMATS = ("yaml",)  # of 'worksheet'
 CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
+
+
+DEBUG = "bptrace.debug"  # where --debug, given anywhere on the command line, is noted (ctx.meta)
 
 
 def _debug() -> bool:
@@ -29,6 +34,13 @@ def _debug() -> bool:
 def say(message: str) -> None:
     """A message for the user on stderr, in one line whatever file or layer names it quotes."""
     click.echo(one_line(message), err=True)
+
+
+def _take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """``args`` without --debug, wherever it stands before a ``--`` (bptrace run c.yaml --debug works too)."""
+    end = args.index("--") if "--" in args else len(args)
+    kept = [arg for arg in args[:end] if arg != "--debug"] + args[end:]
+    return kept, len(kept) != len(args)
 
 
 class Failure(click.ClickException):
@@ -59,21 +71,28 @@ class Group(click.Group):
                 sys.exit(ExitStatus.USAGE)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args, debug = _take_debug(list(args))
+        if debug:
+            ctx.meta[DEBUG] = True
         try:
             return super().parse_args(ctx, args)
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as error:  # a bad option of bptrace itself, before any command runs
             raise Failure(f"{error.format_message()} — see 'bptrace --help'") from None
+        except BrokenPipeError:  # --help or --version into a pipe whose reader left
+            raise click.exceptions.Exit(closed_pipe_status()) from None
 
     def invoke(self, ctx: click.Context):
         try:
             try:
                 result = super().invoke(ctx)
             except click.exceptions.Exit:
-                sys.stdout.flush()
+                flush_stdout()
                 raise
-            sys.stdout.flush()  # what is still buffered fails here, if it fails, and is reported like the rest
+            # What is still buffered fails here, if it fails (a reader that left, a full disk), and is
+            # reported like the rest.
+            flush_stdout()
             return result
         except click.UsageError as error:  # a bad option of a command: one line, like every other error
             command = f" {error.ctx.info_name}" if error.ctx is not None and error.ctx is not ctx else ""
@@ -86,8 +105,8 @@ class Group(click.Group):
             from backprop_cli.signals import report
 
             raise click.exceptions.Exit(report(error)) from None
-        except BrokenPipeError:
-            raise
+        except BrokenPipeError:  # the reader of the output left: pipes.py says what happens
+            raise click.exceptions.Exit(closed_pipe_status()) from None
         except Exception as error:  # a bug: say so in one line, the traceback only on request
             debugging = _debug() or bool(ctx.obj and ctx.obj.get("debug"))
             if debugging:
@@ -101,7 +120,8 @@ class Group(click.Group):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", "-V", prog_name="bptrace", message="%(prog)s %(version)s")
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an unexpected error.")
+@click.option("--debug", is_flag=True,
+              help="Show the Python traceback of an unexpected error (anywhere on the command line).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Trace one backpropagation step of a small neural network, laid out like a course handout.
@@ -112,7 +132,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       bptrace run net.yaml                 # forward pass, Steps 1-5, as tables
       bptrace run net.yaml --format json | jq '.iterations[0].loss'
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug or ctx.meta.get(DEBUG, False)}
 
 
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
@@ -125,16 +145,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Compute as by hand: round every result to N decimals (N significant digits where that keeps "
                    "more), and go on with the rounded value.")
 @click.option("--exact", is_flag=True, help="Ignore the config's hand rounding: full precision throughout.")
-@click.option("--rows", type=click.IntRange(0), default=16, show_default=True,
-              help="Rows shown per table before a note; 0 shows all.")
+@click.option("--rows", type=click.IntRange(0), default=None,
+              help="Tables: rows shown per table before a note; 0 shows all [default: 16].")
+@click.option("--width", type=click.IntRange(MIN_COLUMNS), default=None, metavar="N",
+              help=f"Tables: columns to lay them out in [default: the terminal's width; {FILE_WIDTH} for a file "
+                   "or a pipe, or COLUMNS if set].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically: a failed run leaves no half-written file).")
-@click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
+@click.option("--color/--no-color", default=None,
+              help="Tables on standard output: colour [default: on a terminal only; NO_COLOR is honoured].")
 @click.option("--step", "-i", is_flag=True,
               help="Interactive: pause after each phase (n/Enter: next, b: back, a: all, q: quit). Keys are single "
                    "presses on a terminal, one per line from a pipe; with CONFIG '-' they are read from /dev/tty.")
 @click.option("--explain", is_flag=True,
               help="Before each step, its general formula, why it holds (the chain rule) and an example weight.")
+@click.option("--working", is_flag=True,
+              help="Show the working: the weights before the update, each p as its sum, every g'(p) and "
+                   "∂J/∂p = ∂J/∂z · g'(p).")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Passes over the samples [default: the config's epochs, else 1].")
 @click.option("--show", type=click.IntRange(min=1), default=None, metavar="N",
@@ -144,48 +171,47 @@ def cli(ctx: click.Context, debug: bool) -> None:
                    "never over CONFIG, nor over an existing file without --force).")
 @click.option("--force", is_flag=True,
               help="Let --save-updated overwrite an existing file, and -o or --save-updated a write-protected one.")
-def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
-        output: str | None, color: bool | None, step: bool, explain: bool, epochs: int | None, show: int | None,
-        save_updated: str | None, force: bool) -> None:
+def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int | None,
+        width: int | None, output: str | None, color: bool | None, step: bool, explain: bool, working: bool,
+        epochs: int | None, show: int | None, save_updated: str | None, force: bool) -> None:
     """Trace the forward pass and Steps 1-5 of backpropagation for CONFIG ('-' reads standard input).
 
     \b
     Examples:
-      bptrace run configs/handout.yaml                  # as the handout, rounded by hand
-      bptrace run configs/handout.yaml --exact          # full precision
-      bptrace run configs/handout.yaml --step --explain # one phase per key press, with the why
-      bptrace run configs/handout.yaml --format json | jq '.iterations[0].layers[1].new_weights'
-      bptrace run configs/xor.yaml --epochs 5000 --save-updated trained.yaml  # loss curve, then save
-      bptrace run configs/xor.yaml --format jsonl | jq -c .loss               # one line per update
+      bptrace run configs/handout.yaml            # as the handout: by hand
+      bptrace run configs/handout.yaml --exact    # full precision
+      bptrace run configs/handout.yaml --working  # every sum and g'(p) too
+      bptrace run configs/handout.yaml --step --explain  # a phase per key
+      bptrace run configs/handout.yaml -f json | jq .iterations[0].loss
+      bptrace run configs/xor.yaml --epochs 5000 --save-updated xor2.yaml
+      bptrace run configs/xor.yaml -f jsonl | jq -c .loss  # line per update
     """
-    from backprop_cli.config import load_config
+    from backprop_cli.run_rules import refuse_idle_options, refuse_idle_precision
 
     _check_exact(exact, hand_rounding)
-    for flag, given in (("--step", step), ("--explain", explain)):
-        if given and fmt != "table":
-            raise Failure(f"{flag} works on the tables; it cannot be combined with --format {fmt}")
-    if step and output is not None:
-        raise Failure("--step shows the trace on the terminal; it cannot be combined with --output "
-                      "(use '| tee FILE' to keep a copy)")
-    if show is not None and fmt != "table":
-        raise Failure(f"--show picks the update the tables trace; --format {fmt} holds every update")
+    refuse_idle_options(fmt, output=output, step=step, explain=explain, working=working, show=show, rows=rows,
+                        width=width, color=color)
     from backprop_cli.environment import Environment
     from backprop_cli.runner import RunOptions, execute, prepare
 
-    net = load_config(config)
+    net = _load_config(config)
     from backprop_cli.output import check_output
 
     check_output(output, {config: "the config being run"}, force=force)
+    given_precision = precision
     precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
+    refuse_idle_precision(fmt, given_precision, hand_rounding)
     options = RunOptions(
         format=fmt,
         precision=precision,
         hand_rounding=hand_rounding,
-        rows=rows,
+        rows=16 if rows is None else rows,
+        width=width,
         color=color,
         output=output,
         step=step,
         explain=explain,
+        working=working,
         stdin_config=config == "-",
         epochs=epochs,
         show=show or 1,
@@ -207,6 +233,27 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     if save_updated is not None:
         say(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
             f"next: bptrace run {save_updated}")
+
+
+def _load_config(source: str):
+    """The config at ``source``; from a terminal ('-'), after saying that bptrace waits for it there. What is
+    valid but probably not meant is said on stderr (hints.config_warnings)."""
+    from backprop_cli.config import load_config
+    from backprop_cli.hints import config_warnings
+
+    _waiting_for(source, "the config")
+    config = load_config(source)
+    for warning in config_warnings(config):
+        say(f"bptrace: warning: {config.source}: {warning}")
+    return config
+
+
+def _waiting_for(source: str, what: str) -> None:
+    """Say that bptrace reads ``what`` from standard input when that is a terminal: else it seems to hang."""
+    from backprop_cli.environment import isatty
+
+    if source == "-" and isatty(sys.stdin):
+        say(f"bptrace: reading {what} from standard input: type or paste the YAML, then Ctrl-D")
 
 
 def _check_exact(exact: bool, hand_rounding: int | None) -> None:
@@ -236,9 +283,9 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
 
     \b
     Examples:
-      bptrace figure configs/handout.yaml -o handout.svg          # open it in a browser
-      bptrace figure configs/handout.yaml -o handout.tex --after  # TikZ: pdflatex handout.tex
-      bptrace figure configs/deep.yaml -f tikz --fragment > net.tex   # \\input{net} in your document
+      bptrace figure configs/handout.yaml -o handout.svg  # for a browser
+      bptrace figure configs/handout.yaml -o handout.tex --after  # pdflatex
+      bptrace figure configs/deep.yaml -f tikz --fragment > net.tex  # \\input
     """
     from backprop_cli.figure import FORMATS, figure_text
 
@@ -252,12 +299,11 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
         if implied is not None and form not in (None, implied):
             raise Failure(f"--format {form} contradicts the extension of {output}, which means {implied}")
         form = form or implied
-    from backprop_cli.config import load_config
     from backprop_cli.environment import XML, escaping
     from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat
 
-    net = load_config(config)
+    net = _load_config(config)
     fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
     form = form or "svg"
     with destination(output, reads={config: "the config being drawn"}) as stream:
@@ -296,10 +342,9 @@ def gradcheck(config: str, eps: float, fmt: str, rows: int) -> None:
       bptrace gradcheck configs/handout.yaml
       bptrace gradcheck configs/deep.yaml --eps 1e-5 --format json | jq .agree
     """
-    from backprop_cli.config import load_config
     from backprop_cli.gradcheck import gradcheck as check
 
-    result = check(load_config(config), eps)
+    result = check(_load_config(config), eps)
     if fmt == "json":
         from backprop_cli.environment import JSON, escaping
         from backprop_cli.render.gradcheck import write_json
@@ -322,11 +367,10 @@ def validate(config: str) -> None:
     Example:
       bptrace validate configs/handout.yaml
     """
-    from backprop_cli.config import load_config
     from backprop_cli.environment import printable
 
     try:
-        net = load_config(config)
+        net = _load_config(config)
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
@@ -342,12 +386,12 @@ def validate(config: str) -> None:
 
 
 @cli.command(short_help="Write a starter config from a template.")
-@click.argument("template", required=False, default="handout", metavar="[TEMPLATE]")
+@click.argument("template", required=False, default=None, metavar="[TEMPLATE]")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of standard output (refuses to overwrite without --force).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--list", "list_", is_flag=True, help="List the templates.")
-def init(template: str, output: str | None, force: bool, list_: bool) -> None:
+def init(template: str | None, output: str | None, force: bool, list_: bool) -> None:
     """Write a starter config from TEMPLATE (default: handout).
 
     \b
@@ -355,13 +399,15 @@ def init(template: str, output: str | None, force: bool, list_: bool) -> None:
       bptrace init --list
       bptrace init mazur -o mazur.yaml && bptrace run mazur.yaml
     """
-    from backprop_cli.templates_io import read_template, template_names
+    from backprop_cli.templates_io import read_template, template_list, template_names
 
     names = template_names()
     if list_:
-        for name in names:
-            click.echo(name)
+        if template is not None or output is not None:
+            raise Failure("--list lists the templates and writes none; give it alone, or leave it out")
+        click.echo(template_list(names))
         return
+    template = template or "handout"
     if template not in names:
         raise Failure(f"unknown template '{template}'; expected one of: {', '.join(names)}")
     text = read_template(template)
@@ -389,16 +435,15 @@ def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
 
     \b
     Examples:
-      bptrace worksheet configs/handout.yaml -o answers.yaml   # fill in the ~, then:
+      bptrace worksheet configs/handout.yaml -o answers.yaml  # fill in, then:
       bptrace check configs/handout.yaml answers.yaml
     """
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
-    from backprop_cli.config import load_config
     from backprop_cli.environment import TEXT, escaping
     from backprop_cli.output import destination
 
-    net = load_config(config)
+    net = _load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
@@ -430,17 +475,18 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
       bptrace check configs/handout.yaml answers.yaml
       bptrace check configs/handout.yaml class/*.yaml --format csv -o scores.csv
       bptrace check configs/handout.yaml answers.yaml --format json | jq .score
-      bptrace check configs/handout.yaml answers.yaml --fail-under 80   # exit 3 below 80 %
+      bptrace check configs/handout.yaml answers.yaml --fail-under 80
     """
     from backprop_cli.check import check_files
     from backprop_cli.check.report import REPORTS
-    from backprop_cli.config import load_config
     from backprop_cli.environment import JSON, TEXT, escaping
     from backprop_cli.output import destination
 
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")
-    net = load_config(config)
+    net = _load_config(config)
+    if "-" in answers:
+        _waiting_for("-", "the answers")
     sheet, markings = check_files(net, answers)
     reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
     forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
@@ -455,10 +501,10 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
 
 
 @cli.command(short_help="Print the JSON Schema of the config, the trace or check.")
-@click.option("--trace", "which", flag_value="trace", help="The schema of the JSON trace (--format json) instead.")
-@click.option("--check", "which", flag_value="check", help="The schema of 'bptrace check --format json' instead.")
-@click.option("--config", "which", flag_value="config", default=True, help="The schema of the config file (default).")
-def schema(which: str) -> None:
+@click.option("--trace", is_flag=True, help="The schema of the JSON trace (--format json) instead.")
+@click.option("--check", is_flag=True, help="The schema of 'bptrace check --format json' instead.")
+@click.option("--config", is_flag=True, help="The schema of the config file (the default).")
+def schema(trace: bool, check: bool, config: bool) -> None:
     """Print the JSON Schema of the config file (for editors), of the JSON trace, or of a marked sheet.
 
     \b
@@ -470,7 +516,10 @@ def schema(which: str) -> None:
     from backprop_cli.environment import JSON, escaping
     from backprop_cli.schemas import schema_text
 
-    escaping(sys.stdout, JSON).write(schema_text(which) + "\n")
+    chosen = [name for name, given in (("trace", trace), ("check", check), ("config", config)) if given]
+    if len(chosen) > 1:
+        raise Failure(f"--{chosen[0]} and --{chosen[1]} each pick one schema; give one of them")
+    escaping(sys.stdout, JSON).write(schema_text(chosen[0] if chosen else "config") + "\n")
 
 
 @cli.command(short_help="Write a fresh exercise to work by hand (or one per student).")
@@ -502,8 +551,8 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     Examples:
       bptrace exercise --seed 20231234 -o ex.yaml && bptrace run ex.yaml
       bptrace exercise --shape 2-3-3 --loss cross_entropy --bias neuron
-      bptrace exercise --variants 30 --seed course-2027 -o class/   # 30 different exercises and index.md
-      bptrace exercise --seeds students.txt -o class/               # one per student number
+      bptrace exercise --variants 30 --seed course-2027 -o class/  # 30 of them
+      bptrace exercise --seeds students.txt -o class/   # one per student
     """
     from backprop_cli.exercise_files import exercise_command
     from backprop_cli.exercise_options import parse_options
@@ -515,14 +564,11 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
 
 
 def main() -> None:
-    """Run the command line (``bptrace`` starts in ``__main__.main``) and handle a closed pipe quietly."""
+    """Run the command line (``bptrace`` starts in ``__main__.main``); a closed pipe ends it quietly (pipes.py)."""
     try:
         cli.main(prog_name="bptrace")
-    except BrokenPipeError:
-        # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitStatus.FAILURE)
+    except BrokenPipeError:  # from outside a command, where click did not see it
+        sys.exit(closed_pipe_status())
     except KeyboardInterrupt as error:
         from backprop_cli.signals import report
 

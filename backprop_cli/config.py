@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+import backprop_cli.hints as hints
 from backprop_cli.activations import ACTIVATIONS
 from backprop_cli.describe import close_matches as _close_matches
 from backprop_cli.describe import is_list as _is_list
@@ -26,6 +27,7 @@ from backprop_cli.limits import too_many_updates
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
 from backprop_cli.optimizer_config import read_optimizer, read_state
+from backprop_cli.words import counted
 from backprop_cli.yaml_scalars import YES_NO
 
 # At most this many numbers in x, in y and in the weights and biases together: the largest config is
@@ -75,8 +77,10 @@ class _Validator:
         return data[key]
 
     def number(self, value: Any, path: tuple, *, minimum: float | None = None) -> float:
+        read = hints.text_number(value)  # '−0.5', as the tables print it, is −0.5
+        value = value if read is None else read
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(path, f"expected a number, got {_kind(value)}")
+            self.fail(path, f"expected a number, got {_kind(value)}{hints.number_hint(value)}")
         try:
             number = float(value)
         except OverflowError:  # a whole number beyond the largest float
@@ -97,7 +101,7 @@ class _Validator:
 
     def integer(self, value: Any, path: tuple, *, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected a whole number, got {_kind(value)}")
+            self.fail(path, f"expected a whole number, got {_kind(value)}{hints.number_hint(value)}")
         if value < minimum or (maximum is not None and value > maximum):
             bound = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
             self.fail(path, f"expected a whole number {bound}, got {_number_text(value)}")
@@ -141,7 +145,7 @@ class _Validator:
                 self.fail(path + (i,), "expected a row of numbers, got an empty list")
             if len(row) != width:
                 because = f" ({why})" if why and columns is not None else " (like the rows above)"
-                self.fail(path + (i,), f"expected {width} columns{because}, got {len(row)}")
+                self.fail(path + (i,), f"expected {counted(width, 'column')}{because}, got {len(row)}")
         if len(value) * (width or 0) > MAX_PARAMETERS:
             self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value) * width:,}")
         # The fast path: a well-formed matrix of plain numbers. The check comes before numpy sees the
@@ -254,12 +258,12 @@ def _validate(v: _Collector, data: Any, source: str) -> Config:
             if x_single != y_single:
                 v.fail(("y",), "expected the same form as x: one list of numbers, or a list of rows (one per sample)")
             if x.shape[0] != y.shape[0]:
-                v.fail(("y",), f"expected {x.shape[0]} rows (one per sample of x), got {y.shape[0]}")
+                v.fail(("y",), f"expected {counted(x.shape[0], 'row')} (one per sample of x), got {y.shape[0]}")
     layers = _layers(v, top, x)
     if layers and y is not None and layers[-1] is not None:
         with v.section():
             if layers[-1].width != y.shape[1]:
-                v.fail(("y",), f"expected {layers[-1].width} numbers per sample (the width of the output layer "
+                v.fail(("y",), f"expected {counted(layers[-1].width, 'number')} per sample (the width of the output layer "
                                f"'{layers[-1].name}'), got {y.shape[1]}")
     if layers and layers[-1] is not None and values.get("loss") in ("cross_entropy", "bce"):
         with v.section():
@@ -308,7 +312,7 @@ def _validate(v: _Collector, data: Any, source: str) -> Config:
         values["optimizer_state"] = read_state(v, top.get("optimizer_state"), values.get("optimizer"), layers,
                                                values.get("update_bias"))
     if v.errors:
-        _raise(v.errors)
+        _raise(hints.annotate(v.errors, top))
     return Config(
         x=x, y=y, alpha=values["alpha"], layers=tuple(layers), loss=values["loss"], title=values["title"],
         single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
@@ -367,7 +371,7 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
             if _is_list(bias):
                 bias = v.vector(bias, path + ("bias",), "the biases")
                 if bias.size != weights.shape[0]:
-                    v.fail(path + ("bias",), f"expected {weights.shape[0]} biases (one per neuron of layer "
+                    v.fail(path + ("bias",), f"expected {counted(weights.shape[0], 'bias', 'biases')} (one per neuron of layer "
                                              f"'{name}'), got {bias.size}")
             elif bias is not None:
                 bias = v.number(bias, path + ("bias",))
@@ -385,20 +389,23 @@ def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None
 def load_config(source: str) -> Config:
     """Read, parse and validate the config at ``source`` (a path or ``-``)."""
     text, name = read_text(source)
+    typed = text if len(text) <= hints.TYPED else ""  # a config typed by hand, kept for the hints of an error
     with paused_gc():
         document = parse_yaml(text, name)
         del text  # the document holds what it needs; a big file's text need not stay in memory
         try:
             return config_from_data(document.data, source=name)
         except ConfigError as error:
-            _raise(_located(error, document, name), more=error.more)
+            _raise(_located(error, document, name, typed), more=error.more)
             raise  # unreachable: _raise always raises
 
 
-def _located(error: ConfigError, document, name: str) -> list[ConfigError]:
-    """The error and the others found with it, each with its line and column filled in."""
+def _located(error: ConfigError, document, name: str, text: str = "") -> list[ConfigError]:
+    """The error and the others found with it, each with its line and column filled in (and where ``text``
+    shows a decimal comma, which makes one number two, the hint)."""
     located = []
     for each in [error, *error.others]:
         where = document.locate(getattr(each, "yaml_path", ()), key=getattr(each, "yaml_key", False))
+        each.message += hints.count_hint(each.message, text)
         located.append(each.located(name, *(where or (None, None))))
     return located

@@ -38,6 +38,9 @@ class LayerPass:
     # hand-rounded): for an activation that is not element-wise, or an output whose loss has an exact form.
     # Otherwise it is the product ∂J/∂z · g'(p) that those steps write out.
     dJ_dp_shown: bool = False
+    # g'(p), the derivative factor of each neuron (samples, neurons); None for softmax, whose ∂z/∂p is a
+    # Jacobian. Not rounded: hand rounding evaluates it on the rounded p.
+    dg_dp: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,11 @@ class Network:
         """Steps 1-4 for layer ``i``, given its ∂J/∂z: ∂J/∂p, then the gradients of its parameters."""
         rounding, batch, layer = self.rounding, self.config.batch, self.layers[i]
         exact = self.exact_output(p, z, y) if i == len(self.layers) - 1 else None
+        dg_dp = steps.derivative_factor(self._activations[i], p)
         if exact is not None:
             dJ_dp = exact[1]  # e.g. z − y, from the (rounded) z
+        elif dg_dp is not None:
+            dJ_dp = dJ_dz * dg_dp  # ∂J/∂p = ∂J/∂z · g'(p)
         else:
             dJ_dp = steps.local_gradient(self._activations[i], p, z, dJ_dz)
         shown = exact is not None or not self._activations[i].elementwise
@@ -154,7 +160,7 @@ class Network:
             sample_dJ_dweights=sample_w, sample_dJ_dbias=sample_b,
             state=state, state_before=self.states[i],
         )
-        return LayerPass(layer.name, p, z, dJ_dz, dJ_dp, shown), step
+        return LayerPass(layer.name, p, z, dJ_dz, dJ_dp, shown, dg_dp), step
 
     def step(self, number: int, epoch: int, indices: np.ndarray) -> Iteration:
         """Forward pass, backpropagation and update over the samples ``indices``."""
@@ -199,6 +205,19 @@ class Network:
         """The config with the current parameters (and the optimizer's state), as a new starting point."""
         states = tuple(self.states) if self.config.optimizer.keeps_state else None
         return replace(self.config, layers=tuple(self.layers), optimizer_state=states)
+
+
+def full_precision_losses(config: Config, it: Iteration) -> tuple[float, float]:
+    """J over the samples of update ``it`` with its parameters before and after the update, computed
+    without rounding: what hand rounding to few digits may write alike."""
+    net = Network(config)
+
+    def loss(after: bool) -> float:
+        net.layers = [Layer(**{**layer.__dict__, "weights": st.new_weights if after else st.weights,
+                               "bias": st.new_bias if after else st.bias}) for layer, st in zip(config.layers, it.steps)]
+        return net.loss_of(it.x, it.y)
+
+    return loss(False), loss(True)
 
 
 def _updated(layer: Layer, step: LayerStep) -> Layer:

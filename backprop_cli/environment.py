@@ -20,6 +20,7 @@ from typing import IO
 from backprop_cli.errors import StreamError, one_line
 
 MIN_COLUMNS = 60  # narrower, the tables cut numbers short
+FILE_WIDTH = 100  # columns of the tables in a file or a pipe, whatever terminal the command ran in
 
 
 def isatty(stream) -> bool:

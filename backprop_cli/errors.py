@@ -19,6 +19,7 @@ class ExitStatus(IntEnum):
     CHECK_FAILED = 3  # a check ran and did not pass: gradcheck found a difference, or check --fail-under P
     HANGUP = 129  # 128 + SIGHUP: the terminal went away
     INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
+    CLOSED_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away (| head), as cat or grep (pipes.py)
     TERMINATED = 143  # 128 + SIGTERM: kill, a service manager, a timeout
 
 

@@ -19,6 +19,7 @@ import yaml
 import backprop_cli.flow_numbers as flow_numbers
 from backprop_cli.yaml_document import PLAIN, Document, Retry, build
 from backprop_cli.errors import ConfigError
+from backprop_cli.hints import utf16_text, yaml_problem
 
 MAX_BYTES = 50 * 1024 * 1024
 # YAML values (scalars, lists, mappings) outside the long number lists: each costs about 400 bytes
@@ -72,14 +73,17 @@ def read_text(source: str) -> tuple[str, str]:
             raise ConfigError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
     if len(data) > MAX_BYTES:
         raise ConfigError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; refusing to read it", source=name)
-    if b"\x00" in data:
-        raise ConfigError("this is a binary file, not a YAML config", source=name)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = _line_column(data.decode("utf-8", "replace"), len(data[: exc.start].decode("utf-8", "replace")))
-        raise ConfigError(f"not UTF-8 text (byte {exc.start}: 0x{data[exc.start]:02x}); save the file as UTF-8",
-                          source=name, line=line, column=column) from None
+    text = utf16_text(data)  # what Windows PowerShell writes with '>'
+    if text is None:
+        if b"\x00" in data:
+            raise ConfigError("this is a binary file, not a YAML config", source=name)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line, column = _line_column(data.decode("utf-8", "replace"),
+                                        len(data[: exc.start].decode("utf-8", "replace")))
+            raise ConfigError(f"not UTF-8 text (byte {exc.start}: 0x{data[exc.start]:02x}); save the file as UTF-8",
+                              source=name, line=line, column=column) from None
     bad = _NOT_YAML.search(text)
     if bad:
         line, column = _line_column(text, bad.start())
@@ -124,8 +128,8 @@ def _parse(text: str, name: str, regions: list) -> Document:
         problem = (exc.problem or exc.context or "").strip() or "not valid YAML"
         if problem.startswith("but ") and exc.context:  # "expected a single document…, but found another"
             problem = f"{exc.context}, {problem}"
-        raise ConfigError(f"invalid YAML: {problem}", source=name, line=mark.line + 1 if mark else None,
-                          column=mark.column + 1 if mark else None) from None
+        raise ConfigError(yaml_problem(problem, text, mark.line + 1 if mark else None), source=name,
+                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", source=name) from None
     except RecursionError:

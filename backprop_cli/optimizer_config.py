@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from backprop_cli.optimizers import HYPERS, OPTIMIZERS, LayerState, OptimizerSpec, make_spec
+from backprop_cli.words import counted
 
 NAMES = tuple(OPTIMIZERS)
 # PyTorch's own names for what is spelled differently here, with what to write instead.
@@ -101,12 +102,12 @@ def _state(v, value: Any, path: tuple, spec: OptimizerSpec, like) -> dict[str, A
         elif isinstance(like, np.ndarray) and like.ndim == 2:
             array = v.matrix(found, where, f"the state '{key}'", columns=like.shape[1], why="like the weights")
             if array.shape[0] != like.shape[0]:
-                v.fail(where, f"expected {like.shape[0]} rows (like the weights), got {array.shape[0]}")
+                v.fail(where, f"expected {counted(like.shape[0], 'row')} (like the weights), got {array.shape[0]}")
             state[key] = array
         elif isinstance(like, np.ndarray):
             array = v.vector(found, where, f"the state '{key}'")
             if array.size != like.size:
-                v.fail(where, f"expected {like.size} numbers (like the biases), got {array.size}")
+                v.fail(where, f"expected {counted(like.size, 'number')} (like the biases), got {array.size}")
             state[key] = array
         else:
             state[key] = v.number(found, where)  # a bias shared by the layer: one number

@@ -199,7 +199,9 @@ def atomic_file(path: str, *, exclusive: bool = False, force: bool | None = None
         try:
             with open(path, "w", encoding="utf-8") as stream:
                 yield stream
-        except OSError as error:  # /dev/full, a FIFO whose reader left, ...
+        except BrokenPipeError:  # /dev/stdout or a FIFO whose reader left: as on stdout (pipes.py)
+            raise
+        except OSError as error:  # /dev/full, ...
             raise cannot_write(path, error) from None
         return
     with PendingFile(path, mode, exclusive=exclusive) as pending:

@@ -34,6 +34,8 @@ class RunOptions:
     output: str | None = None  # a file, or None for stdout
     step: bool = False  # walk through the phases by key
     explain: bool = False
+    working: bool = False  # the intermediate values of every step (handout/working.py)
+    width: int | None = None  # columns of the tables (else the terminal's, or 100 for a file or a pipe)
     stdin_config: bool = False  # standard input held the YAML, so it holds no keys
     epochs: int | None = None  # else the config's
     show: int = 1  # the update traced in full
@@ -56,7 +58,8 @@ class Job:
         from backprop_cli.render.table import TableOptions
 
         o = self.options
-        return TableOptions(fmt=NumberFormat(o.precision, o.hand_rounding), rows=o.rows, explain=o.explain)
+        return TableOptions(fmt=NumberFormat(o.precision, o.hand_rounding), rows=o.rows, explain=o.explain,
+                            working=o.working, width=o.width)
 
 
 def prepare(config: Config, options: RunOptions) -> Job:

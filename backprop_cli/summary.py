@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from backprop_cli.errors import one_line
-from backprop_cli.network import Config
 from backprop_cli.losses import LOSSES
+from backprop_cli.network import Config
+from backprop_cli.words import counted
 
 
 def summary(config: Config) -> str:
-    """A few lines describing the network: layers, parameters, samples, loss, training settings."""
-    # The file name is the user's own, as written on the command line: escaped, like every name printed.
-    lines = [one_line(f"{config.source}: valid" + (f" — {config.title}" if config.title else ""))]
-    widths = [f"{config.x.shape[1]} inputs"]
+    """A few lines describing the network: layers, parameters, samples, loss, training and display settings,
+    each under the one before."""
+    widths = [counted(config.x.shape[1], "input")]
     params = 0
     for layer in config.layers:
         bias = "" if layer.bias is None else (", shared bias" if layer.shared_bias else ", bias")
         widths.append(f"{layer.width} {layer.act.label} [{layer.name}{bias}]")
         params += layer.parameters
-    lines.append("  network:  " + " → ".join(widths))
-    lines.append(f"  parameters: {params:,}")
     samples = config.x.shape[0]
-    lines.append(f"  samples:  {samples}" + ("" if samples == 1 else f" (batch: {config.batch}"
-                 + (f", batch_size {config.batch_size}" if config.batch_size else "") + ")"))
-    lines.append(f"  loss:     {config.loss}  {LOSSES[config.loss].formula}")
-    lines.append(f"  alpha:    {config.alpha:g}" + ("" if config.update_bias else "  (biases kept fixed)"))
+    rows = [("network", " → ".join(widths)), ("parameters", f"{params:,}"),
+            ("samples", f"{samples}" + ("" if samples == 1 else f" (batch: {config.batch}"
+                                        + (f", batch_size {config.batch_size}" if config.batch_size else "") + ")")),
+            ("loss", f"{config.loss}: {LOSSES[config.loss].formula}"),
+            ("alpha", f"{config.alpha:g}" + ("" if config.update_bias else "  (biases kept fixed)"))]
     if not config.optimizer.plain:
-        lines.append(f"  optimizer: {config.optimizer.describe()}"
-                     + ("  (continues from optimizer_state)" if config.optimizer_state is not None else ""))
+        rows.append(("optimizer", config.optimizer.describe()
+                     + ("  (continues from optimizer_state)" if config.optimizer_state is not None else "")))
     if config.epochs != 1:
-        lines.append(f"  epochs:   {config.epochs}")
-    if config.hand_rounding is not None:
-        lines.append(f"  display:  hand rounding to {config.hand_rounding}, precision {config.precision}")
-    return "\n".join(lines)
+        rows.append(("epochs", f"{config.epochs:,}"))
+    rounding = "none" if config.hand_rounding is None else f"{config.hand_rounding}"
+    rows.append(("display", f"precision {config.precision}, hand rounding {rounding}"))
+    width = max(len(label) for label, _ in rows) + 2
+    # The file name is the user's own, as written on the command line: escaped, like every name printed.
+    head = one_line(f"{config.source}: valid" + (f" — {config.title}" if config.title else ""))
+    return "\n".join([head] + [f"  {label + ':':<{width}}{value}" for label, value in rows])

@@ -28,3 +28,15 @@ def template_names() -> list[str]:
 
 def read_template(name: str) -> str:
     return (_folder() / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def template_list(names: list[str]) -> str:
+    """One line per template: its name and its title, as ``bptrace init --list`` prints them."""
+    import yaml
+
+    width = max(len(name) for name in names)
+    lines = []
+    for name in names:
+        title = (yaml.safe_load(read_template(name)) or {}).get("title") or ""
+        lines.append(f"{name:<{width}}  {title}".rstrip())
+    return "\n".join(lines)

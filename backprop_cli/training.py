@@ -79,6 +79,8 @@ class Summary:
     epoch_losses: np.ndarray  # (epochs,): J of each epoch (see EpochLosses)
     final_loss: float  # J over all samples with the trained parameters
     trained: Config  # the config with the parameters after the last update
+    outputs: np.ndarray | None = None  # (samples, outputs): z of the output layer with the trained parameters
+    stopped: BptraceError | None = None  # why the run ended early (it diverged); the rest is up to there
 
 
 class EpochLosses:
@@ -109,22 +111,33 @@ class EpochLosses:
 
 
 def summarize(config: Config, iterations: Iterable[Iteration], network: Network, show: int = 1) -> Summary:
-    """Run ``iterations`` to the end, keeping update number ``show`` and the loss of each epoch."""
+    """Run ``iterations`` to the end, keeping update number ``show`` and the loss of each epoch.
+
+    A run that diverges ends with what came before (``stopped`` holds the error), so that the loss of the
+    epochs up to there can be shown before the error is reported.
+    """
     the_plan = plan(config)
     losses = EpochLosses(config.batch, the_plan.updates_per_epoch)
-    shown = None
-    for it in iterations:
-        losses.add(it)
-        if it.number == show:
-            shown = it
+    shown, stopped = None, None
+    try:
+        for it in iterations:
+            losses.add(it)
+            if it.number == show:
+                shown = it
+    except BptraceError as error:  # finite(): a number of an update is no longer finite
+        stopped = error
     if shown is None:
-        raise BptraceError(f"update {show} was asked for, but the run has only {the_plan.updates:,} updates")
-    final = final_loss(network)
-    if not math.isfinite(final):  # every update was finite, but the last parameters fail on other samples
-        raise BptraceError(f"{one_line(config.source)}: the loss over all samples after the last "
-                           f"update is {final}: the training diverged; try a smaller alpha")
+        raise stopped or BptraceError(f"update {show} was asked for, but the run has only "
+                                      f"{the_plan.updates:,} update{'s' if the_plan.updates != 1 else ''}")
+    final = math.nan
+    if stopped is None:
+        final = final_loss(network)
+        if not math.isfinite(final):  # every update was finite, but the last parameters fail on other samples
+            raise BptraceError(f"{one_line(config.source)}: the loss over all samples after the last "
+                               f"update is {final}: the training diverged; try a smaller alpha")
     return Summary(plan=the_plan, shown=shown, epoch_losses=np.frombuffer(losses.values, dtype=float),
-                   final_loss=final, trained=network.updated_config())
+                   final_loss=final, trained=network.updated_config(),
+                   outputs=None if stopped else network.forward(network.config.x)[-1][1], stopped=stopped)
 
 
 def final_loss(network: Network) -> float:

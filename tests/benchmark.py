@@ -185,10 +185,11 @@ ONE_STEP_SCRIPT = textwrap.dedent('''
         loss = float(np.sum((zs[-1] - y) ** 2))
         dJ_dz = 2.0 * (zs[-1] - y)
         count = len(weights)
-        dJ_dzs, dJ_dps, grads, new_weights, new_biases = ([None] * count for _ in range(5))
+        dJ_dzs, dJ_dps, dg_dps, grads, new_weights, new_biases = ([None] * count for _ in range(6))
         for i in reversed(range(count)):
             dJ_dzs[i] = dJ_dz
-            dJ_dps[i] = dJ_dp = dJ_dz * DERIVATIVE[activations[i]](ps[i])
+            dg_dps[i] = DERIVATIVE[activations[i]](ps[i])
+            dJ_dps[i] = dJ_dp = dJ_dz * dg_dps[i]
             grads[i] = np.outer(dJ_dp, x if i == 0 else zs[i - 1])
             new_weights[i] = weights[i] - alpha * grads[i]
             new_biases[i] = biases[i] - alpha * dJ_dp
@@ -201,7 +202,7 @@ ONE_STEP_SCRIPT = textwrap.dedent('''
                            for n, g, w, b in zip(names, activations, weights, biases)],
                 "update_bias": True, "batch": "mean", "batch_size": None, "epochs": 1}
         passes = [{"name": names[i], "p": ps[i].tolist(), "z": zs[i].tolist(), "dJ_dz": dJ_dzs[i].tolist(),
-                   "dJ_dp": dJ_dps[i].tolist()} for i in range(count)]
+                   "dJ_dp": dJ_dps[i].tolist(), "dg_dp": dg_dps[i].tolist()} for i in range(count)]
         steps = [{"name": names[i], "activation": activations[i], "weights": weights[i].tolist(),
                   "dJ_dweights": grads[i].tolist(),
                   "new_weights": new_weights[i].tolist(), "bias": biases[i].tolist(),
@@ -463,10 +464,11 @@ XOR_SCRIPT = textwrap.dedent('''
             ps, zs = forward(x, weights, biases)
             sample_losses = np.sum((zs[-1] - y) ** 2, axis=1)
             dJ_dz = 2.0 * (zs[-1] - y)
-            dJ_dzs, dJ_dps, grads, bias_grads = ([None] * count for _ in range(4))
+            dJ_dzs, dJ_dps, dg_dps, grads, bias_grads = ([None] * count for _ in range(5))
             for i in reversed(range(count)):
                 dJ_dzs[i] = dJ_dz
-                dJ_dps[i] = dJ_dp = dJ_dz * zs[i] * (1.0 - zs[i])
+                dg_dps[i] = zs[i] * (1.0 - zs[i])
+                dJ_dps[i] = dJ_dp = dJ_dz * dg_dps[i]
                 grads[i] = dJ_dp.T @ (x if i == 0 else zs[i - 1]) / samples
                 bias_grads[i] = dJ_dp.sum(axis=0) / samples
                 dJ_dz = dJ_dp @ weights[i]
@@ -478,7 +480,8 @@ XOR_SCRIPT = textwrap.dedent('''
                 "iteration": number, "epoch": number, "loss": float(np.mean(sample_losses)), "loss_after": loss_after,
                 "samples": [{"index": s, "x": x[s].tolist(), "y": y[s].tolist(), "loss": float(sample_losses[s]),
                              "layers": [{"name": names[i], "p": ps[i][s].tolist(), "z": zs[i][s].tolist(),
-                                         "dJ_dz": dJ_dzs[i][s].tolist(), "dJ_dp": dJ_dps[i][s].tolist()}
+                                         "dJ_dz": dJ_dzs[i][s].tolist(), "dJ_dp": dJ_dps[i][s].tolist(),
+                                         "dg_dp": dg_dps[i][s].tolist()}
                                         for i in range(count)]}
                             for s in range(samples)],
                 "layers": [{"name": names[i], "activation": "sigmoid", "weights": weights[i].tolist(),

@@ -280,7 +280,7 @@ def test_step5_shows_every_line_of_adam_with_its_numbers():
     step5 = out[out.index("Step 5) Update with Adam, as torch.optim.Adam"):]
     for formula in ("g = ∂J/∂Θ + λ · Θ", "m ← β1 · m + (1 − β1) · g", "v ← β2 · v + (1 − β2) · g²",
                     "m̂ ← m / (1 − β1^t)", "v̂ ← v / (1 − β2^t)", "Θ ← Θ − α · m̂ / (√v̂ + ε)",
-                    "α = 0.1, β1 = 0.9, β2 = 0.999, ε = 1e-08, λ = 0.01"):
+                    "α = 0.1, β1 = 0.9, β2 = 0.999, ε = 1e−08, λ = 0.01"):
         assert formula in step5, formula
     # Θ_11[out] = −1.40 with ∂J/∂Θ = 0.0763: its five lines, with the numbers put in
     row = step5[step5.index("Θ_11[out]"):step5.index("Θ_12[out]")]

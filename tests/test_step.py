@@ -19,7 +19,7 @@ from backprop_cli.engine import trace
 from backprop_cli.handout import explain as explain_module
 from backprop_cli.handout.build import sections
 from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.render import step
+from backprop_cli.render import status, step
 from backprop_cli.render.unicode import spell
 
 from conftest import CONFIGS, run_cli
@@ -116,7 +116,7 @@ def test_a_training_run_steps_through_the_titled_update_as_the_table_shows_it():
     assert plain.stdout.startswith(result.stdout)  # the header, the title, then the phases, as in the table
     assert "Loss per epoch" not in result.stdout
     note = result.stderr.splitlines()[-1]  # after the last phase, with the prompts: not part of the trace
-    assert note == "Loss per epoch, loss curve and weights after all 5 updates: the same command without --step."
+    assert note == "Loss per epoch, curve and weights after all 5 updates: run again without --step."
 
 
 def test_step_with_show_says_which_update_is_on_screen():
@@ -194,10 +194,25 @@ def test_status_line_on_a_terminal_is_erased_after_the_key():
     assert stream.getvalue() == "Step 1 — 2 of 6\r\x1b[2K"
 
 
-def test_status_line_is_cut_to_the_terminal_width():
+def test_status_line_fits_the_terminal_in_whole_words():
     stream = FakeTerminal()
-    step.StatusLine(stream).show("x" * 200)
-    assert len(stream.getvalue()) < 80 and stream.getvalue().endswith("…")
+    step.StatusLine(stream).show("word " * 40)
+    assert 70 <= len(stream.getvalue()) < 80 and stream.getvalue().endswith("word")
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100])
+@pytest.mark.parametrize("note", ["", status.FIRST, status.UNKNOWN_KEY])
+def test_status_line_says_the_keys_more_briefly_rather_than_cut_them(width, note):
+    pages = [step.Page(f"Step 2 [hidden{n}]", []) for n in range(6)]
+    for index in (0, 5):
+        text = status.prompt(pages, index, note, width)
+        assert len(text) <= width
+        if width >= 60:  # room for where the reader is, every key and the note, each word whole
+            assert text.startswith(f"Step 2 [hidden{index}] — {index + 1} of 6 · n")
+            assert " q" in text and ("(" in text) == bool(note)
+            said = [status.prompt(pages, index, note), *(keys for pair in status.KEY_HELP for keys in pair),
+                    *status.NOTES.values()]
+            assert set(text.split()) <= set(" ".join(said).split())  # whole words, never a cut one
 
 
 def test_terminal_keys_read_single_presses_and_restore_the_terminal():

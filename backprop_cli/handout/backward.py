@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from backprop_cli.engine import Iteration
+from backprop_cli.engine import Iteration, full_precision_losses
 from backprop_cli.handout import general
 from backprop_cli.handout.document import Block, Equation, Row, Table
 from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Difference, Equations, Group, Kept, Node,
                                           Num, Quotient, SumOver, layer_input, neuron, product, shortened_sum, symbol)
 from backprop_cli.handout.forward import formula_columns, sample_ref
+from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
 from backprop_cli.network import Config
 
@@ -37,7 +38,7 @@ def step2(config: Config, it: Iteration, s: int, i: int) -> Block:
     table = Table(formula_columns("Neuron", (general_sum, " with numbers"), value="∂J/∂z"), here.z.shape[1], rows)
     formula = general.error_gradient(here.name, nxt.name, through_dJ_dp=not chain)
     return Block("step2", f"Step 2) Error gradient in the hidden layer '{here.name}'", (formula,), table,
-                 sample=sample_ref(it, s), equation=2)
+                 sample=sample_ref(config, it, s), equation=2)
 
 
 def _gradient_cells(config: Config, it: Iteration, i: int):
@@ -99,7 +100,19 @@ def weight_gradient(config: Config, it: Iteration, i: int) -> Block:
     return Block("weights", title, (formula,), table, equation=3)
 
 
-def update(config: Config, it: Iteration) -> Block:
+def loss_after(config: Config, it: Iteration, fmt: NumberFormat) -> Equation:
+    """J after the update, with J before it; where the digits shown write both alike although they differ,
+    both in full precision as well, so that the change can be seen."""
+    change = None
+    if fmt.result(it.loss) == fmt.result(it.loss_after):
+        exact = (it.loss, it.loss_after) if fmt.hand is None else full_precision_losses(config, it)
+        if exact[0] != exact[1]:
+            change = (Num(exact[0]), Num(exact[1]))
+    return Equation("J(Θ) after the update", None, Num(it.loss_after), before=Num(it.loss), strong=True,
+                    change=change)
+
+
+def update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
     """Step 5: every parameter's new value, Θ − α · ∂J/∂Θ, then J after the update."""
     alpha = Num(config.alpha, GIVEN)
 
@@ -118,5 +131,5 @@ def update(config: Config, it: Iteration) -> Block:
     total = sum(st.parameters for st in it.steps)
     table = Table(formula_columns("Parameter", (general.update_rule().relations[0].right, " with numbers"),
                                   value="New value"), total, rows)
-    after = Equation("J(Θ) after the update", None, Num(it.loss_after), before=Num(it.loss), strong=True)
-    return Block("update", "Step 5) Update", (general.update_rule(config.alpha),), table, lines=(after,))
+    return Block("update", "Step 5) Update", (general.update_rule(config.alpha),), table,
+                 lines=(loss_after(config, it, fmt),))

@@ -43,6 +43,9 @@ class Table:
     total: int
     make_rows: Callable[[], Iterator[Row]] = field(repr=False, compare=False)
     title: str = ""
+    # A matrix (a row per neuron, a column per input) has its numbers once more, one row each, for where
+    # its columns do not fit side by side.
+    entries: "Table | None" = None
 
     def rows(self, limit: int = 0) -> Iterator[Row]:
         """The first ``limit`` rows (all for 0)."""
@@ -59,6 +62,9 @@ class Equation:
     value: Num
     before: Num | None = None
     strong: bool = False
+    # Where the digits shown write the value and the one before alike although the update changed it:
+    # both in full precision, to be written with as many digits as tell them apart (NumberFormat.distinct).
+    change: tuple[Num, Num] | None = None
 
 
 @dataclass(frozen=True)

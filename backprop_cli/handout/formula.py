@@ -22,7 +22,7 @@ class Label:
     the network's input x.
     """
 
-    symbol: str  # "n", "Θ", "b", "x", "z", "p"
+    symbol: str  # "n", "Θ", "b", "x", "z", "p"; "sample" for a row per sample (its number alone)
     indices: tuple[int | str, ...] = ()
     layer: str | None = None
 

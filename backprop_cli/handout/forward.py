@@ -6,11 +6,11 @@ from __future__ import annotations
 from backprop_cli.engine import Iteration
 from backprop_cli.handout.document import (FORMULA, LABEL, NUMBER, TEXT, VALUE, Block, Column, Equation, Header,
                                            Row, SampleRef, Table)
-from backprop_cli.handout.formula import (GIVEN, Derivative, Group, Jacobian, Num, Partial, Relation, SumOver,
-                                          neuron, product, shortened_sum, symbol, vector)
+from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Group, Jacobian, Node, Num, Partial,
+                                          Relation, SumOver, neuron, product, shortened_sum, symbol, vector)
 from backprop_cli.handout.losses import GRADIENTS, SHORT_FORMS, TERMS, TOTALS, output_error, short_form
 from backprop_cli.losses import LOSSES
-from backprop_cli.network import Config
+from backprop_cli.network import Config, is_shared
 
 # Σ_j y_j this close to 1 counts as 1: y = (0.1, 0.2, 0.7) does not add up to exactly 1.0 in floating point.
 UNIT = 1e-9
@@ -42,9 +42,10 @@ def header(config: Config, hand_rounding: int | None) -> Header:
     )
 
 
-def sample_ref(it: Iteration, s: int) -> SampleRef | None:
-    """The sample a per-sample block is about, or None for an update of one sample."""
-    if len(it.x) == 1:
+def sample_ref(config: Config, it: Iteration, s: int) -> SampleRef | None:
+    """The sample a per-sample block is about, or None where the config has one sample only (the header
+    shows its x and y); online training (one sample per update) names the sample it traces."""
+    if config.x.shape[0] == 1:
         return None
     return SampleRef(int(it.sample_indices[s]) + 1, vector(it.x[s]), vector(it.y[s]))
 
@@ -55,19 +56,44 @@ def loss_equation(name: str, loss: str, z, y, value: float) -> Equation:
     return Equation(name, TOTALS[loss](terms, len(z)), Num(value))
 
 
-def forward_pass(config: Config, it: Iteration, s: int) -> Block:
-    columns = (Column("Neuron", LABEL), Column("Preactivation p", NUMBER), Column("Activation z", VALUE),
-               Column("Activation function g(·)", TEXT))
+def preactivation_sum(config: Config, it: Iteration, i: int, s: int, k: int) -> Node:
+    """p_k of layer ``i`` for sample ``s`` with its numbers: Θ_k1 · z_1 + Θ_k2 · z_2 (+ b_k)."""
+    st, inputs = it.steps[i], it.layer_input(i)[s]
+    kind = GIVEN if i == 0 else RESULT
+    count = inputs.shape[0]
+    bias = None if st.bias is None else (st.bias if is_shared(st.bias) else st.bias[k])
+
+    def term(t: int) -> Node:  # a negative weight after the first term in parentheses: + (−0.14) · 1
+        if t == count:
+            return Num(float(bias), PARAM, wrap=True)
+        return product(Num(float(st.weights[k, t]), PARAM, wrap=t > 0), Num(float(inputs[t]), kind, wrap=True))
+
+    return shortened_sum(count + (bias is not None), term)
+
+
+def preactivation_column(config: Config) -> tuple:
+    """The header of the column of sums: Σ_t Θ_kt · z_t (+ b_k) with numbers (z_t: the layer's input)."""
+    general = SumOver("t", product(symbol("Θ", "kt"), symbol("z", "t")))
+    with_bias = any(layer.bias is not None for layer in config.layers)
+    return (general, " + b_k with numbers" if with_bias else " with numbers")
+
+
+def forward_pass(config: Config, it: Iteration, s: int, working: bool = False) -> Block:
+    """The forward pass of sample ``s``: p and z of every neuron, and J; with ``working``, each p's sum with
+    its numbers as well."""
+    columns = (Column("Neuron", LABEL), *([Column(preactivation_column(config), FORMULA)] if working else []),
+               Column("Preactivation p", NUMBER), Column("Activation z", VALUE), Column("Activation function g(·)", TEXT))
 
     def rows():
-        for layer, lp in zip(config.layers, it.passes):
+        for i, (layer, lp) in enumerate(zip(config.layers, it.passes)):
             label = layer.act.label
             for k in range(lp.p.shape[1]):
-                yield Row(neuron(k, layer.name), (Num(lp.p[s, k]), Num(lp.z[s, k]), label))
+                sums = (preactivation_sum(config, it, i, s, k),) if working else ()
+                yield Row(neuron(k, layer.name), (*sums, Num(lp.p[s, k]), Num(lp.z[s, k]), label))
 
     total = sum(layer.width for layer in config.layers)
     loss = loss_equation("J(Θ)", config.loss, it.passes[-1].z[s], it.y[s], it.sample_losses[s])
-    return Block("forward", "Forward pass", table=Table(columns, total, rows), lines=(loss,), sample=sample_ref(it, s))
+    return Block("forward", "Forward pass", table=Table(columns, total, rows), lines=(loss,), sample=sample_ref(config, it, s))
 
 
 def step1(config: Config, it: Iteration, s: int) -> list[Block]:
@@ -83,7 +109,7 @@ def step1(config: Config, it: Iteration, s: int) -> list[Block]:
 
     table = Table(formula_columns("Neuron", "Formula with numbers", value="∂J/∂z"), K, rows)
     first = Block("step1", "Step 1) Error gradient in the output layer", (output_error(config.loss),),
-                  table, sample=sample_ref(it, s), equation=1)
+                  table, sample=sample_ref(config, it, s), equation=1)
     return [first] + ([output_gradient(config, it, s)] if out.dJ_dp_shown else [])
 
 
@@ -122,6 +148,6 @@ def output_gradient(config: Config, it: Iteration, s: int) -> Block:
         lines.append(f"why ({config.loss} on {layer.activation}): {form.why}" + (", and Σ_j y_j = 1" if unit_only else ""))
         columns.append(("= ", simple))  # between the long form and the value, as a worked example's "="
     table = Table(formula_columns("Neuron", *columns, value="∂J/∂p"), K, rows)
-    return Block("output_gradient", title, tuple(lines), table, sample=sample_ref(it, s))
+    return Block("output_gradient", title, tuple(lines), table, sample=sample_ref(config, it, s))
 
 

@@ -1,17 +1,26 @@
-"""How numbers are written in tables: as the handout writes them, with a true minus sign."""
+"""How numbers are written in tables: as the handout writes them, with a true minus sign.
+
+One rule for every format and renderer: a number of 10¹² or more, and a non-zero number below the last
+decimal shown (10⁻⁴ at precision 4), are written in powers of ten (1.5000e+20, −5.1000e−12), so that a
+vanishing gradient never reads as the 0 of a dead ReLU; an exact 0 stays 0.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 from backprop_cli.rounding import decimals_for
 
 MINUS = "−"
 # From here on a number is written in powers of ten (1.5e+20): a row of twenty digits reads as nothing.
 LARGE = 1e12
+MOST_DECIMALS = 15  # what a double holds; more digits never tell two numbers apart
 
 
 def _signed(text: str) -> str:
+    """``text`` with true minus signs (the exponent's too); a value that rounds to zero has no sign."""
+    text = text.replace("e-", "e" + MINUS)
     if text.startswith("-"):
         body = text[1:]
         # A value that rounds to zero is shown without a sign: −0.00 reads as a mistake.
@@ -29,6 +38,11 @@ def _strip_to(text: str, keep: int) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
+def powers_of_ten(value: float, decimals: int) -> str:
+    """``value`` in powers of ten with ``decimals`` decimals before the exponent: −5.1000e−12, 1.50e+20."""
+    return _signed(f"{value:.{decimals}e}")
+
+
 class NumberFormat:
     """Writes results, parameters and given numbers for one run's precision and hand rounding."""
 
@@ -36,32 +50,68 @@ class NumberFormat:
         self.precision = precision
         self.hand = hand_rounding
 
+    @property
+    def shown(self) -> int:
+        """The decimals a number is shown to at most (before trailing zeros are dropped by hand rounding)."""
+        return self.precision if self.hand is None else max(self.precision, self.hand)
+
+    def _outside(self, value: float) -> bool:
+        """Whether ``value`` is written in powers of ten: 10¹² or more, or not zero and below the last decimal
+        shown, where fixed decimals would show 0 or a single rounded digit."""
+        size = abs(value)
+        return size >= LARGE or (size != 0 and size < 10.0 ** -self.shown)
+
+    def _powers(self, value: float) -> str:
+        return powers_of_ten(value, self.precision if self.hand is None else self.hand)
+
     def result(self, value: float) -> str:
         """A computed quantity (p, z, J, a gradient): as hand-rounded, or to ``precision`` decimals."""
         if not math.isfinite(value):
             return str(value)
-        if abs(value) >= LARGE:
-            return _signed(f"{value:.{self.precision if self.hand is None else self.hand}e}")
+        if self._outside(value):
+            return self._powers(value)
         if self.hand is None:
             return _signed(f"{value:.{self.precision}f}")
         text = f"{value:.{decimals_for(value, self.hand)}f}"
         return _signed(_strip_to(text, self.hand))
 
     def param(self, value: float) -> str:
-        """A weight or bias, before or after the update: at least the hand-rounding decimals."""
-        if abs(value) >= LARGE:
-            return _signed(f"{value:.{self.precision}e}")
+        """A weight or bias, before or after the update, or a value the run does not round (g'(p)): at least
+        the hand-rounding decimals."""
+        if not math.isfinite(value):
+            return str(value)
+        if self._outside(value):
+            return self._powers(value)
         if self.hand is None:
             return _signed(f"{value:.{self.precision}f}")
-        return _signed(_strip_to(f"{value:.{max(self.precision, self.hand)}f}", self.hand))
+        return _signed(_strip_to(f"{value:.{self.shown}f}", self.hand))
 
     def given(self, value: float) -> str:
-        """A number the user gave (x, y, α): as short as it reads."""
-        if float(value).is_integer() and abs(value) < 1e15:
+        """A number the user gave (x, y, α): as short as it reads; 10¹² or more in powers of ten."""
+        if float(value).is_integer() and abs(value) < LARGE:
             return _signed(str(int(value)))
         return _signed(f"{value:.10g}")
+
+    def distinct(self, values: Sequence[float]) -> list[str]:
+        """``values`` as results, with as many more decimals as it takes to tell different values apart
+        (J before and after an update, the labels of an axis); equal values stay equal."""
+        texts = [self.result(v) for v in values]
+        decimals = self.shown
+        while decimals <= MOST_DECIMALS and _confused(values, texts):
+            texts = [self.result(v) if self._outside(v) else _signed(f"{v:.{decimals}f}") for v in values]
+            decimals += 1
+        return texts
 
     @staticmethod
     def factor(text: str) -> str:
         """A number inside a product: negative ones in parentheses, as the handout writes (−1.4)."""
         return f"({text})" if text.startswith(MINUS) else text
+
+
+def _confused(values: Sequence[float], texts: Sequence[str]) -> bool:
+    """Whether two different values are written alike."""
+    seen: dict[str, float] = {}
+    for value, text in zip(values, texts):
+        if seen.setdefault(text, value) != value:
+            return True
+    return False

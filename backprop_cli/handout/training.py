@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_cli.handout.document import LABEL, NUMBER, Column, Row, Table
-from backprop_cli.handout.formula import PARAM, RESULT, Num, neuron
+from backprop_cli.handout.document import FORMULA, LABEL, Column, Row, Table
+from backprop_cli.handout.formula import RESULT, Num, symbol, vector
+from backprop_cli.handout.weights import LayerWeights, input_names, layer_weights
 from backprop_cli.network import Config
 from backprop_cli.training import Summary
 
 LOSS_ROWS = 16  # epochs listed in full below this many; a longer run is listed at round intervals
-MAX_COLUMNS = 8  # weight columns shown per layer before "…"
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,6 @@ class EpochLoss:
 
 
 @dataclass(frozen=True)
-class LayerWeights:
-    """The trained parameters of one layer: a table (a row per neuron, a column per input, then the bias),
-    or for one bias shared by the layer that bias apart."""
-
-    name: str
-    table: Table
-    shared_bias: Num | None
-
-
-@dataclass(frozen=True)
 class Training:
     traced: Traced
     plan: str  # e.g. "2,000 epochs × 1 update (all 4 samples)"
@@ -57,6 +47,8 @@ class Training:
     biases_fixed: bool  # update_bias: false, and the network has biases
     final_loss: Num  # J over all samples with the trained parameters
     samples: int
+    predictions: Table | None = None  # a row per sample: x, y and the trained network's output z
+    stopped: int | None = None  # the epoch in which a diverging run stopped (then no weights, no predictions)
 
 
 def epochs_listed(epochs: int) -> tuple[list[int], int]:
@@ -77,26 +69,22 @@ def epochs_listed(epochs: int) -> tuple[list[int], int]:
     return listed, step
 
 
-def input_header(config: Config, i: int, t: int) -> str:
-    """The column of input t of layer i in a weights table: x1, or z1[hid]."""
-    return f"x{t + 1}" if i == 0 else f"z{t + 1}[{config.layers[i - 1].name}]"
-
-
-def layer_weights(trained: Config, i: int) -> LayerWeights:
+def trained_weights(trained: Config, i: int) -> LayerWeights:
+    """The tables of layer ``i`` of the trained network."""
     layer = trained.layers[i]
-    n, m = layer.weights.shape
-    columns = list(range(m)) if m <= MAX_COLUMNS else [*range(MAX_COLUMNS - 2), None, m - 1]
-    per_neuron = layer.bias is not None and not layer.shared_bias
-    heads = [Column("Neuron", LABEL)] + [Column("…" if t is None else input_header(trained, i, t), NUMBER)
-                                        for t in columns] + ([Column("bias", NUMBER)] if per_neuron else [])
+    return layer_weights(layer.name, layer.weights, layer.bias, input_names(trained, i))
+
+
+def predictions(config: Config, outputs: np.ndarray) -> Table:
+    """Each sample's x and y beside what the trained network outputs for it (XOR's truth table)."""
+    out = config.layers[-1].name
 
     def rows():
-        for k in range(n):
-            cells = ["…" if t is None else Num(layer.weights[k, t], PARAM) for t in columns]
-            yield Row(neuron(k, layer.name), (*cells, *([Num(layer.bias[k], PARAM)] if per_neuron else [])))
+        for s in range(config.x.shape[0]):
+            yield Row(symbol("sample", s + 1), (vector(config.x[s]), vector(config.y[s]), vector(outputs[s], RESULT)))
 
-    shared = Num(layer.bias, PARAM) if layer.bias is not None and not per_neuron else None
-    return LayerWeights(layer.name, Table(tuple(heads), n, rows, title=f"Θ[{layer.name}]"), shared)
+    columns = (Column("Sample", LABEL), Column("x", FORMULA), Column("y", FORMULA), Column(f"z[{out}]", FORMULA))
+    return Table(columns, config.x.shape[0], rows)
 
 
 def traced_update(it, updates: int) -> Traced:
@@ -114,7 +102,9 @@ def training(config: Config, summary: Summary) -> Training:
         traced=traced_update(it, summary.plan.updates),
         plan=summary.plan.describe(), batch=config.batch, updates_per_epoch=summary.plan.updates_per_epoch,
         losses=tuple(EpochLoss(e, Num(float(losses[e - 1]), RESULT), e == gap) for e in listed), every=every,
-        curve=losses, weights=tuple(layer_weights(trained, i) for i in range(len(trained.layers))),
+        curve=losses, weights=tuple(trained_weights(trained, i) for i in range(len(trained.layers))),
         biases_fixed=not trained.update_bias and any(layer.bias is not None for layer in trained.layers),
         final_loss=Num(summary.final_loss), samples=config.x.shape[0],
+        predictions=None if summary.outputs is None else predictions(config, summary.outputs),
+        stopped=None if summary.stopped is None else len(losses) + 1,
     )

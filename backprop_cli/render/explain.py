@@ -16,19 +16,21 @@ from backprop_cli.handout.explain import Explanation, explain
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
 from backprop_cli.render.unicode import spell
+from backprop_cli.render.wrap import Wrapped
 
 WIDTH = 100  # paragraphs wider than this are hard to read, however wide the terminal
 
 
 def render(phase: str, text: Explanation, fmt: NumberFormat) -> RenderableType:
     """One explanation as a panel: formulas, the reason, the example chain and its factors, the notes."""
-    parts: list[RenderableType] = [Text(spell(formula, fmt), style="bold") for formula in text.formulas]
+    parts: list[RenderableType] = [Wrapped(spell(formula, fmt), style="bold") for formula in text.formulas]
     if text.source:
         parts.append(Text(f"({text.source})", style="dim"))
     parts += [Text(""), Text(text.reason)]
     if text.chain:
-        # Padding rather than leading spaces, so that a long chain wraps under itself.
-        parts += [Text(""), Text(text.example), Padding(Text(spell(text.chain, fmt), style="italic"), (0, 0, 0, 2))]
+        # Padding rather than leading spaces, so that a long chain wraps under itself, its continuation
+        # lines indented further.
+        parts += [Text(""), Text(text.example), Padding(Wrapped(spell(text.chain, fmt), style="italic"), (0, 0, 0, 2))]
     if text.factors or text.notes or text.warnings:
         points = Table.grid(padding=(0, 1))
         points.add_column(no_wrap=True)

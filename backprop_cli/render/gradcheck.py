@@ -67,7 +67,8 @@ def write_table(stream, result: GradCheck, rows: int, color: bool | None = None)
     from rich.table import Table
     from rich.text import Text
 
-    from backprop_cli.render.table import fill, heading, make_console
+    from backprop_cli.render.console import make_console
+    from backprop_cli.render.parts import fill, heading
     from backprop_cli.render.unicode import bias_text as bias_label, weight_text as weight
 
     config = result.config

@@ -35,7 +35,8 @@ def iteration_data(it: Iteration) -> dict:
             "loss": float(it.sample_losses[s]),
             "layers": [
                 {"name": lp.name, "p": lp.p[s].tolist(), "z": lp.z[s].tolist(),
-                 "dJ_dz": lp.dJ_dz[s].tolist(), "dJ_dp": lp.dJ_dp[s].tolist()}
+                 "dJ_dz": lp.dJ_dz[s].tolist(), "dJ_dp": lp.dJ_dp[s].tolist(),
+                 "dg_dp": None if lp.dg_dp is None else lp.dg_dp[s].tolist()}
                 for lp in it.passes
             ],
         })

@@ -7,6 +7,7 @@ kind of table, one row per parameter with a line per quantity, and says why for 
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
@@ -17,11 +18,12 @@ from rich.table import Table
 from backprop_cli.engine import Iteration, LayerStep
 from backprop_cli.network import Config
 from backprop_cli.handout.formula import bias, weight
-from backprop_cli.handout.numbers import MINUS, NumberFormat
+from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.optimizer import hyper_line
 from backprop_cli.optimizers import COUNT, GIVEN, PARAM, SLOT, Line
-from backprop_cli.render.parts import COLUMN_STYLES, TableOptions, fill, heading
+from backprop_cli.render.parts import COLUMN_STYLES, TableOptions, aligned_rows, fill, heading
 from backprop_cli.render.unicode import label as spell_label
+from backprop_cli.render.wrap import Wrapped
 from backprop_cli.handout import document as doc
 
 
@@ -42,12 +44,9 @@ def number(value: float, kind: str, fmt: NumberFormat) -> str:
         return fmt.param(value)
     if kind == COUNT:
         return str(value)
-    text = fmt.result(value)
-    if fmt.hand is None and value != 0 and not text.strip(MINUS + "0."):
-        # Adam's v is the square of a gradient and often below 0.0001: in powers of ten rather than 0.0000,
-        # so that every number of a line can be checked.
-        return (MINUS if value < 0 else "") + f"{abs(value):.{fmt.precision}e}"
-    return text
+    # Adam's v is the square of a gradient and often below 0.0001: NumberFormat writes it in powers of ten
+    # rather than 0.0000, so that every number of a line can be checked.
+    return fmt.result(value)
 
 
 def spell(line: Line, fmt: NumberFormat) -> str:
@@ -113,5 +112,8 @@ def update(config: Config, it: Iteration, opts: TableOptions) -> list[Renderable
     total = sum(st.weights.size for st in it.steps) * per + biases * (per if config.update_bias else 1)
     title = f"Step 5) Update with {spec.optimizer.label}, as {spec.optimizer.torch}"
     # --rows N counts parameters here, as in every other table: N parameters, each with all its lines
-    return [heading(title, "\n".join([*general, settings])),
-            fill(table, _rows(config, it, fmt), total, opts.rows * per)]
+    limit = opts.rows * per
+    shown = islice(_rows(config, it, fmt), total if limit <= 0 else min(limit, total))
+    kinds = (doc.LABEL, doc.FORMULA, doc.FORMULA, doc.VALUE)
+    rows = [(label, symbol, Wrapped(formula), value) for label, symbol, formula, value in aligned_rows(shown, kinds)]
+    return [heading(title, "\n".join([*general, settings])), fill(table, iter(rows), total, limit)]

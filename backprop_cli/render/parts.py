@@ -3,15 +3,19 @@ kind of column is set, and filling a table up to a row limit with a note on what
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterator
+from typing import Iterable, Iterator
 
+from rich.console import Group, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from backprop_cli.handout import document as doc
 from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.render.wrap import Wrapped
 
 
 @dataclass(frozen=True)
@@ -21,32 +25,78 @@ class TableOptions:
     fmt: NumberFormat
     rows: int = 16  # rows shown per table; 0 = all
     explain: bool = False  # the general formula and why it holds before each phase (render/explain.py)
+    working: bool = False  # the intermediate values of every step (handout/working.py)
+    width: int | None = None  # --width: columns to print at (render/console.py decides without it)
 
 
-def heading(title: str, formula: str = "") -> Text:
-    """A step's title, with its general formula on the line below."""
+def heading(title: str, formula: str = "") -> RenderableType:
+    """A step's title, with its general formula on the line below (broken between terms where it is long)."""
     text = Text(title, style="bold")
-    if formula:
-        text.append("\n")
-        text.append(formula, style="italic")
-    return text
+    if not formula:
+        return text
+    return Group(text, Wrapped(formula, style="italic"))
 
 
 # How each kind of column is set: rich's keyword arguments.
 COLUMN_STYLES = {
     doc.LABEL: {"no_wrap": True},
-    doc.NUMBER: {"justify": "right"},
+    doc.NUMBER: {"justify": "right", "no_wrap": True},  # a number is never cut or broken (render/grid.py)
     doc.VALUE: {"justify": "right", "no_wrap": True, "style": "bold cyan"},
     doc.FORMULA: {"overflow": "fold"},
     doc.TEXT: {},
 }
 
 
-def fill(table: Table, rows: Iterator[tuple[str, ...]], total: int, limit: int) -> Table:
-    """Add at most ``limit`` rows (all if 0), then a note saying how many were left out and how to see them."""
+# The decimal point of a number as the tables write it (0.394, −1.4077, 5.1000e−12, 12): where its
+# fraction starts, or where it would start.
+_POINT = re.compile(r"^[−-]?[0-9,]*(?=[.e]|$)")
+
+
+def align_points(cells: list[str]) -> list[str]:
+    """Numbers of one column padded on the right so that their decimal points line up when the column is
+    right-aligned (0.394, −0.50, −1.4077 under one another); other cells stay as they are."""
+    ends = [_POINT.match(cell) if cell[:1].isdigit() or cell[1:2].isdigit() else None for cell in cells]
+    tails = [len(cell) - found.end() for cell, found in zip(cells, ends) if found]
+    if not tails:
+        return cells
+    widest = max(tails)
+    return [cell + " " * (widest - (len(cell) - found.end())) if found else cell for cell, found in zip(cells, ends)]
+
+
+class Flush:
+    """A cell set flush right with its own padding kept: rich's right-justification drops trailing spaces,
+    which are what lines decimal points up."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console, options) -> Measurement:
+        return Measurement(len(self.text), len(self.text))
+
+    def __rich_console__(self, console, options):
+        yield Text(self.text.rjust(options.max_width), justify="left", no_wrap=True, overflow="crop")
+
+
+def aligned_rows(rows: Iterable[tuple], columns: Iterable[str]) -> list[tuple]:
+    """``rows`` with the numbers of every NUMBER and VALUE column (``columns`` gives each column's kind)
+    aligned on their decimal points."""
+    rows = [tuple(row) for row in rows]
+    kinds = list(columns)
+    for c, kind in enumerate(kinds):
+        if kind in (doc.NUMBER, doc.VALUE) and rows:
+            cells = align_points([row[c] for row in rows])
+            rows = [(*row[:c], Flush(cell) if cell.endswith(" ") else cell, *row[c + 1:])
+                    for row, cell in zip(rows, cells)]
+    return rows
+
+
+def fill(table: Table, rows: Iterator[tuple], total: int, limit: int) -> Table:
+    """Add at most ``limit`` rows (all if 0), then a note saying how many were left out and how to see them.
+    A cell is text, or a renderable of its own (a ``Wrapped`` formula)."""
     shown = total if limit <= 0 else min(limit, total)
     for row in islice(rows, shown):
-        table.add_row(*(Text(cell) for cell in row))  # Text: numbers and brackets are never read as markup
+        # Text: numbers and brackets are never read as markup
+        table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in row))
     if shown < total:
         table.add_row(*(["…"] * len(table.columns)), style="dim")
         hidden = total - shown

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import select
+import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Protocol
@@ -24,12 +25,13 @@ from rich.text import Text
 
 from backprop_cli.engine import Iteration
 from backprop_cli.environment import Environment, isatty as _isatty
-from backprop_cli.errors import BptraceError, one_line
+from backprop_cli.errors import BptraceError
 from backprop_cli.handout.build import document
 from backprop_cli.handout.document import Document
 from backprop_cli.handout.training import traced_update
 from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
+from backprop_cli.render.status import FIRST, UNKNOWN_KEY, StatusLine, prompt
 from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
@@ -170,38 +172,6 @@ def open_keys(stdin: IO[str], stdin_holds_config: bool, terminal: bool | None = 
         os.close(fd)
 
 
-class StatusLine:
-    """The prompt under the last phase, on stderr: erased after each key on a terminal, else one line each."""
-
-    def __init__(self, stream: IO[str], styled: bool = False, terminal: bool | None = None) -> None:
-        self.stream = stream
-        self.terminal = _isatty(stream) if terminal is None else terminal
-        self.styled = styled and self.terminal
-        self.shown = False
-
-    def show(self, text: str) -> None:
-        text = one_line(text)  # it names the layer of a phase
-        if not self.terminal:
-            self.stream.write(text + "\n")
-            self.stream.flush()
-            return
-        try:
-            width = os.get_terminal_size(self.stream.fileno()).columns
-        except (OSError, ValueError, AttributeError):
-            width = 80
-        if len(text) >= width:  # a wrapped status line could not be erased in one piece
-            text = text[: max(width - 2, 1)] + "…"
-        self.stream.write(f"\x1b[7m{text}\x1b[0m" if self.styled else text)
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self.shown = False
-
-
 @dataclass(frozen=True)
 class Page:
     """One phase as step mode shows it: its name and what is printed for it."""
@@ -219,14 +189,6 @@ def build_pages(config: Config, it: Iteration, page: Document, opts: TableOption
     return result
 
 
-def prompt(pages: list[Page], index: int, note: str = "") -> str:
-    """The status line: where the reader is, and which keys do what from here."""
-    where = f"{pages[index].name} — {index + 1} of {len(pages)}"
-    last = index == len(pages) - 1
-    keys = "n/Enter: done · b: back · q: quit" if last else "n/Enter: next · b: back · a: all · q: quit"
-    return f"{where} · {keys}" + (f"  {note}" if note else "")
-
-
 def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], status: StatusLine) -> None:
     """Show the first page, then move by key: next, back, all (the rest, then stop) or quit.
 
@@ -235,7 +197,7 @@ def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], statu
     index, note = 0, ""
     show(pages[0])
     while True:
-        status.show(prompt(pages, index, note))
+        status.show(prompt(pages, index, note, status.width))
         try:
             key = keys.read()
         finally:
@@ -254,12 +216,12 @@ def walk(pages: list[Page], keys: KeySource, show: Callable[[Page], None], statu
             show(pages[index])
         elif key == BACK:
             if index == 0:
-                note = "(this is the first phase)"
+                note = FIRST
             else:
                 index -= 1
                 show(pages[index])
         else:
-            note = "(unknown key)"
+            note = UNKNOWN_KEY
 
 
 def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOptions, env: Environment | None = None,
@@ -273,8 +235,8 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
     stdout, stderr, stdin = env.stdout, env.stderr, env.stdin
     it = next(iter(iterations))
     updates = plan(config).updates
-    console = make_console(stdout, color, env)
-    page = document(config, it, opts.fmt)
+    console = make_console(stdout, color, env, opts.width)
+    page = document(config, it, opts.fmt, opts.working)
 
     def show(page: Page) -> None:
         console.print(Text(""))
@@ -290,6 +252,7 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
             console.print(update_title(traced_update(it, updates)))
         walk(build_pages(config, it, page, opts), keys, show, StatusLine(stderr, styled, env.stderr_isatty))
     if updates > 1:  # a note for the reader, not part of the trace: stderr, like the status line
-        stderr.write(f"Loss per epoch, loss curve and weights after all {updates:,} updates: the same command "
-                     "without --step.\n")
+        note = f"Loss per epoch, curve and weights after all {updates:,} updates: run again without --step."
+        width = StatusLine(stderr, terminal=env.stderr_isatty).width
+        stderr.write((note if width is None else textwrap.fill(note, width)) + "\n")
         stderr.flush()

@@ -4,11 +4,8 @@ the handout. It only spells what the document holds; hints that name command-lin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import islice
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -19,23 +16,13 @@ from backprop_cli.handout import document as doc
 from backprop_cli.handout.build import document
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
+from backprop_cli.render.console import make_console
 from backprop_cli.render.explain import explanation
+from backprop_cli.render.grid import rich_table
 from backprop_cli.render.optimizer_step import update as optimizer_update
-from backprop_cli.render.parts import COLUMN_STYLES, TableOptions, fill, heading
-from backprop_cli.render.unicode import label, number, spell
-
-
-def rich_table(model: doc.Table, fmt: NumberFormat, limit: int) -> Table:
-    """A table of the document with rich's boxes, at most ``limit`` rows (0: all)."""
-    table = Table(box=box.HEAVY_HEAD, header_style="bold")
-    if model.title:
-        table.title, table.title_justify, table.title_style = Text(model.title), "left", "bold"
-    for column in model.columns:
-        header = column.header if isinstance(column.header, str) else "".join(spell(p, fmt) for p in column.header)
-        table.add_column(header, **COLUMN_STYLES[column.kind])
-    # Only the rows shown are built: the first ``limit``, as the note below the table says.
-    rows = ((label(row.label), *(spell(cell, fmt) for cell in row.cells)) for row in model.rows(limit))
-    return fill(table, rows, model.total, limit)
+from backprop_cli.render.parts import TableOptions, heading
+from backprop_cli.render.unicode import number, spell
+from backprop_cli.render.wrap import Wrapped
 
 
 def header(head: doc.Header, fmt: NumberFormat) -> RenderableType:
@@ -71,10 +58,18 @@ def block_title(block: doc.Block, fmt: NumberFormat) -> str:
     return f"{block.title}{gap}— sample {sample.number}"
 
 
-def equation(line: doc.Equation, fmt: NumberFormat) -> Text:
+def equation(line: doc.Equation, fmt: NumberFormat) -> Wrapped:
+    """J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47, broken between terms where it is long; J after an update
+    with J before it, and both in full precision where the digits shown write them alike."""
     parts = [line.name] + ([spell(line.formula, fmt)] if line.formula is not None else []) + [number(line.value, fmt)]
-    text = " = ".join(parts) + (f"  (before: {number(line.before, fmt)})" if line.before is not None else "")
-    return Text(text, style="bold" if line.strong else "")
+    text = " = ".join(parts)
+    if line.before is not None:
+        text += f"  (before: {number(line.before, fmt)}"
+        if line.change is not None:
+            before, after = fmt.distinct([n.value for n in line.change])
+            text += f"; in full precision {before} → {after}"
+        text += ")"
+    return Wrapped(text, style="bold" if line.strong else "")
 
 
 def section(part: doc.Section, fmt: NumberFormat, rows: int) -> list[RenderableType]:
@@ -111,34 +106,13 @@ def phase(config: Config, it: Iteration, part: doc.Section, opts: TableOptions) 
 
 def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
     """The header and every phase of one update, with a blank line between phases."""
-    return render_document(config, it, document(config, it, opts.fmt), opts)
-
-
-def make_console(stream, color: bool | None, env: Environment | None = None):
-    """A rich console on ``stream``: colour on a terminal only, unless ``color`` forces it on or off; the
-    terminal, NO_COLOR and COLUMNS as ``env`` says (by default, as the process has them)."""
-    from backprop_cli.environment import require_unicode
-    from backprop_cli.render.console import PrintableConsole
-
-    require_unicode(stream)
-    env = env or Environment.from_process()
-    terminal = env.is_terminal(stream)
-    return PrintableConsole(
-        file=stream,
-        force_terminal=True if color or (color is None and terminal) else None,
-        no_color=True if color is False else env.no_color,
-        width=env.columns,
-        highlight=False,
-        emoji=False,
-        markup=False,  # every string is literal: formulas are full of [brackets]
-        soft_wrap=False,
-    )
+    return render_document(config, it, document(config, it, opts.fmt, opts.working), opts)
 
 
 def write_table(stream, config: Config, iterations: Iterable[Iteration], opts: TableOptions,
                 color: bool | None = None, env: Environment | None = None) -> None:
     """Print the trace of the first update in the handout's layout."""
-    console = make_console(stream, color, env)
+    console = make_console(stream, color, env, opts.width)
     first = next(iter(iterations))
     for item in render_iteration(config, first, opts):
         console.print(item)

@@ -68,7 +68,8 @@ class LossCurve:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         losses = self.losses
         top, bottom = float(np.max(losses)), float(np.min(losses))
-        labels = [self.fmt.result(top), self.fmt.result((top + bottom) / 2), self.fmt.result(bottom)]
+        # With as many digits as tell the three apart: hand rounding may write 0.47, 0.465 and 0.46 alike.
+        labels = self.fmt.distinct([top, (top + bottom) / 2, bottom])
         label_width = max(len(label) for label in labels)
         cells = max(10, min(options.max_width - label_width - 3, 2 * max(len(losses), 5)))
         grid = braille_grid(losses, cells, self.rows)
@@ -143,15 +144,25 @@ def render_training(config: Config, summary: Summary, opts: TableOptions) -> lis
     if len(run.curve) >= 2:
         items += [Text(""), heading("Loss curve", "J per epoch, linear scale"), LossCurve(run.curve, fmt)]
     items.append(Text(""))
+    if run.stopped is not None:  # the error that stopped it follows on stderr
+        items.append(Text(f"The run stopped in epoch {run.stopped:,}: the loss was no longer a finite number.",
+                          style="bold"))
+        return items
     items += final_weights(run, opts)
+    if run.predictions is not None:
+        out = config.layers[-1].name
+        items += [Text(""), heading("Outputs after training", f"z[{out}] of each sample with the trained weights"),
+                  rich_table(run.predictions, fmt, opts.rows)]
     first = fmt.result(run.curve[0])
-    items.append(Text(f"J after training = {number(run.final_loss, fmt)}  (all {run.samples} samples; "
-                      f"epoch 1: {first})", style="bold"))
+    samples = f"all {run.samples} samples" if run.samples != 1 else "its 1 sample"
+    items.append(Text(f"J after training = {number(run.final_loss, fmt)}  ({samples}; epoch 1: {first})", style="bold"))
     return items
 
 
 def write_training(stream, config: Config, summary: Summary, opts: TableOptions, color: bool | None = None,
                    env: Environment | None = None) -> None:
-    console = make_console(stream, color, env)
+    console = make_console(stream, color, env, opts.width)
     for item in render_training(config, summary, opts):
         console.print(item)
+    if summary.stopped is not None:  # the tables up to there are out; now the error, and its exit code
+        raise summary.stopped

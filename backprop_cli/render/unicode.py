@@ -15,6 +15,8 @@ LINE = 60  # a stacked sum longer than this is set one term per line
 def label(node: f.Label) -> str:
     """n1[hid], Θ_11[out] (Θ_10,1[out] where an index has two digits), b_1[out], b[out], x_t, z_t[hid]."""
     indices = [str(i) for i in node.indices]
+    if node.symbol == "sample":  # a row per sample: its number
+        return " ".join(indices)
     if node.symbol == "n":
         body = f"n{''.join(indices)}"
     else:
