@@ -1,0 +1,58 @@
+"""What every command of the command line shares: messages on stderr, the error that carries an exit code,
+reading a config as a person gives it, and the rounding options resolved against the config."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from backprop_cli.errors import ExitStatus, one_line
+
+
+def say(message: str) -> None:
+    """A message for the user on stderr, in one line whatever file or layer names it quotes."""
+    click.echo(one_line(message), err=True)
+
+
+class Failure(click.ClickException):
+    """A message for the user on stderr, with the exit code it carries."""
+
+    def __init__(self, message: str, exit_code: int = ExitStatus.USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:  # noqa: D102 - click's hook
+        say(f"bptrace: error: {self.message}")
+
+
+def load_user_config(source: str):
+    """The config at ``source``; from a terminal ('-'), after saying that bptrace waits for it there. What is
+    valid but probably not meant is said on stderr (hints.config_warnings)."""
+    from backprop_cli.config import load_config
+    from backprop_cli.hints import config_warnings
+
+    waiting_for(source, "the config")
+    config = load_config(source)
+    for warning in config_warnings(config):
+        say(f"bptrace: warning: {config.source}: {warning}")
+    return config
+
+
+def waiting_for(source: str, what: str) -> None:
+    """Say that bptrace reads ``what`` from standard input when that is a terminal: else it seems to hang."""
+    from backprop_cli.environment import isatty
+
+    if source == "-" and isatty(sys.stdin):
+        say(f"bptrace: reading {what} from standard input: type or paste the YAML, then Ctrl-D")
+
+
+def check_exact(exact: bool, hand_rounding: int | None) -> None:
+    if exact and hand_rounding is not None:
+        raise Failure("--exact and --hand-rounding contradict each other; give one of them")
+
+
+def resolve_rounding(net, precision: int | None, hand_rounding: int | None, exact: bool) -> tuple[int, int | None]:
+    """--precision, --hand-rounding and --exact resolved against the config's display defaults."""
+    return (net.precision if precision is None else precision,
+            None if exact else (net.hand_rounding if hand_rounding is None else hand_rounding))
