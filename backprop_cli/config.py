@@ -6,22 +6,15 @@ already loaded. Every error is a ``ConfigError`` naming the key path, what was e
 
 from __future__ import annotations
 
-import itertools
-import math
-import re
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 import backprop_cli.hints as hints
 from backprop_cli.activations import ACTIVATIONS
-from backprop_cli.describe import close_matches as _close_matches
 from backprop_cli.describe import is_list as _is_list
 from backprop_cli.describe import kind as _kind
-from backprop_cli.describe import number_text as _number_text
-from backprop_cli.errors import ConfigError, format_path
-from backprop_cli.flow_numbers import NumberList
+from backprop_cli.errors import ConfigError
 from backprop_cli.loader import parse_yaml, paused_gc, read_text
 from backprop_cli.limits import too_many_updates
 from backprop_cli.losses import LOSSES
@@ -29,12 +22,10 @@ from backprop_cli.network import Config, Layer
 from backprop_cli.optimizer_config import read_optimizer, read_state
 from backprop_cli.words import counted
 from backprop_cli.yaml_scalars import YES_NO
+from backprop_cli.validator import MAX_ERRORS, MAX_PARAMETERS, Collector, Stop
 
-# At most this many numbers in x, in y and in the weights and biases together: the largest config is
-# read, validated and traced in a few seconds and well under a gigabyte (tests/benchmark.py: largest-*).
-MAX_PARAMETERS = 1_000_000
-# Errors collected before validation stops: enough to fix a file by, and a bound on the work.
-MAX_ERRORS = 100
+__all__ = ["MAX_ERRORS", "MAX_PARAMETERS", "config_from_data", "default_names", "load_config"]
+
 TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display",
             "optimizer", "optimizer_state")
 LAYER_KEYS = ("name", "activation", "negative_slope", "weights", "bias")
@@ -49,131 +40,6 @@ OUTPUT_RANGES = {"identity": "negative or 0", "leaky_relu": "negative or 0", "re
 
 # Characters refused in a title or a layer name, which are printed: control characters (an escape
 # sequence could retitle or clear the terminal), bidirectional overrides and other invisible formatting.
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
-
-
-class _Validator:
-    """Turns loaded YAML data into a Config, raising ConfigError at the first problem."""
-
-    def fail(self, path: tuple, message: str, *, key: bool = False) -> None:
-        error = ConfigError(message, path=format_path(path))
-        error.yaml_path = path  # type: ignore[attr-defined]
-        error.yaml_key = key  # type: ignore[attr-defined]
-        raise error
-
-    def mapping(self, value: Any, path: tuple, allowed: tuple[str, ...], what: str) -> dict:
-        if not isinstance(value, dict):
-            self.fail(path, f"expected {what} (a mapping of keys), got {_kind(value)}")
-        for key in value:
-            if not isinstance(key, str) or key not in allowed:
-                close = _close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
-                self.fail(path + (str(key),), f"unknown key{hint}", key=True)
-        return value
-
-    def require(self, data: dict, key: str, path: tuple, what: str) -> Any:
-        if key not in data:
-            self.fail(path, f"missing required key '{key}' ({what})")
-        return data[key]
-
-    def number(self, value: Any, path: tuple, *, minimum: float | None = None) -> float:
-        read = hints.text_number(value)  # '−0.5', as the tables print it, is −0.5
-        value = value if read is None else read
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(path, f"expected a number, got {_kind(value)}{hints.number_hint(value)}")
-        try:
-            number = float(value)
-        except OverflowError:  # a whole number beyond the largest float
-            number = math.inf
-        if not math.isfinite(number):
-            self.fail(path, f"expected a finite number, got {_number_text(value)}")
-        if minimum is not None and number < minimum:
-            self.fail(path, f"expected a number ≥ {minimum:g}, got {_number_text(value)}")
-        return number
-
-    def choice(self, value: Any, path: tuple, choices: tuple[str, ...]) -> str:
-        """One of the names ``choices``, with a suggestion when the value is close to one."""
-        if not isinstance(value, str) or value not in choices:
-            close = _close_matches(value, choices, n=1) if isinstance(value, str) else []
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            self.fail(path, f"expected one of {', '.join(choices)}, got {_kind(value)}{hint}")
-        return value
-
-    def integer(self, value: Any, path: tuple, *, minimum: int, maximum: int | None = None) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected a whole number, got {_kind(value)}{hints.number_hint(value)}")
-        if value < minimum or (maximum is not None and value > maximum):
-            bound = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
-            self.fail(path, f"expected a whole number {bound}, got {_number_text(value)}")
-        return value
-
-    def text(self, value: Any, path: tuple, what: str, *, blank: bool = False) -> str:
-        """A title or a name: text (``blank`` if it may be empty) without control or formatting
-        characters, which would reach the terminal as they are."""
-        if not isinstance(value, str) or not (blank or value.strip()):
-            self.fail(path, f"expected {what}, got {_kind(value)}")
-        hidden = _HIDDEN.search(value)
-        if hidden:
-            self.fail(path, f"expected {what} without control or formatting characters, got "
-                            f"{_kind(value)} (U+{ord(hidden.group()):04X} at character {hidden.start() + 1})")
-        return value
-
-    def vector(self, value: Any, path: tuple, what: str) -> np.ndarray:
-        if not _is_list(value) or not len(value):
-            self.fail(path, f"expected {what} (a non-empty list of numbers), got {_kind(value)}")
-        if len(value) > MAX_PARAMETERS:
-            self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value):,}")
-        if isinstance(value, NumberList):
-            if value.bad is not None:
-                index, item = value.bad
-                self.number(item, path + (index,))
-            return value.values.copy()  # its own array, as for a list, though an alias shares the NumberList
-        return np.array([self.number(v, path + (i,)) for i, v in enumerate(value)], dtype=float)
-
-    def matrix(self, value: Any, path: tuple, what: str, columns: int | None = None, why: str = "") -> np.ndarray:
-        if not isinstance(value, list) or not value:
-            if isinstance(value, NumberList):  # numbers where rows belong: the first is not a row
-                self.fail(path + (0,), f"expected a row (a list of numbers), got {_kind(value.item(0))}")
-            self.fail(path, f"expected {what} (a list of rows), got {_kind(value)}")
-        width = columns
-        for i, row in enumerate(value):
-            if not _is_list(row):
-                self.fail(path + (i,), f"expected a row (a list of numbers), got {_kind(row)}")
-            if width is None:
-                width = len(row)
-            if not row:
-                self.fail(path + (i,), "expected a row of numbers, got an empty list")
-            if len(row) != width:
-                because = f" ({why})" if why and columns is not None else " (like the rows above)"
-                self.fail(path + (i,), f"expected {counted(width, 'column')}{because}, got {len(row)}")
-        if len(value) * (width or 0) > MAX_PARAMETERS:
-            self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value) * width:,}")
-        # The fast path: a well-formed matrix of plain numbers. The check comes before numpy sees the
-        # data, so nested lists (perhaps aliases that expand into a huge structure) never reach np.array.
-        if _plain_numbers(value):
-            try:
-                array = np.array(value, dtype=float)
-                if np.all(np.isfinite(array)):
-                    return array
-            except OverflowError:  # an integer too large for a float; reported below
-                pass
-        return np.array([self.vector(row, path + (i,), "a row") for i, row in enumerate(value)], dtype=float)
-
-    def samples(self, value: Any, path: tuple, what: str) -> tuple[np.ndarray, bool]:
-        """One sample (a list of numbers) or several (a list of rows), always as rows."""
-        if isinstance(value, list) and value and _is_list(value[0]):
-            return self.matrix(value, path, what), False
-        return self.vector(value, path, what)[None, :], True
-
-
-def _plain_numbers(rows: list) -> bool:
-    """True if every entry is an int or float, not a bool (numpy would take True as 1.0)."""
-    # map() and set() walk the entries in C, about three times as fast as a generator over a big matrix.
-    if any(isinstance(row, NumberList) for row in rows):  # those rows are arrays already
-        return False
-    return set(map(type, itertools.chain.from_iterable(rows))) <= {int, float}
-
-
 def default_names(count: int) -> list[str]:
     """The names of layers without a name: hid1, hid2, ... and out (hid and out for two layers)."""
     if count == 1:
@@ -181,37 +47,6 @@ def default_names(count: int) -> list[str]:
     if count == 2:
         return ["hid", "out"]
     return [f"hid{i}" for i in range(1, count)] + ["out"]
-
-
-class _Skip(Exception):
-    """Raised after an error is recorded, to skip the rest of one section of the config."""
-
-
-class _Stop(Exception):
-    """Raised when MAX_ERRORS errors are recorded: validation stops there."""
-
-
-class _Collector(_Validator):
-    """A validator that records each error and goes on with the next section, so all are reported."""
-
-    def __init__(self) -> None:
-        self.errors: list[ConfigError] = []
-
-    def fail(self, path: tuple, message: str, *, key: bool = False) -> None:
-        try:
-            super().fail(path, message, key=key)
-        except ConfigError as error:
-            self.errors.append(error)
-        if len(self.errors) >= MAX_ERRORS:
-            raise _Stop
-        raise _Skip
-
-    @contextmanager
-    def section(self):
-        try:
-            yield
-        except _Skip:
-            pass
 
 
 def config_from_data(data: Any, source: str = "<config>") -> Config:
@@ -223,15 +58,15 @@ def config_from_data(data: Any, source: str = "<config>") -> Config:
     """
     if data is None:
         raise ConfigError("the config is empty; expected a mapping with x, y, alpha and layers", source=source)
-    v = _Collector()
+    v = Collector()
     try:
         return _validate(v, data, source)
-    except _Stop:
+    except Stop:
         _raise(v.errors, more=True)
         raise  # unreachable: _raise always raises
 
 
-def _validate(v: _Collector, data: Any, source: str) -> Config:
+def _validate(v: Collector, data: Any, source: str) -> Config:
     """The checks of config_from_data, section by section."""
     values: dict[str, Any] = {}
     with v.section():
@@ -328,7 +163,7 @@ def _raise(errors: list[ConfigError], more: bool = False) -> None:
     raise first
 
 
-def _layers(v: _Collector, top: dict, x: np.ndarray | None) -> list[Layer | None]:
+def _layers(v: Collector, top: dict, x: np.ndarray | None) -> list[Layer | None]:
     """The layers, each checked on its own; a layer with an error is None (its width is then unknown)."""
     raw_layers = None
     with v.section():
