@@ -9,9 +9,9 @@ from dataclasses import fields, is_dataclass, replace
 
 from backprop_cli.activations import make_activation
 from backprop_cli.engine import Iteration
-from backprop_cli.handout import backward, forward
+from backprop_cli.handout import backward, forward, optimizer
 from backprop_cli.handout.document import Block, Document, Example, Section
-from backprop_cli.handout.formula import Brace, Derivative, Node
+from backprop_cli.handout.formula import Brace, Derivative, Label, Node, Partial
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
 
@@ -32,13 +32,39 @@ def _braced(node: Node) -> Node:
     return replace(node, **changes)
 
 
+# What a worked example computes, by the kind of its block: ∂J/∂z of the row's neuron, ∂J/∂p, ∂J/∂Θ.
+_COMPUTES = {
+    "step1": lambda label: Partial(Label("z", label.indices, label.layer)),
+    "step2": lambda label: Partial(Label("z", label.indices, label.layer)),
+    "output_gradient": lambda label: Partial(Label("p", label.indices, label.layer)),
+    "weights": Partial,
+}
+_ABOUT = {"n": "neuron", "Θ": "weight", "b": "bias"}
+FIGURE_NOTE = "see the bold blue number below the neuron in the figure above"
+
+
 def with_example(block: Block) -> Block:
     """``block`` with its first row as the worked example of the step, in the handout's form."""
     if block.table is None or block.table.total == 0:
         return block
     row = next(block.table.rows(1))
     formula, value = row.cells[-2], row.cells[-1]
-    return replace(block, example=Example(row.label, _braced(formula), value, update=block.kind == "update"))
+    note = FIGURE_NOTE if block.kind in ("step1", "step2") else ""
+    return replace(block, example=Example(row.label, _braced(formula), value, left=_COMPUTES[block.kind](row.label),
+                                          about=_ABOUT[row.label.symbol], note=note))
+
+
+def _first_example(blocks: list[Block]) -> list[Block]:
+    """One worked example per step: the first block's (the first sample's, the first layer's)."""
+    return [with_example(b) if n == 0 else b for n, b in enumerate(blocks)]
+
+
+def _update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
+    """Step 5: plain gradient descent, or the lines of the config's optimizer (each with its example, Θ_11 of
+    the output layer as in the handout)."""
+    if config.optimizer.plain:
+        return backward.update(config, it)
+    return optimizer.update(config, it, fmt, backward.loss_after(it))
 
 
 def _section(step: str, blocks: list[Block], config: Config, layer: int | None = None) -> Section:
@@ -53,15 +79,16 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat) -> list[Section]:
     hidden = list(reversed(range(len(config.layers) - 1)))  # backwards, as the error flows
     out = [
         _section("Forward pass", [forward.forward_pass(config, it, s) for s in samples], config),
-        _section("Step 1", [with_example(b) for s in samples for b in forward.step1(config, it, s)], config),
+        _section("Step 1", _first_example([b for s in samples for b in forward.step1(config, it, s)]), config),
     ]
     for i in hidden:
-        out.append(_section("Step 2", [with_example(backward.step2(config, it, s, i)) for s in samples], config, i))
+        out.append(_section("Step 2", _first_example([backward.step2(config, it, s, i) for s in samples]), config, i))
     out.append(_section("Step 3", [with_example(backward.weight_gradient(config, it, len(config.layers) - 1))],
                         config))
     if hidden:
-        out.append(_section("Step 4", [with_example(backward.weight_gradient(config, it, i)) for i in hidden], config))
-    out.append(_section("Step 5", [with_example(backward.update(config, it))], config))
+        out.append(_section("Step 4", _first_example([backward.weight_gradient(config, it, i) for i in hidden]),
+                            config))
+    out.append(_section("Step 5", [_update(config, it, fmt)], config))
     return out
 
 

@@ -29,36 +29,47 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
-    """One row: what it is about (a neuron or a parameter), then one cell per further column."""
+    """One row: what it is about (a neuron or a parameter; None on the further lines of one item), then
+    one cell per further column."""
 
-    label: Label
+    label: Label | None
     cells: tuple[Node | str, ...]
 
 
 @dataclass(frozen=True)
 class Table:
-    """Rows built on demand: a 784-128-10 network has 100,000 weights, and a table shows a few."""
+    """Rows built on demand: a 784-128-10 network has 100,000 weights, and a table shows a few.
+
+    ``group`` rows make one item (an optimizer's lines of one parameter): a limit counts items.
+    """
 
     columns: tuple[Column, ...]
-    total: int
+    total: int  # rows
     make_rows: Callable[[], Iterator[Row]] = field(repr=False, compare=False)
     title: str = ""
+    group: int = 1
 
     def rows(self, limit: int = 0) -> Iterator[Row]:
-        """The first ``limit`` rows (all for 0)."""
-        return self.make_rows() if limit <= 0 else islice(self.make_rows(), limit)
+        """The rows of the first ``limit`` items (all for 0)."""
+        return self.make_rows() if limit <= 0 else islice(self.make_rows(), limit * self.group)
+
+    def shown(self, limit: int = 0) -> int:
+        """How many rows ``rows(limit)`` gives."""
+        return self.total if limit <= 0 else min(limit * self.group, self.total)
 
 
 @dataclass(frozen=True)
 class Equation:
-    """A line such as J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47: a name, the formula with numbers, the value,
-    and the value before an update where there is one."""
+    """A line such as J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47: a name (a formula such as J(Θ), and words
+    after it such as "after the update"), the formula with numbers, the value, and the value before an
+    update where there is one."""
 
-    name: str
+    name: Node
     formula: Node | None
     value: Num
     before: Num | None = None
     strong: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,13 +83,21 @@ class SampleRef:
 
 @dataclass(frozen=True)
 class Example:
-    """The one worked example of a step, in the handout's form: the row ``target`` with its formula, whose
-    parts may carry a ``Brace`` ("Derivative Sigmoid", "see step 1)"), and its value."""
+    """The one worked example of a step, in the handout's form: an aligned display of what is computed
+    (``left``: ∂J/∂Θ_11[out]), the general formula where the handout writes it first (Step 5), then the
+    row ``target``'s formula with numbers, whose parts may carry a ``Brace`` ("Derivative Sigmoid",
+    "see Step 1)"), and its value. ``before``: lines above it, each a relation with its numbers and value
+    (the lines of an optimizer before the new parameter's)."""
 
     target: Label
     formula: Node
     value: Num | Node
     update: bool = False  # Step 5 writes ← instead of =
+    left: Node | None = None
+    general: Node | None = None
+    before: tuple[Node, ...] = ()
+    about: str = ""  # what ``target`` is: "neuron", "weight", "bias"
+    note: str = ""  # where else the number is seen
 
 
 @dataclass(frozen=True)
@@ -123,7 +142,7 @@ class Header:
     samples: int
     alpha: Num
     loss: str
-    loss_formula: str
+    loss_formula: Node  # J(Θ) = Σ_k (z_k − y_k)²
     hand_rounding: int | None
     optimizer: str | None = None  # how it is named where it is not plain gradient descent
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-# Kinds of number: how it is written (see handout.numbers.NumberFormat).
-GIVEN, RESULT, PARAM = "given", "result", "param"
+# Kinds of number: how it is written (see handout.numbers.NumberFormat). SMALL is a result that may lie far
+# below the table's precision (Adam's v, the square of a gradient); COUNT a whole number (Adam's step t).
+GIVEN, RESULT, PARAM, SMALL, COUNT = "given", "result", "param", "small", "count"
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,39 @@ class Num:
 
 @dataclass(frozen=True)
 class Symbol:
-    """A fixed symbol: "½"."""
+    """A fixed symbol: "½", "α", "K", "J", "β1", "m̂" (each format has its own spelling of it)."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function applied: σ(p), ReLU'(p), tanh²(p), J(Θ), f(g(h(x))). ``function`` is named as in unicode."""
+
+    function: str
+    argument: "Node"
+
+
+@dataclass(frozen=True)
+class Sqrt:
+    """√body"""
+
+    body: "Node"
+
+
+@dataclass(frozen=True)
+class Power:
+    """base^exponent, as Adam's β1^t"""
+
+    base: "Node"
+    exponent: "Node"
+
+
+@dataclass(frozen=True)
+class Cases:
+    """A value by case: ReLU'(p) = 0 if p ≤ 0, 1 if p > 0. Each case is (value, condition)."""
+
+    cases: tuple[tuple["Node", "Node"], ...]
 
 
 @dataclass(frozen=True)
@@ -86,14 +117,17 @@ class Jacobian:
     zj: "Num | Label"
     zk: "Num | Label"
     same: bool | None = None
+    delta: str = "jk"  # the indices of δ where it is written symbolically
 
 
 @dataclass(frozen=True)
 class Partial:
-    """∂of/∂wrt, as the handout writes ∂J(Θ)/∂z_k."""
+    """∂of/∂wrt, as the handout writes ∂J(Θ)/∂z_k; ``d`` "d" for an ordinary derivative, df/dg, and ``of``
+    None for the operator alone, d/dx."""
 
     wrt: "Node"
-    of: "Node" = Symbol("J")
+    of: "Node | None" = Symbol("J")
+    d: str = "∂"
 
 
 @dataclass(frozen=True)
@@ -102,6 +136,7 @@ class SumOver:
 
     index: str
     body: "Node"
+    upper: "Node | None" = None  # Σ_{k=1}^{K}: the last index, where it is written
 
 
 @dataclass(frozen=True)
@@ -125,9 +160,10 @@ class Equations:
 
 @dataclass(frozen=True)
 class Product:
-    """factors joined by ·"""
+    """factors joined by · (``tight``: without spaces, as in σ(p)·(1 − σ(p)))"""
 
     factors: tuple["Node", ...]
+    tight: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,8 +254,8 @@ def vector(values, kind: str = GIVEN) -> Vector:
     return Vector(tuple(items))
 
 
-Node = Union[Num, Symbol, Vector, Derivative, Partial, SumOver, Relation, Equations, Jacobian, Product, Sum, Difference, Quotient, Negative, Square, Log, Group,
-             Kept, Brace, Label]
+Node = Union[Num, Symbol, Call, Sqrt, Power, Cases, Vector, Derivative, Partial, SumOver, Relation, Equations, Jacobian,
+             Product, Sum, Difference, Quotient, Negative, Square, Log, Group, Kept, Brace, Label]
 
 MAX_TERMS = 4  # a sum of more terms keeps its first two and its last around a count of the rest
 
@@ -237,3 +273,23 @@ def product(*factors: Node) -> Product:
     for factor in factors:
         flat.extend(factor.factors if isinstance(factor, Product) else (factor,))
     return Product(tuple(flat))
+
+
+ONE = Num(1.0, GIVEN)
+
+# g'(p) of each activation as the handout writes it (activations.py has the same in unicode text, for the
+# sentences of answer sheets and explanations; a test keeps the two alike). "g" stands for any activation.
+SLOPES = {
+    "sigmoid": lambda p: Product((Call("σ", p), Group(Difference(ONE, Call("σ", p)))), tight=True),
+    "relu": lambda p: Call("ReLU'", p),
+    "leaky_relu": lambda p: Call("LReLU'", p),
+    "tanh": lambda p: Group(Difference(ONE, Call("tanh²", p))),
+    "identity": lambda p: ONE,
+    "softmax": lambda p: Call("softmax'", p),
+    "g": lambda p: Call("g'", p),
+}
+
+
+def slope(node: Derivative) -> Node:
+    """The derivative factor ``node`` written out: σ(−0.85)·(1 − σ(−0.85)), ReLU'(0.61), 1, ..."""
+    return SLOPES[node.activation](node.p)

@@ -20,7 +20,6 @@ from backprop_cli.handout.build import document
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
 from backprop_cli.render.explain import explanation
-from backprop_cli.render.optimizer_step import update as optimizer_update
 from backprop_cli.render.parts import COLUMN_STYLES, TableOptions, fill, heading
 from backprop_cli.render.unicode import label, number, spell
 
@@ -33,9 +32,10 @@ def rich_table(model: doc.Table, fmt: NumberFormat, limit: int) -> Table:
     for column in model.columns:
         header = column.header if isinstance(column.header, str) else "".join(spell(p, fmt) for p in column.header)
         table.add_column(header, **COLUMN_STYLES[column.kind])
-    # Only the rows shown are built: the first ``limit``, as the note below the table says.
-    rows = ((label(row.label), *(spell(cell, fmt) for cell in row.cells)) for row in model.rows(limit))
-    return fill(table, rows, model.total, limit)
+    # Only the rows shown are built: the first ``limit`` (items of ``group`` rows), as the note below says.
+    rows = (("" if row.label is None else label(row.label), *(spell(cell, fmt) for cell in row.cells))
+            for row in model.rows(limit))
+    return fill(table, rows, model.total, model.shown(limit))
 
 
 def header(head: doc.Header, fmt: NumberFormat) -> RenderableType:
@@ -52,7 +52,7 @@ def header(head: doc.Header, fmt: NumberFormat) -> RenderableType:
     grid.add_row("Learning rate α", number(head.alpha, fmt))
     if head.optimizer is not None:
         grid.add_row("Optimizer", head.optimizer)
-    grid.add_row("Loss", f"{head.loss}: {head.loss_formula}")
+    grid.add_row("Loss", f"{head.loss}: {spell(head.loss_formula, fmt)}")
     if head.hand_rounding is not None:
         n = head.hand_rounding
         grid.add_row("Rounding", f"by hand: {n} decimals ({n} significant digits where that keeps "
@@ -72,7 +72,8 @@ def block_title(block: doc.Block, fmt: NumberFormat) -> str:
 
 
 def equation(line: doc.Equation, fmt: NumberFormat) -> Text:
-    parts = [line.name] + ([spell(line.formula, fmt)] if line.formula is not None else []) + [number(line.value, fmt)]
+    name = spell(line.name, fmt) + (f" {line.note}" if line.note else "")
+    parts = [name] + ([spell(line.formula, fmt)] if line.formula is not None else []) + [number(line.value, fmt)]
     text = " = ".join(parts) + (f"  (before: {number(line.before, fmt)})" if line.before is not None else "")
     return Text(text, style="bold" if line.strong else "")
 
@@ -102,10 +103,7 @@ def render_document(config: Config, it: Iteration, page: doc.Document, opts: Tab
 
 
 def phase(config: Config, it: Iteration, part: doc.Section, opts: TableOptions) -> list[RenderableType]:
-    """One section as the tables show it; Step 5 of an optimizer other than plain gradient descent (momentum,
-    Adam, weight decay, ...) with its lines per parameter."""
-    if part.step == "Step 5" and not config.optimizer.plain:
-        return optimizer_update(config, it, opts) + [equation(line, opts.fmt) for block in part.blocks for line in block.lines]
+    """One section as the tables show it."""
     return section(part, opts.fmt, opts.rows)
 
 
