@@ -16,7 +16,7 @@ from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
-FORMATS = ("table", "json", "jsonl")
+FORMATS = ("table", "json", "jsonl", "latex", "markdown", "html")
 SHEET_FORMATS = ("yaml",)  # of 'worksheet'
 CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
 
@@ -95,8 +95,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
 @click.argument("config", metavar="CONFIG")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line.")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+              help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line; latex, "
+                   "markdown, html: the worked example as a document [default: from the extension of --output "
+                   "(.txt .json .jsonl .tex .md .html), else table].")
 @click.option("--precision", "-p", type=click.IntRange(0, 15), default=None,
               help="Decimals shown in tables [default: the config's display.precision, else 4].")
 @click.option("--hand-rounding", "-r", type=click.IntRange(1, 15), default=None, metavar="N",
@@ -121,9 +123,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Write the network after the last update to FILE as a config that runs as is (atomically; "
                    "never over CONFIG, nor over an existing file without --force).")
 @click.option("--force", is_flag=True, help="Let --save-updated overwrite an existing file.")
-def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
+@click.option("--fragment", is_flag=True,
+              help="latex, markdown, html: the body only, to \\input into a LaTeX document or paste into a page.")
+def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int | None, exact: bool, rows: int,
         output: str | None, color: bool | None, step: bool, explain: bool, epochs: int | None, show: int | None,
-        save_updated: str | None, force: bool) -> None:
+        save_updated: str | None, force: bool, fragment: bool) -> None:
     """Trace the forward pass and Steps 1-5 of backpropagation for CONFIG ('-' reads standard input).
 
     \b
@@ -134,18 +138,25 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
       bptrace run configs/handout.yaml --format json | jq '.iterations[0].layers[1].new_weights'
       bptrace run configs/xor.yaml --epochs 5000 --save-updated trained.yaml  # loss curve, then save
       bptrace run configs/xor.yaml --format jsonl | jq -c .loss               # one line per update
+      bptrace run configs/handout.yaml -o handout.tex --explain  # a LaTeX document: pdflatex handout.tex
+      bptrace run configs/handout.yaml --format markdown        # Markdown with $…$ math
     """
-    from backprop_cli.config import load_config
+    from backprop_cli.runner import DOCUMENTS, EXTENSIONS
 
+    fmt = _run_format(fmt, output, EXTENSIONS)
     _check_exact(exact, hand_rounding)
-    for flag, given in (("--step", step), ("--explain", explain)):
-        if given and fmt != "table":
-            raise Failure(f"{flag} works on the tables; it cannot be combined with --format {fmt}")
+    for flag, given, allowed in (("--step", step, ("table",)), ("--explain", explain, ("table", *DOCUMENTS))):
+        if given and fmt not in allowed:
+            raise Failure(f"{flag} works on the tables{' and documents' if len(allowed) > 1 else ''}; it cannot "
+                          f"be combined with --format {fmt}")
     if step and output is not None:
         raise Failure("--step shows the trace on the terminal; it cannot be combined with --output "
                       "(use '| tee FILE' to keep a copy)")
-    if show is not None and fmt != "table":
+    if show is not None and fmt not in ("table", *DOCUMENTS):
         raise Failure(f"--show picks the update the tables trace; --format {fmt} holds every update")
+    if fragment and fmt not in DOCUMENTS:
+        raise Failure(f"--fragment is for the documents (latex, markdown, html), not --format {fmt}")
+    from backprop_cli.config import load_config
     from backprop_cli.environment import Environment
     from backprop_cli.runner import RunOptions, execute, prepare
 
@@ -168,6 +179,7 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         epochs=epochs,
         show=show or 1,
         save_updated=save_updated,
+        fragment=fragment,
     )
     job = prepare(net, options)
     updates = job.plan.updates
@@ -178,6 +190,21 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
     if save_updated is not None:
         click.echo(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
                    f"next: bptrace run {save_updated}", err=True)
+
+
+def _run_format(fmt: str | None, output: str | None, extensions: dict[str, str]) -> str:
+    """--format, or the format the extension of --output names (table without either); an extension that
+    contradicts --format, or that names no format when --format is not given, is a usage error."""
+    if output in (None, "-"):
+        return fmt or "table"
+    extension = os.path.splitext(output)[1].lower()
+    implied = extensions.get(extension)
+    if fmt is not None and implied not in (None, fmt):
+        raise Failure(f"--format {fmt} contradicts the extension of {output}, which means {implied}")
+    if fmt is None and extension and implied is None:
+        raise Failure(f"{output}: cannot tell the format from the extension '{extension}'; use "
+                      f"{', '.join(extensions)}, or give --format")
+    return fmt or implied or "table"
 
 
 def _check_exact(exact: bool, hand_rounding: int | None) -> None:

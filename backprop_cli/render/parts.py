@@ -12,6 +12,7 @@ from rich.text import Text
 
 from backprop_cli.handout import document as doc
 from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.render.common import more_rows
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,6 @@ def fill(table: Table, rows: Iterator[tuple[str, ...]], total: int, limit: int) 
     if shown < total:
         table.add_row(*(["…"] * len(table.columns)), style="dim")
         hidden = total - shown
-        table.caption = f"{hidden:,} more row{'s' if hidden != 1 else ''} (--rows 0 shows all)"
+        table.caption = more_rows(hidden)
         table.caption_justify = "left"
     return table

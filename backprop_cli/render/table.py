@@ -19,6 +19,8 @@ from backprop_cli.handout import document as doc
 from backprop_cli.handout.build import document
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
+from backprop_cli.render import common
+from backprop_cli.render.common import header_rows
 from backprop_cli.render.explain import explanation
 from backprop_cli.render.parts import COLUMN_STYLES, TableOptions, fill, heading
 from backprop_cli.render.unicode import label, number, spell
@@ -42,33 +44,14 @@ def header(head: doc.Header, fmt: NumberFormat) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
-    sizes = [str(head.inputs)] + [f"{width} {act} [{name}]" for width, act, name in head.layers]
-    grid.add_row("Network", " → ".join(sizes))
-    if head.x is not None:
-        grid.add_row("Input x", spell(head.x, fmt))
-        grid.add_row("Desired output y", spell(head.y, fmt))
-    else:
-        grid.add_row("Samples", f"{head.samples} (x and y given as rows)")
-    grid.add_row("Learning rate α", number(head.alpha, fmt))
-    if head.optimizer is not None:
-        grid.add_row("Optimizer", head.optimizer)
-    grid.add_row("Loss", f"{head.loss}: {spell(head.loss_formula, fmt)}")
-    if head.hand_rounding is not None:
-        n = head.hand_rounding
-        grid.add_row("Rounding", f"by hand: {n} decimals ({n} significant digits where that keeps "
-                                 "more); each step uses the rounded values")
+    for name, parts in header_rows(head):
+        grid.add_row(name, "".join(spell(part, fmt) for part in parts))
     return Group(Text(head.title or "bptrace", style="bold underline"), grid)
 
 
 def block_title(block: doc.Block, fmt: NumberFormat) -> str:
     """The block's title, with the sample it is about where the step is shown per sample."""
-    sample = block.sample
-    if sample is None:
-        return block.title
-    if block.kind == "forward":
-        return f"{block.title} — sample {sample.number}: x = {spell(sample.x, fmt)}, y = {spell(sample.y, fmt)}"
-    gap = "  " if block.kind == "output_gradient" else " "  # that title ends in a parenthesis of its own
-    return f"{block.title}{gap}— sample {sample.number}"
+    return "".join(spell(part, fmt) for part in common.block_title(block))
 
 
 def equation(line: doc.Equation, fmt: NumberFormat) -> Text:

@@ -1,0 +1,33 @@
+"""What a document of a run holds (``bptrace run --format latex|markdown|html``): the worked example of the
+traced update, the network's figure, with ``--explain`` the derivation of the formulas, and for a training
+run the loss per epoch, its curve and the trained weights. Decided here once for every format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backprop_cli.engine import Iteration
+from backprop_cli.figure import Figure, network_figure
+from backprop_cli.handout.build import document
+from backprop_cli.handout.derivation import Paragraph, derivation
+from backprop_cli.handout.document import Document
+from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.handout.training import Training, training
+from backprop_cli.network import Config
+
+
+@dataclass(frozen=True)
+class Page:
+    """The document of one run, in the handout's order: header, figure, the steps, the derivation, training."""
+
+    document: Document
+    figure: Figure
+    derivation: tuple[Paragraph, ...]  # empty without --explain
+    training: Training | None  # None for a run of one update
+
+
+def page(config: Config, it: Iteration, fmt: NumberFormat, *, explain: bool = False, summary=None) -> Page:
+    """The document of update ``it`` of ``config`` (the traced one of ``summary``, a training.Summary, for a
+    run of several updates)."""
+    return Page(document(config, it, fmt), network_figure(config, it, fmt),
+                derivation(config) if explain else (), None if summary is None else training(config, summary))
