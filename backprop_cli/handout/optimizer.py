@@ -20,7 +20,7 @@ from backprop_cli.network import Config
 from backprop_cli.optimizers import AT_ONCE, HYPERS, Line, OptimizerSpec
 
 # Columns of the table: the parameter (on its first line), the symbol a line computes, the numbers, the value.
-COLUMNS = (Column("Parameter", LABEL), Column("", FORMULA), Column("Formula with numbers", FORMULA),
+COLUMNS = (Column("Parameter", LABEL), Column("", LABEL), Column("Formula with numbers", FORMULA),
            Column("Value", VALUE))
 
 

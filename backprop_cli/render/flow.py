@@ -122,11 +122,15 @@ def equation(line: doc.Equation, fmt: NumberFormat) -> Display:
 
 def block(part: doc.Block, level: int, rows: int, fmt: NumberFormat) -> Iterator:
     yield Heading(level, common.block_title(part))
-    for n, line in enumerate(part.formula):
+    formulas = [line for line in part.formula if not isinstance(line, str)]
+    if len(formulas) == 1:
+        yield alone(formulas[0], part.equation)
+    elif formulas:  # an optimizer's rules: one display, aligned at their signs
+        yield Display(tuple((line.left, line.sign, line.right) if isinstance(line, Relation) else (None, "", line)
+                            for line in formulas))
+    for line in part.formula:
         if isinstance(line, str):
             yield Para((line,), "note")
-        else:
-            yield alone(line, part.equation if n == 0 else None)
     if part.example is not None:
         ex = part.example
         note = f" ({ex.note})" if ex.note else ""

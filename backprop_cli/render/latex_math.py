@@ -153,7 +153,7 @@ _spell.register(f.Product, lambda node, fmt: r" \cdot ".join(spell(x, fmt) for x
 _spell.register(f.Sum, _sum)
 _spell.register(f.Difference, lambda node, fmt: f"{spell(node.left, fmt)} - {spell(node.right, fmt)}")
 _spell.register(f.Quotient, lambda node, fmt: (f"{spell(node.top, fmt)}/{spell(node.bottom, fmt)}" if node.tight else
-                                               rf"\frac{{{_bare(node.top, fmt)}}}{{{_bare(node.bottom, fmt)}}}"))
+                                               rf"\dfrac{{{_bare(node.top, fmt)}}}{{{_bare(node.bottom, fmt)}}}"))
 _spell.register(f.Negative, lambda node, fmt: "-" + spell(node.body, fmt))
 _spell.register(f.Square, lambda node, fmt: f"{{{spell(node.body, fmt)}}}^2")
 _spell.register(f.Log, lambda node, fmt: r"\log" + ("" if isinstance(node.body, f.Group) else " ") + spell(node.body, fmt))
