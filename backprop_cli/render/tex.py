@@ -43,7 +43,7 @@ def tex_text(text: str) -> str:
 
 def tex_number(text: str) -> str:
     """A number as the tables write it (−0.85, (−1.40), 1.5e+20), in math mode: the sign of an exponent
-    is not a binary operator (1\mathrm{e}{-}08)."""
+    is not a binary operator (1\\mathrm{e}{-}08)."""
     return re.sub(r"e([+-]?)", lambda m: rf"\mathrm{{e}}{{{m.group(1)}}}", text.replace("−", "-"))
 
 
