@@ -17,12 +17,14 @@ the new parameter is computed from them and kept as it is (as Step 5 does for pl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
-from backprop_cli.handout.formula import (ONE, Difference, Group, Node, Partial, Power, Quotient, Relation, Sqrt,
-                                          Square, Sum, Symbol, product, symbol)
+if TYPE_CHECKING:  # the formula trees are built only when a document asks: the JSON trace needs none
+    from types import ModuleType
+
+    from backprop_cli.handout.formula import Node, Relation
 
 # How a number in a formula is written: given by the user (α, μ, ...), a parameter Θ, a computed result,
 # or a count (Adam's step t).
@@ -51,7 +53,15 @@ HYPERS: dict[str, Hyper] = {h.key: h for h in (
 )}
 
 
-Form = Callable[[Mapping[str, Node]], Node]
+# A rule's right-hand side as a formula tree, from a node per value it reads and the module of the nodes
+# (handout.formula, passed in so that computing an update never loads it).
+Form = Callable[[Mapping[str, "Node"], "ModuleType"], "Node"]
+
+
+def _nodes() -> "ModuleType":
+    from backprop_cli.handout import formula
+
+    return formula
 
 
 @dataclass(frozen=True)
@@ -67,14 +77,15 @@ class Rule:
     def reads(self) -> tuple[str, ...]:
         """The values the formula reads, in the order it writes them."""
         names: list[str] = []
-        self.form(_Reader(names))
+        self.form(_Reader(names), _nodes())
         return tuple(dict.fromkeys(names))
 
     def general(self, theta: Node) -> Relation:
         """The line as a general formula (v ← μ · v + g), the parameter written ``theta``."""
-        names = {"Θ": theta, GRADIENT: Partial(theta)}
-        left = theta if self.symbol == "Θ" else Symbol(self.symbol)
-        return Relation(left, self.form(_Reader([], names)), "=" if self.symbol == "g" else "←")
+        f = _nodes()
+        names = {"Θ": theta, GRADIENT: f.Partial(theta)}
+        left = theta if self.symbol == "Θ" else f.Symbol(self.symbol)
+        return f.Relation(left, self.form(_Reader([], names), f), "=" if self.symbol == "g" else "←")
 
 
 class _Reader(dict):
@@ -86,11 +97,12 @@ class _Reader(dict):
 
     def __missing__(self, key: str) -> Node:
         self.seen.append(key)
-        return self.names.get(key, Symbol(key))
+        return self.names.get(key) or _nodes().Symbol(key)
 
 
 # Weight decay, as its own line before the optimizer's rules (PyTorch: g ← g + λ·Θ).
-DECAY = Rule("g", lambda e: Sum((e[GRADIENT], product(e["λ"], e["Θ"]))), lambda e: e[GRADIENT] + e["λ"] * e["Θ"])
+DECAY = Rule("g", lambda e, f: f.Sum((e[GRADIENT], f.product(e["λ"], e["Θ"]))),
+             lambda e: e[GRADIENT] + e["λ"] * e["Θ"])
 
 
 @dataclass(frozen=True)
@@ -171,11 +183,13 @@ class Optimizer:
         return [Line(param if line.symbol == "Θ" else line.symbol, line.form, line.values, line.result, line.kind)
                 for line in lines]
 
-    def formulas(self, hyper: Mapping[str, float], theta: Node = symbol("Θ")) -> list[Relation]:
+    def formulas(self, hyper: Mapping[str, float], theta: Node | None = None) -> list[Relation]:
         """The general formulas, one per shown line (v ← μ · v + g, ...), after what g is; the parameter is
         written ``theta`` (Θ, or a weight such as Θ_11[out] for an example)."""
+        f = _nodes()
+        theta = theta or f.symbol("Θ")
         rules = self._rules(hyper)
-        first = [] if rules[0] is DECAY else [Relation(Symbol("g"), Partial(theta))]
+        first = [] if rules[0] is DECAY else [f.Relation(f.Symbol("g"), f.Partial(theta))]
         return first + [rule.general(theta) for rule in rules if rule.shown]
 
 
@@ -208,23 +222,24 @@ AT_ONCE = ("Every parameter moves at once, with the gradients of the old values;
 
 # The rules of each optimizer, as PyTorch documents them (v, m: the state before this update on the
 # right of a line, after it on the left).
-_MOMENTUM = Rule("v", lambda e: Sum((product(e["μ"], e["v"]), e["g"])), lambda e: e["μ"] * e["v"] + e["g"])
-_SGD = Rule("Θ", lambda e: Difference(e["Θ"], product(e["α"], e["g"])), lambda e: e["Θ"] - e["α"] * e["g"])
+_MOMENTUM = Rule("v", lambda e, f: f.Sum((f.product(e["μ"], e["v"]), e["g"])), lambda e: e["μ"] * e["v"] + e["g"])
+_SGD = Rule("Θ", lambda e, f: f.Difference(e["Θ"], f.product(e["α"], e["g"])), lambda e: e["Θ"] - e["α"] * e["g"])
 
 
 def _average(state: str, beta: str, of: Form) -> Form:
     """A running average: β · state + (1 − β) · of, with the smoothing constant ``beta``."""
-    return lambda e: Sum((product(e[beta], e[state]), product(Group(Difference(ONE, e[beta])), of(e))))
+    return lambda e, f: f.Sum((f.product(e[beta], e[state]), f.product(f.Group(f.Difference(f.ONE, e[beta])), of(e, f))))
 
 
 def _scaled(top: str, below: str) -> Form:
     """Θ − α · top / (√below + ε)"""
-    return lambda e: Difference(e["Θ"], Quotient(product(e["α"], e[top]), Group(Sum((Sqrt(e[below]), e["ε"])))))
+    return lambda e, f: f.Difference(e["Θ"], f.Quotient(f.product(e["α"], e[top]),
+                                                         f.Group(f.Sum((f.Sqrt(e[below]), e["ε"])))))
 
 
 def _corrected(name: str, beta: str) -> Form:
     """name / (1 − β^t): Adam's bias correction."""
-    return lambda e: Quotient(e[name], Group(Difference(ONE, Power(e[beta], e["t"]))))
+    return lambda e, f: f.Quotient(e[name], f.Group(f.Difference(f.ONE, f.Power(e[beta], e["t"]))))
 
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
@@ -236,7 +251,7 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="momentum", label="momentum", torch="torch.optim.SGD(momentum=μ)", hypers=("momentum",),
         state=(("velocity", "v"),),
-        rules=(_MOMENTUM, Rule("Θ", lambda e: Difference(e["Θ"], product(e["α"], e["v"])),
+        rules=(_MOMENTUM, Rule("Θ", lambda e, f: f.Difference(e["Θ"], f.product(e["α"], e["v"])),
                                lambda e: e["Θ"] - e["α"] * e["v"])),
         reason="The velocity v adds up the gradients of the updates so far, each older one weighed down by μ "
                "once more per update. Where the gradients keep their sign, the steps grow (up to 1/(1 − μ) times "
@@ -245,7 +260,8 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="nesterov", label="Nesterov momentum", torch="torch.optim.SGD(momentum=μ, nesterov=True)",
         hypers=("momentum",), state=(("velocity", "v"),),
-        rules=(_MOMENTUM, Rule("Θ", lambda e: Difference(e["Θ"], product(e["α"], Group(Sum((e["g"], product(e["μ"], e["v"])))))),
+        rules=(_MOMENTUM, Rule("Θ", lambda e, f: f.Difference(e["Θ"], f.product(e["α"], f.Group(
+                                   f.Sum((e["g"], f.product(e["μ"], e["v"])))))),
                                lambda e: e["Θ"] - e["α"] * (e["g"] + e["μ"] * e["v"]))),
         reason="Like momentum, the velocity v adds up the gradients so far. The step then looks ahead: it takes "
                "the gradient plus μ times the new velocity, i.e. it moves as the velocity is about to carry it, "
@@ -254,7 +270,7 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="rmsprop", label="RMSprop", torch="torch.optim.RMSprop(alpha=ρ)", hypers=("rho", "eps"),
         state=(("square_avg", "v"),),
-        rules=(Rule("v", _average("v", "ρ", lambda e: Square(e["g"])),
+        rules=(Rule("v", _average("v", "ρ", lambda e, f: f.Square(e["g"])),
                     lambda e: e["ρ"] * e["v"] + (1 - e["ρ"]) * e["g"] * e["g"]),
                Rule("Θ", _scaled("g", "v"), lambda e: e["Θ"] - e["α"] * e["g"] / (np.sqrt(e["v"]) + e["ε"]))),
         reason="v is a running average of the squared gradient of each parameter. Dividing by its root scales "
@@ -264,10 +280,10 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="adam", label="Adam", torch="torch.optim.Adam", hypers=("beta1", "beta2", "eps"),
         state=(("m", "m"), ("v", "v"), ("t", "t")),
-        rules=(Rule("t", lambda e: Sum((e["t"], ONE)), lambda e: e["t"] + 1, shown=False),
-               Rule("m", _average("m", "β1", lambda e: e["g"]),
+        rules=(Rule("t", lambda e, f: f.Sum((e["t"], f.ONE)), lambda e: e["t"] + 1, shown=False),
+               Rule("m", _average("m", "β1", lambda e, f: e["g"]),
                     lambda e: e["β1"] * e["m"] + (1 - e["β1"]) * e["g"]),
-               Rule("v", _average("v", "β2", lambda e: Square(e["g"])),
+               Rule("v", _average("v", "β2", lambda e, f: f.Square(e["g"])),
                     lambda e: e["β2"] * e["v"] + (1 - e["β2"]) * e["g"] * e["g"]),
                Rule("m̂", _corrected("m", "β1"), lambda e: e["m"] / (1 - e["β1"] ** e["t"])),
                Rule("v̂", _corrected("v", "β2"), lambda e: e["v"] / (1 - e["β2"] ** e["t"])),

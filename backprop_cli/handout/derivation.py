@@ -7,13 +7,12 @@ Everything here is symbolic: no number of the trace, only the config's names, si
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backprop_cli.handout.formula import (GIVEN, ONE, Brace, Call, Cases, Derivative, Group, Jacobian, Label, Node,
-                                          Num, Partial, Power, Quotient, Relation, Sum, SumOver, Symbol, bias, neuron,
+                                          Num, Partial, Power, Quotient, Relation, Sum, SumOver, Symbol, bias,
                                           product, shortened_sum, symbol, weight)
 from backprop_cli.handout.losses import COST, GENERAL, TERMS, TOTALS, output_error
 from backprop_cli.network import Config
+from backprop_cli.records import Record
 
 # z = g(p) as the handout writes it, by activation (identity: z = p; softmax: below).
 FUNCTIONS = {"sigmoid": "σ", "relu": "ReLU", "tanh": "tanh", "leaky_relu": "LReLU"}
@@ -21,8 +20,7 @@ ZERO = Num(0.0, GIVEN)
 GAP = Symbol("⋮")  # a line standing for the neurons left out of a wide layer
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Record):
     """Words (text, and formulas set inline), then formulas displayed one under the other, aligned at
     their sign; ``equation`` numbers the display as the handout does, (4) to (6)."""
 

@@ -11,6 +11,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 from backprop_cli.engine import Iteration, LayerStep
+from backprop_cli.handout import formula
 from backprop_cli.handout.document import FORMULA, LABEL, VALUE, Block, Column, Example, Row, Table
 from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, SMALL, Equations, Kept, Node, Num, Relation, Symbol,
                                           weight)
@@ -51,7 +52,7 @@ _LEADING = {"Sum", "Difference", "Product", "Quotient", "Square", "Power"}  # no
 def with_numbers(line: Line) -> Node:
     """The right-hand side of ``line`` with its numbers put in: 0.9 · 0.0000 + (1 − 0.9) · 0.0763."""
     nodes = {name: Num(value, SMALL if kind == RESULT else kind, wrap=True) for name, value, kind in line.values}
-    return _led(line.form(nodes))
+    return _led(line.form(nodes, formula))
 
 
 def _value(line: Line) -> Num:

@@ -5,9 +5,13 @@ for each format to spell; no rich here, so the documents start without it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backprop_cli.handout import document as doc
 from backprop_cli.handout.formula import Node, Relation, Symbol
-from backprop_cli.handout.training import Traced, Training
+
+if TYPE_CHECKING:  # a run of one update needs none of it: not imported for the documents' start-up
+    from backprop_cli.handout.training import Traced, Training
 
 Parts = tuple["str | Node", ...]
 

@@ -7,38 +7,36 @@ its own way (LaTeX math, MathML) and decides nothing about what is shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
 from backprop_cli.handout import document as doc
-from backprop_cli.handout.derivation import GAP
-from backprop_cli.handout.formula import Node, Relation, Sum, Symbol
+from backprop_cli.handout.formula import Node, Relation, Sum, bias
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.page import Page
-from backprop_cli.handout.training import Training
+from backprop_cli.records import Record
 from backprop_cli.render import common
 from backprop_cli.render.common import Parts
 from backprop_cli.render.unicode import number
 
+if TYPE_CHECKING:
+    from backprop_cli.handout.training import Training
+
 Cell = "Node | str"
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(Record):
     level: int  # 1 the title, 2 a section, 3 a block within one
     parts: Parts
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(Record):
     parts: Parts
     style: str = ""  # "", "note" (set small), "strong"
 
 
-@dataclass(frozen=True)
-class Display:
+class Display(Record):
     """Formulas set apart, one a row: (left, sign, right), aligned at the sign. A row without a left side
     goes on from the row above (its sign "+" continues a sum); a sign "" is a formula standing alone."""
 
@@ -51,8 +49,7 @@ class Display:
         return len(self.rows) > 1
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(Record):
     """A table: a header per column with the kind of its cells (document.LABEL, NUMBER, VALUE, FORMULA, TEXT),
     rows of cells, and a note below (rows left out)."""
 
@@ -62,15 +59,13 @@ class Grid:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class Pairs:
+class Pairs(Record):
     """Facts, each a name and its value (the header of the network)."""
 
     rows: tuple[tuple[str, Parts], ...]
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Record):
     """The network figure (``figure``) or the loss curve (``curve``: J per epoch)."""
 
     figure: object = None
@@ -162,7 +157,7 @@ def training(run: Training, fmt: NumberFormat, rows: int) -> Iterator:
     for layer in run.weights:
         yield grid(layer.table, rows)
         if layer.shared_bias is not None:
-            yield Para((Relation(Symbol(f"b[{layer.name}]"), layer.shared_bias), f"  {common.SHARED_BIAS}"))
+            yield Para((Relation(bias(None, layer.name), layer.shared_bias), f"  {common.SHARED_BIAS}"))
     if run.biases_fixed:
         yield Para((common.BIASES_FIXED,), "note")
     yield Para(common.final_loss(run, fmt.result(run.curve[0])), "strong")
@@ -188,7 +183,7 @@ def elements(page: Page, rows: int) -> Iterator:
         for paragraph in page.derivation:
             yield Para(paragraph.text)
             if paragraph.display:
-                yield Display(tuple((None, "", GAP) if line == GAP else (line.left, line.sign, line.right)
+                yield Display(tuple((line.left, line.sign, line.right) if isinstance(line, Relation) else (None, "", line)
                                     for line in paragraph.display), paragraph.equation)  # left None: goes on
     if page.training is not None:
         yield from training(page.training, fmt, rows)

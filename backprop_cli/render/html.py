@@ -11,7 +11,6 @@ from backprop_cli.figure import svg
 from backprop_cli.handout.document import FORMULA, NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
-from backprop_cli.render.curve import curve_svg
 from backprop_cli.render.mathml import spell
 
 STYLE = """
@@ -105,9 +104,15 @@ def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
     return "<dl>" + "".join(f"<dt>{escape(name)}</dt><dd>{parts(value, fmt)}</dd>" for name, value in item.rows) + "</dl>"
 
 
+def _curve(losses, fmt: NumberFormat) -> str:
+    from backprop_cli.render.curve import curve_svg  # a training run's only
+
+    return curve_svg(losses, fmt)
+
+
 @element.register
 def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
-    drawing = svg(item.figure, standalone=False) if item.figure is not None else curve_svg(item.curve, fmt)
+    drawing = svg(item.figure, standalone=False) if item.figure is not None else _curve(item.curve, fmt)
     caption = f"<figcaption>{escape(item.caption)}</figcaption>" if item.caption else ""
     return f"<figure>{drawing}{caption}</figure>"
 

@@ -10,7 +10,6 @@ from backprop_cli.figure import tikz_picture
 from backprop_cli.handout.document import FORMULA, NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
-from backprop_cli.render.curve import curve_tikz
 from backprop_cli.render.latex_math import display, spell
 from backprop_cli.render.tex import tex_text
 
@@ -103,9 +102,15 @@ def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
                       r"\end{longtable}"])
 
 
+def _curve(losses, fmt: NumberFormat) -> str:
+    from backprop_cli.render.curve import curve_tikz  # a training run's only
+
+    return curve_tikz(losses, fmt)
+
+
 @element.register
 def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
-    picture = tikz_picture(item.figure) if item.figure is not None else curve_tikz(item.curve, fmt)
+    picture = tikz_picture(item.figure) if item.figure is not None else _curve(item.curve, fmt)
     # Shrunk to the width of the text where it is wider (a wide network), never enlarged.
     lines = [r"\begin{center}", r"\sbox0{%", picture.rstrip("\n") + "%", "}",
              r"\ifdim\wd0>\linewidth\resizebox{\linewidth}{!}{\usebox0}\else\usebox0\fi"]

@@ -10,7 +10,6 @@ from backprop_cli.figure import svg
 from backprop_cli.handout.document import NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
-from backprop_cli.render.curve import curve_svg
 from backprop_cli.render.latex_math import display, spell
 from backprop_cli.render.tex import tex_text
 
@@ -79,9 +78,15 @@ def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
     return "\n".join(f"- **{md_text(name)}**: {parts(value, fmt)}" for name, value in item.rows)
 
 
+def _curve(losses, fmt: NumberFormat) -> str:
+    from backprop_cli.render.curve import curve_svg  # a training run's only
+
+    return curve_svg(losses, fmt)
+
+
 @element.register
 def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
-    drawing = svg(item.figure, standalone=False) if item.figure is not None else curve_svg(item.curve, fmt)
+    drawing = svg(item.figure, standalone=False) if item.figure is not None else _curve(item.curve, fmt)
     # An HTML block ends at a blank line, so the SVG has none; a blank line after it returns to Markdown.
     text = "\n".join(line for line in drawing.splitlines() if line.strip())
     return text + (f"\n\n*{md_text(item.caption)}*" if item.caption else "")
