@@ -323,16 +323,13 @@ def check_readable_figure(a: str, b: str | None) -> str | None:
     return "; ".join(problems) or None
 
 
-def check_latex(a: str, b: str | None) -> str | None:
-    wanted = ("\\documentclass{article}", "\\begin{tikzpicture}", "\\tag{3}", "-1.4077", "\\end{document}")
-    missing = [w for w in wanted if w not in a]
-    return f"missing {missing}" if missing else None
+def containing(*wanted: str) -> Callable[[str, str | None], str | None]:
+    """A check that A's output holds each of ``wanted``."""
+    def check(a: str, b: str | None) -> str | None:
+        missing = [w for w in wanted if w not in a]
+        return f"missing {missing}" if missing else None
 
-
-def check_markdown(a: str, b: str | None) -> str | None:
-    wanted = ("# Handout example", "<svg", "$$", "\\tag{3}", "-1.4077", "| Neuron |")
-    missing = [w for w in wanted if w not in a]
-    return f"missing {missing}" if missing else None
+    return check
 
 
 def check_readable_html(a: str, b: str | None) -> str | None:
@@ -414,22 +411,17 @@ CASES: list[Case] = [
         check=check_readable_figure,
         note="bptrace figure of that network  vs  its --format json: the same step, a readable SVG",
     ),
-    Case(
-        name="handout-latex",
-        a=lambda ws: [*BPTRACE, "run", "configs/handout.yaml", "--format", "latex"],
+    *(Case(
+        name=f"handout-{name}",
+        a=lambda ws, form=form: [*BPTRACE, "run", "configs/handout.yaml", "--format", form],
         b=_imports("numpy, yaml, json, click"),
         goal=1.3,
-        check=check_latex,
-        note="bptrace run configs/handout.yaml --format latex  vs  import numpy, yaml, json, click (no rich)",
-    ),
-    Case(
-        name="handout-md",
-        a=lambda ws: [*BPTRACE, "run", "configs/handout.yaml", "--format", "markdown"],
-        b=_imports("numpy, yaml, json, click"),
-        goal=1.3,
-        check=check_markdown,
-        note="bptrace run configs/handout.yaml --format markdown  vs  import numpy, yaml, json, click (no rich)",
-    ),
+        check=containing(*wanted),
+        note=f"bptrace run configs/handout.yaml --format {form}  vs  import numpy, yaml, json, click (no rich)",
+    ) for name, form, wanted in (
+        ("latex", "latex", ("\\documentclass{article}", "\\begin{tikzpicture}", "\\tag{3}", "-1.4077", "\\end{document}")),
+        ("md", "markdown", ("# Handout example", "<svg", "$$", "\\tag{3}", "-1.4077", "| Neuron |")),
+    )),
     Case(
         name="big-html",
         a=lambda ws: [*BPTRACE, "run", ws.big_network(), "--format", "html"],

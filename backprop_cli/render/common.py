@@ -5,7 +5,7 @@ for each format to spell; no rich here, so the documents start without it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from backprop_cli.handout import document as doc
 from backprop_cli.handout.formula import Node, Relation, Symbol
@@ -14,6 +14,13 @@ if TYPE_CHECKING:  # a run of one update needs none of it: not imported for the 
     from backprop_cli.handout.training import Traced, Training
 
 Parts = tuple["str | Node", ...]
+
+
+def inline(items, text: Callable[[str], str], formula: Callable[[Node], str]) -> str:
+    """Words and formulas set one after the other, each spelled by a writer's own functions; ``items`` is
+    such parts, or one of them (a table's cell)."""
+    items = items if isinstance(items, tuple) else (items,)
+    return "".join(text(p) if isinstance(p, str) else formula(p) for p in items)
 
 
 def header_rows(head: doc.Header) -> list[tuple[str, Parts]]:

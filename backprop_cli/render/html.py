@@ -11,6 +11,7 @@ from backprop_cli.figure import svg
 from backprop_cli.handout.document import FORMULA, NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
+from backprop_cli.render.common import inline
 from backprop_cli.render.mathml import spell
 
 STYLE = """
@@ -38,12 +39,8 @@ no-repeat,linear-gradient(currentColor,currentColor) right top/1px 6px no-repeat
 
 
 def parts(items, fmt: NumberFormat) -> str:
-    """Text and formulas set inline."""
-    return "".join(escape(p) if isinstance(p, str) else f"<math>{spell(p, fmt)}</math>" for p in items)
-
-
-def cell(value, fmt: NumberFormat) -> str:
-    return parts(value if isinstance(value, tuple) else (value,), fmt)
+    """Text and formulas set inline (or a table's cell)."""
+    return inline(items, escape, lambda node: f"<math>{spell(node, fmt)}</math>")
 
 
 @singledispatch
@@ -92,7 +89,7 @@ CLASSES = {NUMBER: "number", VALUE: "value", FORMULA: "formula"}
 def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
     kinds = [kind for _, kind in item.columns]
     head = "".join(f"<th>{parts(header, fmt)}</th>" for header, _ in item.columns)
-    body = "".join("<tr>" + "".join(f'<td class="{CLASSES.get(kind, "label")}">{cell(value, fmt)}</td>'
+    body = "".join("<tr>" + "".join(f'<td class="{CLASSES.get(kind, "label")}">{parts(value, fmt)}</td>'
                                     for value, kind in zip(row, kinds)) + "</tr>" for row in item.rows)
     caption = f"<caption>{escape(item.title)}</caption>" if item.title else ""
     note = f'<p class="note">{escape(item.note)}</p>' if item.note else ""

@@ -10,7 +10,7 @@ from backprop_cli.figure import tikz_picture
 from backprop_cli.handout.document import FORMULA, NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
-from backprop_cli.render.latex_math import display, spell
+from backprop_cli.render.latex_math import display, ending, inline
 from backprop_cli.render.tex import tex_text
 
 PACKAGES = r"\usepackage{amsmath,amssymb,longtable,array,tikz}"
@@ -28,18 +28,9 @@ PREAMBLE = "\n".join([
 HEADINGS = {1: r"\section*", 2: r"\subsection*", 3: r"\subsubsection*"}
 
 
-def parts(items, fmt: NumberFormat) -> str:
-    """Text and formulas set inline."""
-    return "".join(tex_text(p) if isinstance(p, str) else f"${spell(p, fmt)}$" for p in items)
-
-
-def cell(value, fmt: NumberFormat, strong: bool = False) -> str:
-    """A table cell: text, a formula (bold for a column of results), or parts of both."""
-    if isinstance(value, tuple):
-        return parts(value, fmt)
-    if strong and not isinstance(value, str):
-        return rf"$\boldsymbol{{{spell(value, fmt)}}}$"
-    return parts((value,), fmt)
+def parts(items, fmt: NumberFormat, strong: bool = False) -> str:
+    """Text and formulas set inline (a table's cell; bold in a column of results)."""
+    return inline(items, fmt, tex_text, strong)
 
 
 @singledispatch
@@ -60,11 +51,10 @@ def _para(item: flow.Para, fmt: NumberFormat) -> str:
 
 @element.register
 def _display(item: flow.Display, fmt: NumberFormat) -> str:
-    note = rf"\quad\text{{({tex_text(item.note)})}}" if item.note else ""
-    tag = "" if item.tag is None else rf" \tag{{{item.tag}}}"
+    end = ending(item.note, item.tag)
     if item.aligned:  # align* rather than aligned: a long list of definitions may break across pages
-        return display(item.rows, fmt, env="align*", end=note + tag)
-    return f"\\begin{{equation*}}\n{display(item.rows, fmt, end=note + tag)}\n\\end{{equation*}}"
+        return display(item.rows, fmt, env="align*", end=end)
+    return f"\\begin{{equation*}}\n{display(item.rows, fmt, end=end)}\n\\end{{equation*}}"
 
 
 def _spec(kinds: list[str]) -> str:
@@ -85,7 +75,7 @@ def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
     lines.append(" & ".join(rf"\textbf{{{parts(head, fmt)}}}" for head, _ in item.columns) + r" \\ \hline")
     lines.append(r"\endhead")
     for row in item.rows:
-        lines.append(" & ".join(cell(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + r" \\")
+        lines.append(" & ".join(parts(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + r" \\")
     if item.rows:  # the last row stays on the page of the rule below it
         lines[-1] += "*"
     lines.append(r"\hline")

@@ -9,6 +9,7 @@ from functools import singledispatch
 
 from backprop_cli.handout import formula as f
 from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.render import common
 from backprop_cli.render.tex import math_symbol, tex_number, tex_text
 from backprop_cli.render.unicode import number
 
@@ -61,6 +62,19 @@ def display(rows, fmt: NumberFormat, env: str = "aligned", end: str = "") -> str
             start = "" if left is None else spell(left, fmt) + " "
             lines.append(f"{start}&{SIGNS[sign] if sign else ''} {spell(right, fmt)}")
     return f"\\begin{{{env}}}\n" + " \\\\\n".join(lines) + f"{end}\n\\end{{{env}}}"
+
+
+def ending(note: str, tag: int | None) -> str:
+    """What follows a displayed formula: words in parentheses, and the handout's equation number."""
+    return (rf"\quad\text{{({tex_text(note)})}}" if note else "") + ("" if tag is None else rf" \tag{{{tag}}}")
+
+
+def inline(items, fmt: NumberFormat, text, strong: bool = False) -> str:
+    """Words (spelled by ``text``) and formulas as $…$, a formula alone in bold where ``strong`` (a column of
+    results): for the LaTeX documents and the Markdown math alike."""
+    if strong and not isinstance(items, (str, tuple)):
+        return rf"$\boldsymbol{{{spell(items, fmt)}}}$"
+    return common.inline(items, text, lambda node: f"${spell(node, fmt)}$")
 
 
 def _bare(node, fmt: NumberFormat) -> str:

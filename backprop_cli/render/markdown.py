@@ -10,8 +10,7 @@ from backprop_cli.figure import svg
 from backprop_cli.handout.document import NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
-from backprop_cli.render.latex_math import display, spell
-from backprop_cli.render.tex import tex_text
+from backprop_cli.render.latex_math import display, ending, inline
 
 # Characters Markdown would read as markup in text.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|$~#])")
@@ -21,16 +20,10 @@ def md_text(text: str) -> str:
     return _MARKUP.sub(r"\\\1", text)
 
 
-def parts(items, fmt: NumberFormat) -> str:
-    """Text and formulas set inline: $…$ with no space inside the dollars, as GitHub needs."""
-    return "".join(md_text(p) if isinstance(p, str) else f"${spell(p, fmt)}$" for p in items)
-
-
-def cell(value, fmt: NumberFormat, strong: bool = False) -> str:
-    """A table cell: text, a formula (bold for a column of results), or parts of both."""
-    if strong and not isinstance(value, (str, tuple)):
-        return rf"$\boldsymbol{{{spell(value, fmt)}}}$"
-    return parts(value if isinstance(value, tuple) else (value,), fmt)
+def parts(items, fmt: NumberFormat, strong: bool = False) -> str:
+    """Text and formulas set inline, $…$ with no space inside the dollars as GitHub needs (a table's cell;
+    bold in a column of results)."""
+    return inline(items, fmt, md_text, strong)
 
 
 @singledispatch
@@ -51,10 +44,7 @@ def _para(item: flow.Para, fmt: NumberFormat) -> str:
 
 @element.register
 def _display(item: flow.Display, fmt: NumberFormat) -> str:
-    note = rf"\quad\text{{({tex_text(item.note)})}}" if item.note else ""
-    tag = "" if item.tag is None else rf" \tag{{{item.tag}}}"
-    body = display(item.rows, fmt)  # \tag goes outside an aligned block
-    return f"$$\n{body}{note}{tag}\n$$"
+    return f"$$\n{display(item.rows, fmt)}{ending(item.note, item.tag)}\n$$"  # \tag after an aligned block
 
 
 ALIGN = {NUMBER: "---:", VALUE: "---:"}
@@ -64,9 +54,9 @@ ALIGN = {NUMBER: "---:", VALUE: "---:"}
 def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
     kinds = [kind for _, kind in item.columns]
     lines = [f"**{md_text(item.title)}**\n"] if item.title else []
-    lines.append("| " + " | ".join(cell(header, fmt) or " " for header, _ in item.columns) + " |")
+    lines.append("| " + " | ".join(parts(header, fmt) or " " for header, _ in item.columns) + " |")
     lines.append("|" + "|".join(ALIGN.get(kind, "---") for kind in kinds) + "|")
-    lines += ["| " + " | ".join(cell(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + " |"
+    lines += ["| " + " | ".join(parts(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + " |"
               for row in item.rows]
     if item.note:
         lines.append(f"\n*{md_text(item.note)}*")
