@@ -203,3 +203,14 @@ def test_the_derivation_writes_the_networks_own_names():
     assert six.startswith("∂J/∂Θ_11[hid] = (Σ_k ∂J/∂z_k[out] · ∂z_k[out]/∂p_k[out] · ∂p_k[out]/∂z_1[hid])")
     where = [spell(line, fmt) for p in said if p.text == ("where:",) for line in p.display]
     assert "p_1[hid] := x_1 · Θ_11[hid] + x_2 · Θ_12[hid]" in where and "z_1[out] := σ(p_1[out])" in where
+
+
+def test_a_training_run_adds_the_loss_per_epoch_its_curve_and_the_weights_and_show_picks_the_update():
+    text = run_cli("run", str(CONFIGS / "xor.yaml"), "--format", "html", "--epochs", "30", "--show", "3").stdout
+    order = ["Trace of update 3 of 30 — epoch 3", "Step 5) Update", "Training: 30 epochs", "Loss per epoch",
+             "Loss curve", "<polyline", "Weights after 30 updates", "J after training = "]
+    positions = [text.find(part) for part in order]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), list(zip(order, positions))
+    latex = run_cli("run", "-", "--format", "latex", input=(CONFIGS / "xor.yaml").read_text(encoding="utf-8")).stdout
+    assert latex.count("\\begin{tikzpicture}") == 2  # the network, and the loss curve in plain TikZ
+    assert "\\documentclass{article}" in latex and "pgfplots" not in latex
