@@ -19,7 +19,8 @@ from backprop_cli.network import Config
 def _braced(node: Node) -> Node:
     """``node`` with every derivative factor labelled from above, as the handout's "Derivative Sigmoid"."""
     if isinstance(node, Derivative):
-        return Brace(node, f"Derivative {make_activation(node.activation).label}")
+        # The name without its parameter: a Derivative knows the activation, not the layer's own slope.
+        return Brace(node, f"Derivative {make_activation(node.activation).label.split(' (')[0]}")
     if not is_dataclass(node):
         return node
     changes = {}
