@@ -16,13 +16,13 @@ import click
 from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus, headline
 from backprop_cli.cli_base import Failure, check_exact as _check_exact, load_user_config as _load_config
-from backprop_cli.cli_base import resolve_rounding as _rounding, say
+from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, say
 import backprop_cli.cli_course as cli_course
 import backprop_cli.cli_tools as cli_tools
 from backprop_cli.pipes import closed_pipe_status, flush_stdout
 from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS
 
-FORMATS = ("table", "json", "jsonl")
+FORMATS = ("table", "json", "jsonl", "latex", "markdown", "html")
 
 
 DEBUG = "bptrace.debug"  # where --debug, given anywhere on the command line, is noted (ctx.meta)
@@ -122,8 +122,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
 @click.argument("config", metavar="CONFIG")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line.")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+              help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line; latex, "
+                   "markdown, html: the worked example as a document [default: from the extension of --output "
+                   "(.txt .json .jsonl .tex .md .html), else table].")
 @click.option("--precision", "-p", type=click.IntRange(0, 15), default=None,
               help="Decimals shown in tables [default: the config's display.precision, else 4].")
 @click.option("--hand-rounding", "-r", type=click.IntRange(1, 15), default=None, metavar="N",
@@ -156,9 +158,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
                    "never over CONFIG, nor over an existing file without --force).")
 @click.option("--force", is_flag=True,
               help="Let --save-updated overwrite an existing file, and -o or --save-updated a write-protected one.")
-def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None, exact: bool, rows: int | None,
+@click.option("--fragment", is_flag=True,
+              help="latex, markdown, html: the body only, to \\input into a LaTeX document or paste into a page.")
+def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int | None, exact: bool, rows: int | None,
         width: int | None, output: str | None, color: bool | None, step: bool, explain: bool, working: bool,
-        epochs: int | None, show: int | None, save_updated: str | None, force: bool) -> None:
+        epochs: int | None, show: int | None, save_updated: str | None, force: bool,
+        fragment: bool) -> None:
     """Trace the forward pass and Steps 1-5 of backpropagation for CONFIG ('-' reads standard input).
 
     \b
@@ -170,19 +175,23 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
       bptrace run configs/handout.yaml -f json | jq .iterations[0].loss
       bptrace run configs/xor.yaml --epochs 5000 --save-updated xor2.yaml
       bptrace run configs/xor.yaml -f jsonl | jq -c .loss  # line per update
+      bptrace run configs/handout.yaml -o handout.tex  # a LaTeX document
+      bptrace run configs/handout.yaml -f markdown     # Markdown, $…$ math
     """
     from backprop_cli.run_rules import refuse_idle_options, refuse_idle_precision
+    from backprop_cli.runner import DOCUMENTS, EXTENSIONS
 
+    from backprop_cli.output import check_output
+
+    check_output(output, {config: "the config being run"}, force=force)  # first: that refusal is the one that matters
+    fmt = format_from_extension(fmt, output, EXTENSIONS, "table")
     _check_exact(exact, hand_rounding)
     refuse_idle_options(fmt, output=output, step=step, explain=explain, working=working, show=show, rows=rows,
-                        width=width, color=color)
+                        width=width, color=color, fragment=fragment, documents=DOCUMENTS)
     from backprop_cli.environment import Environment
     from backprop_cli.runner import RunOptions, execute, prepare
 
     net = _load_config(config)
-    from backprop_cli.output import check_output
-
-    check_output(output, {config: "the config being run"}, force=force)
     given_precision = precision
     precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
     refuse_idle_precision(fmt, given_precision, hand_rounding)
@@ -202,6 +211,7 @@ def run(config: str, fmt: str, precision: int | None, hand_rounding: int | None,
         show=show or 1,
         save_updated=save_updated,
         force=force,
+        fragment=fragment,
     )
     job = prepare(net, options)
     updates = job.plan.updates

@@ -56,3 +56,24 @@ def resolve_rounding(net, precision: int | None, hand_rounding: int | None, exac
     """--precision, --hand-rounding and --exact resolved against the config's display defaults."""
     return (net.precision if precision is None else precision,
             None if exact else (net.hand_rounding if hand_rounding is None else hand_rounding))
+
+
+def format_from_extension(fmt: str | None, output: str | None, extensions: dict[str, str], default: str,
+                          bare: bool = True) -> str:
+    """--format, or the format the extension of --output names (``default`` without either); an extension
+    that contradicts --format, or that names no format when --format is not given, is a usage error. A name
+    without an extension (/dev/null) takes ``default`` where ``bare`` allows it."""
+    import os
+
+    if output in (None, "-"):
+        return fmt or default
+    extension = os.path.splitext(output)[1].lower()
+    implied = extensions.get(extension)
+    if fmt is not None and implied not in (None, fmt):
+        raise Failure(f"--format {fmt} contradicts the extension of {output}, which means {implied}")
+    if fmt is None and implied is None and (extension or not bare):
+        known = sorted(set(extensions), key=list(extensions).index)
+        choices = " or ".join(known) if len(known) <= 2 else ", ".join(known)
+        raise Failure(f"{output}: cannot tell the format from the extension '{extension or '(none)'}'; use "
+                      f"{choices}, or give --format")
+    return fmt or implied or default

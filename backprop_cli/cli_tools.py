@@ -9,7 +9,7 @@ import sys
 import click
 
 from backprop_cli.cli_base import Failure, check_exact as _check_exact, load_user_config as _load_config
-from backprop_cli.cli_base import resolve_rounding as _rounding, say
+from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, say
 from backprop_cli.errors import BptraceError, ExitStatus, one_line
 
 
@@ -123,15 +123,7 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
     from backprop_cli.figure import FORMATS, figure_text
 
     _check_exact(exact, hand_rounding)
-    if output not in (None, "-"):
-        extension = os.path.splitext(output)[1].lower()
-        implied = FORMATS.get(extension)
-        if implied is None and form is None:
-            raise Failure(f"{output}: cannot tell the format from the extension '{extension or '(none)'}'; "
-                          "use .svg or .tex, or give --format svg|tikz")
-        if implied is not None and form not in (None, implied):
-            raise Failure(f"--format {form} contradicts the extension of {output}, which means {implied}")
-        form = form or implied
+    form = format_from_extension(form, output, FORMATS, "svg", bare=False)
     from backprop_cli.environment import XML, escaping
     from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat

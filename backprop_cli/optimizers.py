@@ -8,24 +8,28 @@ writes its algorithm (PyTorch 2.1): momentum and nesterov are ``torch.optim.SGD`
 
 The rules are the one source of both the arithmetic and its description: ``Optimizer.step`` runs them
 on whole arrays, ``Optimizer.describe`` runs them on one parameter and keeps every line as plain data
-(the symbol, the general formula, the numbers put into it, the result), for a renderer to spell.
+(the symbol, the numbers put in, the result, and the rule's formula tree), for the document to write
+with numbers (``handout.optimizer``) and a renderer to spell.
 With hand rounding every result a line shows is rounded, and the later lines use the rounded value;
 the new parameter is computed from them and kept as it is (as Step 5 does for plain gradient descent).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
+
+if TYPE_CHECKING:  # the formula trees are built only when a document asks: the JSON trace needs none
+    from types import ModuleType
+
+    from backprop_cli.handout.formula import Node, Relation
 
 # How a number in a formula is written: given by the user (α, μ, ...), a parameter Θ, a computed result,
 # or a count (Adam's step t).
 GIVEN, PARAM, RESULT, COUNT = "given", "param", "result", "count"
-GRADIENT = "∂J/∂Θ"  # the slot of the gradient from Steps 3 and 4
-SLOT = re.compile(r"\{([^{}]+)\}")
+GRADIENT = "∂J/∂Θ"  # the name of the gradient from Steps 3 and 4 among a rule's values
 
 
 @dataclass(frozen=True)
@@ -49,31 +53,68 @@ HYPERS: dict[str, Hyper] = {h.key: h for h in (
 )}
 
 
+# A rule's right-hand side as a formula tree, from a node per value it reads and the module of the nodes
+# (handout.formula, passed in so that computing an update never loads it).
+Form = Callable[[Mapping[str, "Node"], "ModuleType"], "Node"]
+
+
+def _nodes() -> "ModuleType":
+    from backprop_cli.handout import formula
+
+    return formula
+
+
 @dataclass(frozen=True)
 class Rule:
-    """One line of Step 5: ``symbol ← template``, computed by ``compute`` from the values so far."""
+    """One line of Step 5: ``symbol ← form``, computed by ``compute`` from the values so far."""
 
     symbol: str  # what the line computes: a state ("v", "m"), an intermediate ("m̂") or "Θ"
-    template: str  # the right-hand side with {slots}: "{μ} · {v} + {g}"
+    form: Form  # the right-hand side as a formula tree, from a node per value it reads: μ · v + g
     compute: Callable[[Mapping[str, Any]], Any]
     shown: bool = True  # False: kept but not a line of its own (Adam's step count t)
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The values the formula reads, in the order it writes them."""
+        names: list[str] = []
+        self.form(_Reader(names), _nodes())
+        return tuple(dict.fromkeys(names))
+
+    def general(self, theta: Node) -> Relation:
+        """The line as a general formula (v ← μ · v + g), the parameter written ``theta``."""
+        f = _nodes()
+        names = {"Θ": theta, GRADIENT: f.Partial(theta)}
+        left = theta if self.symbol == "Θ" else f.Symbol(self.symbol)
+        return f.Relation(left, self.form(_Reader([], names), f), "=" if self.symbol == "g" else "←")
+
+
+class _Reader(dict):
+    """The values of a form, read by name: each a symbol (or the node ``names`` gives), each name noted."""
+
+    def __init__(self, seen: list[str], names: Mapping[str, Node] | None = None) -> None:
+        super().__init__()
+        self.seen, self.names = seen, names or {}
+
+    def __missing__(self, key: str) -> Node:
+        self.seen.append(key)
+        return self.names.get(key) or _nodes().Symbol(key)
+
 
 # Weight decay, as its own line before the optimizer's rules (PyTorch: g ← g + λ·Θ).
-DECAY = Rule("g", "{∂J/∂Θ} + {λ} · {Θ}", lambda e: e[GRADIENT] + e["λ"] * e["Θ"])
+DECAY = Rule("g", lambda e, f: f.Sum((e[GRADIENT], f.product(e["λ"], e["Θ"]))),
+             lambda e: e[GRADIENT] + e["λ"] * e["Θ"])
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of Step 5 for one parameter, as plain data: ``symbol ← formula`` with its numbers.
+    """One line of Step 5 for one parameter, as plain data: ``symbol ← form`` and the numbers it reads.
 
-    ``template`` is ``formula`` with a {slot} for each symbol; ``values`` gives each slot's number and
-    how it is written (GIVEN, PARAM, RESULT or COUNT), so a renderer can write the line with numbers.
+    ``values`` gives the number of each value the form reads and how it is written (GIVEN, PARAM, RESULT
+    or COUNT), so that the document can write the line with its numbers (``form`` of a node per value).
     """
 
     symbol: str
-    formula: str
-    template: str
+    form: Form = field(repr=False, compare=False)
     values: tuple[tuple[str, float, str], ...]
     result: float
     kind: str  # RESULT, or PARAM for the new parameter
@@ -134,30 +175,22 @@ class Optimizer:
 
     def describe(self, theta: float, grad: float, state: Mapping[str, Any], alpha: float,
                  hyper: Mapping[str, float], r: Callable | None = None, param: str = "Θ") -> list[Line]:
-        """The lines of Step 5 for one parameter (``param`` names it in the formulas: Θ or b)."""
+        """The lines of Step 5 for one parameter (``param`` names the new parameter's line: Θ or b)."""
         lines: list[Line] = []
         self._run(theta, grad, state, alpha, hyper, r, lines)
-        return [_renamed(line, param) for line in lines] if param != "Θ" else lines
+        if param == "Θ":
+            return lines
+        return [Line(param if line.symbol == "Θ" else line.symbol, line.form, line.values, line.result, line.kind)
+                for line in lines]
 
-    def formulas(self, hyper: Mapping[str, float]) -> list[str]:
-        """The general formulas, one per shown line ('v ← μ · v + g', ...), after what g is."""
+    def formulas(self, hyper: Mapping[str, float], theta: Node | None = None) -> list[Relation]:
+        """The general formulas, one per shown line (v ← μ · v + g, ...), after what g is; the parameter is
+        written ``theta`` (Θ, or a weight such as Θ_11[out] for an example)."""
+        f = _nodes()
+        theta = theta or f.symbol("Θ")
         rules = self._rules(hyper)
-        first = [] if rules[0] is DECAY else [f"g = {GRADIENT}"]
-        return first + [f"{r.symbol} {'=' if r.symbol == 'g' else '←'} {_general(r.template)}"
-                        for r in rules if r.shown]
-
-
-def _general(template: str) -> str:
-    return SLOT.sub(lambda m: m.group(1), template)
-
-
-def _rename(text: str, param: str) -> str:
-    return text if param == "Θ" else text.replace(GRADIENT, f"∂J/∂{param}").replace("Θ", param)
-
-
-def _renamed(line: Line, param: str) -> Line:
-    return Line(_rename(line.symbol, param), _rename(line.formula, param), _rename(line.template, param),
-                tuple((_rename(s, param), v, k) for s, v, k in line.values), line.result, line.kind)
+        first = [] if rules[0] is DECAY else [f.Relation(f.Symbol("g"), f.Partial(theta))]
+        return first + [rule.general(theta) for rule in rules if rule.shown]
 
 
 def _kind(slot: str) -> str:
@@ -171,9 +204,7 @@ def _kind(slot: str) -> str:
 
 
 def _line(rule: Rule, values: Mapping[str, Any], result) -> Line:
-    slots = tuple(dict.fromkeys(SLOT.findall(rule.template)))
-    return Line(rule.symbol, _general(rule.template), rule.template,
-                tuple((s, _plain(values[s]), _kind(s)) for s in slots), _plain(result),
+    return Line(rule.symbol, rule.form, tuple((s, _plain(values[s]), _kind(s)) for s in rule.reads), _plain(result),
                 PARAM if rule.symbol == "Θ" else RESULT)
 
 
@@ -191,8 +222,25 @@ AT_ONCE = ("Every parameter moves at once, with the gradients of the old values;
 
 # The rules of each optimizer, as PyTorch documents them (v, m: the state before this update on the
 # right of a line, after it on the left).
-_MOMENTUM = Rule("v", "{μ} · {v} + {g}", lambda e: e["μ"] * e["v"] + e["g"])
-_SGD = Rule("Θ", "{Θ} − {α} · {g}", lambda e: e["Θ"] - e["α"] * e["g"])
+_MOMENTUM = Rule("v", lambda e, f: f.Sum((f.product(e["μ"], e["v"]), e["g"])), lambda e: e["μ"] * e["v"] + e["g"])
+_SGD = Rule("Θ", lambda e, f: f.Difference(e["Θ"], f.product(e["α"], e["g"])), lambda e: e["Θ"] - e["α"] * e["g"])
+
+
+def _average(state: str, beta: str, of: Form) -> Form:
+    """A running average: β · state + (1 − β) · of, with the smoothing constant ``beta``."""
+    return lambda e, f: f.Sum((f.product(e[beta], e[state]), f.product(f.Group(f.Difference(f.ONE, e[beta])), of(e, f))))
+
+
+def _scaled(top: str, below: str) -> Form:
+    """Θ − α · top / (√below + ε)"""
+    return lambda e, f: f.Difference(e["Θ"], f.Quotient(f.product(e["α"], e[top]),
+                                                         f.Group(f.Sum((f.Sqrt(e[below]), e["ε"])))))
+
+
+def _corrected(name: str, beta: str) -> Form:
+    """name / (1 − β^t): Adam's bias correction."""
+    return lambda e, f: f.Quotient(e[name], f.Group(f.Difference(f.ONE, f.Power(e[beta], e["t"]))))
+
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
@@ -203,7 +251,8 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="momentum", label="momentum", torch="torch.optim.SGD(momentum=μ)", hypers=("momentum",),
         state=(("velocity", "v"),),
-        rules=(_MOMENTUM, Rule("Θ", "{Θ} − {α} · {v}", lambda e: e["Θ"] - e["α"] * e["v"])),
+        rules=(_MOMENTUM, Rule("Θ", lambda e, f: f.Difference(e["Θ"], f.product(e["α"], e["v"])),
+                               lambda e: e["Θ"] - e["α"] * e["v"])),
         reason="The velocity v adds up the gradients of the updates so far, each older one weighed down by μ "
                "once more per update. Where the gradients keep their sign, the steps grow (up to 1/(1 − μ) times "
                "a plain step); where they flip back and forth, they cancel and the zig-zag calms down.",
@@ -211,7 +260,8 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="nesterov", label="Nesterov momentum", torch="torch.optim.SGD(momentum=μ, nesterov=True)",
         hypers=("momentum",), state=(("velocity", "v"),),
-        rules=(_MOMENTUM, Rule("Θ", "{Θ} − {α} · ({g} + {μ} · {v})",
+        rules=(_MOMENTUM, Rule("Θ", lambda e, f: f.Difference(e["Θ"], f.product(e["α"], f.Group(
+                                   f.Sum((e["g"], f.product(e["μ"], e["v"])))))),
                                lambda e: e["Θ"] - e["α"] * (e["g"] + e["μ"] * e["v"]))),
         reason="Like momentum, the velocity v adds up the gradients so far. The step then looks ahead: it takes "
                "the gradient plus μ times the new velocity, i.e. it moves as the velocity is about to carry it, "
@@ -220,10 +270,9 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="rmsprop", label="RMSprop", torch="torch.optim.RMSprop(alpha=ρ)", hypers=("rho", "eps"),
         state=(("square_avg", "v"),),
-        rules=(Rule("v", "{ρ} · {v} + (1 − {ρ}) · {g}²",
+        rules=(Rule("v", _average("v", "ρ", lambda e, f: f.Square(e["g"])),
                     lambda e: e["ρ"] * e["v"] + (1 - e["ρ"]) * e["g"] * e["g"]),
-               Rule("Θ", "{Θ} − {α} · {g} / (√{v} + {ε})",
-                    lambda e: e["Θ"] - e["α"] * e["g"] / (np.sqrt(e["v"]) + e["ε"]))),
+               Rule("Θ", _scaled("g", "v"), lambda e: e["Θ"] - e["α"] * e["g"] / (np.sqrt(e["v"]) + e["ε"]))),
         reason="v is a running average of the squared gradient of each parameter. Dividing by its root scales "
                "every parameter's step to about α, whatever the size of its gradient: steep directions are "
                "slowed down and flat ones sped up. ε keeps the division finite where v is 0.",
@@ -231,14 +280,14 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer(
         name="adam", label="Adam", torch="torch.optim.Adam", hypers=("beta1", "beta2", "eps"),
         state=(("m", "m"), ("v", "v"), ("t", "t")),
-        rules=(Rule("t", "{t} + 1", lambda e: e["t"] + 1, shown=False),
-               Rule("m", "{β1} · {m} + (1 − {β1}) · {g}", lambda e: e["β1"] * e["m"] + (1 - e["β1"]) * e["g"]),
-               Rule("v", "{β2} · {v} + (1 − {β2}) · {g}²",
+        rules=(Rule("t", lambda e, f: f.Sum((e["t"], f.ONE)), lambda e: e["t"] + 1, shown=False),
+               Rule("m", _average("m", "β1", lambda e, f: e["g"]),
+                    lambda e: e["β1"] * e["m"] + (1 - e["β1"]) * e["g"]),
+               Rule("v", _average("v", "β2", lambda e, f: f.Square(e["g"])),
                     lambda e: e["β2"] * e["v"] + (1 - e["β2"]) * e["g"] * e["g"]),
-               Rule("m̂", "{m} / (1 − {β1}^{t})", lambda e: e["m"] / (1 - e["β1"] ** e["t"])),
-               Rule("v̂", "{v} / (1 − {β2}^{t})", lambda e: e["v"] / (1 - e["β2"] ** e["t"])),
-               Rule("Θ", "{Θ} − {α} · {m̂} / (√{v̂} + {ε})",
-                    lambda e: e["Θ"] - e["α"] * e["m̂"] / (np.sqrt(e["v̂"]) + e["ε"]))),
+               Rule("m̂", _corrected("m", "β1"), lambda e: e["m"] / (1 - e["β1"] ** e["t"])),
+               Rule("v̂", _corrected("v", "β2"), lambda e: e["v"] / (1 - e["β2"] ** e["t"])),
+               Rule("Θ", _scaled("m̂", "v̂"), lambda e: e["Θ"] - e["α"] * e["m̂"] / (np.sqrt(e["v̂"]) + e["ε"]))),
         reason="m is a running average of the gradient (its direction), v of its square (its size). Both start "
                "at 0, so early on they are too small; dividing by 1 − β^t (t = the number of updates) corrects "
                "that. The step m̂ / √v̂ is then about ±1 per parameter, scaled by α: in the first update exactly "

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class RunOptions:
     """How to run and show a config, resolved once against its display defaults."""
 
-    format: str = "table"  # table | json | jsonl
+    format: str = "table"  # table | json | jsonl | latex | markdown | html
     precision: int = 4
     hand_rounding: int | None = None
     rows: int = 16  # rows per table; 0 = all
@@ -41,6 +41,7 @@ class RunOptions:
     show: int = 1  # the update traced in full
     save_updated: str | None = None  # where to save the trained network
     force: bool = False  # --force: -o may replace a write-protected file (--save-updated: see reserve_save_target)
+    fragment: bool = False  # documents: the body only
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,47 @@ def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environ
     write_jsonl(escaping(stream, JSON), iterations)
 
 
-WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl}
+def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
+    """A document of the run (LaTeX, Markdown or HTML): the traced update as the handout lays it out, the
+    network's figure, the derivation with --explain, and the loss per epoch of a training run."""
+    from backprop_cli.handout.numbers import NumberFormat
+    from backprop_cli.handout.page import page
+
+    options = job.options
+    fmt = NumberFormat(options.precision, options.hand_rounding)
+    summary = None
+    if job.plan.updates == 1:
+        it = next(iter(iterations))
+    else:
+        from backprop_cli.training import summarize
+
+        summary = summarize(job.config, iterations, job.network, options.show)
+        it = summary.shown
+    _document_writer(options.format)(stream, page(job.config, it, fmt, explain=options.explain, summary=summary), options.rows,
+           fragment=options.fragment)
+
+
+def _document_writer(form: str):
+    """The writer of a document format; only its own modules are imported (no rich)."""
+    if form == "latex":
+        from backprop_cli.render.latex import write_latex
+
+        return write_latex
+    if form == "markdown":
+        from backprop_cli.render.markdown import write_markdown
+
+        return write_markdown
+    from backprop_cli.render.html import write_html
+
+    return write_html
+
+
+WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl,
+           "latex": _write_document, "markdown": _write_document, "html": _write_document}
+DOCUMENTS = ("latex", "markdown", "html")
+# The format an output file's extension names, where --format does not say.
+EXTENSIONS = {".txt": "table", ".json": "json", ".jsonl": "jsonl", ".tex": "latex", ".md": "markdown",
+              ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> None:

@@ -324,6 +324,30 @@ def check_readable_figure(a: str, b: str | None) -> str | None:
     return "; ".join(problems) or None
 
 
+def containing(*wanted: str) -> Callable[[str, str | None], str | None]:
+    """A check that A's output holds each of ``wanted``."""
+    def check(a: str, b: str | None) -> str | None:
+        missing = [w for w in wanted if w not in a]
+        return f"missing {missing}" if missing else None
+
+    return check
+
+
+def check_readable_html(a: str, b: str | None) -> str | None:
+    """A big network's HTML page: every table cut to --rows with a note, small enough to open on a phone."""
+    problems = []
+    if a.count("more rows (--rows 0 shows all)") < 5:
+        problems.append("tables not cut to --rows")
+    if len(a) > 1_000_000:
+        problems.append(f"{len(a):,} characters")
+    for wanted in ("<!DOCTYPE html>", "<math", "<svg", "[hid1]</tspan>", "⋮", "</html>"):
+        if wanted not in a:
+            problems.append(f"no {wanted}")
+    if "<script" in a:
+        problems.append("a script")
+    return "; ".join(problems) or None
+
+
 # --------------------------------------------------------------------------------------------------
 # The cases
 
@@ -388,6 +412,25 @@ CASES: list[Case] = [
         goal=1.1,
         check=check_readable_figure,
         note="bptrace figure of that network  vs  its --format json: the same step, a readable SVG",
+    ),
+    *(Case(
+        name=f"handout-{name}",
+        a=lambda ws, form=form: [*BPTRACE, "run", "configs/handout.yaml", "--format", form],
+        b=_imports("numpy, yaml, json, click"),
+        goal=1.3,
+        check=containing(*wanted),
+        note=f"bptrace run configs/handout.yaml --format {form}  vs  import numpy, yaml, json, click (no rich)",
+    ) for name, form, wanted in (
+        ("latex", "latex", ("\\documentclass{article}", "\\begin{tikzpicture}", "\\tag{3}", "-1.4077", "\\end{document}")),
+        ("md", "markdown", ("# Handout example", "<svg", "$$", "\\tag{3}", "-1.4077", "| Neuron |")),
+    )),
+    Case(
+        name="big-html",
+        a=lambda ws: [*BPTRACE, "run", ws.big_network(), "--format", "html"],
+        b=lambda ws: [*BPTRACE, "run", ws.big_network(), "--format", "json"],
+        goal=2.0,
+        check=check_readable_html,
+        note="the HTML document of that network (tables cut to --rows)  vs  its --format json",
     ),
     Case(
         name="big-table",

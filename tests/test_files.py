@@ -154,7 +154,7 @@ def unwritable_folder(tmp_path):
 @pytest.mark.parametrize("option", ["--save-updated", "-o"])
 def test_an_unwritable_folder_is_found_before_the_run(here, monkeypatch, unwritable_folder, option):
     _run_must_not_start(monkeypatch)
-    target = str(unwritable_folder / "trained.yaml")
+    target = str(unwritable_folder / ("trained.yaml" if option == "--save-updated" else "trace.txt"))
     result = run_cli("run", "c.yaml", "--epochs", "2", option, target)
     assert result.exit_code == 2
     assert result.stdout == ""  # not the whole trace, then the error

@@ -32,7 +32,7 @@ def test_debug_shows_the_traceback_wherever_it_is_given(monkeypatch, args):
 
 
 @pytest.mark.parametrize("args, reason", [
-    (["--rows", "3", "--format", "json"], "--rows works on the tables; it cannot be combined with --format json"),
+    (["--rows", "3", "--format", "json"], "--rows works on the tables and documents; it cannot be combined with --format json"),
     (["--rows", "0", "--format", "jsonl"], "--rows works on the tables"),
     (["--width", "90", "--format", "json"], "--width works on the tables"),
     (["--working", "--format", "jsonl"], "--working works on the tables"),

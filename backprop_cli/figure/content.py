@@ -6,19 +6,17 @@ numbers, written by the tables' NumberFormat, so the figure shows the digits the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backprop_cli.engine import Iteration
 from backprop_cli.network import Config, is_shared
 from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.records import Record
 
 MAX_SHOWN = 6  # a layer of up to this many neurons is drawn whole
 HEAD = 3  # a wider layer shows its first HEAD neurons, a gap marker and its last neuron
 GRADIENT = "∂J/∂z"
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Record):
     """One label. ``text`` is how it reads in plain unicode (its width is estimated from it); ``parts``
     are its pieces for the writers that set them apart (sub- and superscripts, math, bold numbers):
 
@@ -48,8 +46,7 @@ def gradient_item(number: str) -> Item:
     return Item("gradient", f"{GRADIENT} = {number}", (GRADIENT, number))
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(Record):
     """A drawn input or neuron (``row`` its 0-based index), or the gap marker of a wide layer (row None)."""
 
     row: int | None
@@ -58,16 +55,14 @@ class Node:
     is_input: bool = False
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Record):
     """The inputs, or one layer: its title lines above and its drawn nodes from top to bottom."""
 
     title: tuple[Item, ...]
     nodes: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(Record):
     """The weight from node ``source`` of column ``strip`` to node ``target`` of column ``strip`` + 1
     (indices into the columns' ``nodes``)."""
 
@@ -77,8 +72,7 @@ class Edge:
     label: Item
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(Record):
     columns: tuple[Column, ...]
     edges: tuple[Edge, ...]
     caption: tuple[Item, ...]

@@ -13,9 +13,9 @@ columns is made as wide as its slots need, so the spacing grows with the widest 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from backprop_cli.figure.content import Content, Item
+from backprop_cli.records import Record
 
 SIZE = {"name": 12.0, "value": 11.0, "gradient": 11.0, "weight": 11.0, "title": 12.0, "text": 11.0,
         "gap": 20.0}
@@ -62,8 +62,7 @@ def text_width(item: Item, size: float) -> float:
     return size * ems(item.text) * (BOLD if item.kind == "title" else 1.0)
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(Record):
     left: float
     top: float
     right: float
@@ -74,8 +73,7 @@ class Box:
                 and self.top < other.bottom and other.top < self.bottom)
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(Record):
     """An item placed: (x, y) is its centre, or the middle of its left end when ``anchor`` is "start"."""
 
     item: Item
@@ -100,8 +98,7 @@ class Label:
         return Box(left, self.y - self.height / 2, left + self.width, self.y + self.height / 2)
 
 
-@dataclass(frozen=True)
-class Circle:
+class Circle(Record):
     x: float
     y: float
     r: float
@@ -112,8 +109,7 @@ class Circle:
         return Box(self.x - self.r, self.y - self.r, self.x + self.r, self.y + self.r)
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(Record):
     x1: float
     y1: float
     x2: float
@@ -121,8 +117,7 @@ class Segment:
     tone: int | None = None
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(Record):
     """The network figure laid out. ``labels`` are drawn over the edges and circles; ``caption`` lines
     sit below ``body_height``, and ``height`` includes them."""
 
@@ -168,8 +163,7 @@ def _strip(edges, pitch: float, left: float, right: float, targets: int) -> tupl
     return width, [lo + j * (hi - lo) / (targets - 1) for j in range(targets)]
 
 
-@dataclass(frozen=True)
-class _Grid:
+class _Grid(Record):
     """Where the columns and their rows stand, and what each strip between two columns needs."""
 
     columns: tuple

@@ -7,20 +7,21 @@ It has no ids either, so that several figures can share one page.
 from __future__ import annotations
 
 import re
-from html import escape
 
 from backprop_cli.figure.layout import BLUE, EDGE, INPUT, NOTE, SCRIPT, TONES, Figure, Label
 
 FONTS = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
+# XML's five special characters (html.escape's, without importing html and its table of entities).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 # Characters XML 1.0 does not allow even escaped (control characters a layer name could hold).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("\ufffd", value), quote=True)
+    return _NOT_XML.sub("\ufffd", value).translate(_ESCAPES)
 
 
-def _n(value: float) -> str:
+def coordinate(value: float) -> str:
     """A coordinate: one decimal is finer than a pixel."""
     return f"{value:.1f}".removesuffix(".0")
 
@@ -30,11 +31,11 @@ def _body(label: Label) -> str:
     item = label.item
     if item.kind == "name":
         symbol, index, layer = item.parts
-        small = _n(label.size * SCRIPT)
+        small = coordinate(label.size * SCRIPT)
         down, up = label.size * 0.3, label.size * 0.75  # subscript below the line, superscript above it
-        text = f'{_text(symbol)}<tspan dy="{_n(down)}" font-size="{small}">{_text(index)}</tspan>'
+        text = f'{_text(symbol)}<tspan dy="{coordinate(down)}" font-size="{small}">{_text(index)}</tspan>'
         if layer:
-            text += f'<tspan dy="{_n(-up)}" font-size="{small}">[{_text(layer)}]</tspan>'
+            text += f'<tspan dy="{coordinate(-up)}" font-size="{small}">[{_text(layer)}]</tspan>'
         return text
     if item.kind == "gradient":
         quantity, number = item.parts
@@ -45,7 +46,7 @@ def _body(label: Label) -> str:
 def _label(label: Label) -> str:
     # The baseline a third of the font size below the middle centres digits and capitals on (x, y).
     baseline = label.y + label.size * (0.2 if label.item.kind == "name" else 0.35)
-    attributes = [f'x="{_n(label.x)}"', f'y="{_n(baseline)}"', f'font-size="{_n(label.size)}"']
+    attributes = [f'x="{coordinate(label.x)}"', f'y="{coordinate(baseline)}"', f'font-size="{coordinate(label.size)}"']
     if label.anchor == "middle":
         attributes.append('text-anchor="middle"')
     kind = label.item.kind
@@ -61,8 +62,8 @@ def _label(label: Label) -> str:
     if kind == "name":  # inside its circle, which is its ground
         return text
     box = label.box  # a white ground, so that the edges behind a label do not cross its digits
-    ground = (f'<rect x="{_n(box.left)}" y="{_n(box.top)}" width="{_n(box.right - box.left)}" '
-              f'height="{_n(box.bottom - box.top)}" rx="2" fill="#fff" fill-opacity="0.9"/>')
+    ground = (f'<rect x="{coordinate(box.left)}" y="{coordinate(box.top)}" width="{coordinate(box.right - box.left)}" '
+              f'height="{coordinate(box.bottom - box.top)}" rx="2" fill="#fff" fill-opacity="0.9"/>')
     return ground + text
 
 
@@ -71,16 +72,16 @@ def svg(figure: Figure, *, standalone: bool = True, caption: bool = True) -> str
     to place the element inline in HTML); ``caption`` draws the caption lines below the figure."""
     height = figure.height if caption and figure.caption else figure.body_height
     lines = ['<?xml version="1.0" encoding="UTF-8"?>'] if standalone else []
-    lines.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(figure.width)}" height="{_n(height)}" '
-                 f'viewBox="0 0 {_n(figure.width)} {_n(height)}" font-family="{FONTS}" role="img">')
+    lines.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="{coordinate(figure.width)}" height="{coordinate(height)}" '
+                 f'viewBox="0 0 {coordinate(figure.width)} {coordinate(height)}" font-family="{FONTS}" role="img">')
     lines.append(f"<title>{_text(figure.title)}</title>")
     lines.append('<rect width="100%" height="100%" fill="#fff"/>')
     lines.append(f'<g stroke="{EDGE}" stroke-width="1">')
-    lines += [f'<line x1="{_n(s.x1)}" y1="{_n(s.y1)}" x2="{_n(s.x2)}" y2="{_n(s.y2)}"'
+    lines += [f'<line x1="{coordinate(s.x1)}" y1="{coordinate(s.y1)}" x2="{coordinate(s.x2)}" y2="{coordinate(s.y2)}"'
               + ("" if s.tone is None else f' stroke="{TONES[s.tone]}"') + "/>" for s in figure.segments]
     lines.append("</g>")
     lines.append('<g stroke="#333" stroke-width="1.5">')
-    lines += [f'<circle cx="{_n(c.x)}" cy="{_n(c.y)}" r="{_n(c.r)}" fill="{INPUT if c.is_input else "#fff"}"/>'
+    lines += [f'<circle cx="{coordinate(c.x)}" cy="{coordinate(c.y)}" r="{coordinate(c.r)}" fill="{INPUT if c.is_input else "#fff"}"/>'
               for c in figure.circles]
     lines.append("</g>")
     lines += [_label(label) for label in figure.labels]

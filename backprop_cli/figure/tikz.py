@@ -7,41 +7,13 @@ every text at most as wide as the layout estimated it, so the labels stay apart 
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from backprop_cli.figure.layout import BLUE, EDGE, INPUT, NOTE, TONES, Figure, Label
+from backprop_cli.render.tex import tex_number as _number
+from backprop_cli.render.tex import tex_text
 
 PT = 0.75  # PostScript points (bp) per pixel; font sizes are TeX points, 0.4 % smaller: no matter
 # Computer Modern sizes that exist as fonts (others are substituted, with a warning).
 SIZES = (5, 6, 7, 8, 9, 10, 10.95, 12, 14.4, 17.28, 20.74, 24.88)
-_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
-    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
-    "−": r"\ensuremath{-}", "σ": r"\ensuremath{\sigma}", "∂": r"\ensuremath{\partial}",
-    "Θ": r"\ensuremath{\Theta}", "α": r"\ensuremath{\alpha}", "·": r"\ensuremath{\cdot}",
-    "⋮": r"\ensuremath{\vdots}", "…": r"\ldots{}", "×": r"\ensuremath{\times}", "–": "--", "—": "---",
-}
-
-
-def tex_text(text: str) -> str:
-    """``text`` as LaTeX text: special characters escaped, the notation's symbols as math; other letters
-    beyond ASCII lose their accents (pdflatex's standard fonts have no glyph for most of them)."""
-    out = []
-    for char in text:
-        if char in _SPECIAL:
-            out.append(_SPECIAL[char])
-        elif char.isascii():
-            out.append(char if char.isprintable() else " ")
-        else:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(tex_text(plain) if plain.isprintable() and plain else "?")
-    return "".join(out)
-
-
-def _number(text: str) -> str:
-    """A number as the tables write it (−0.85, 1.5e+20), in math mode."""
-    return re.sub(r"[a-z]+", lambda m: rf"\mathrm{{{m.group()}}}", text.replace("−", "-"))
 
 
 def _font(size: float) -> str:
@@ -70,13 +42,13 @@ def _content(label: Label) -> str:
     return (r"\bfseries " if item.kind == "title" else "") + tex_text(item.text)
 
 
-def _colour(hex_colour: str) -> str:
+def colour(hex_colour: str) -> str:
     """A colour of layout.py (#rrggbb) in xcolor's syntax."""
     red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"{{rgb,255:red,{red};green,{green};blue,{blue}}}"
 
 
-def _xy(x: float, y: float) -> str:
+def point(x: float, y: float) -> str:
     return f"({x * PT:.2f},{-y * PT:.2f})"
 
 
@@ -86,14 +58,14 @@ def _node(label: Label) -> str:
         options.append("anchor=west")
     kind = label.item.kind
     if kind == "gradient":
-        options.append(f"text={_colour(BLUE)}")
+        options.append(f"text={colour(BLUE)}")
     elif kind in ("text", "gap"):
-        options.append(f"text={_colour(NOTE)}")
+        options.append(f"text={colour(NOTE)}")
     if kind != "name":  # a white ground, so that the edges behind a label do not cross its digits
         options += ["fill=white", "fill opacity=0.9", "text opacity=1", "inner xsep=1.5pt", "inner ysep=1pt"]
     if label.tone is not None:
-        options.append(f"text={_colour(TONES[label.tone])}")
-    return rf"\node[{', '.join(options)}] at {_xy(label.x, label.y)} {{{_content(label)}}};"
+        options.append(f"text={colour(TONES[label.tone])}")
+    return rf"\node[{', '.join(options)}] at {point(label.x, label.y)} {{{_content(label)}}};"
 
 
 def tikz_picture(figure: Figure, *, caption: bool = True) -> str:
@@ -101,12 +73,12 @@ def tikz_picture(figure: Figure, *, caption: bool = True) -> str:
     lines below it. Too wide for a page? Wrap it in ``\\resizebox{\\linewidth}{!}{...}`` (graphicx)."""
     height = figure.height if caption and figure.caption else figure.body_height
     lines = [r"\begin{tikzpicture}[x=1bp, y=1bp, inner sep=0pt]",
-             rf"\useasboundingbox (0,0) rectangle {_xy(figure.width, height)};",
-             rf"\begin{{scope}}[draw={_colour(EDGE)}, line width=0.75pt]"]
-    lines += [rf"\draw{'' if s.tone is None else f'[draw={_colour(TONES[s.tone])}]'} {_xy(s.x1, s.y1)} -- "
-              rf"{_xy(s.x2, s.y2)};" for s in figure.segments]
+             rf"\useasboundingbox (0,0) rectangle {point(figure.width, height)};",
+             rf"\begin{{scope}}[draw={colour(EDGE)}, line width=0.75pt]"]
+    lines += [rf"\draw{'' if s.tone is None else f'[draw={colour(TONES[s.tone])}]'} {point(s.x1, s.y1)} -- "
+              rf"{point(s.x2, s.y2)};" for s in figure.segments]
     lines.append(r"\end{scope}")
-    lines += [rf"\draw[line width=1.1pt, fill={_colour(INPUT) if c.is_input else 'white'}] {_xy(c.x, c.y)} "
+    lines += [rf"\draw[line width=1.1pt, fill={colour(INPUT) if c.is_input else 'white'}] {point(c.x, c.y)} "
               rf"circle[radius={c.r * PT:.2f}bp];" for c in figure.circles]
     lines += [_node(label) for label in figure.labels]
     if caption:

@@ -7,11 +7,12 @@ from typing import Callable
 
 from backprop_cli.engine import Iteration, full_precision_losses
 from backprop_cli.handout import general
-from backprop_cli.handout.document import Block, Equation, Row, Table
+from backprop_cli.handout.document import Block, Equation, Example, Row, Table
 from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Difference, Equations, Group, Kept, Node,
                                           Num, Quotient, SumOver, layer_input, neuron, product, shortened_sum, symbol)
 from backprop_cli.handout.forward import formula_columns, sample_ref
 from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.handout.losses import COST
 from backprop_cli.handout.walk import parameters
 from backprop_cli.network import Config
 
@@ -36,7 +37,8 @@ def step2(config: Config, it: Iteration, s: int, i: int) -> Block:
             yield Row(neuron(t, here.name), (formula, Num(here.dJ_dz[s, t])))
 
     table = Table(formula_columns("Neuron", (general_sum, " with numbers"), value="∂J/∂z"), here.z.shape[1], rows)
-    formula = general.error_gradient(here.name, nxt.name, through_dJ_dp=not chain)
+    seen = "see Step 1)" if i + 1 == len(config.layers) - 1 else f"see Step 2 [{nxt.name}])"
+    formula = general.error_gradient(here.name, nxt.name, through_dJ_dp=not chain, seen=seen)
     return Block("step2", f"Step 2) Error gradient in the hidden layer '{here.name}'", (formula,), table,
                  sample=sample_ref(config, it, s), equation=2)
 
@@ -83,7 +85,7 @@ def weight_gradient(config: Config, it: Iteration, i: int) -> Block:
     last = i == len(config.layers) - 1
     source = layer_input("t", None if i == 0 else config.layers[i - 1].name)
     shown = it.passes[i].dJ_dp_shown
-    relations = [general.weight_gradient(layer.name, source, shown)]
+    relations = [general.weight_gradient(layer.name, source, shown, "see Step 1)" if last else "see Step 2)")]
     if st.bias is not None:  # one bias shared by the layer: every neuron's term adds up
         relations.append(general.bias_gradient(st.shared_bias, shown))
     note = f"{config.batch} over {len(it.x)} samples" if len(it.x) > 1 else ""
@@ -100,6 +102,18 @@ def weight_gradient(config: Config, it: Iteration, i: int) -> Block:
     return Block("weights", title, (formula,), table, equation=3)
 
 
+def _update_row(config: Config, st, param) -> Row:
+    """One parameter's new value: Θ − α · ∂J/∂Θ with its numbers."""
+    value = param.of(getattr(st, param.field))
+    new = param.of(getattr(st, "new_" + param.field))
+    if param.field == "bias" and not config.update_bias:
+        formula = Kept(Num(value, PARAM), "update_bias: false keeps it")
+    else:
+        gradient = param.of(getattr(st, "dJ_d" + param.field))
+        formula = Difference(Num(value, PARAM), product(Num(config.alpha, GIVEN), Num(gradient, RESULT, wrap=True)))
+    return Row(param.label, (formula, Num(new, PARAM)))
+
+
 def loss_after(config: Config, it: Iteration, fmt: NumberFormat) -> Equation:
     """J after the update, with J before it; where the digits shown write both alike although they differ,
     both in full precision as well, so that the change can be seen."""
@@ -108,28 +122,26 @@ def loss_after(config: Config, it: Iteration, fmt: NumberFormat) -> Equation:
         exact = (it.loss, it.loss_after) if fmt.hand is None else full_precision_losses(config, it)
         if exact[0] != exact[1]:
             change = (Num(exact[0]), Num(exact[1]))
-    return Equation("J(Θ) after the update", None, Num(it.loss_after), before=Num(it.loss), strong=True,
+    return Equation(COST, None, Num(it.loss_after), before=Num(it.loss), strong=True, note="after the update",
                     change=change)
 
 
 def update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
-    """Step 5: every parameter's new value, Θ − α · ∂J/∂Θ, then J after the update."""
-    alpha = Num(config.alpha, GIVEN)
-
+    """Step 5: every parameter's new value, Θ − α · ∂J/∂Θ, then J after the update. The worked example is
+    Θ_11 of the output layer, as in the handout, with the gradient it takes from Step 3."""
     def rows():
         for st in it.steps:
             for param in parameters(st.name, st.weights, st.bias):
-                value = param.of(getattr(st, param.field))
-                new = param.of(getattr(st, "new_" + param.field))
-                if param.field == "bias" and not config.update_bias:
-                    formula = Kept(Num(value, PARAM), "update_bias: false keeps it")
-                else:
-                    gradient = param.of(getattr(st, "dJ_d" + param.field))
-                    formula = Difference(Num(value, PARAM), product(alpha, Num(gradient, RESULT, wrap=True)))
-                yield Row(param.label, (formula, Num(new, PARAM)))
+                yield _update_row(config, st, param)
 
     total = sum(st.parameters for st in it.steps)
     table = Table(formula_columns("Parameter", (general.update_rule().relations[0].right, " with numbers"),
                                   value="New value"), total, rows)
-    return Block("update", "Step 5) Update", (general.update_rule(config.alpha),), table,
-                 lines=(loss_after(config, it, fmt),))
+    out = it.steps[-1]
+    row = _update_row(config, out, next(parameters(out.name, out.weights, out.bias)))
+    example = Example(row.label, *row.cells, update=True, left=row.label, about="weight",
+                      general=general.update_rule(label=row.label, source="see Step 3)").relations[0].right)
+    return Block("update", "Step 5) Update", (general.update_rule(config.alpha),), table, lines=(loss_after(config, it, fmt),),
+                 example=example)
+
+

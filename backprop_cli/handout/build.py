@@ -9,9 +9,9 @@ from dataclasses import fields, is_dataclass, replace
 
 from backprop_cli.activations import make_activation
 from backprop_cli.engine import Iteration
-from backprop_cli.handout import backward, forward
+from backprop_cli.handout import backward, forward, optimizer
 from backprop_cli.handout.document import Block, Document, Example, Section
-from backprop_cli.handout.formula import Brace, Derivative, Node
+from backprop_cli.handout.formula import Brace, Derivative, Label, Node, Partial
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.working import derivatives, weights_before
 from backprop_cli.network import Config
@@ -20,7 +20,8 @@ from backprop_cli.network import Config
 def _braced(node: Node) -> Node:
     """``node`` with every derivative factor labelled from above, as the handout's "Derivative Sigmoid"."""
     if isinstance(node, Derivative):
-        return Brace(node, f"Derivative {make_activation(node.activation).label}")
+        # The name without its parameter: a Derivative knows the activation, not the layer's own slope.
+        return Brace(node, f"Derivative {make_activation(node.activation).label.split(' (')[0]}")
     if not is_dataclass(node):
         return node
     changes = {}
@@ -33,13 +34,39 @@ def _braced(node: Node) -> Node:
     return replace(node, **changes)
 
 
+# What a worked example computes, by the kind of its block: ∂J/∂z of the row's neuron, ∂J/∂p, ∂J/∂Θ.
+_COMPUTES = {
+    "step1": lambda label: Partial(Label("z", label.indices, label.layer)),
+    "step2": lambda label: Partial(Label("z", label.indices, label.layer)),
+    "output_gradient": lambda label: Partial(Label("p", label.indices, label.layer)),
+    "weights": Partial,
+}
+_ABOUT = {"n": "neuron", "Θ": "weight", "b": "bias"}
+FIGURE_NOTE = "see the bold blue number below the neuron in the figure above"
+
+
 def with_example(block: Block) -> Block:
     """``block`` with its first row as the worked example of the step, in the handout's form."""
     if block.table is None or block.table.total == 0:
         return block
     row = next(block.table.rows(1))
     formula, value = row.cells[-2], row.cells[-1]
-    return replace(block, example=Example(row.label, _braced(formula), value, update=block.kind == "update"))
+    note = FIGURE_NOTE if block.kind in ("step1", "step2") else ""
+    return replace(block, example=Example(row.label, _braced(formula), value, left=_COMPUTES[block.kind](row.label),
+                                          about=_ABOUT[row.label.symbol], note=note))
+
+
+def _first_example(blocks: list[Block]) -> list[Block]:
+    """One worked example per step: the first block's (the first sample's, the first layer's)."""
+    return [with_example(b) if n == 0 else b for n, b in enumerate(blocks)]
+
+
+def _update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
+    """Step 5: plain gradient descent, or the lines of the config's optimizer (each with its example, Θ_11 of
+    the output layer as in the handout)."""
+    if config.optimizer.plain:
+        return backward.update(config, it, fmt)
+    return optimizer.update(config, it, fmt, backward.loss_after(config, it, fmt))
 
 
 def _section(step: str, blocks: list[Block], config: Config, layer: int | None = None) -> Section:
@@ -55,23 +82,30 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = F
     last = len(config.layers) - 1
     hidden = list(reversed(range(last)))  # backwards, as the error flows
 
-    def with_factors(blocks: list[Block], s: int, i: int) -> list[Block]:
-        extra = working and derivatives(config, it, s, i)
-        return blocks + [extra] if extra else blocks
+    def per_sample(make, i: int) -> list[Block]:
+        """The blocks ``make(s)`` of every sample, the first with the step's worked example; with ``working``,
+        each sample's g'(p) and ∂J/∂p of layer ``i`` after its own."""
+        blocks: list[Block] = []
+        for s in samples:
+            made = make(s)
+            blocks += _first_example(made) if not blocks else made
+            extra = working and derivatives(config, it, s, i)
+            if extra:
+                blocks.append(extra)
+        return blocks
 
     out = [_section("Weights", weights_before(config, it), config)] if working else []
     out += [
         _section("Forward pass", [forward.forward_pass(config, it, s, working) for s in samples], config),
-        _section("Step 1", [b for s in samples for b in with_factors(
-            [with_example(b) for b in forward.step1(config, it, s)], s, last)], config),
+        _section("Step 1", per_sample(lambda s: forward.step1(config, it, s), last), config),
     ]
     for i in hidden:
-        out.append(_section("Step 2", [b for s in samples for b in with_factors(
-            [with_example(backward.step2(config, it, s, i))], s, i)], config, i))
+        out.append(_section("Step 2", per_sample(lambda s: [backward.step2(config, it, s, i)], i), config, i))
     out.append(_section("Step 3", [with_example(backward.weight_gradient(config, it, last))], config))
     if hidden:
-        out.append(_section("Step 4", [with_example(backward.weight_gradient(config, it, i)) for i in hidden], config))
-    out.append(_section("Step 5", [with_example(backward.update(config, it, fmt))], config))
+        out.append(_section("Step 4", _first_example([backward.weight_gradient(config, it, i) for i in hidden]),
+                            config))
+    out.append(_section("Step 5", [_update(config, it, fmt)], config))
     return out
 
 

@@ -7,15 +7,16 @@ parameter), and the digits shown come from one ``NumberFormat`` for every format
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Union
 
-# Kinds of number: how it is written (see handout.numbers.NumberFormat).
-GIVEN, RESULT, PARAM = "given", "result", "param"
+from backprop_cli.records import Record
+
+# Kinds of number: how it is written (see handout.numbers.NumberFormat). SMALL is a result that may lie far
+# below the table's precision (Adam's v, the square of a gradient); COUNT a whole number (Adam's step t).
+GIVEN, RESULT, PARAM, SMALL, COUNT = "given", "result", "param", "small", "count"
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(Record):
     """A name such as n1[hid], Θ_11[out], b_1[out], b[out] (shared), x_t or z_t[hid].
 
     ``indices`` are 1-based numbers or letters ("k", "t"); ``layer`` is the layer's name, or None for
@@ -52,8 +53,7 @@ def layer_input(t: int | str, previous: str | None) -> Label:
     return Label("x" if previous is None else "z", (t,), previous)
 
 
-@dataclass(frozen=True)
-class Num:
+class Num(Record):
     """A number in a formula. ``wrap``: written in parentheses when negative, as the handout writes
     (−1.4) inside a product."""
 
@@ -62,15 +62,39 @@ class Num:
     wrap: bool = False
 
 
-@dataclass(frozen=True)
-class Symbol:
-    """A fixed symbol: "½"."""
+class Symbol(Record):
+    """A fixed symbol: "½", "α", "K", "J", "β1", "m̂" (each format has its own spelling of it)."""
 
     name: str
 
 
-@dataclass(frozen=True)
-class Derivative:
+class Call(Record):
+    """A function applied: σ(p), ReLU'(p), tanh²(p), J(Θ), f(g(h(x))). ``function`` is named as in unicode."""
+
+    function: str
+    argument: "Node"
+
+
+class Sqrt(Record):
+    """√body"""
+
+    body: "Node"
+
+
+class Power(Record):
+    """base^exponent, as Adam's β1^t"""
+
+    base: "Node"
+    exponent: "Node"
+
+
+class Cases(Record):
+    """A value by case: ReLU'(p) = 0 if p ≤ 0, 1 if p > 0. Each case is (value, condition)."""
+
+    cases: tuple[tuple["Node", "Node"], ...]
+
+
+class Derivative(Record):
     """g'(p) of the activation ``activation`` at p (a number, or a symbol such as p_k): σ(p)·(1 − σ(p)),
     ReLU'(p), (1 − tanh²(p)), LReLU'(p), 1; the activation "g" stands for any, written g'(p)."""
 
@@ -78,34 +102,34 @@ class Derivative:
     p: "Num | Label"
 
 
-@dataclass(frozen=True)
-class Jacobian:
+class Jacobian(Record):
     """∂z_j/∂p_k of softmax: z_j·(δ_jk − z_k); with numbers δ_jk is written 1 or 0 (``same``), symbolically
     (``same`` None) as δ_jk."""
 
     zj: "Num | Label"
     zk: "Num | Label"
     same: bool | None = None
+    delta: str = "jk"  # the indices of δ where it is written symbolically
 
 
-@dataclass(frozen=True)
-class Partial:
-    """∂of/∂wrt, as the handout writes ∂J(Θ)/∂z_k."""
+class Partial(Record):
+    """∂of/∂wrt, as the handout writes ∂J(Θ)/∂z_k; ``d`` "d" for an ordinary derivative, df/dg, and ``of``
+    None for the operator alone, d/dx."""
 
     wrt: "Node"
-    of: "Node" = Symbol("J")
+    of: "Node | None" = Symbol("J")
+    d: str = "∂"
 
 
-@dataclass(frozen=True)
-class SumOver:
+class SumOver(Record):
     """Σ_index body: a sum written with its index, not with numbers."""
 
     index: str
     body: "Node"
+    upper: "Node | None" = None  # Σ_{k=1}^{K}: the last index, where it is written
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(Record):
     """left = right (``sign`` "=", or "←" for an update)."""
 
     left: "Node"
@@ -113,8 +137,7 @@ class Relation:
     sign: str = "="
 
 
-@dataclass(frozen=True)
-class Equations:
+class Equations(Record):
     """Several relations on one line, joined by ``joiner`` (";  ", ",  " or "  and  "), and a note in
     parentheses."""
 
@@ -123,15 +146,14 @@ class Equations:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Product:
-    """factors joined by ·"""
+class Product(Record):
+    """factors joined by · (``tight``: without spaces, as in σ(p)·(1 − σ(p)))"""
 
     factors: tuple["Node", ...]
+    tight: bool = False
 
 
-@dataclass(frozen=True)
-class Sum:
+class Sum(Record):
     """terms joined by +. ``omitted`` terms stand between the second and the last one as "… N more …".
     ``stack``: a long sum is set one term per line, as the handout sets the sum of Step 2."""
 
@@ -140,16 +162,14 @@ class Sum:
     stack: bool = False
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(Record):
     """left − right"""
 
     left: "Node"
     right: "Node"
 
 
-@dataclass(frozen=True)
-class Quotient:
+class Quotient(Record):
     """top / bottom; ``tight`` writes it without spaces, as in (1/K)."""
 
     top: "Node"
@@ -157,53 +177,46 @@ class Quotient:
     tight: bool = False
 
 
-@dataclass(frozen=True)
-class Negative:
+class Negative(Record):
     """−body"""
 
     body: "Node"
 
 
-@dataclass(frozen=True)
-class Square:
+class Square(Record):
     """body²"""
 
     body: "Node"
 
 
-@dataclass(frozen=True)
-class Log:
+class Log(Record):
     """log body (natural logarithm)"""
 
     body: "Node"
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(Record):
     """body in parentheses (``square``: in brackets, as the handout brackets each term of Step 2)."""
 
     body: "Node"
     square: bool = False
 
 
-@dataclass(frozen=True)
-class Kept:
+class Kept(Record):
     """A parameter that is not updated, and why: "0.5 (update_bias: false keeps it)"."""
 
     value: "Node"
     reason: str
 
 
-@dataclass(frozen=True)
-class Brace:
+class Brace(Record):
     """A part of a worked example labelled from above, as the handout's \\overbrace{…}^{Derivative Sigmoid}."""
 
     body: "Node"
     note: str
 
 
-@dataclass(frozen=True)
-class Vector:
+class Vector(Record):
     """(a, b, …): a long vector keeps its first six items and its last around a count of the rest."""
 
     items: tuple[Num, ...]
@@ -218,8 +231,8 @@ def vector(values, kind: str = GIVEN) -> Vector:
     return Vector(tuple(items))
 
 
-Node = Union[Num, Symbol, Vector, Derivative, Partial, SumOver, Relation, Equations, Jacobian, Product, Sum, Difference, Quotient, Negative, Square, Log, Group,
-             Kept, Brace, Label]
+Node = Union[Num, Symbol, Call, Sqrt, Power, Cases, Vector, Derivative, Partial, SumOver, Relation, Equations, Jacobian,
+             Product, Sum, Difference, Quotient, Negative, Square, Log, Group, Kept, Brace, Label]
 
 MAX_TERMS = 4  # a sum of more terms keeps its first two and its last around a count of the rest
 
@@ -237,3 +250,23 @@ def product(*factors: Node) -> Product:
     for factor in factors:
         flat.extend(factor.factors if isinstance(factor, Product) else (factor,))
     return Product(tuple(flat))
+
+
+ONE = Num(1.0, GIVEN)
+
+# g'(p) of each activation as the handout writes it (activations.py has the same in unicode text, for the
+# sentences of answer sheets and explanations; a test keeps the two alike). "g" stands for any activation.
+SLOPES = {
+    "sigmoid": lambda p: Product((Call("σ", p), Group(Difference(ONE, Call("σ", p)))), tight=True),
+    "relu": lambda p: Call("ReLU'", p),
+    "leaky_relu": lambda p: Call("LReLU'", p),
+    "tanh": lambda p: Group(Difference(ONE, Call("tanh²", p))),
+    "identity": lambda p: ONE,
+    "softmax": lambda p: Call("softmax'", p),
+    "g": lambda p: Call("g'", p),
+}
+
+
+def slope(node: Derivative) -> Node:
+    """The derivative factor ``node`` written out: σ(−0.85)·(1 − σ(−0.85)), ReLU'(0.61), 1, ..."""
+    return SLOPES[node.activation](node.p)

@@ -8,7 +8,8 @@ from backprop_cli.handout.document import (FORMULA, LABEL, NUMBER, TEXT, VALUE, 
                                            Row, SampleRef, Table)
 from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Group, Jacobian, Node, Num, Partial,
                                           Relation, SumOver, neuron, product, shortened_sum, symbol, vector)
-from backprop_cli.handout.losses import GRADIENTS, SHORT_FORMS, TERMS, TOTALS, output_error, short_form
+from backprop_cli.handout.losses import (COST, GRADIENTS, SHORT_FORMS, TERMS, TOTALS, general_loss, output_error,
+                                         short_form)
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, is_shared
 
@@ -37,7 +38,7 @@ def header(config: Config, hand_rounding: int | None) -> Header:
         layers=tuple((layer.width, layer.act.label, layer.name) for layer in config.layers),
         x=vector(config.x[0]) if single else None, y=vector(config.y[0]) if single else None,
         samples=config.x.shape[0], alpha=Num(config.alpha, GIVEN), loss=config.loss,
-        loss_formula=LOSSES[config.loss].formula, hand_rounding=hand_rounding,
+        loss_formula=general_loss(config.loss), hand_rounding=hand_rounding,
         optimizer=None if config.optimizer.plain else config.optimizer.describe(),
     )
 
@@ -50,10 +51,10 @@ def sample_ref(config: Config, it: Iteration, s: int) -> SampleRef | None:
     return SampleRef(int(it.sample_indices[s]) + 1, vector(it.x[s]), vector(it.y[s]))
 
 
-def loss_equation(name: str, loss: str, z, y, value: float) -> Equation:
+def loss_equation(loss: str, z, y, value: float) -> Equation:
     """J with its numbers: J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47."""
     terms = shortened_sum(len(z), lambda k: TERMS[loss](Num(z[k]), Num(y[k], GIVEN, wrap=True)))
-    return Equation(name, TOTALS[loss](terms, len(z)), Num(value))
+    return Equation(COST, TOTALS[loss](terms, len(z)), Num(value))
 
 
 def preactivation_sum(config: Config, it: Iteration, i: int, s: int, k: int) -> Node:
@@ -92,7 +93,7 @@ def forward_pass(config: Config, it: Iteration, s: int, working: bool = False) -
                 yield Row(neuron(k, layer.name), (*sums, Num(lp.p[s, k]), Num(lp.z[s, k]), label))
 
     total = sum(layer.width for layer in config.layers)
-    loss = loss_equation("J(Θ)", config.loss, it.passes[-1].z[s], it.y[s], it.sample_losses[s])
+    loss = loss_equation(config.loss, it.passes[-1].z[s], it.y[s], it.sample_losses[s])
     return Block("forward", "Forward pass", table=Table(columns, total, rows), lines=(loss,), sample=sample_ref(config, it, s))
 
 

@@ -7,27 +7,33 @@ exact forms of cross-entropy and bce) or the product ∂J/∂z_k · g'(p_k) writ
 
 from __future__ import annotations
 
-from backprop_cli.handout.formula import (GIVEN, Derivative, Difference, Equations, Label, Node, Num, Partial, Relation,
+from backprop_cli.handout.formula import (GIVEN, Brace, Derivative, Difference, Equations, Label, Node, Num, Partial, Relation,
                                           SumOver, Symbol, product, symbol)
 
 
-def delta(through_dJ_dp: bool, layer: str | None = None) -> Node:
-    """∂J/∂p_k of a neuron, as Steps 2-4 use it: ∂J/∂p_k, or ∂J/∂z_k · g'(p_k)."""
+def delta(through_dJ_dp: bool, layer: str | None = None, seen: str = "") -> Node:
+    """∂J/∂p_k of a neuron, as Steps 2-4 use it: ∂J/∂p_k, or ∂J/∂z_k · g'(p_k); the error gradient labelled
+    with the step it comes from where ``seen`` says so ("see Step 1)", as the handout's braces)."""
     if through_dJ_dp:
-        return Partial(symbol("p", "k", layer))
-    return product(Partial(symbol("z", "k", layer)), Derivative("g", symbol("p", "k")))
+        return _seen(Partial(symbol("p", "k", layer)), seen)
+    return product(_seen(Partial(symbol("z", "k", layer)), seen), Derivative("g", symbol("p", "k")))
 
 
-def error_gradient(here: str, nxt: str, through_dJ_dp: bool) -> Relation:
-    """Step 2, the handout's (2): the error gradient of hidden layer ``here`` from the layer ``nxt`` after it."""
+def _seen(node: Node, seen: str) -> Node:
+    return Brace(node, seen) if seen else node
+
+
+def error_gradient(here: str, nxt: str, through_dJ_dp: bool, seen: str = "") -> Relation:
+    """Step 2, the handout's (2): the error gradient of hidden layer ``here`` from the layer ``nxt`` after it
+    (found in the step ``seen`` names)."""
     return Relation(Partial(symbol("z", "t", here)),
-                    SumOver("k", product(delta(through_dJ_dp, nxt), symbol("Θ", "kt", nxt))))
+                    SumOver("k", product(delta(through_dJ_dp, nxt, seen), symbol("Θ", "kt", nxt))))
 
 
-def weight_gradient(name: str, source: Label, through_dJ_dp: bool) -> Relation:
+def weight_gradient(name: str, source: Label, through_dJ_dp: bool, seen: str = "") -> Relation:
     """Steps 3 and 4, the handout's (3): the gradient of weight Θ_kt of layer ``name``, whose t-th input is
-    ``source`` (x_t, or z_t of the layer before)."""
-    return Relation(Partial(symbol("Θ", "kt", name)), product(delta(through_dJ_dp), source))
+    ``source`` (x_t, or z_t of the layer before); ∂J/∂z_k · g'(p_k) labelled as found in the step ``seen``."""
+    return Relation(Partial(symbol("Θ", "kt", name)), product(_seen(delta(through_dJ_dp), seen), source))
 
 
 def bias_gradient(shared: bool, through_dJ_dp: bool) -> Relation:
@@ -37,10 +43,14 @@ def bias_gradient(shared: bool, through_dJ_dp: bool) -> Relation:
     return Relation(Partial(symbol("b", "k")), delta(through_dJ_dp))
 
 
-def update_rule(alpha: float | None = None, bias: bool = False) -> Equations:
-    """Step 5: Θ ← Θ − α · ∂J/∂Θ (and b likewise), with the learning rate's value where given."""
+def update_rule(alpha: float | None = None, bias: bool = False, label: Label | None = None,
+                source: str = "") -> Equations:
+    """Step 5: Θ ← Θ − α · ∂J/∂Θ (and b likewise), with the learning rate's value where given; for one
+    parameter ``label`` (Θ_11[out]), its gradient labelled with where it comes from (``source``)."""
     def rule(name: str) -> Relation:
-        return Relation(symbol(name), Difference(symbol(name), product(Symbol("α"), Partial(symbol(name)))), "←")
+        theta = label or symbol(name)
+        gradient = Brace(Partial(theta), source) if source else Partial(theta)
+        return Relation(theta, Difference(theta, product(Symbol("α"), gradient)), "←")
 
     rules = Equations((rule("Θ"), rule("b")), joiner="  and  ") if bias else rule("Θ")
     if alpha is not None:

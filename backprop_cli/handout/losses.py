@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from backprop_cli.handout.formula import (GIVEN, Difference, Group, Log, Negative, Node, Num, Partial, Quotient,
-                                          Relation, Square, Sum, SumOver, Symbol, product, symbol)
+from backprop_cli.handout.formula import (GIVEN, ONE, Call, Difference, Group, Log, Negative, Node, Num, Partial,
+                                          Quotient, Relation, Square, Sum, SumOver, Symbol, product, symbol)
 
-ONE, TWO = Num(1.0, GIVEN), Num(2.0, GIVEN)
+TWO = Num(2.0, GIVEN)
+COST = Call("J", Symbol("Θ"))  # J(Θ)
 
 
 def _minus_one(z: Node) -> Group:
@@ -35,6 +36,15 @@ TOTALS: dict[str, Callable[[Sum, int], Node]] = {
     "bce": lambda terms, k: Negative(Group(terms)),
 }
 
+# J written with its sum over k, from that sum (backprop_cli.losses has the same as text; a test keeps them alike).
+GENERAL: dict[str, Callable[[Node], Node]] = {
+    "sse": lambda total: total,
+    "half_sse": lambda total: product(Symbol("½"), total),
+    "mse": lambda total: product(Group(Quotient(ONE, Symbol("K"), tight=True)), total),
+    "cross_entropy": lambda total: Negative(total),
+    "bce": lambda total: Negative(total),
+}
+
 # ∂J/∂z_k from z_k, y_k and K (numbers or symbols) (Step 1, the handout's (1)).
 GRADIENTS: dict[str, Callable[[Node, Node, Node], Node]] = {
     "sse": lambda z, y, k: product(TWO, Group(Difference(z, y))),
@@ -51,6 +61,12 @@ SHORT_FORMS: dict[tuple[str, str], Callable[[Node, Node, Node | None], Node]] = 
     ("cross_entropy", "sigmoid"): lambda z, y, total: product(Negative(y), _minus_one(z)),
     ("bce", "sigmoid"): lambda z, y, total: Difference(z, y),
 }
+
+
+def general_loss(loss: str, upper: Node | None = None, layer: str | None = None) -> Node:
+    """J's general formula: J(Θ) = Σ_k (z_k − y_k)² (the sum up to ``upper`` where given, z of ``layer``)."""
+    body = TERMS[loss](symbol("z", "k", layer), symbol("y", "k"))
+    return Relation(COST, GENERAL[loss](SumOver("k", body, upper)))
 
 
 def output_error(loss: str, k: int | str = "k", layer: str | None = None) -> Relation:

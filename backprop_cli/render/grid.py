@@ -90,7 +90,8 @@ class DocTable:
         self.kinds = [column.kind for column in model.columns]
         self.headers = [_header(column, fmt) for column in model.columns]
         # Only the rows shown are built: the first ``limit``, as the note below the table says.
-        spelled = [(label(row.label), *(spell(cell, fmt) for cell in row.cells)) for row in model.rows(limit)]
+        spelled = [("" if row.label is None else label(row.label), *(spell(cell, fmt) for cell in row.cells))
+                   for row in model.rows(limit)]
         self.rows = aligned_rows(spelled, self.kinds)
 
     def widths(self) -> list[_Width]:
@@ -109,7 +110,7 @@ class DocTable:
                              **COLUMN_STYLES[kind])
         cells = [tuple(Wrapped(cell) if kind == doc.FORMULA else cell for cell, kind in zip(row, self.kinds))
                  for row in self.rows]
-        return fill(table, iter(cells), self.model.total, self.limit)
+        return fill(table, iter(cells), self.model.total, self.model.shown(self.limit))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         columns = len(self.kinds)

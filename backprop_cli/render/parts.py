@@ -16,6 +16,7 @@ from rich.text import Text
 from backprop_cli.handout import document as doc
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render.wrap import Wrapped
+from backprop_cli.render.common import more_rows
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,6 @@ def fill(table: Table, rows: Iterator[tuple], total: int, limit: int) -> Table:
     if shown < total:
         table.add_row(*(["…"] * len(table.columns)), style="dim")
         hidden = total - shown
-        table.caption = f"{hidden:,} more row{'s' if hidden != 1 else ''} (--rows 0 shows all)"
+        table.caption = more_rows(hidden)
         table.caption_justify = "left"
     return table

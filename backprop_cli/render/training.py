@@ -20,7 +20,8 @@ from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.training import Traced, Training, training
 from backprop_cli.network import Config
 from backprop_cli.render.table import TableOptions, heading, make_console, render_iteration, rich_table
-from backprop_cli.render.unicode import number
+from backprop_cli.render import common
+from backprop_cli.render.unicode import number, spell
 from backprop_cli.training import Summary
 
 CURVE_ROWS = 10  # text rows of the loss curve (4 dots each)
@@ -31,12 +32,9 @@ BRAILLE_DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 
 def update_title(traced: Traced) -> Text:
     """Which update of the run is traced, e.g. 'Trace of update 3 of 8 — epoch 2, samples 1–4'."""
-    first, last = traced.first_sample, traced.last_sample
-    samples = f"sample {first}" if first == last else f"samples {first}–{last}"
-    text = Text(f"Trace of update {traced.number:,} of {traced.updates:,} — epoch {traced.epoch:,}, {samples}",
-                style="bold reverse")
+    text = Text(common.update_title(traced), style="bold reverse")
     if traced.updates > 1:
-        text.append("   (--show N traces update N)", style="dim")
+        text.append(f"   {common.SHOW_HINT}", style="dim")
     return text
 
 
@@ -48,12 +46,9 @@ def loss_table(run: Training, fmt: NumberFormat) -> list[RenderableType]:
         if row.gap_before:
             table.add_row("…", "", style="dim")
         table.add_row(f"{row.epoch:,}", number(row.loss, fmt))
-    what = ("J before the epoch's update" if run.updates_per_epoch == 1 else
-            "J over the epoch's samples, each measured at its own update")
-    items: list[RenderableType] = [heading("Loss per epoch", what), table]
-    if run.every > 1:
-        items.append(Text(f"Epochs 1–3, then every {run.every:,} epochs and the last; --format jsonl has every "
-                          "update.", style="dim"))
+    items: list[RenderableType] = [heading("Loss per epoch", common.loss_what(run)), table]
+    if common.loss_note(run):
+        items.append(Text(common.loss_note(run), style="dim"))
     return items
 
 
@@ -123,14 +118,13 @@ def braille_grid(values: np.ndarray, cells: int, rows: int) -> list[str]:
 def final_weights(run: Training, opts: TableOptions) -> list[RenderableType]:
     """One small table per layer: a row per neuron, a column per input, then the bias."""
     fmt = opts.fmt
-    items: list[RenderableType] = [heading(f"Weights after {run.traced.updates:,} updates",
-                                           "row k = neuron k, column t = input t (as in the config)")]
+    items: list[RenderableType] = [heading(*common.weights_title(run))]
     for layer in run.weights:
         items.append(rich_table(layer.table, fmt, opts.rows))
         if layer.shared_bias is not None:
-            items.append(Text(f"b[{layer.name}] = {number(layer.shared_bias, fmt)}  (one bias shared by the layer)"))
+            items.append(Text(f"b[{layer.name}] = {number(layer.shared_bias, fmt)}  {common.SHARED_BIAS}"))
     if run.biases_fixed:
-        items.append(Text("Biases as given: update_bias is false.", style="dim"))
+        items.append(Text(common.BIASES_FIXED, style="dim"))
     return items
 
 
@@ -139,7 +133,7 @@ def render_training(config: Config, summary: Summary, opts: TableOptions) -> lis
     fmt, run = opts.fmt, training(config, summary)
     top, *trace = render_iteration(config, summary.shown, opts)  # the header, then every phase
     items: list[RenderableType] = [top, Text(""), update_title(run.traced), *trace]
-    items += [Text(""), Text(f"Training: {run.plan}, batch {run.batch}", style="bold reverse"), Text("")]
+    items += [Text(""), Text(common.training_title(run), style="bold reverse"), Text("")]
     items += loss_table(run, fmt)
     if len(run.curve) >= 2:
         items += [Text(""), heading("Loss curve", "J per epoch, linear scale"), LossCurve(run.curve, fmt)]
@@ -153,9 +147,8 @@ def render_training(config: Config, summary: Summary, opts: TableOptions) -> lis
         out = config.layers[-1].name
         items += [Text(""), heading("Outputs after training", f"z[{out}] of each sample with the trained weights"),
                   rich_table(run.predictions, fmt, opts.rows)]
-    first = fmt.result(run.curve[0])
-    samples = f"all {run.samples} samples" if run.samples != 1 else "its 1 sample"
-    items.append(Text(f"J after training = {number(run.final_loss, fmt)}  ({samples}; epoch 1: {first})", style="bold"))
+    items.append(Text("".join(spell(part, fmt) for part in common.final_loss(run, fmt.result(run.curve[0]))),
+                      style="bold"))
     return items
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from backprop_cli.activations import make_activation
 from backprop_cli.handout import formula as f
 from backprop_cli.handout.numbers import MINUS, NumberFormat
 
@@ -27,7 +26,7 @@ def label(node: f.Label) -> str:
 
 def number(node: f.Num, fmt: NumberFormat) -> str:
     """A number as the tables write it; in parentheses when negative where ``wrap`` asks for it."""
-    text = {f.GIVEN: fmt.given, f.PARAM: fmt.param}.get(node.kind, fmt.result)(node.value)
+    text = fmt.write(node.value, node.kind)
     return f"({text})" if node.wrap and text.startswith(MINUS) else text
 
 
@@ -65,15 +64,12 @@ _spell.register(f.Symbol, lambda node, fmt: node.name)
 _spell.register(f.Vector, lambda node, fmt: "(" + ", ".join(
     [number(i, fmt) for i in node.items[:-1]] + ([f"… ({node.omitted} more)"] if node.omitted else [])
     + [number(node.items[-1], fmt)] if node.items else []) + ")")
-@_spell.register(f.Derivative)
-def _derivative(node: f.Derivative, fmt: NumberFormat) -> str:
-    p = spell(node.p, fmt, False)
-    return f"g'({p})" if node.activation == "g" else make_activation(node.activation).derivative_text(p)
+_spell.register(f.Derivative, lambda node, fmt: spell(f.slope(node), fmt, False))
 
 
 @_spell.register(f.Jacobian)
 def _jacobian(node: f.Jacobian, fmt: NumberFormat) -> str:
-    delta = "δ_jk" if node.same is None else str(int(node.same))
+    delta = f"δ_{node.delta}" if node.same is None else str(int(node.same))
     return f"{spell(node.zj, fmt, False)}·({delta} − {spell(node.zk, fmt, False)})"
 
 
@@ -83,10 +79,17 @@ def _equations(node: f.Equations, fmt: NumberFormat) -> str:
     return text + (f"  ({node.note})" if node.note else "")
 
 
-_spell.register(f.Partial, lambda node, fmt: f"∂{spell(node.of, fmt, False)}/∂{spell(node.wrt, fmt, False)}")
+_spell.register(f.Partial, lambda node, fmt: (node.d + ("" if node.of is None else spell(node.of, fmt, False))
+                                              + f"/{node.d}{spell(node.wrt, fmt, False)}"))
 _spell.register(f.SumOver, lambda node, fmt: f"Σ_{node.index} {spell(node.body, fmt, False)}")
+_spell.register(f.Call, lambda node, fmt: f"{node.function}({spell(node.argument, fmt, False)})")
+_spell.register(f.Sqrt, lambda node, fmt: "√" + spell(node.body, fmt, False))
+_spell.register(f.Power, lambda node, fmt: f"{spell(node.base, fmt, False)}^{spell(node.exponent, fmt, False)}")
+_spell.register(f.Cases, lambda node, fmt: ", ".join(f"{spell(v, fmt, False)} if {spell(c, fmt, False)}"
+                                                     for v, c in node.cases))
 _spell.register(f.Relation, lambda node, fmt: f"{spell(node.left, fmt, False)} {node.sign} {spell(node.right, fmt, False)}")
-_spell.register(f.Product, lambda node, fmt: " · ".join(spell(x, fmt, False) for x in node.factors))
+_spell.register(f.Product, lambda node, fmt: ("·" if node.tight else " · ").join(spell(x, fmt, False)
+                                                                               for x in node.factors))
 _spell.register(f.Difference, lambda node, fmt: f"{spell(node.left, fmt, False)} − {spell(node.right, fmt, False)}")
 _spell.register(f.Quotient, lambda node, fmt: (spell(node.top, fmt, False) + ("/" if node.tight else " / ")
                                                + spell(node.bottom, fmt, False)))

@@ -1,0 +1,121 @@
+"""The document of a run as LaTeX: an article that compiles with ``pdflatex`` using TeX Live's base,
+recommended and pictures packages only (amsmath, amssymb, geometry, longtable, array, TikZ), or with
+``--fragment`` its body alone, to ``\\input`` into a document of one's own with those packages."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from backprop_cli.figure import tikz_picture
+from backprop_cli.handout.document import FORMULA, NUMBER, VALUE
+from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.render import flow
+from backprop_cli.render.latex_math import display, ending, inline
+from backprop_cli.render.tex import tex_text
+
+PACKAGES = r"\usepackage{amsmath,amssymb,longtable,array,tikz}"
+PREAMBLE = "\n".join([
+    r"\documentclass{article}",
+    r"\usepackage[margin=2cm]{geometry}",
+    PACKAGES,
+    r"\setlength{\parindent}{0pt}",
+    r"\setlength{\parskip}{0.6em}",
+    r"\allowdisplaybreaks",
+    r"\setlength{\LTleft}{0pt}",
+    r"\setlength{\LTright}{\fill}",
+    r"\begin{document}",
+])
+HEADINGS = {1: r"\section*", 2: r"\subsection*", 3: r"\subsubsection*"}
+
+
+def parts(items, fmt: NumberFormat, strong: bool = False) -> str:
+    """Text and formulas set inline (a table's cell; bold in a column of results)."""
+    return inline(items, fmt, tex_text, strong)
+
+
+@singledispatch
+def element(item, fmt: NumberFormat) -> str:
+    raise TypeError(f"cannot write {type(item).__name__}")
+
+
+@element.register
+def _heading(item: flow.Heading, fmt: NumberFormat) -> str:
+    return f"{HEADINGS[item.level]}{{{parts(item.parts, fmt)}}}"
+
+
+@element.register
+def _para(item: flow.Para, fmt: NumberFormat) -> str:
+    text = parts(item.parts, fmt)
+    return {"note": rf"{{\small {text}}}", "strong": rf"\textbf{{{text}}}"}.get(item.style, text)
+
+
+@element.register
+def _display(item: flow.Display, fmt: NumberFormat) -> str:
+    end = ending(item.note, item.tag)
+    if item.aligned:  # align* rather than aligned: a long list of definitions may break across pages
+        return display(item.rows, fmt, env="align*", end=end)
+    return f"\\begin{{equation*}}\n{display(item.rows, fmt, end=end)}\n\\end{{equation*}}"
+
+
+def _spec(kinds: list[str]) -> str:
+    """Column types: numbers right, formulas in wrapping columns sharing the width left over."""
+    formulas = kinds.count(FORMULA)
+    share = f"{0.62 / formulas:.2f}" if formulas else "0"
+    spec = {NUMBER: "r", VALUE: "r", FORMULA: rf">{{\raggedright\arraybackslash}}p{{{share}\linewidth}}"}
+    return "".join(spec.get(kind, "l") for kind in kinds)
+
+
+@element.register
+def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
+    kinds = [kind for _, kind in item.columns]
+    lines = [rf"\begin{{longtable}}{{{_spec(kinds)}}}"]
+    if item.title:
+        lines.append(rf"\multicolumn{{{len(kinds)}}}{{l}}{{\textbf{{{tex_text(item.title)}}}}} \\")
+    lines.append(r"\hline")
+    lines.append(" & ".join(rf"\textbf{{{parts(head, fmt)}}}" for head, _ in item.columns) + r" \\ \hline")
+    lines.append(r"\endhead")
+    for row in item.rows:
+        lines.append(" & ".join(parts(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + r" \\")
+    if item.rows:  # the last row stays on the page of the rule below it
+        lines[-1] += "*"
+    lines.append(r"\hline")
+    lines.append(r"\end{longtable}")
+    if item.note:
+        lines.append(rf"{{\small {tex_text(item.note)}}}")
+    return "\n".join(lines)
+
+
+@element.register
+def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
+    rows = [rf"\textbf{{{tex_text(name)}}} & {parts(value, fmt)} \\" for name, value in item.rows]
+    return "\n".join([r"\begin{longtable}{@{}l>{\raggedright\arraybackslash}p{0.75\linewidth}@{}}", *rows,
+                      r"\end{longtable}"])
+
+
+def _curve(losses, fmt: NumberFormat) -> str:
+    from backprop_cli.render.curve import curve_tikz  # a training run's only
+
+    return curve_tikz(losses, fmt)
+
+
+@element.register
+def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
+    picture = tikz_picture(item.figure) if item.figure is not None else _curve(item.curve, fmt)
+    # Shrunk to the width of the text where it is wider (a wide network), never enlarged.
+    lines = [r"\begin{center}", r"\sbox0{%", picture.rstrip("\n") + "%", "}",
+             r"\ifdim\wd0>\linewidth\resizebox{\linewidth}{!}{\usebox0}\else\usebox0\fi"]
+    if item.caption:
+        lines.append(rf"\\{{\small {tex_text(item.caption)}}}")
+    lines.append(r"\end{center}")
+    return "\n".join(lines)
+
+
+def write_latex(stream, page, rows: int, fragment: bool = False) -> None:
+    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
+    fmt = page.document.fmt
+    if not fragment:
+        stream.write(PREAMBLE + "\n")
+    for item in flow.elements(page, rows):
+        stream.write(element(item, fmt) + "\n\n")
+    if not fragment:
+        stream.write("\\end{document}\n")
