@@ -21,7 +21,7 @@ import numpy as np
 import backprop_cli.steps as steps
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer, Parameters
-from backprop_cli.optimizers import LayerState
+from backprop_cli.optimizer_state import LayerState
 from backprop_cli.rounding import Rounding
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from backprop_cli.activations import Activation, make_activation
-from backprop_cli.optimizers import LayerState, OptimizerSpec
+from backprop_cli.optimizer_state import LayerState, OptimizerSpec
 
 
 def is_shared(bias: np.ndarray | float | None) -> bool:

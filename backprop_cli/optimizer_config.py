@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from backprop_cli.optimizers import HYPERS, OPTIMIZERS, LayerState, OptimizerSpec, make_spec
+from backprop_cli.optimizer_rules import HYPERS
+from backprop_cli.optimizer_state import LayerState, OptimizerSpec, make_spec
+from backprop_cli.optimizers import OPTIMIZERS
 from backprop_cli.words import counted
 
 NAMES = tuple(OPTIMIZERS)

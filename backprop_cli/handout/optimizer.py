@@ -18,7 +18,9 @@ from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, SMALL, Equations
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
 from backprop_cli.network import Config
-from backprop_cli.optimizers import AT_ONCE, HYPERS, Line, OptimizerSpec
+from backprop_cli.optimizer_rules import HYPERS, Line
+from backprop_cli.optimizer_state import OptimizerSpec
+from backprop_cli.optimizers import AT_ONCE
 
 # Columns of the table: the parameter (on its first line), the symbol a line computes, the numbers, the value.
 COLUMNS = (Column("Parameter", LABEL), Column("", LABEL), Column("Formula with numbers", FORMULA),
