@@ -64,12 +64,17 @@ class NumberFormat:
     def _powers(self, value: float) -> str:
         return powers_of_ten(value, self.precision if self.hand is None else self.hand)
 
-    def result(self, value: float) -> str:
-        """A computed quantity (p, z, J, a gradient): as hand-rounded, or to ``precision`` decimals."""
+    def _special(self, value: float) -> str | None:
+        """An infinity or NaN as Python writes it, a number outside the decimals in powers of ten; else None."""
         if not math.isfinite(value):
             return str(value)
-        if self._outside(value):
-            return self._powers(value)
+        return self._powers(value) if self._outside(value) else None
+
+    def result(self, value: float) -> str:
+        """A computed quantity (p, z, J, a gradient): as hand-rounded, or to ``precision`` decimals."""
+        special = self._special(value)
+        if special is not None:
+            return special
         if self.hand is None:
             return _signed(f"{value:.{self.precision}f}")
         text = f"{value:.{decimals_for(value, self.hand)}f}"
@@ -78,10 +83,9 @@ class NumberFormat:
     def param(self, value: float) -> str:
         """A weight or bias, before or after the update, or a value the run does not round (g'(p)): at least
         the hand-rounding decimals."""
-        if not math.isfinite(value):
-            return str(value)
-        if self._outside(value):
-            return self._powers(value)
+        special = self._special(value)
+        if special is not None:
+            return special
         if self.hand is None:
             return _signed(f"{value:.{self.precision}f}")
         return _signed(_strip_to(f"{value:.{self.shown}f}", self.hand))
