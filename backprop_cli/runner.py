@@ -119,18 +119,10 @@ def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Envi
 
 
 def _document_writer(form: str):
-    """The writer of a document format; only its own modules are imported (no rich)."""
-    if form == "latex":
-        from backprop_cli.render.latex import write_latex
+    """The function that writes a run's page in the document format ``form``."""
+    from backprop_cli.render.flow import WRITERS as PAGE_WRITERS, writer_module
 
-        return write_latex
-    if form == "markdown":
-        from backprop_cli.render.markdown import write_markdown
-
-        return write_markdown
-    from backprop_cli.render.html import write_html
-
-    return write_html
+    return getattr(writer_module(form), PAGE_WRITERS[form])
 
 
 WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl,
