@@ -118,8 +118,11 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
               help="Write one exercise per line of FILE (its seed, e.g. a student number) into the folder -o DIR.")
 @click.option("--output", "-o", default=None,
               help="The file to write (atomically) [default: standard output]; with --variants or --seeds, a folder.")
+@click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS[1:]), default=None,
+              help="With --variants or --seeds: the format of each exercise's worksheet and solution "
+                   "[default: markdown].")
 def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals: int, seed: str | None,
-             variants: int | None, seeds_file: str | None, output: str | None) -> None:
+             variants: int | None, seeds_file: str | None, output: str | None, fmt: str | None) -> None:
     """Write a fresh config that a person can work by hand: weights with --decimals decimals in [-1, 1],
     inputs with one decimal, every ReLU p clear of the kink, an inactive ReLU neuron, no saturated sigmoid,
     no gradient that rounds to 0 except through an inactive neuron. The same seed gives the same file.
@@ -128,13 +131,13 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     Examples:
       bptrace exercise --seed 20231234 -o ex.yaml && bptrace run ex.yaml
       bptrace exercise --shape 2-3-3 --loss cross_entropy --bias neuron
-      bptrace exercise --variants 30 --seed course-2027 -o class/  # 30 of them
+      bptrace exercise --variants 30 --seed course-2027 -o class/  # 30, each with worksheet and solution
       bptrace exercise --seeds students.txt -o class/   # one per student
     """
     from backprop_cli.exercise_files import exercise_command
     from backprop_cli.exercise_options import parse_options
 
     options = parse_options(shape, activations, loss, bias, decimals)
-    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output)
+    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output, form=fmt)
     if note:
         say(note)
