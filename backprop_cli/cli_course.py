@@ -31,7 +31,7 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
     Examples:
       bptrace worksheet configs/handout.yaml -o answers.yaml  # fill in, then:
       bptrace check configs/handout.yaml answers.yaml
-      bptrace worksheet configs/handout.yaml -o sheet.tex && pdflatex sheet.tex   # to print
+      bptrace worksheet configs/handout.yaml -o sheet.tex  # to print
     """
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
@@ -131,7 +131,7 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     Examples:
       bptrace exercise --seed 20231234 -o ex.yaml && bptrace run ex.yaml
       bptrace exercise --shape 2-3-3 --loss cross_entropy --bias neuron
-      bptrace exercise --variants 30 --seed course-2027 -o class/  # 30, each with worksheet and solution
+      bptrace exercise --variants 30 --seed course-2027 -o class/  # 30 of them
       bptrace exercise --seeds students.txt -o class/   # one per student
     """
     from backprop_cli.exercise_files import exercise_command
