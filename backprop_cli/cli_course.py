@@ -7,11 +7,11 @@ import sys
 
 import click
 
-from backprop_cli.cli_base import Failure, load_user_config as _load_config, say, waiting_for as _waiting_for
+from backprop_cli.cli_base import Failure, format_from_extension, load_user_config as _load_config, say, waiting_for as _waiting_for
 from backprop_cli.errors import ExitStatus
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
-SHEET_FORMATS = ("yaml",)  # of 'worksheet'
+SHEET_FORMATS = ("yaml", "markdown", "latex", "html")  # of 'worksheet'
 CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
 
 
@@ -19,29 +19,36 @@ CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
 @click.argument("config", metavar="CONFIG")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of standard output (refuses to overwrite without --force).")
-@click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS), default="yaml", show_default=True,
-              help="yaml: a ~ for every quantity, with a comment saying what it is and its formula.")
+@click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS), default=None,
+              help="yaml (default): a ~ for every quantity, with a comment saying what it is and its formula; "
+                   "markdown, latex, html: the same blanks as empty cells to print and fill by hand "
+                   "[default: from the extension of -o (.yaml, .md, .tex, .html), else yaml].")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def worksheet(config: str, output: str | None, fmt: str, force: bool) -> None:
+def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> None:
     """Write the answer sheet of CONFIG: a blank for every number of one backpropagation step.
 
     \b
     Examples:
       bptrace worksheet configs/handout.yaml -o answers.yaml  # fill in, then:
       bptrace check configs/handout.yaml answers.yaml
+      bptrace worksheet configs/handout.yaml -o sheet.tex  # to print
     """
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
     from backprop_cli.environment import TEXT, escaping
     from backprop_cli.output import destination
+    from backprop_cli.runner import DOCUMENTS, EXTENSIONS
 
+    extensions = {".yaml": "yaml", ".yml": "yaml", **{e: f for e, f in EXTENSIONS.items() if f in DOCUMENTS}}
+    fmt = format_from_extension(fmt, output, extensions, "yaml")
     net = _load_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        WRITERS[fmt](escaping(stream, TEXT), sheet_of(net), config)
+        WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(net), config)
     if output not in (None, "-"):
-        say(f"wrote {output}; fill in the ~, then: bptrace check {config} {output}")
+        next_step = f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml" else "print it and fill it in"
+        say(f"wrote {output}; {next_step}")
 
 
 @click.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
@@ -111,8 +118,11 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
               help="Write one exercise per line of FILE (its seed, e.g. a student number) into the folder -o DIR.")
 @click.option("--output", "-o", default=None,
               help="The file to write (atomically) [default: standard output]; with --variants or --seeds, a folder.")
+@click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS[1:]), default=None,
+              help="With --variants or --seeds: the format of each exercise's worksheet and solution "
+                   "[default: markdown].")
 def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals: int, seed: str | None,
-             variants: int | None, seeds_file: str | None, output: str | None) -> None:
+             variants: int | None, seeds_file: str | None, output: str | None, fmt: str | None) -> None:
     """Write a fresh config that a person can work by hand: weights with --decimals decimals in [-1, 1],
     inputs with one decimal, every ReLU p clear of the kink, an inactive ReLU neuron, no saturated sigmoid,
     no gradient that rounds to 0 except through an inactive neuron. The same seed gives the same file.
@@ -128,6 +138,6 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
     from backprop_cli.exercise_options import parse_options
 
     options = parse_options(shape, activations, loss, bias, decimals)
-    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output)
+    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output, form=fmt)
     if note:
         say(note)

@@ -3,7 +3,9 @@
 A set is one exercise per seed: seeds derived from ``--seed`` and the number of the variant
 (``--variants N``: course-2027-01, course-2027-02, ...), or the lines of a class list (``--seeds FILE``,
 a student number per line). Every exercise of a set is generated before the first file is written, so a
-set that cannot be made writes nothing. ``write_variant`` writes everything that belongs to one variant.
+set that cannot be made writes nothing. Each variant of a set is its config (NAME.yaml), its blank worksheet
+(NAME-worksheet.md) and its worked solution (NAME-solution.md, what ``bptrace run NAME.yaml`` writes), in the
+document format ``--format`` names; ``write_variant`` writes everything that belongs to one variant.
 """
 
 from __future__ import annotations
@@ -30,10 +32,14 @@ class Variant:
     exercise: Exercise
 
 
+DOCUMENT_EXTENSIONS = {"markdown": ".md", "latex": ".tex", "html": ".html"}  # of a set's worksheets and solutions
+
+
 def exercise_command(options: ExerciseOptions, *, seed: str | None, variants: int | None, seeds_file: str | None,
-                     output: str | None) -> str | None:
-    """What ``bptrace exercise`` does with its options read: write one exercise, or a set to a folder.
-    Returns a note for standard error, if any."""
+                     output: str | None, form: str | None = None) -> str | None:
+    """What ``bptrace exercise`` does with its options read: write one exercise, or a set to a folder whose
+    worksheets and solutions are documents of ``form`` (markdown by default). Returns a note for standard
+    error, if any."""
     if variants is not None and seeds_file is not None:
         raise BptraceError("--variants and --seeds both say which exercises to write; give one of them")
     if seeds_file is not None and seed is not None:
@@ -41,6 +47,9 @@ def exercise_command(options: ExerciseOptions, *, seed: str | None, variants: in
     if seed is not None:
         check_seed(seed)
     if variants is None and seeds_file is None:
+        if form is not None:
+            raise BptraceError("--format chooses the documents of a set (--variants or --seeds); one exercise is "
+                               "a config: bptrace worksheet and bptrace run write its documents")
         exercise = generate(options, random_seed() if seed is None else seed)
         with destination(output) as stream:
             stream.write(exercise.text)
@@ -53,12 +62,12 @@ def exercise_command(options: ExerciseOptions, *, seed: str | None, variants: in
     _check_folder(output)
     if seeds_file is not None:
         made = listed_variants(options, seeds_file)
-        command = set_command(options, output, seeds_file=seeds_file)
+        command = set_command(options, output, seeds_file=seeds_file, form=form)
     else:
         base = random_seed() if seed is None else seed
         made = derived_variants(options, base, variants)
-        command = set_command(options, output, variants=variants, seed=base)
-    write_set(output, made, command)
+        command = set_command(options, output, variants=variants, seed=base, form=form)
+    write_set(output, made, command, form or "markdown")
     return (f"wrote {len(made)} exercise{'s' if len(made) != 1 else ''} and {os.path.join(output, INDEX)}; "
             f"next: bptrace run {shlex.quote(os.path.join(output, made[0].name + '.yaml'))}")
 
@@ -125,12 +134,34 @@ def listed_variants(options: ExerciseOptions, path: str) -> list[Variant]:
     return [variant for _, variant in found]
 
 
-def write_variant(folder: Path, variant: Variant) -> list[str]:
-    """Write the files of one variant into ``folder`` (each atomically); their names, for the index."""
-    name = f"{variant.name}.yaml"
-    with atomic_file(str(folder / name)) as stream:
-        stream.write(variant.exercise.text)
-    return [name]
+def variant_files(variant: Variant, form: str) -> list[tuple[str, str]]:
+    """The files of one variant as (name, text): its config, its blank worksheet and its worked solution, the
+    documents in ``form`` as ``bptrace worksheet`` and ``bptrace run`` write them for the config."""
+    from io import StringIO
+
+    from backprop_cli.check import worksheet
+    from backprop_cli.check.sheet_yaml import WRITERS
+    from backprop_cli.config import config_from_data
+    from backprop_cli.loader import parse_yaml
+    from backprop_cli.runner import write_document
+
+    source = f"{variant.name}.yaml"
+    config = config_from_data(parse_yaml(variant.exercise.text, source).data, source=source)
+    sheet, solution = StringIO(), StringIO()
+    WRITERS[form](sheet, worksheet(config), source)
+    write_document(solution, config, form)
+    extension = DOCUMENT_EXTENSIONS[form]
+    return [(source, variant.exercise.text), (f"{variant.name}-worksheet{extension}", sheet.getvalue()),
+            (f"{variant.name}-solution{extension}", solution.getvalue())]
+
+
+def write_variant(folder: Path, files: list[tuple[str, str]]) -> list[str]:
+    """Write the files of one variant (``variant_files``) into ``folder``, each atomically; their names, for
+    the index."""
+    for name, text in files:
+        with atomic_file(str(folder / name)) as stream:
+            stream.write(text)
+    return [name for name, _ in files]
 
 
 def _check_folder(folder: str) -> None:
@@ -138,15 +169,17 @@ def _check_folder(folder: str) -> None:
         raise BptraceError(f"{folder}: is a file; -o with --variants or --seeds names a folder to write into")
 
 
-def write_set(folder: str, variants: list[Variant], command: str) -> None:
-    """Write every variant into ``folder`` (made if missing), then the index that lists them."""
+def write_set(folder: str, variants: list[Variant], command: str, form: str = "markdown") -> None:
+    """Write every variant into ``folder`` (made if missing), then the index that lists them. Every file is
+    made before the first is written."""
     _check_folder(folder)
+    made = [(variant_files(variant, form), variant.exercise) for variant in variants]
     path = Path(folder)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BptraceError(f"{folder}: cannot make the folder: {error.strerror or error}") from None
-    rows = [(write_variant(path, variant), variant.exercise) for variant in variants]
+    rows = [(write_variant(path, files), exercise) for files, exercise in made]
     with atomic_file(str(path / INDEX)) as stream:
         stream.write(index_text(rows, command))
 
@@ -157,24 +190,27 @@ def _cell(text: str) -> str:
 
 
 def index_text(rows: list[tuple[list[str], Exercise]], command: str) -> str:
-    """The index of a set: how it was made, then a table of file, seed and shape."""
+    """The index of a set: how it was made, then a table of each variant's files (config, worksheet,
+    solution), seed and shape."""
     lines = [
         "# Exercises",
         "",
         f"{len(rows)} exercise{'s' if len(rows) != 1 else ''} made with `{command}`.",
-        "Each file begins with the command that makes it again on its own; `bptrace run FILE` works it out.",
+        "Each exercise begins with the command that makes it again on its own; its worksheet has a blank for "
+        "every number of the step, to print, and its solution is what `bptrace run` writes for it.",
         "",
-        "| file | seed | shape |",
-        "| --- | --- | --- |",
+        "| exercise | worksheet | solution | seed | shape |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for files, exercise in rows:
-        links = ", ".join(f"[{_cell(name)}]({name})" for name in files)
+        links = " | ".join(f"[{_cell(name)}]({name})" for name in files)
         lines.append(f"| {links} | {_cell(exercise.seed)} | {exercise.options.shape_text} |")
     return "\n".join(lines) + "\n"
 
 
 def set_command(options: ExerciseOptions, output: str, *, variants: int | None = None, seed: str | None = None,
-                seeds_file: str | None = None) -> str:
+                seeds_file: str | None = None, form: str | None = None) -> str:
     """The command line that writes the set again."""
     source = f"--seeds {shlex.quote(seeds_file)}" if seeds_file else f"--variants {variants} --seed {shlex.quote(seed)}"
-    return f"bptrace exercise {source} {options.flags} -o {shlex.quote(output)}"
+    documents = f" --format {form}" if form else ""
+    return f"bptrace exercise {source} {options.flags}{documents} -o {shlex.quote(output)}"

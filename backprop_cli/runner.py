@@ -98,7 +98,7 @@ def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environ
     write_jsonl(escaping(stream, JSON), iterations)
 
 
-def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
+def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Environment | None) -> None:
     """A document of the run (LaTeX, Markdown or HTML): the traced update as the handout lays it out, the
     network's figure, the derivation with --explain, and the loss per epoch of a training run."""
     from backprop_cli.handout.numbers import NumberFormat
@@ -119,18 +119,17 @@ def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Envi
 
 
 def _document_writer(form: str):
-    """The writer of a document format; only its own modules are imported (no rich)."""
-    if form == "latex":
-        from backprop_cli.render.latex import write_latex
+    """The function that writes a run's page in the document format ``form``."""
+    from backprop_cli.render.flow import WRITERS as PAGE_WRITERS, writer_module
 
-        return write_latex
-    if form == "markdown":
-        from backprop_cli.render.markdown import write_markdown
+    return getattr(writer_module(form), PAGE_WRITERS[form])
 
-        return write_markdown
-    from backprop_cli.render.html import write_html
 
-    return write_html
+def write_document(stream, config: Config, form: str) -> None:
+    """The document ``bptrace run CONFIG --format FORM`` writes (latex, markdown, html), with the config's own
+    precision and hand rounding and the default options."""
+    job = prepare(config, RunOptions(format=form, precision=config.precision, hand_rounding=config.hand_rounding))
+    _write_document(stream, job, finite(job.config, trace(job.config, network=job.network)), None)
 
 
 WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl,

@@ -649,7 +649,8 @@ def exercise_set(count: int, seed: str, folder: str) -> Command:
 
 
 def check_exercise_set(count: int, folder: str) -> Callable[[Workspace], str | None]:
-    """The folder holds ``count`` different configs that validate, and an index listing each."""
+    """The folder holds ``count`` different configs that validate, each with its worksheet and solution, and
+    an index listing them."""
 
     def check(ws: Workspace) -> str | None:
         files = sorted((ws.folder / folder).glob("*.yaml"))
@@ -660,7 +661,11 @@ def check_exercise_set(count: int, folder: str) -> Callable[[Workspace], str | N
         if len(bodies) != count:
             return f"only {len(bodies)} different exercises"
         index = (ws.folder / folder / "index.md").read_text(encoding="utf-8")
-        missing = [f.name for f in files if f"({f.name})" not in index]
+        documents = [f.with_name(f"{f.stem}-{kind}.md") for f in files for kind in ("worksheet", "solution")]
+        absent = [d.name for d in documents if not d.is_file()]
+        if absent:
+            return f"no worksheet or solution: {absent[:3]}"
+        missing = [f.name for f in [*files, *documents] if f"({f.name})" not in index]
         if missing:
             return f"not in the index: {missing[:3]}"
         for f in files:
@@ -711,7 +716,8 @@ CASES += [
         limit=10.0,
         runs=3,
         check_files=check_exercise_set(30, "class"),
-        note="bptrace exercise --variants 30 --seed course-2027 -o class/: 30 configs and an index, under 10 s",
+        note="bptrace exercise --variants 30 --seed course-2027 -o class/: 30 configs, worksheets, solutions and an index, "
+             "under 10 s",
     ),
     Case(
         name="xor-adam",

@@ -325,9 +325,11 @@ def test_variants_are_different_valid_exercises_with_an_index(tmp_path):
         assert text == run_cli("exercise", "--seed", path.stem).stdout  # each one alone, byte for byte
     index = (folder / "index.md").read_text(encoding="utf-8")
     assert "--variants 12 --seed course-2027" in index
-    assert "| file | seed | shape |" in index
+    assert "| exercise | worksheet | solution | seed | shape |" in index
     for path in files:
-        assert f"| [{path.name}]({path.name}) | {path.stem} | 2-2-2 |" in index
+        sheet, solution = f"{path.stem}-worksheet.md", f"{path.stem}-solution.md"
+        assert (folder / sheet).is_file() and (folder / solution).is_file()
+        assert f"| [{path.name}]({path.name}) | [{sheet}]({sheet}) | [{solution}]({solution}) | {path.stem} | 2-2-2 |" in index
 
 
 def test_a_class_list_gives_one_exercise_per_seed(tmp_path):
@@ -336,7 +338,9 @@ def test_a_class_list_gives_one_exercise_per_seed(tmp_path):
     folder = tmp_path / "out"
     result = run_cli("exercise", "--seeds", str(seeds), "-o", str(folder), "--decimals", "1")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["20231234.yaml", "José-García.yaml", "index.md", "s-99.yaml"]
+    names = ["20231234", "José-García", "s-99"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["index.md"] + [f"{n}{end}" for n in names for end in (".yaml", "-worksheet.md", "-solution.md")])
     text = (folder / "José-García.yaml").read_text(encoding="utf-8")
     assert text == run_cli("exercise", "--seed", "José García", "--decimals", "1").stdout
     assert "| José García | 2-2-2 |" in (folder / "index.md").read_text(encoding="utf-8")

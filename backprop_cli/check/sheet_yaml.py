@@ -93,4 +93,13 @@ def write_yaml(stream: IO[str], sheet: Sheet, source: str) -> None:
     stream.write(worksheet_yaml(sheet, source))
 
 
-WRITERS = {"yaml": write_yaml}
+def _printed(form: str):
+    """The writer of the printed sheet in the document format ``form``."""
+    def write(stream: IO[str], sheet: Sheet, source: str) -> None:
+        from backprop_cli.check.sheet_document import write_document
+
+        write_document(form, stream, sheet, source)
+    return write
+
+
+WRITERS = {"yaml": write_yaml, **{form: _printed(form) for form in ("markdown", "latex", "html")}}

@@ -17,6 +17,7 @@ from backprop_cli.records import Record
 
 # Column kinds: what a cell holds, so that a renderer can align and emphasise it.
 LABEL, NUMBER, VALUE, FORMULA, TEXT = "label", "number", "value", "formula", "text"
+ANSWER = "answer"  # an empty cell of a printed answer sheet, wide enough to write a number into by hand
 
 
 class Column(Record):

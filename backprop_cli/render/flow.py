@@ -140,6 +140,14 @@ def block(part: doc.Block, level: int, rows: int, fmt: NumberFormat) -> Iterator
         yield equation(line, fmt)
 
 
+def weights(layers, rows: int) -> Iterator:
+    """The parameters of each layer (handout.weights.LayerWeights) as a table, a shared bias below it."""
+    for layer in layers:
+        yield grid(layer.table, rows)
+        if layer.shared_bias is not None:
+            yield Para((Relation(bias(None, layer.name), layer.shared_bias), f"  {common.SHARED_BIAS}"))
+
+
 def training(run: Training, fmt: NumberFormat, rows: int) -> Iterator:
     """The loss per epoch as a table and a curve, the trained weights, J after training."""
     yield Heading(2, (common.training_title(run),))
@@ -160,10 +168,7 @@ def training(run: Training, fmt: NumberFormat, rows: int) -> Iterator:
     title, what = common.weights_title(run)
     yield Heading(3, (title,))
     yield Para((what,), "note")
-    for layer in run.weights:
-        yield grid(layer.table, rows)
-        if layer.shared_bias is not None:
-            yield Para((Relation(bias(None, layer.name), layer.shared_bias), f"  {common.SHARED_BIAS}"))
+    yield from weights(run.weights, rows)
     if run.biases_fixed:
         yield Para((common.BIASES_FIXED,), "note")
     if run.predictions is not None:
@@ -198,3 +203,15 @@ def elements(page: Page, rows: int) -> Iterator:
     if page.training is not None:
         yield from training(page.training, fmt, rows)
 
+
+
+WRITERS = {"latex": "write_latex", "markdown": "write_markdown", "html": "write_html"}
+
+
+def writer_module(form: str):
+    """The module that spells a flow in the document format ``form`` (latex, markdown, html); only its own
+    modules are imported (no rich). Each has ``write_flow(stream, items, fmt, fragment, title)`` and its
+    ``WRITERS[form]`` function, which writes a run's page."""
+    import importlib
+
+    return importlib.import_module(f"backprop_cli.render.{form}")

@@ -8,7 +8,7 @@ from functools import singledispatch
 from html import escape
 
 from backprop_cli.figure import svg
-from backprop_cli.handout.document import FORMULA, NUMBER, VALUE
+from backprop_cli.handout.document import ANSWER, FORMULA, NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
 from backprop_cli.render.common import inline
@@ -29,6 +29,7 @@ padding:0 1rem 3rem}
 .bptrace dt{font-weight:bold}.bptrace dd{margin:0;overflow-x:auto;overflow-y:hidden;padding:.15rem 0}.bptrace .note{font-size:.9em;color:#555}
 .bptrace figure{margin:1rem 0;overflow-x:auto}.bptrace figure svg{max-width:100%;height:auto}
 .bptrace figcaption{font-size:.9em;color:#555}
+.bptrace td.answer{min-width:9rem;height:1.8rem;border:1px solid #888}
 .bptrace .brace{border-top:1px solid;padding-top:3px;background:linear-gradient(currentColor,currentColor) left top/1px 6px
 no-repeat,linear-gradient(currentColor,currentColor) right top/1px 6px no-repeat}
 .bptrace .brace-note{font-size:.7em}
@@ -82,7 +83,7 @@ def _display(item: flow.Display, fmt: NumberFormat) -> str:
     return f'<div class="display"><math display="block">{math}</math>{tag}</div>'
 
 
-CLASSES = {NUMBER: "number", VALUE: "value", FORMULA: "formula"}
+CLASSES = {NUMBER: "number", VALUE: "value", FORMULA: "formula", ANSWER: "answer"}
 
 
 @element.register
@@ -114,19 +115,22 @@ def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
     return f"<figure>{drawing}{caption}</figure>"
 
 
-def write_html(stream, page, rows: int, fragment: bool = False) -> None:
-    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
-    fmt = page.document.fmt
-    title = escape(page.document.header.title or "bptrace")
+def write_flow(stream, items, fmt: NumberFormat, fragment: bool = False, title: str = "bptrace") -> None:
+    """The page of the flow ``items`` (its numbers written by ``fmt``), ``title`` in the browser's tab."""
     style = f"<style>\n{STYLE}\n</style>\n"
     if not fragment:
         stream.write('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
                      '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                     f"<title>{title}</title>\n{style}</head>\n<body>\n")
+                     f"<title>{escape(title)}</title>\n{style}</head>\n<body>\n")
     # A fragment carries its style inside it, every rule under .bptrace, so that it can be pasted anywhere.
     stream.write('<div class="bptrace">\n' + (style if fragment else ""))
-    for item in flow.elements(page, rows):
+    for item in items:
         stream.write(element(item, fmt) + "\n")
     stream.write("</div>\n")
     if not fragment:
         stream.write("</body>\n</html>\n")
+
+
+def write_html(stream, page, rows: int, fragment: bool = False) -> None:
+    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
+    write_flow(stream, flow.elements(page, rows), page.document.fmt, fragment, page.document.header.title or "bptrace")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from backprop_cli.figure import tikz_picture
-from backprop_cli.handout.document import FORMULA, NUMBER, VALUE
+from backprop_cli.handout.document import ANSWER, FORMULA, NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
 from backprop_cli.render.latex_math import display, ending, inline
@@ -25,6 +25,7 @@ PREAMBLE = "\n".join([
     r"\setlength{\LTright}{\fill}",
     r"\begin{document}",
 ])
+ANSWER_SHARE = 0.2  # of the line, an answer column of a printed sheet: room to write a number
 HEADINGS = {1: r"\section*", 2: r"\subsection*", 3: r"\subsubsection*"}
 
 
@@ -60,8 +61,10 @@ def _display(item: flow.Display, fmt: NumberFormat) -> str:
 def _spec(kinds: list[str]) -> str:
     """Column types: numbers right, formulas in wrapping columns sharing the width left over."""
     formulas = kinds.count(FORMULA)
-    share = f"{0.62 / formulas:.2f}" if formulas else "0"
-    spec = {NUMBER: "r", VALUE: "r", FORMULA: rf">{{\raggedright\arraybackslash}}p{{{share}\linewidth}}"}
+    answers = kinds.count(ANSWER)
+    share = f"{(0.62 - ANSWER_SHARE * answers) / formulas:.2f}" if formulas else "0"
+    spec = {NUMBER: "r", VALUE: "r", FORMULA: rf">{{\raggedright\arraybackslash}}p{{{share}\linewidth}}",
+            ANSWER: rf"|p{{{ANSWER_SHARE}\linewidth}}|"}
     return "".join(spec.get(kind, "l") for kind in kinds)
 
 
@@ -74,10 +77,11 @@ def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
     lines.append(r"\hline")
     lines.append(" & ".join(rf"\textbf{{{parts(head, fmt)}}}" for head, _ in item.columns) + r" \\ \hline")
     lines.append(r"\endhead")
-    for row in item.rows:
-        lines.append(" & ".join(parts(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + r" \\")
-    if item.rows:  # the last row stays on the page of the rule below it
-        lines[-1] += "*"
+    sheet = ANSWER in kinds  # a printed answer sheet: room to write, a rule under each answer
+    for n, row in enumerate(item.rows, start=1):
+        last = n == len(item.rows)
+        end = ("*" if last else "") + ("[0.5em]" if sheet else "") + (r" \hline" if sheet and not last else "")
+        lines.append(" & ".join(parts(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + r" \\" + end)
     lines.append(r"\hline")
     lines.append(r"\end{longtable}")
     if item.note:
@@ -110,12 +114,16 @@ def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
     return "\n".join(lines)
 
 
-def write_latex(stream, page, rows: int, fragment: bool = False) -> None:
-    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
-    fmt = page.document.fmt
+def write_flow(stream, items, fmt: NumberFormat, fragment: bool = False, title: str = "") -> None:
+    """The document of the flow ``items`` (its numbers written by ``fmt``); the title is its first heading."""
     if not fragment:
         stream.write(PREAMBLE + "\n")
-    for item in flow.elements(page, rows):
+    for item in items:
         stream.write(element(item, fmt) + "\n\n")
     if not fragment:
         stream.write("\\end{document}\n")
+
+
+def write_latex(stream, page, rows: int, fragment: bool = False) -> None:
+    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
+    write_flow(stream, flow.elements(page, rows), page.document.fmt, fragment)

@@ -82,11 +82,15 @@ def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
     return text + (f"\n\n*{md_text(item.caption)}*" if item.caption else "")
 
 
-def write_markdown(stream, page, rows: int, fragment: bool = False) -> None:
-    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all). A Markdown file
-    has no preamble: ``fragment`` leaves out the title line alone."""
-    fmt = page.document.fmt
-    for n, item in enumerate(flow.elements(page, rows)):
+def write_flow(stream, items, fmt: NumberFormat, fragment: bool = False, title: str = "") -> None:
+    """The document of the flow ``items`` (its numbers written by ``fmt``). A Markdown file has no preamble:
+    ``fragment`` leaves out the title line alone."""
+    for n, item in enumerate(items):
         if fragment and n == 0:
             continue
         stream.write(element(item, fmt) + "\n\n")
+
+
+def write_markdown(stream, page, rows: int, fragment: bool = False) -> None:
+    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
+    write_flow(stream, flow.elements(page, rows), page.document.fmt, fragment)
