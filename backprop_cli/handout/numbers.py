@@ -102,7 +102,8 @@ class NumberFormat:
         texts = [self.result(v) for v in values]
         decimals = self.shown
         while decimals <= MOST_DECIMALS and _confused(values, texts):
-            texts = [self.result(v) if self._outside(v) else _signed(f"{v:.{decimals}f}") for v in values]
+            # A number written in powers of ten gets more digits before its exponent in the same steps.
+            texts = [powers_of_ten(v, decimals) if self._outside(v) else _signed(f"{v:.{decimals}f}") for v in values]
             decimals += 1
         return texts
 
