@@ -11,11 +11,6 @@ import math
 import numpy as np
 
 
-# Significant digits of a float's decimal form that are taken as the number itself; digits past them are
-# the noise of binary arithmetic (a double holds 15 to 17).
-SIGNIFICANT = 15
-
-
 def decimals_for(value: float, n: int) -> int:
     """How many decimal places hand rounding to ``n`` keeps for ``value``."""
     if value == 0 or not math.isfinite(value):
@@ -28,18 +23,20 @@ def round_half_away(value: float, decimals: int) -> float:
     """``value`` rounded half away from zero to ``decimals`` places, on its shortest decimal form."""
     if not math.isfinite(value) or abs(value) >= 2.0**53:
         return value  # from 2**53 on every float is a whole number: nothing to round (and no 300-digit Decimal)
-    from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal  # here: a run without hand rounding never needs it
+    from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal  # here: a run without hand rounding never needs it
 
     # repr() gives the shortest decimal that reads back as the same float: the number the person sees.
     exact = Decimal(repr(float(value)))
-    if exact.adjusted() + 1 + decimals < SIGNIFICANT:
-        # A product such as 0.35 · 0.7 comes out of floating point as 0.24499999999999997, where a calculator
-        # shows 0.245: its last digits are noise of the binary form. Cut them off first, so that a tie rounds
-        # as on paper (0.25), and not by the sign of that noise.
-        exact = exact.quantize(Decimal(1).scaleb(exact.adjusted() + 1 - SIGNIFICANT), rounding=ROUND_HALF_EVEN)
     # The result has the digits before the point and ``decimals`` after it: 10^13 to 15 places is 29 digits,
     # more than the default context's 28, which would fail; give it all of them (and a few to spare).
     context = Context(prec=max(28, exact.adjusted() + decimals + 3), rounding=ROUND_HALF_UP)
+    # A product such as 0.35 · 0.7 comes out of floating point as 0.24499999999999997, the float just below
+    # 0.245's own, where a calculator shows the tie 0.245. A float within one unit in the last place of a tie's
+    # float is the tie:
+    # it rounds as on paper (0.25), not by the sign of the binary noise.
+    tie = (abs(exact).scaleb(decimals).to_integral_value(rounding=ROUND_FLOOR) + Decimal("0.5")).scaleb(-decimals)
+    if abs(abs(value) - float(tie)) <= math.ulp(value):  # the tie's own float, or the one next to it
+        exact = tie.copy_sign(exact)
     rounded = float(exact.quantize(Decimal(1).scaleb(-decimals), context=context))
     return rounded + 0.0  # no −0.0
 

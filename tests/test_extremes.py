@@ -245,9 +245,13 @@ def test_the_progress_bar_shows_the_cursor_again_whatever_fails():
 # Hand rounding of large values ------------------------------------------------------------------------
 
 def reference_round(value: float, decimals: int) -> float:
-    """Half away from zero on the shortest decimal form of ``value``, in exact fractions."""
-    scaled = abs(Fraction(repr(value))) * 10**decimals
-    whole = math.floor(scaled + Fraction(1, 2))
+    """Half away from zero on the shortest decimal form of ``value``, in exact fractions; a float within one
+    unit in the last place of a tie's float (0.24499999999999997 for 0.245) is rounded as the tie."""
+    size = abs(Fraction(repr(value)))
+    tie = (math.floor(size * 10**decimals) + Fraction(1, 2)) / 10**decimals
+    if abs(Fraction(abs(value)) - Fraction(float(tie))) <= Fraction(math.ulp(value)):
+        size = tie
+    whole = math.floor(size * 10**decimals + Fraction(1, 2))
     return math.copysign(float(Fraction(whole, 10**decimals)), value) + 0.0
 
 
