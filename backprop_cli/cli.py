@@ -16,9 +16,7 @@ import click
 from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus, headline
 from backprop_cli.cli_base import Failure, check_exact as _check_exact, load_user_config as _load_config
-from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, say
-import backprop_cli.cli_course as cli_course
-import backprop_cli.cli_tools as cli_tools
+from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, rounding_options, say
 from backprop_cli.pipes import closed_pipe_status, flush_stdout
 from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS
 
@@ -39,8 +37,24 @@ def _take_debug(args: list[str]) -> tuple[list[str], bool]:
     return kept, len(kept) != len(args)
 
 
+# The commands beside 'run', by the module that holds each: imported only when named (or listed in the help),
+# so that 'bptrace run' starts without them.
+COMMANDS = {"validate": "cli_tools", "init": "cli_tools", "schema": "cli_tools", "figure": "cli_tools",
+            "gradcheck": "cli_tools", "worksheet": "cli_course", "check": "cli_course", "exercise": "cli_course"}
+
+
 class Group(click.Group):
     """Turns every exception into a message and an exit code, for every command."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS:
+            import importlib
+
+            return getattr(importlib.import_module(f"backprop_cli.{COMMANDS[name]}"), name)
+        return super().get_command(ctx, name)
 
     def main(self, *args, **kwargs):
         from backprop_cli.environment import settle_size
@@ -126,12 +140,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line; latex, "
                    "markdown, html: the worked example as a document [default: from the extension of --output "
                    "(.txt .json .jsonl .tex .md .html), else table].")
-@click.option("--precision", "-p", type=click.IntRange(0, 15), default=None,
-              help="Decimals shown in tables [default: the config's display.precision, else 4].")
-@click.option("--hand-rounding", "-r", type=click.IntRange(1, 15), default=None, metavar="N",
-              help="Compute as by hand: round every result to N decimals (N significant digits where that keeps "
-                   "more), and go on with the rounded value.")
-@click.option("--exact", is_flag=True, help="Ignore the config's hand rounding: full precision throughout.")
+@rounding_options
 @click.option("--rows", type=click.IntRange(0), default=None,
               help="Tables: rows shown per table before a note; 0 shows all [default: 16].")
 @click.option("--width", type=click.IntRange(MIN_COLUMNS), default=None, metavar="N",
@@ -228,19 +237,6 @@ def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int 
     if save_updated is not None:
         say(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "
             f"next: bptrace run {save_updated}")
-
-
-def _add_commands() -> None:
-    """The commands beside 'run', from their own modules; figure takes run's rounding options, so that both
-    say and do the same."""
-    for module, names in ((cli_tools, ("validate", "init", "schema", "figure", "gradcheck")),
-                          (cli_course, ("worksheet", "check", "exercise"))):
-        for name in names:
-            cli.add_command(getattr(module, name))
-    cli_tools.figure.params += [param for param in run.params if param.name in ("precision", "hand_rounding", "exact")]
-
-
-_add_commands()
 
 
 def main() -> None:

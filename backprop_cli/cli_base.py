@@ -77,3 +77,15 @@ def format_from_extension(fmt: str | None, output: str | None, extensions: dict[
         raise Failure(f"{output}: cannot tell the format from the extension '{extension or '(none)'}'; use "
                       f"{choices}, or give --format")
     return fmt or implied or default
+
+
+def rounding_options(command):
+    """--precision, --hand-rounding and --exact, as run and figure take them (click lists a command's options
+    in the order of their decorators, top down: applied here bottom up)."""
+    command = click.option("--exact", is_flag=True,
+                           help="Ignore the config's hand rounding: full precision throughout.")(command)
+    command = click.option("--hand-rounding", "-r", type=click.IntRange(1, 15), default=None, metavar="N",
+                           help="Compute as by hand: round every result to N decimals (N significant digits where "
+                                "that keeps more), and go on with the rounded value.")(command)
+    return click.option("--precision", "-p", type=click.IntRange(0, 15), default=None,
+                        help="Decimals shown in tables [default: the config's display.precision, else 4].")(command)

@@ -9,7 +9,7 @@ import sys
 import click
 
 from backprop_cli.cli_base import Failure, check_exact as _check_exact, load_user_config as _load_config
-from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, say
+from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, rounding_options, say
 from backprop_cli.errors import BptraceError, ExitStatus, one_line
 
 
@@ -109,6 +109,7 @@ def schema(trace: bool, check: bool, config: bool) -> None:
 @click.option("--after", is_flag=True, help="Label the edges with the weights after the update.")
 @click.option("--fragment", is_flag=True,
               help="Only the <svg> element (for HTML) or the tikzpicture (to \\input into a LaTeX document).")
+@rounding_options
 def figure(config: str, output: str | None, form: str | None, after: bool, fragment: bool, precision: int | None,
            hand_rounding: int | None, exact: bool) -> None:
     """Draw the network of CONFIG as the handout's figure: inputs and layers left to right, every edge
