@@ -19,7 +19,7 @@ from backprop_cli.loader import parse_yaml, paused_gc, read_text
 from backprop_cli.limits import too_many_updates
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
-from backprop_cli.optimizer_config import read_optimizer, read_state
+from backprop_cli.optimizer_state import OptimizerSpec
 from backprop_cli.words import counted
 from backprop_cli.yaml_scalars import YES_NO
 from backprop_cli.validator import MAX_ERRORS, MAX_PARAMETERS, Collector, Stop
@@ -141,19 +141,22 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
         if rounding is not None:
             rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=1, maximum=15)
         values["hand_rounding"] = rounding
-    with v.section():
-        values["optimizer"] = read_optimizer(v, top.get("optimizer", "sgd"))
-    with v.section():
-        values["optimizer_state"] = read_state(v, top.get("optimizer_state"), values.get("optimizer"), layers,
-                                               values.get("update_bias"))
+    if "optimizer" in top or "optimizer_state" in top:  # read by optimizer_config.py, loaded only for them
+        from backprop_cli.optimizer_config import read_optimizer, read_state
+
+        with v.section():
+            values["optimizer"] = read_optimizer(v, top.get("optimizer", "sgd"))
+        with v.section():
+            values["optimizer_state"] = read_state(v, top.get("optimizer_state"), values.get("optimizer"), layers,
+                                                   values.get("update_bias"))
     if v.errors:
         _raise(hints.annotate(v.errors, top))
     return Config(
         x=x, y=y, alpha=values["alpha"], layers=tuple(layers), loss=values["loss"], title=values["title"],
         single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
         batch_size=values["batch_size"], epochs=values["epochs"], precision=values["precision"],
-        hand_rounding=values["hand_rounding"], optimizer=values["optimizer"],
-        optimizer_state=values["optimizer_state"], source=source,
+        hand_rounding=values["hand_rounding"], optimizer=values.get("optimizer", OptimizerSpec()),
+        optimizer_state=values.get("optimizer_state"), source=source,
     )
 
 

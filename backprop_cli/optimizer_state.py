@@ -5,11 +5,12 @@ hold them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
-from backprop_cli.optimizers import OPTIMIZERS, Optimizer
+if TYPE_CHECKING:
+    from backprop_cli.optimizers import Optimizer
 
 @dataclass(frozen=True)
 class OptimizerSpec:
@@ -20,6 +21,9 @@ class OptimizerSpec:
 
     @property
     def optimizer(self) -> Optimizer:
+        # Loaded on first use: a run of plain gradient descent never needs the optimizers' rules.
+        from backprop_cli.optimizers import OPTIMIZERS
+
         return OPTIMIZERS[self.name]
 
     @property
@@ -29,7 +33,7 @@ class OptimizerSpec:
 
     @property
     def keeps_state(self) -> bool:
-        return bool(self.optimizer.state)
+        return not self.plain and bool(self.optimizer.state)
 
     def describe(self) -> str:
         """E.g. 'Adam, as torch.optim.Adam (beta1 0.9, beta2 0.999, eps 1e-08)'; weight_decay where not 0."""
@@ -64,6 +68,8 @@ class OptimizerSpec:
 
 def make_spec(name: str, given: Mapping[str, float] | None = None) -> OptimizerSpec:
     """The optimizer ``name`` with the hyper-parameters ``given`` and PyTorch's defaults for the rest."""
+    from backprop_cli.optimizers import OPTIMIZERS
+
     hyper = OPTIMIZERS[name].defaults()
     hyper.update({key: float(value) for key, value in (given or {}).items()})
     return OptimizerSpec(name, hyper)

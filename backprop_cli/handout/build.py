@@ -9,7 +9,7 @@ from dataclasses import fields, is_dataclass, replace
 
 from backprop_cli.activations import make_activation
 from backprop_cli.engine import Iteration
-from backprop_cli.handout import backward, forward, optimizer
+from backprop_cli.handout import backward, forward
 from backprop_cli.handout.document import Block, Document, Example, Section
 from backprop_cli.handout.formula import Brace, Derivative, Label, Node, Partial
 from backprop_cli.handout.numbers import NumberFormat
@@ -66,6 +66,8 @@ def _update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
     the output layer as in the handout)."""
     if config.optimizer.plain:
         return backward.update(config, it, fmt)
+    from backprop_cli.handout import optimizer  # the optimizers' rules, loaded for such a run only
+
     return optimizer.update(config, it, fmt, backward.loss_after(config, it, fmt))
 
 

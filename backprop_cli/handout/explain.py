@@ -18,7 +18,6 @@ from backprop_cli.handout.document import Section
 from backprop_cli.handout.formula import Node, layer_input
 from backprop_cli.handout.losses import output_error
 from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.handout.optimizer import optimizer_explanation
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
 
@@ -234,6 +233,8 @@ def step5(config: Config, it: Iteration) -> Explanation:
     if len(it.x) > 1:
         notes.append(f"With {len(it.x)} samples, ∂J/∂Θ is the {config.batch} of the per-sample gradients.")
     if not config.optimizer.plain:  # momentum, Adam, weight decay, ...
+        from backprop_cli.handout.optimizer import optimizer_explanation  # loaded for such a run only
+
         said = optimizer_explanation(config)
         return Explanation(**{**said, "notes": said["notes"] + notes})
     return Explanation(
