@@ -47,9 +47,9 @@ class OptimizerSpec:
     def initial_states(self, layers, update_bias: bool) -> list[LayerState | None]:
         """The state before the first update, per layer (a ``weights`` and a ``bias`` each); None for
         an optimizer that keeps none. A bias that is kept fixed, or missing, has no state."""
-        opt = self.optimizer
         if not self.keeps_state:
             return [None] * len(layers)
+        opt = self.optimizer
         return [LayerState(opt.init_state(layer.weights),
                            None if layer.bias is None or not update_bias else opt.init_state(layer.bias))
                 for layer in layers]
