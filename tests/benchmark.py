@@ -735,7 +735,7 @@ CASES += [
         goal=1.5,
         check=check_adam_lines,
         runs=7,
-        note=f"the same as --format jsonl (with Adam each line also carries the state m, v, t)",
+        note="the same as --format jsonl (with Adam each line also carries the state m, v, t)",
     ),
 ]
 

@@ -252,7 +252,6 @@ def test_json_follows_the_shipped_schema(write_config):
 
 
 def test_the_schema_names_every_mistake():
-    from backprop_cli.check.mistakes import mistakes_for  # noqa: F401 - the module documents the list
     import backprop_cli.check.mistakes as mistakes
 
     source = open(mistakes.__file__, encoding="utf-8").read()

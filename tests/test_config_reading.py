@@ -188,7 +188,7 @@ def test_errors_about_the_whole_file_name_it(tmp_path, data, message):
 
 def _layers_with_unknown_activations(count: int) -> str:
     return "x: [1, 2]\ny: [1, 2]\nalpha: 0.1\nlayers:\n" + "".join(
-        f"  - activation: relux\n    weights: [[1, 2], [3, 4]]\n" for _ in range(count))
+        "  - activation: relux\n    weights: [[1, 2], [3, 4]]\n" for _ in range(count))
 
 
 def test_errors_are_collected_up_to_a_bound(write_config):

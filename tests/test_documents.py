@@ -5,8 +5,6 @@ derivation of --explain, and the escaping of user text. The real tools that read
 
 from __future__ import annotations
 
-import html
-import re
 import subprocess
 import sys
 

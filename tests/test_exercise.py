@@ -11,7 +11,6 @@ import hashlib
 import re
 import shlex
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -23,7 +23,6 @@ import numpy as np
 from backprop_cli.activations import Activation
 from backprop_cli.check.chain import Problem, Rules
 from backprop_cli.check.sheet import Quantity
-from backprop_cli.losses import LOSSES
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.losses import output_error
 from backprop_cli.render.unicode import neuron_text as neuron, spell

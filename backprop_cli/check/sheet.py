@@ -149,7 +149,6 @@ class _Builder:
 
     def step1(self, s: int) -> Section:
         layer, L = self.c.layers[-1], self.last
-        loss = LOSSES[self.c.loss]
         K = layer.width
         where = self.base(s) + ("step1", layer.name)
         blanks = [Blank(where + ("dJ_dz", k), Quantity("dJ_dz", s, L, (k,)), f"∂J/∂z of {neuron(k, layer.name)}",

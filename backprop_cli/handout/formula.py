@@ -11,9 +11,10 @@ from typing import Union
 
 from backprop_cli.records import Record
 
-# Kinds of number: how it is written (see handout.numbers.NumberFormat). SMALL is a result that may lie far
-# below the table's precision (Adam's v, the square of a gradient); COUNT a whole number (Adam's step t).
-GIVEN, RESULT, PARAM, SMALL, COUNT = "given", "result", "param", "small", "count"
+# Kinds of number: how it is written (see handout.numbers.NumberFormat); COUNT a whole number (Adam's step t).
+# A result far below the precision (Adam's v, the square of a gradient) is written in powers of ten by the
+# rule every result follows.
+GIVEN, RESULT, PARAM, COUNT = "given", "result", "param", "count"
 
 
 class Label(Record):

@@ -107,20 +107,11 @@ class NumberFormat:
             decimals += 1
         return texts
 
-    def small(self, value: float) -> str:
-        """A result that may lie far below the precision (Adam's v is the square of a gradient): in powers of
-        ten rather than as 0.0000, so that every number of a line can be checked (hand rounding keeps its
-        own digits)."""
-        text = self.result(value)
-        if self.hand is None and value != 0 and not text.strip(MINUS + "0."):
-            return (MINUS if value < 0 else "") + f"{abs(value):.{self.precision}e}"
-        return text
-
     def write(self, value: float, kind: str) -> str:
-        """``value`` written as a number of ``kind`` (see handout.formula: given, result, param, small, count)."""
+        """``value`` written as a number of ``kind`` (see handout.formula: given, result, param, count)."""
         if kind == "count":
             return str(value)
-        return {"given": self.given, "param": self.param, "small": self.small}.get(kind, self.result)(value)
+        return {"given": self.given, "param": self.param}.get(kind, self.result)(value)
 
     @staticmethod
     def factor(text: str) -> str:

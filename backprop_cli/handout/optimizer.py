@@ -13,7 +13,7 @@ import numpy as np
 from backprop_cli.engine import Iteration, LayerStep
 from backprop_cli.handout import formula
 from backprop_cli.handout.document import FORMULA, LABEL, VALUE, Block, Column, Example, Row, Table
-from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, SMALL, Equations, Kept, Node, Num, Relation, Symbol,
+from backprop_cli.handout.formula import (GIVEN, PARAM, Equations, Kept, Node, Num, Relation, Symbol,
                                           weight)
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
@@ -53,12 +53,12 @@ _LEADING = {"Sum", "Difference", "Product", "Quotient", "Square", "Power"}  # no
 
 def with_numbers(line: Line) -> Node:
     """The right-hand side of ``line`` with its numbers put in: 0.9 · 0.0000 + (1 − 0.9) · 0.0763."""
-    nodes = {name: Num(value, SMALL if kind == RESULT else kind, wrap=True) for name, value, kind in line.values}
+    nodes = {name: Num(value, kind, wrap=True) for name, value, kind in line.values}
     return _led(line.form(nodes, formula))
 
 
 def _value(line: Line) -> Num:
-    return Num(line.result, SMALL if line.kind == RESULT else line.kind)
+    return Num(line.result, line.kind)
 
 
 def _at(state: Mapping[str, Any], index) -> dict[str, Any]:
