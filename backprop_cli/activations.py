@@ -6,7 +6,7 @@ pre-activations and stays finite for any finite input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backprop_cli.records import Record
 from typing import Callable
 
 import numpy as np
@@ -29,8 +29,7 @@ def _softmax(p: np.ndarray) -> np.ndarray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-@dataclass(frozen=True)
-class Activation:
+class Activation(Record):
     """One activation function g, its derivative g' and how a person writes them."""
 
     name: str

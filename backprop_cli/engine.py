@@ -13,7 +13,7 @@ optimizer's shown state, such as Adam's m and v, is rounded too).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterator
 
 import numpy as np
@@ -23,10 +23,10 @@ from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer, Parameters
 from backprop_cli.optimizer_state import LayerState
 from backprop_cli.rounding import Rounding
+from backprop_cli.records import Record
 
 
-@dataclass(frozen=True)
-class LayerPass:
+class LayerPass(Record):
     """One layer for all samples of an update: arrays of shape (samples, neurons)."""
 
     name: str
@@ -43,8 +43,7 @@ class LayerPass:
     dg_dp: np.ndarray | None = None
 
 
-@dataclass(frozen=True)
-class LayerStep(Parameters):
+class LayerStep(Parameters, Record):
     """One layer's parameters, their gradient combined over the samples, and their new values."""
 
     name: str
@@ -64,8 +63,7 @@ class LayerStep(Parameters):
     state_before: LayerState | None = None
 
 
-@dataclass(frozen=True)
-class Iteration:
+class Iteration(Record):
     """One update: the forward and backward pass over its samples, then the step of every layer."""
 
     number: int  # 1-based

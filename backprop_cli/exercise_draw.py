@@ -18,7 +18,7 @@ input is k / 10 for k in ±1 … ±10.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from backprop_cli.records import Record
 
 WORD = 2**64
 
@@ -62,8 +62,7 @@ class SeedStream:
         return low + self.below(high - low + 1)
 
 
-@dataclass(frozen=True)
-class Drawn:
+class Drawn(Record):
     """One candidate exercise as whole numbers: the values are these divided by their ``scale``."""
 
     x: tuple[int, ...]  # tenths

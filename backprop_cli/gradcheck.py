@@ -12,7 +12,6 @@ neurons are reported by name: every one with |p| ≤ ε, and every one a nudge o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,6 +20,7 @@ import backprop_cli.steps as steps
 from backprop_cli.engine import Network, batches
 from backprop_cli.errors import BptraceError, one_line
 from backprop_cli.network import Config
+from backprop_cli.records import Record
 
 RTOL = 1e-5  # relative agreement asked of backpropagation and the central difference
 # J is computed to a few units in the last place; divided by 2ε that is the noise of the difference quotient,
@@ -29,8 +29,7 @@ NOISE = 100 * 2.0**-52
 KINKED = ("relu", "leaky_relu")
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Record):
     """One parameter: its layer, 'weight' or 'bias', its index (k, t), (k,) or () for a shared bias."""
 
     layer: int
@@ -43,8 +42,7 @@ class Check:
     kink: bool  # a nudge of ±ε moved some ReLU neuron across its kink
 
 
-@dataclass(frozen=True)
-class Kink:
+class Kink(Record):
     """A (leaky) ReLU neuron at or near its kink: layer, neuron k, sample (index in the config), p."""
 
     layer: int
@@ -53,8 +51,7 @@ class Kink:
     p: float
 
 
-@dataclass(frozen=True)
-class GradCheck:
+class GradCheck(Record):
     """The result: every parameter's check, the neurons at a kink, and what was checked with what."""
 
     config: Config

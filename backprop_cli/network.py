@@ -6,13 +6,14 @@ gives them back as the keys of a config (what the JSON trace echoes and what a s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import numpy as np
 
 from backprop_cli.activations import Activation, make_activation
 from backprop_cli.optimizer_state import LayerState, OptimizerSpec
+from backprop_cli.records import Record
 
 
 def is_shared(bias: np.ndarray | float | None) -> bool:
@@ -35,8 +36,7 @@ class Parameters:
         return self.weights.size + (0 if self.bias is None else 1 if self.shared_bias else self.bias.size)
 
 
-@dataclass(frozen=True)
-class Layer(Parameters):
+class Layer(Parameters, Record):
     """One fully connected layer: p = Θ·z_prev + b, z = g(p)."""
 
     name: str
@@ -55,8 +55,7 @@ class Layer(Parameters):
         return make_activation(self.activation, self.negative_slope)
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Record):
     """A validated config. ``x`` and ``y`` always hold rows (samples × features)."""
 
     x: np.ndarray

@@ -4,7 +4,8 @@ numbers kept (``describe``). The optimizers themselves are in ``optimizers.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from backprop_cli.records import Record
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
@@ -20,8 +21,7 @@ GIVEN, PARAM, RESULT, COUNT = "given", "param", "result", "count"
 GRADIENT = "∂J/∂Θ"  # the name of the gradient from Steps 3 and 4 among a rule's values
 
 
-@dataclass(frozen=True)
-class Hyper:
+class Hyper(Record):
     """A hyper-parameter: its config key (PyTorch's name), its symbol, its default and its range."""
 
     key: str
@@ -52,8 +52,7 @@ def _nodes() -> "ModuleType":
     return formula
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     """One line of Step 5: ``symbol ← form``, computed by ``compute`` from the values so far."""
 
     symbol: str  # what the line computes: a state ("v", "m"), an intermediate ("m̂") or "Θ"
@@ -93,8 +92,7 @@ DECAY = Rule("g", lambda e, f: f.Sum((e[GRADIENT], f.product(e["λ"], e["Θ"])))
              lambda e: e[GRADIENT] + e["λ"] * e["Θ"])
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Record):
     """One line of Step 5 for one parameter, as plain data: ``symbol ← form`` and the numbers it reads.
 
     ``values`` gives the number of each value the form reads and how it is written (GIVEN, PARAM, RESULT
@@ -108,8 +106,7 @@ class Line:
     kind: str  # RESULT, or PARAM for the new parameter
 
 
-@dataclass(frozen=True)
-class Optimizer:
+class Optimizer(Record):
     """An optimizer: its hyper-parameters, the state it keeps per parameter, and its rules."""
 
     name: str

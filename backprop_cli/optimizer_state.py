@@ -4,7 +4,8 @@ hold them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from backprop_cli.records import Record
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
@@ -12,8 +13,7 @@ import numpy as np
 if TYPE_CHECKING:
     from backprop_cli.optimizers import Optimizer
 
-@dataclass(frozen=True)
-class OptimizerSpec:
+class OptimizerSpec(Record):
     """The optimizer a config asks for: its name and the value of every hyper-parameter."""
 
     name: str = "sgd"
@@ -75,8 +75,7 @@ def make_spec(name: str, given: Mapping[str, float] | None = None) -> OptimizerS
     return OptimizerSpec(name, hyper)
 
 
-@dataclass(frozen=True)
-class LayerState:
+class LayerState(Record):
     """The optimizer's state of one layer: of its weights, and of its bias (None if it has none or it is
     kept fixed). Each maps the state's keys (velocity, square_avg, m, v, t) to arrays, numbers or counts."""
 

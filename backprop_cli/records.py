@@ -1,33 +1,113 @@
-"""Frozen records, for the many small classes of the document model and the figure.
+"""Frozen records: the network, the trace, the document model and the figure are made of them.
 
 ``class Num(Record): value: float`` behaves as ``@dataclass(frozen=True)`` would make it: its fields are
-dataclass fields (``dataclasses.fields``, ``replace`` and ``is_dataclass`` work), it is compared, hashed
-and shown field by field (fields with ``compare=False`` or ``repr=False`` left out), and assigning to it
-raises ``dataclasses.FrozenInstanceError``. What differs is the making: dataclasses generates six
-methods of source code for each frozen class, about 0.4 ms a class, and a document's start-up creates
-some sixty of them; here one ``__init__`` is generated per class and the rest is shared.
+the annotated names of the class and of the records it extends, with their defaults (a plain value or
+``dataclasses.field(default=..., default_factory=..., compare=..., repr=...)``); it is built from them by
+position or by name, compared, hashed and shown field by field (fields with ``compare=False`` or
+``repr=False`` left out), and assigning to it raises ``dataclasses.FrozenInstanceError``. It is a
+dataclass to ``dataclasses.fields``, ``replace``, ``is_dataclass`` and ``asdict``.
+
+What differs is the making, which every start-up pays for each of the hundred classes: ``dataclass``
+writes and compiles six methods of source code for each frozen class (about 0.5 ms a class); a record's
+methods are shared, and the dataclass bookkeeping is made the first time something asks for it (which a
+run of bptrace never does).
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass
+
+
+class _Spec:
+    """What the shared methods need to know of one record class, read from its annotations."""
+
+    __slots__ = ("names", "known", "defaults", "factories", "compared", "shown")
+
+    def __init__(self, names, defaults, factories, compared, shown) -> None:
+        self.names = names  # every field, in order: the extended records' first
+        self.known = frozenset(names)
+        self.defaults = defaults  # name → default value
+        self.factories = factories  # name → a function giving the default
+        self.compared = compared
+        self.shown = shown
+
+
+def _read_spec(cls: type) -> _Spec:
+    names, defaults, factories, compared, shown = [], {}, {}, {}, {}
+    for base in reversed(cls.__mro__):
+        own = base.__dict__.get("__annotations__") if issubclass(base, Record) and base is not Record else None
+        for name, annotation in (own or {}).items():
+            if isinstance(annotation, str) and annotation.startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            if name not in compared:
+                names.append(name)
+            defaults.pop(name, None)
+            factories.pop(name, None)
+            value = base.__dict__.get(name, MISSING)
+            compare = show = True
+            if isinstance(value, Field):
+                compare, show = value.compare, value.repr
+                if value.default_factory is not MISSING:
+                    factories[name] = value.default_factory
+                value = value.default
+            if value is not MISSING:
+                defaults[name] = value
+            compared[name], shown[name] = compare, show
+    return _Spec(tuple(names), defaults, factories,
+                 tuple(n for n in names if compared[n]), tuple(n for n in names if shown[n]))
+
+
+class _DataclassFields:
+    """``__dataclass_fields__``, made on first use by ``dataclass`` itself (which then stores the real
+    one on the class), so that ``dataclasses.fields`` and ``replace`` see exactly what they expect."""
+
+    def __get__(self, instance, owner):
+        if owner is Record:
+            return None  # the base has no fields (dataclass asks each base for them)
+        if "__dataclass_fields__" not in owner.__dict__:
+            dataclass(init=False, repr=False, eq=False)(owner)
+        return owner.__dict__["__dataclass_fields__"]
 
 
 class Record:
     __slots__ = ()
-    _compared: tuple[str, ...] = ()
-    _shown: tuple[str, ...] = ()
+    __dataclass_fields__ = _DataclassFields()
+    _spec: _Spec = _Spec((), {}, {}, (), ())
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        dataclass(init=False, repr=False, eq=False)(cls)  # the fields only: no method is generated
-        found = fields(cls)
-        cls.__init__ = _init(cls.__qualname__, found)
-        cls._compared = tuple(f.name for f in found if f.compare)
-        cls._shown = tuple(f.name for f in found if f.repr)
+        if cls.__doc__ is None:
+            cls.__doc__ = cls.__qualname__  # as dataclass would write its signature here, which is slow
+        cls._spec = _read_spec(cls)
+
+    def __init__(self, *args, **kwargs) -> None:
+        spec = self._spec
+        names = spec.names
+        values = self.__dict__
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__qualname__}() takes {len(names)} fields but {len(args)} were given")
+        values.update(zip(names, args))
+        if kwargs:
+            twice = kwargs.keys() & values.keys()
+            if twice:
+                raise TypeError(f"{type(self).__qualname__}() got several values for {', '.join(sorted(twice))}")
+            values.update(kwargs)
+        if len(values) < len(names):
+            for name, default in spec.defaults.items():
+                values.setdefault(name, default)
+            for name, make in spec.factories.items():
+                if name not in values:
+                    values[name] = make()
+        if len(values) != len(names) or (kwargs and not values.keys() <= spec.known):
+            missing = [name for name in names if name not in values]
+            unknown = [name for name in values if name not in names]
+            values.clear()
+            raise TypeError(f"{type(self).__qualname__}(): " + "; ".join(
+                part for part in (missing and f"missing {', '.join(missing)}",
+                                  unknown and f"no field {', '.join(unknown)}") if part))
 
     def _key(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._compared)
+        return tuple(getattr(self, name) for name in self._spec.compared)
 
     def __eq__(self, other):
         if other.__class__ is not self.__class__:
@@ -38,7 +118,7 @@ class Record:
         return hash(self._key())
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._spec.shown)
         return f"{type(self).__qualname__}({shown})"
 
     def __setattr__(self, name: str, value) -> None:
@@ -46,24 +126,3 @@ class Record:
 
     def __delattr__(self, name: str) -> None:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-def _init(owner: str, found) -> object:
-    """``__init__(self, a, b=default, ...)`` setting each field past the frozen ``__setattr__``."""
-    defaults = {}
-    parameters, body = [], []
-    for f in found:
-        if f.default_factory is not MISSING:
-            raise TypeError(f"{owner}.{f.name}: a Record takes plain defaults, not a default_factory")
-        if f.default is MISSING:
-            parameters.append(f.name)
-        else:
-            defaults[f.name] = f.default
-            parameters.append(f"{f.name}=_defaults[{f.name!r}]")
-        body.append(f"    _set(self, {f.name!r}, {f.name})")
-    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or ["    pass"])
-    namespace = {"_set": object.__setattr__, "_defaults": defaults}
-    exec(source, namespace)  # as dataclasses does for each of its methods; here once per class
-    init = namespace["__init__"]
-    init.__qualname__ = f"{owner}.__init__"
-    return init

@@ -8,7 +8,7 @@ The command line parses arguments into ``RunOptions``, calls ``prepare`` and ``e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import dropwhile
 from typing import TYPE_CHECKING, Iterator
 
@@ -17,13 +17,13 @@ from backprop_cli.environment import Environment
 from backprop_cli.finite import finite
 from backprop_cli.network import Config
 from backprop_cli.training import Plan, plan, with_epochs
+from backprop_cli.records import Record
 
 if TYPE_CHECKING:
     from backprop_cli.output import PendingFile
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(Record):
     """How to run and show a config, resolved once against its display defaults."""
 
     format: str = "table"  # table | json | jsonl | latex | markdown | html
@@ -44,8 +44,7 @@ class RunOptions:
     fragment: bool = False  # documents: the body only
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Record):
     """A run ready to be written: the config, the network being trained and its iterations (a stream)."""
 
     given: Config  # as loaded, before the epochs were overridden

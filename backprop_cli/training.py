@@ -12,7 +12,7 @@ import math
 import stat
 from array import array
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
@@ -22,13 +22,13 @@ from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration, Network, batches
 from backprop_cli.errors import BptraceError, one_line
 from backprop_cli.limits import too_many_updates
+from backprop_cli.records import Record
 
 if TYPE_CHECKING:
     from backprop_cli.output import PendingFile
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Record):
     """How a run is cut into updates."""
 
     epochs: int
@@ -70,8 +70,7 @@ def plan(config: Config) -> Plan:
                 batch_size=config.batch_size or samples)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Record):
     """What a training run leaves for the tables: one update in full, the loss of each epoch, the result."""
 
     plan: Plan

@@ -9,7 +9,6 @@ mistakes.py); ``r`` rounds the intermediate numbers a person does not write on t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -20,6 +19,7 @@ from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
 from backprop_cli.rounding import hand_round
+from backprop_cli.records import Record
 
 Rounder = Callable[[np.ndarray], np.ndarray]
 
@@ -28,8 +28,7 @@ def _keep(values: np.ndarray) -> np.ndarray:
     return values
 
 
-@dataclass(frozen=True)
-class Rounding:
+class Rounding(Record):
     """How the numbers a quantity is computed through, but that the sheet does not ask for, are taken."""
 
     results: Rounder = _keep  # per-sample gradients of a batch, p and z of the forward pass after the update
@@ -55,8 +54,7 @@ def _derivative(act: Activation, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     return act.derivative(p)
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Record):
     """How each quantity is computed: the handout's rules, unless a known mistake changes one of them."""
 
     derivative: Callable[[Activation, np.ndarray, np.ndarray], np.ndarray] = _derivative  # (g, p, z) → g'(p)
@@ -72,8 +70,7 @@ class Rules:
 HANDOUT = Rules()
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """What every recomputation needs besides the numbers: the config, the samples of the first update and
     which layers show ∂J/∂p as a number of its own (softmax, and the exact forms of cross-entropy and bce)."""
 

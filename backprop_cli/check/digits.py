@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from backprop_cli.records import Record
 
 MIN_DIGITS = 2  # decimals, or significant digits, an answer needs to be judged
 RELATIVE = 1e-9  # agreement to 9 significant digits counts whatever the digits written
@@ -28,8 +28,7 @@ _NUMBER = re.compile(r"^([+\-−]?)(\d*)(?:[.,](\d*))?(?:[eE]([+\-−]?\d+))?$")
 BLANKS = ("", "~", "null", "Null", "NULL")
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(Record):
     """One number of an answer sheet: its value and how it was written."""
 
     value: float

@@ -12,7 +12,6 @@ after the update are asked once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 from backprop_cli.engine import Iteration
@@ -23,6 +22,7 @@ from backprop_cli.handout import formula as f
 from backprop_cli.handout.losses import GRADIENTS, SHORT_FORMS
 from backprop_cli.render.unicode import bias_text as bias_label, neuron_text as neuron, spell, weight_text as weight
 from backprop_cli.render.unicode import vector_text
+from backprop_cli.records import Record
 
 MAX_TERMS = 3  # a formula with more inputs is written as a sum over t
 # The steps of the handout, by their key in the sheet (a hidden layer's name follows Steps 2 and 4).
@@ -36,8 +36,7 @@ STEPS = {
 }
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(Record):
     """One number of the trace of the first update."""
 
     kind: str  # p, z, loss, dJ_dz, dJ_dp, dJ_dweights, dJ_dbias, new_weights, new_bias, loss_after
@@ -46,8 +45,7 @@ class Quantity:
     index: tuple[int, ...] = ()  # (k,) of a neuron, (k, t) of a weight, () of a shared bias or a loss
 
 
-@dataclass(frozen=True)
-class Blank:
+class Blank(Record):
     """One blank of the sheet."""
 
     path: tuple[str | int, ...]  # where it sits in the YAML: ("step3", "out", "dJ_dweights", 0, 0)
@@ -60,8 +58,7 @@ class Blank:
         return path_text(self.path)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Record):
     """The blanks of one step (of one sample, of one layer), in the order a person fills them."""
 
     step: str  # forward, loss, step1, ..., step5
@@ -69,8 +66,7 @@ class Section:
     blanks: tuple[Blank, ...]
 
 
-@dataclass(frozen=True)
-class Sheet:
+class Sheet(Record):
     config: Config
     samples: int  # samples of the first update
     sections: tuple[Section, ...]

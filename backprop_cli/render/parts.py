@@ -4,7 +4,6 @@ kind of column is set, and filling a table up to a row limit with a note on what
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -17,10 +16,10 @@ from backprop_cli.handout import document as doc
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render.wrap import Wrapped
 from backprop_cli.render.common import more_rows
+from backprop_cli.records import Record
 
 
-@dataclass(frozen=True)
-class TableOptions:
+class TableOptions(Record):
     """What the table renderer needs besides the trace."""
 
     fmt: NumberFormat

@@ -17,7 +17,6 @@ import os
 import select
 import textwrap
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Protocol
 
 from rich.console import RenderableType
@@ -35,6 +34,7 @@ from backprop_cli.render.status import FIRST, UNKNOWN_KEY, StatusLine, prompt
 from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
+from backprop_cli.records import Record
 
 NEXT, BACK, ALL, QUIT, END, UNKNOWN = "next", "back", "all", "quit", "end", "unknown"
 
@@ -172,8 +172,7 @@ def open_keys(stdin: IO[str], stdin_holds_config: bool, terminal: bool | None = 
         os.close(fd)
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(Record):
     """One phase as step mode shows it: its name and what is printed for it."""
 
     name: str

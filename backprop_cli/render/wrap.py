@@ -8,7 +8,7 @@ by these rules, so that a table narrows its formula columns only as far as the f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from backprop_cli.records import Record
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -22,8 +22,7 @@ OPENING, CLOSING = "([{", ")]}"
 JOINER, TERM, FACTOR, WORD = 0, 1, 2, 3
 
 
-@dataclass(frozen=True)
-class _Space:
+class _Space(Record):
     """A place where a line may break: the run of spaces at ``start``..``end`` of the text."""
 
     start: int
