@@ -13,7 +13,6 @@ optimizer's shown state, such as Adam's m and v, is rounded too).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterator
 
 import numpy as np
@@ -23,7 +22,7 @@ from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer, Parameters
 from backprop_cli.optimizer_state import LayerState
 from backprop_cli.rounding import Rounding
-from backprop_cli.records import Record
+from backprop_cli.records import Record, replace
 
 
 class LayerPass(Record):

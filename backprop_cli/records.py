@@ -69,6 +69,16 @@ class _DataclassFields:
         return owner.__dict__["__dataclass_fields__"]
 
 
+def names(record: Record) -> tuple[str, ...]:
+    """The fields of ``record``, in order (``dataclasses.fields`` without making its bookkeeping)."""
+    return record._spec.names
+
+
+def replace(record: Record, **changes) -> Record:
+    """``record`` with ``changes`` (``dataclasses.replace`` without making its bookkeeping)."""
+    return type(record)(**{name: getattr(record, name) for name in record._spec.names} | changes)
+
+
 class Record:
     __slots__ = ()
     __dataclass_fields__ = _DataclassFields()

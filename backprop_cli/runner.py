@@ -8,7 +8,6 @@ The command line parses arguments into ``RunOptions``, calls ``prepare`` and ``e
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import dropwhile
 from typing import TYPE_CHECKING, Iterator
 
@@ -17,7 +16,7 @@ from backprop_cli.environment import Environment
 from backprop_cli.finite import finite
 from backprop_cli.network import Config
 from backprop_cli.training import Plan, plan, with_epochs
-from backprop_cli.records import Record
+from backprop_cli.records import Record, replace
 
 if TYPE_CHECKING:
     from backprop_cli.output import PendingFile

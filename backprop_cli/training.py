@@ -12,7 +12,6 @@ import math
 import stat
 from array import array
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
@@ -22,7 +21,7 @@ from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration, Network, batches
 from backprop_cli.errors import BptraceError, one_line
 from backprop_cli.limits import too_many_updates
-from backprop_cli.records import Record
+from backprop_cli.records import Record, replace
 
 if TYPE_CHECKING:
     from backprop_cli.output import PendingFile

@@ -5,7 +5,6 @@ This is where the content of every format is decided; renderers only spell it.
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass, replace
 
 from backprop_cli.activations import make_activation
 from backprop_cli.engine import Iteration
@@ -15,6 +14,7 @@ from backprop_cli.handout.formula import Brace, Derivative, Label, Node, Partial
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.working import derivatives, weights_before
 from backprop_cli.network import Config
+from backprop_cli.records import Record, names, replace
 
 
 def _braced(node: Node) -> Node:
@@ -22,15 +22,15 @@ def _braced(node: Node) -> Node:
     if isinstance(node, Derivative):
         # The name without its parameter: a Derivative knows the activation, not the layer's own slope.
         return Brace(node, f"Derivative {make_activation(node.activation).label.split(' (')[0]}")
-    if not is_dataclass(node):
+    if not isinstance(node, Record):
         return node
     changes = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
+    for name in names(node):
+        value = getattr(node, name)
         if isinstance(value, tuple):
-            changes[f.name] = tuple(_braced(v) if is_dataclass(v) else v for v in value)
-        elif is_dataclass(value):
-            changes[f.name] = _braced(value)
+            changes[name] = tuple(_braced(v) if isinstance(v, Record) else v for v in value)
+        elif isinstance(value, Record):
+            changes[name] = _braced(value)
     return replace(node, **changes)
 
 
