@@ -173,6 +173,8 @@ def test_unicode_names_are_welcome(write_config):
     (b"   \n# only a comment\n", r"config\.yaml: the config is empty"),
     (b"title: a\x1bb\n", r"config\.yaml:1:9: the control character U\+001B is not allowed"),
     (b"x: [1]\ny: \x07\n", r"config\.yaml:2:4: the control character U\+0007 is not allowed"),
+    ("x: [1]\ntitle: a\ufffeb\u0085\x1b\n".encode(), r"config\.yaml:2:9: the non-character U\+FFFE is not allowed"),
+    ("x: [1]\ntitle: a\uffff\n".encode("utf-16"), r"config\.yaml:2:9: the non-character U\+FFFF is not allowed"),
 ])
 def test_errors_about_the_whole_file_name_it(tmp_path, data, message):
     path = tmp_path / "config.yaml"
@@ -181,6 +183,21 @@ def test_errors_about_the_whole_file_name_it(tmp_path, data, message):
         result = run_cli(command, str(path))
         assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
         assert re.search(message, result.stderr), result.stderr
+
+
+def test_the_characters_refused_in_a_file_are_those_yaml_refuses():
+    """YAML 1.2's printable set, spelled from the standard: everything else is refused where it stands."""
+    from backprop_cli.loader import _first_not_yaml
+
+    def printable(c: int) -> bool:
+        return (c in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= c <= 0x7E or 0xA0 <= c <= 0xD7FF
+                or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF)
+
+    surrogates = range(0xD800, 0xE000)  # never in a decoded file: strict UTF-8 and UTF-16 refuse them
+    astral = [*range(0x10000, 0x110000, 251), 0x10FFFF]  # the same rule all the way: a sample
+    for c in (c for c in [*range(0x10000), *astral] if c not in surrogates):
+        assert (_first_not_yaml(f"ab{chr(c)}") is None) == printable(c), hex(c)
+    assert _first_not_yaml("a\x85b\uffffc\x01") == 3
 
 
 # --- Bounds: errors collected, values composed, nesting --------------------------------------------

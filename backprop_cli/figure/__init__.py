@@ -16,11 +16,19 @@ from __future__ import annotations
 from backprop_cli.figure.content import figure_content
 from backprop_cli.figure.layout import Figure, layout
 from backprop_cli.figure.svg import svg
-from backprop_cli.figure.tikz import tikz_document, tikz_picture
 
 __all__ = ["FORMATS", "Figure", "figure_text", "network_figure", "svg", "tikz_document", "tikz_picture"]
 
 FORMATS = {".svg": "svg", ".tex": "tikz"}  # the output formats by file extension
+
+
+def __getattr__(name: str):
+    """``tikz_picture`` and ``tikz_document``, loaded when asked for: only LaTeX needs them."""
+    if name in ("tikz_picture", "tikz_document"):
+        import backprop_cli.figure.tikz as tikz
+
+        return getattr(tikz, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def network_figure(config, iteration, fmt, *, after: bool = False, sample: int = 0) -> Figure:
@@ -38,4 +46,6 @@ def figure_text(config, fmt, *, form: str = "svg", after: bool = False, fragment
     figure = network_figure(config, next(iter(trace(config, hand_rounding=fmt.hand))), fmt, after=after)
     if form == "svg":
         return svg(figure, standalone=not fragment)
+    from backprop_cli.figure.tikz import tikz_document, tikz_picture
+
     return tikz_picture(figure) if fragment else tikz_document(figure)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from backprop_cli.figure import tikz_picture
+from backprop_cli.figure.tikz import tikz_picture
 from backprop_cli.handout.document import ANSWER, FORMULA, NUMBER, VALUE
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import flow
