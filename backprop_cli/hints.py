@@ -17,10 +17,11 @@ TYPED = 100_000  # characters: a config this small may be typed by hand, and its
 # Dashes that look like a minus and are not one.
 DASHES = {"\u2013": "an en dash", "\u2014": "an em dash", "\u2010": "a hyphen", "\u2011": "a hyphen",
           "\ufe63": "a small minus", "\uff0d": "a full-width minus"}
-_DECIMAL_COMMA = re.compile(r"^\s*[-+\u2212]?\d+,\d+\s*$")
+# The patterns below are compiled on first use (re keeps them): only a config with an error needs them.
+_DECIMAL_COMMA = r"^\s*[-+\u2212]?\d+,\d+\s*$"
 # In a flow list, digits on both sides of a comma without a space: [0,40, 0.21] (but not [1,1]).
-_FLOW_COMMA = re.compile(r"(?<![\d.])([-+]?\d+),(\d+)(?![\d.])")
-_COUNT = re.compile(r"^expected [\d,]+ \w+.*, got [\d,]+$")
+_FLOW_COMMA = r"(?<![\d.])([-+]?\d+),(\d+)(?![\d.])"
+_COUNT = r"^expected [\d,]+ \w+.*, got [\d,]+$"
 
 
 def text_number(value: Any) -> float | None:
@@ -39,7 +40,7 @@ def number_hint(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     text = value.strip()
-    if _DECIMAL_COMMA.match(text):
+    if re.match(_DECIMAL_COMMA, text):
         return f"; decimal comma? write {text.replace(',', '.')}"
     for dash, name in DASHES.items():
         if text.startswith(dash):
@@ -57,7 +58,7 @@ def comma_lines(text: str) -> list[tuple[int, str, str]]:
     found = []
     for n, line in enumerate(text.splitlines(), start=1):
         code = line.split("#", 1)[0]
-        for match in _FLOW_COMMA.finditer(code):
+        for match in re.finditer(_FLOW_COMMA, code):
             whole, fraction = match.groups()
             if ", " in code or (whole.lstrip("-+") == "0" and len(fraction) > 1):
                 found.append((n, match.group(0), f"{whole}.{fraction}"))
@@ -67,7 +68,7 @@ def comma_lines(text: str) -> list[tuple[int, str, str]]:
 def count_hint(message: str, text: str) -> str:
     """What to add to a message about a count ('expected 2 columns …, got 3') when the config seems to hold
     a decimal comma, which splits one number into two."""
-    if not _COUNT.match(message):
+    if not re.match(_COUNT, message):
         return ""
     found = comma_lines(text)
     if not found:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import stat
-from array import array
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -89,6 +88,8 @@ class EpochLosses:
     """
 
     def __init__(self, batch: str, updates_per_epoch: int) -> None:
+        from array import array  # a compiled module: loaded by a training run only
+
         self.batch = batch
         self.per_epoch = updates_per_epoch
         self.values = array("d")
