@@ -92,25 +92,23 @@ class Record:
 
     def __init__(self, *args, **kwargs) -> None:
         spec = self._spec
-        names = spec.names
         values = self.__dict__
-        if len(args) > len(names):
-            raise TypeError(f"{type(self).__qualname__}() takes {len(names)} fields but {len(args)} were given")
-        values.update(zip(names, args))
-        if kwargs:
-            twice = kwargs.keys() & values.keys()
+        values.update(spec.defaults)
+        if args:
+            if len(args) > len(spec.names):
+                raise TypeError(f"{type(self).__qualname__}() takes {len(spec.names)} fields but {len(args)} were given")
+            values.update(zip(spec.names, args))
+            twice = kwargs.keys() & spec.names[:len(args)] if kwargs else ()
             if twice:
+                values.clear()
                 raise TypeError(f"{type(self).__qualname__}() got several values for {', '.join(sorted(twice))}")
-            values.update(kwargs)
-        if len(values) < len(names):
-            for name, default in spec.defaults.items():
-                values.setdefault(name, default)
-            for name, make in spec.factories.items():
-                if name not in values:
-                    values[name] = make()
-        if len(values) != len(names) or (kwargs and not values.keys() <= spec.known):
-            missing = [name for name in names if name not in values]
-            unknown = [name for name in values if name not in names]
+        values.update(kwargs)
+        for name, make in spec.factories.items():
+            if name not in values:
+                values[name] = make()
+        if len(values) != len(spec.names) or not spec.known.issuperset(kwargs):
+            missing = [name for name in spec.names if name not in values]
+            unknown = [name for name in kwargs if name not in spec.known]
             values.clear()
             raise TypeError(f"{type(self).__qualname__}(): " + "; ".join(
                 part for part in (missing and f"missing {', '.join(missing)}",

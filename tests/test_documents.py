@@ -75,17 +75,30 @@ def test_fragments_are_the_body_only(tmp_path):
     assert not markdown.startswith("# ") and markdown.startswith("- **Network**")
 
 
-def test_documents_start_without_rich():
-    """--format latex and markdown import no rich (start-up time; see tests/benchmark.py)."""
-    for form in ("latex", "markdown", "html"):
-        code = ("import sys, io, contextlib\nfrom backprop_cli.cli import main\n"
-                f"sys.argv = ['bptrace', 'run', {str(HANDOUT)!r}, '--format', {form!r}]\n"
-                "with contextlib.redirect_stdout(io.StringIO()):\n"
-                "    try:\n        main()\n    except SystemExit as end:\n        assert end.code in (0, None), end\n"
-                "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))")
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        assert out.stdout.strip() == "[]", form
+# What a plain run of each document format leaves unloaded (start-up time; see tests/benchmark.py): rich,
+# the optimizers' rules (plain gradient descent), the derivation (no --explain) and the other formats' writers.
+_NEVER = ("rich", "backprop_cli.optimizers", "backprop_cli.optimizer_rules", "backprop_cli.handout.explain",
+          "backprop_cli.render.explain", "backprop_cli.render.table")
+_UNUSED = {"latex": ("backprop_cli.render.markdown", "backprop_cli.render.html", "backprop_cli.render.mathml"),
+           "markdown": ("backprop_cli.render.latex", "backprop_cli.render.html", "backprop_cli.render.mathml",
+                        "backprop_cli.figure.tikz"),
+           "html": ("backprop_cli.render.latex", "backprop_cli.render.markdown", "backprop_cli.render.latex_math",
+                    "backprop_cli.figure.tikz")}
+
+
+@pytest.mark.parametrize("form", sorted(_UNUSED))
+def test_documents_load_only_what_they_use(form):
+    code = ("import sys, io, contextlib\nfrom backprop_cli.cli import main\n"
+            f"sys.argv = ['bptrace', 'run', {str(HANDOUT)!r}, '--format', {form!r}]\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        main()\n    except SystemExit as end:\n        assert end.code in (0, None), end\n"
+            "print('\\n'.join(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    loaded = set(out.stdout.split())
+    assert f"backprop_cli.render.{form}" in loaded and "backprop_cli.figure.svg" in loaded  # the probe works
+    unwanted = (*_NEVER, *_UNUSED[form])
+    assert not [m for m in loaded if m in unwanted or m.startswith("rich.")], form
 
 
 def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examples():
