@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from backprop_cli.flow_numbers import NumberList
@@ -20,7 +21,7 @@ def kind(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {number_text(value)}"
     if isinstance(value, str):
-        if DATE.match(value):
+        if re.match(DATE, value):
             return f"a date ({value})"
         shown = value if len(value) <= 30 else value[:27] + "..."
         return f"the text {shown!r}" + hint(value)

@@ -26,13 +26,14 @@ NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 # Python's int() refuses longer digit strings; such a number is read as a float (infinite).
 MAX_DIGITS = 4000
 
-# YAML 1.1 forms that YAML 1.2 reads as text.
-_BINARY = re.compile(r"[-+]?0b[01_]+\Z")
-_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
-_UNDERSCORES = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?\Z")
+# YAML 1.1 forms that YAML 1.2 reads as text. Only a message looks for them: compiled on first use (re keeps
+# them), not at every start.
+_BINARY = r"[-+]?0b[01_]+\Z"
+_BASE60 = r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z"
+_UNDERSCORES = r"[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?\Z"
 YES_NO = frozenset(("y", "yes", "n", "no", "on", "off"))
-DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
-                  r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?\Z")
+DATE = (r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?\Z")
 
 
 def plain(text: str) -> Any:
@@ -88,11 +89,11 @@ def hint(text: str) -> str:
     """Why a text that looks like a number is not read as one ("" if it does not look like one)."""
     if len(text) > 100:  # no number a person writes; and the patterns below need not see a long text
         return ""
-    if _BINARY.match(text):
+    if re.match(_BINARY, text):
         return " (YAML 1.2 has no binary numbers: write the number in decimal)"
-    if _BASE60.match(text):
+    if re.match(_BASE60, text):
         return " (YAML 1.1's base-60 notation is not read: write the number in decimal)"
-    if "_" in text and _UNDERSCORES.match(text) and any(c.isdigit() for c in text):
+    if "_" in text and re.match(_UNDERSCORES, text) and any(c.isdigit() for c in text):
         return " (write the number without '_')"
     if text[:1] in "-+" and text[1:2] in "0" and (HEX.match(text[1:]) or OCTAL.match(text[1:])):
         return " (a signed hexadecimal or octal number is not read: write the number in decimal)"
