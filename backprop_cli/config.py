@@ -1,4 +1,4 @@
-"""The config: validated once into frozen dataclasses of numpy arrays, with precise errors.
+"""The config: validated once into frozen records of numpy arrays, with precise errors.
 
 ``load_config(source)`` reads and validates a config file; ``config_from_data(data)`` validates data
 already loaded. Every error is a ``ConfigError`` naming the key path, what was expected and what was found.

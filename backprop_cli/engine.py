@@ -210,17 +210,16 @@ def full_precision_losses(config: Config, it: Iteration) -> tuple[float, float]:
     net = Network(config)
 
     def loss(after: bool) -> float:
-        net.layers = [Layer(**{**layer.__dict__, "weights": st.new_weights if after else st.weights,
-                               "bias": st.new_bias if after else st.bias}) for layer, st in zip(config.layers, it.steps)]
+        net.layers = [replace(layer, weights=st.new_weights if after else st.weights,
+                              bias=st.new_bias if after else st.bias) for layer, st in zip(config.layers, it.steps)]
         return net.loss_of(it.x, it.y)
 
     return loss(False), loss(True)
 
 
 def _updated(layer: Layer, step: LayerStep) -> Layer:
-    """``layer`` with the new parameters of ``step`` (dataclasses.replace, without its checks per call: a long
-    run makes millions of these)."""
-    return Layer(**{**layer.__dict__, "weights": step.new_weights, "bias": step.new_bias})
+    """``layer`` with the new parameters of ``step``."""
+    return replace(layer, weights=step.new_weights, bias=step.new_bias)
 
 
 def batches(config: Config) -> list[np.ndarray]:

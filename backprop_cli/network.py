@@ -1,4 +1,4 @@
-"""The network as bptrace holds it: frozen dataclasses of numpy arrays, and their plain-data form.
+"""The network as bptrace holds it: frozen records of numpy arrays, and their plain-data form.
 
 ``config.py`` reads and validates a config file into these; the engine trains them; ``config_to_data``
 gives them back as the keys of a config (what the JSON trace echoes and what a saved network holds).

@@ -76,7 +76,7 @@ def names(record: Record) -> tuple[str, ...]:
 
 def replace(record: Record, **changes) -> Record:
     """``record`` with ``changes`` (``dataclasses.replace`` without making its bookkeeping)."""
-    return type(record)(**{name: getattr(record, name) for name in record._spec.names} | changes)
+    return type(record)(**{**record.__dict__, **changes})  # a record's __dict__ holds its fields, and only them
 
 
 class Record:
