@@ -102,3 +102,21 @@ def test_quantities_have_the_answer_sheet_paths_and_the_handouts_values(handout)
     # p and z of 4 neurons, J, 2 + 2 error gradients, 8 weight gradients, 8 new weights, J after
     assert len(found) == 8 + 1 + 4 + 8 + 8 + 1
     assert list(found)[-1] == "loss_after"
+
+
+def test_a_long_vector_makes_only_the_numbers_it_shows(monkeypatch):
+    """The header's x of a layer with a million inputs is seven numbers and a count, not a million nodes."""
+    import numpy as np
+
+    made = []
+
+    class Counted(f.Num):
+        def __init__(self, *args, **kwargs):
+            made.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(f, "Num", Counted)
+    shown = f.vector(np.arange(1_000_000.0))
+    assert [n.value for n in shown.items] == [0, 1, 2, 3, 4, 5, 999_999] and shown.omitted == 999_993
+    assert len(made) == 7
+    assert [n.value for n in f.vector([1.0, 2.0]).items] == [1.0, 2.0] and f.vector([1.0, 2.0]).omitted == 0

@@ -226,10 +226,10 @@ class Vector(Record):
 
 def vector(values, kind: str = GIVEN) -> Vector:
     """The numbers ``values`` as a vector of ``kind``."""
-    items = [Num(float(v), kind) for v in values]
-    if len(items) > 8:
-        return Vector((*items[:6], items[-1]), omitted=len(items) - 7)
-    return Vector(tuple(items))
+    # Only the items shown are made: a layer may have a million inputs. ``values``: a list or an array.
+    if len(values) > 8:
+        return Vector(tuple(Num(float(v), kind) for v in (*values[:6], values[-1])), omitted=len(values) - 7)
+    return Vector(tuple(Num(float(v), kind) for v in values))
 
 
 Node = Union[Num, Symbol, Call, Sqrt, Power, Cases, Vector, Derivative, Partial, SumOver, Relation, Equations, Jacobian,
