@@ -32,29 +32,34 @@ class _Spec:
         self.shown = shown
 
 
+def _own_fields(cls: type) -> tuple[tuple[str, object, object, bool, bool], ...]:
+    """(name, default, factory, compared, shown) of each field the class body of ``cls`` annotates, read as
+    the class is made (``dataclass``, once it has made its bookkeeping, replaces a ``field()`` by its
+    default)."""
+    found = []
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        if isinstance(annotation, str) and annotation.startswith(("ClassVar", "typing.ClassVar")):
+            continue
+        value = cls.__dict__.get(name, MISSING)
+        if isinstance(value, Field):
+            found.append((name, value.default, value.default_factory, value.compare, value.repr))
+        else:
+            found.append((name, value, MISSING, True, True))
+    return tuple(found)
+
+
 def _read_spec(cls: type) -> _Spec:
-    names, defaults, factories, compared, shown = [], {}, {}, {}, {}
+    """The fields of ``cls`` and of the records it extends, theirs first; a field named again keeps its place."""
+    fields: dict[str, tuple] = {}
     for base in reversed(cls.__mro__):
-        own = base.__dict__.get("__annotations__") if issubclass(base, Record) and base is not Record else None
-        for name, annotation in (own or {}).items():
-            if isinstance(annotation, str) and annotation.startswith(("ClassVar", "typing.ClassVar")):
-                continue
-            if name not in compared:
-                names.append(name)
-            defaults.pop(name, None)
-            factories.pop(name, None)
-            value = base.__dict__.get(name, MISSING)
-            compare = show = True
-            if isinstance(value, Field):
-                compare, show = value.compare, value.repr
-                if value.default_factory is not MISSING:
-                    factories[name] = value.default_factory
-                value = value.default
-            if value is not MISSING:
-                defaults[name] = value
-            compared[name], shown[name] = compare, show
-    return _Spec(tuple(names), defaults, factories,
-                 tuple(n for n in names if compared[n]), tuple(n for n in names if shown[n]))
+        for field in base.__dict__.get("_own", ()):
+            fields[field[0]] = field
+    names = tuple(fields)
+    return _Spec(names,
+                 {name: f[1] for name, f in fields.items() if f[1] is not MISSING},
+                 {name: f[2] for name, f in fields.items() if f[2] is not MISSING},
+                 tuple(name for name, f in fields.items() if f[3]),
+                 tuple(name for name, f in fields.items() if f[4]))
 
 
 class _DataclassFields:
@@ -88,6 +93,7 @@ class Record:
         super().__init_subclass__(**kwargs)
         if cls.__doc__ is None:
             cls.__doc__ = cls.__qualname__  # as dataclass would write its signature here, which is slow
+        cls._own = _own_fields(cls)
         cls._spec = _read_spec(cls)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -87,6 +87,19 @@ def test_a_dataclass_to_the_dataclasses_module():
     assert compared == {"x": True, "y": True, "tags": True, "label": False}
 
 
+def test_a_record_extended_after_its_bookkeeping_was_made_keeps_its_fields():
+    class Base(Record):
+        tags: list = field(default_factory=list)
+        note: str = field(default="", compare=False)
+
+    assert [f.name for f in dataclasses.fields(Base)] == ["tags", "note"]  # dataclass replaces field() now
+
+    class Later(Base):
+        z: int = 0
+
+    assert Later() == Later(note="other") and Later().tags == [] and Later().tags is not Later().tags
+
+
 def test_copied_and_pickled():
     point = Point3(1.0, tags=[1, 2], label="a")
     for twin in (copy.copy(point), copy.deepcopy(point), pickle.loads(pickle.dumps(point))):

@@ -6,19 +6,18 @@ It has no ids either, so that several figures can share one page.
 
 from __future__ import annotations
 
-import re
-
 from backprop_cli.figure.layout import BLUE, EDGE, INPUT, NOTE, SCRIPT, TONES, Figure, Label
 
 FONTS = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
-# XML's five special characters (html.escape's, without importing html and its table of entities).
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
-# Characters XML 1.0 does not allow even escaped (control characters a layer name could hold).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML's five special characters escaped (html.escape's, without importing html and its table of entities),
+# and U+FFFD for the characters XML 1.0 does not allow even escaped (control characters a layer name could hold).
+_NOT_XML = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                          **{chr(c): "\ufffd" for c in _NOT_XML}})
 
 
 def _text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value).translate(_ESCAPES)
+    return value.translate(_ESCAPES)
 
 
 def coordinate(value: float) -> str:
