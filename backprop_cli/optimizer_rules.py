@@ -5,19 +5,18 @@ numbers kept (``describe``). The optimizers themselves are in ``optimizers.py``.
 from __future__ import annotations
 
 from dataclasses import field
-from backprop_cli.records import Record
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
+
+from backprop_cli.handout.numbers import COUNT, GIVEN, PARAM, RESULT  # noqa: F401 - the kinds of a rule's values
+from backprop_cli.records import Record
 
 if TYPE_CHECKING:  # the formula trees are built only when a document asks: the JSON trace needs none
     from types import ModuleType
 
     from backprop_cli.handout.formula import Node, Relation
 
-# How a number in a formula is written: given by the user (α, μ, ...), a parameter Θ, a computed result,
-# or a count (Adam's step t).
-GIVEN, PARAM, RESULT, COUNT = "given", "param", "result", "count"
 GRADIENT = "∂J/∂Θ"  # the name of the gradient from Steps 3 and 4 among a rule's values
 
 

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from typing import Union
 
+from backprop_cli.handout.numbers import COUNT, GIVEN, PARAM, RESULT  # noqa: F401 - a Num's kind, used with it
 from backprop_cli.records import Record
-
-# Kinds of number: how it is written (see handout.numbers.NumberFormat); COUNT a whole number (Adam's step t).
-# A result far below the precision (Adam's v, the square of a gradient) is written in powers of ten by the
-# rule every result follows.
-GIVEN, RESULT, PARAM, COUNT = "given", "result", "param", "count"
 
 
 class Label(Record):

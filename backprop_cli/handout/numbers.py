@@ -16,6 +16,10 @@ MINUS = "−"
 # From here on a number is written in powers of ten (1.5e+20): a row of twenty digits reads as nothing.
 LARGE = 1e12
 MOST_DECIMALS = 15  # what a double holds; more digits never tell two numbers apart
+# Kinds of number, each written its own way (``NumberFormat.write``): given by the user (x, y, α, β1, ...), a
+# parameter Θ or b, a computed result (a result far below the precision, such as Adam's v, is written in
+# powers of ten by the rule every result follows), or a count (Adam's step t).
+GIVEN, RESULT, PARAM, COUNT = "given", "result", "param", "count"
 
 
 def _signed(text: str) -> str:
@@ -108,10 +112,10 @@ class NumberFormat:
         return texts
 
     def write(self, value: float, kind: str) -> str:
-        """``value`` written as a number of ``kind`` (see handout.formula: given, result, param, count)."""
-        if kind == "count":
+        """``value`` written as a number of ``kind`` (GIVEN, RESULT, PARAM or COUNT)."""
+        if kind == COUNT:
             return str(value)
-        return {"given": self.given, "param": self.param}.get(kind, self.result)(value)
+        return {GIVEN: self.given, PARAM: self.param}.get(kind, self.result)(value)
 
     @staticmethod
     def factor(text: str) -> str:
