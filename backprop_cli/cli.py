@@ -15,8 +15,8 @@ import click
 
 from backprop_cli._version import __version__
 from backprop_cli.errors import BptraceError, ExitStatus, headline
-from backprop_cli.cli_base import Failure, check_exact as _check_exact, load_user_config as _load_config
-from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, rounding_options, say
+from backprop_cli.cli_base import Failure, check_exact, load_user_config
+from backprop_cli.cli_base import format_from_extension, resolve_rounding, rounding_options, say
 from backprop_cli.pipes import closed_pipe_status, flush_stdout
 from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS
 
@@ -194,15 +194,15 @@ def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int 
 
     check_output(output, {config: "the config being run"}, force=force)  # first: that refusal is the one that matters
     fmt = format_from_extension(fmt, output, EXTENSIONS, "table")
-    _check_exact(exact, hand_rounding)
+    check_exact(exact, hand_rounding)
     refuse_idle_options(fmt, output=output, step=step, explain=explain, working=working, show=show, rows=rows,
                         width=width, color=color, fragment=fragment, documents=DOCUMENTS)
     from backprop_cli.environment import Environment
     from backprop_cli.runner import RunOptions, execute, prepare
 
-    net = _load_config(config)
+    net = load_user_config(config)
     given_precision = precision
-    precision, hand_rounding = _rounding(net, precision, hand_rounding, exact)
+    precision, hand_rounding = resolve_rounding(net, precision, hand_rounding, exact)
     refuse_idle_precision(fmt, given_precision, hand_rounding)
     options = RunOptions(
         format=fmt,

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from backprop_cli.cli_base import Failure, format_from_extension, load_user_config as _load_config, say, waiting_for as _waiting_for
+from backprop_cli.cli_base import Failure, format_from_extension, load_user_config, say, waiting_for
 from backprop_cli.errors import ExitStatus
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 
@@ -41,7 +41,7 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
 
     extensions = {".yaml": "yaml", ".yml": "yaml", **{e: f for e, f in EXTENSIONS.items() if f in DOCUMENTS}}
     fmt = format_from_extension(fmt, output, extensions, "yaml")
-    net = _load_config(config)
+    net = load_user_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
@@ -83,9 +83,9 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
 
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")
-    net = _load_config(config)
+    net = load_user_config(config)
     if "-" in answers:
-        _waiting_for("-", "the answers")
+        waiting_for("-", "the answers")
     sheet, markings = check_files(net, answers)
     reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
     forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself

@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from backprop_cli.cli_base import Failure, check_exact as _check_exact, load_user_config as _load_config
-from backprop_cli.cli_base import format_from_extension, resolve_rounding as _rounding, rounding_options, say
+from backprop_cli.cli_base import Failure, check_exact, load_user_config
+from backprop_cli.cli_base import format_from_extension, resolve_rounding, rounding_options, say
 from backprop_cli.errors import BptraceError, ExitStatus, one_line
 
 
@@ -25,7 +25,7 @@ def validate(config: str) -> None:
     from backprop_cli.environment import printable
 
     try:
-        net = _load_config(config)
+        net = load_user_config(config)
     except BptraceError as error:
         errors = [error, *getattr(error, "others", [])]
         for each in errors:
@@ -123,14 +123,14 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
     """
     from backprop_cli.figure import FORMATS, figure_text
 
-    _check_exact(exact, hand_rounding)
+    check_exact(exact, hand_rounding)
     form = format_from_extension(form, output, FORMATS, "svg", bare=False)
     from backprop_cli.environment import XML, escaping
     from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat
 
-    net = _load_config(config)
-    fmt = NumberFormat(*_rounding(net, precision, hand_rounding, exact))
+    net = load_user_config(config)
+    fmt = NumberFormat(*resolve_rounding(net, precision, hand_rounding, exact))
     form = form or "svg"
     with destination(output, reads={config: "the config being drawn"}) as stream:
         (escaping(stream, XML) if form == "svg" else stream).write(
@@ -168,7 +168,7 @@ def gradcheck(config: str, eps: float, fmt: str, rows: int) -> None:
     """
     from backprop_cli.gradcheck import gradcheck as check
 
-    result = check(_load_config(config), eps)
+    result = check(load_user_config(config), eps)
     if fmt == "json":
         from backprop_cli.environment import JSON, escaping
         from backprop_cli.render.gradcheck import write_json
