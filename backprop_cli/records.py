@@ -15,6 +15,7 @@ run of bptrace never does).
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass
 
 
@@ -37,10 +38,11 @@ def _own_fields(cls: type) -> tuple[tuple[str, object, object, bool, bool], ...]
     the class is made (``dataclass``, once it has made its bookkeeping, replaces a ``field()`` by its
     default)."""
     found = []
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-        if isinstance(annotation, str) and annotation.startswith(("ClassVar", "typing.ClassVar")):
+    for name, annotation in inspect.get_annotations(cls).items():
+        spelled = annotation if isinstance(annotation, str) else getattr(annotation, "__qualname__", "")
+        if spelled.split("[", 1)[0].rsplit(".", 1)[-1] == "ClassVar":
             continue
-        value = cls.__dict__.get(name, MISSING)
+        value = getattr(cls, name, MISSING)  # a default of the record it extends holds, as in a dataclass
         if isinstance(value, Field):
             found.append((name, value.default, value.default_factory, value.compare, value.repr))
         else:
@@ -63,14 +65,15 @@ def _read_spec(cls: type) -> _Spec:
 
 
 class _DataclassFields:
-    """``__dataclass_fields__``, made on first use by ``dataclass`` itself (which then stores the real
-    one on the class), so that ``dataclasses.fields`` and ``replace`` see exactly what they expect."""
+    """``__dataclass_fields__`` of one record class, made on first use by ``dataclass`` itself (which then
+    stores the real one on the class in its place), so that ``dataclasses.fields``, ``replace`` and a
+    dataclass extending the record see exactly what they expect. Each class has its own."""
 
     def __get__(self, instance, owner):
         if owner is Record:
-            return None  # the base has no fields (dataclass asks each base for them)
-        if "__dataclass_fields__" not in owner.__dict__:
-            dataclass(init=False, repr=False, eq=False)(owner)
+            raise AttributeError("__dataclass_fields__")  # the base itself is no dataclass
+        if owner.__dict__.get("__dataclass_fields__") is self:
+            dataclass(init=False, repr=False, eq=False, frozen=True)(owner)  # it keeps the shared methods
         return owner.__dict__["__dataclass_fields__"]
 
 
@@ -81,7 +84,13 @@ def names(record: Record) -> tuple[str, ...]:
 
 def replace(record: Record, **changes) -> Record:
     """``record`` with ``changes`` (``dataclasses.replace`` without making its bookkeeping)."""
-    return type(record)(**{**record.__dict__, **changes})  # a record's __dict__ holds its fields, and only them
+    kind = type(record)
+    if not kind._spec.known.issuperset(changes):
+        unknown = ", ".join(name for name in changes if name not in kind._spec.known)
+        raise TypeError(f"{kind.__qualname__}(): no field {unknown}")
+    copy = object.__new__(kind)
+    copy.__dict__.update(record.__dict__, **changes)  # a record's __dict__ holds its fields, and only them
+    return copy
 
 
 class Record:
@@ -95,10 +104,16 @@ class Record:
             cls.__doc__ = cls.__qualname__  # as dataclass would write its signature here, which is slow
         cls._own = _own_fields(cls)
         cls._spec = _read_spec(cls)
+        cls.__match_args__ = cls._spec.names
+        cls.__dataclass_fields__ = _DataclassFields()
 
     def __init__(self, *args, **kwargs) -> None:
         spec = self._spec
         values = self.__dict__
+        if len(args) + len(kwargs) == len(spec.names) and spec.known.issuperset(kwargs) and (
+                not args or not kwargs or kwargs.keys().isdisjoint(spec.names[:len(args)])):
+            values.update(zip(spec.names, args), **kwargs)  # every field given (the engine's records, each update)
+            return
         values.update(spec.defaults)
         if args:
             if len(args) > len(spec.names):
@@ -119,6 +134,9 @@ class Record:
             raise TypeError(f"{type(self).__qualname__}(): " + "; ".join(
                 part for part in (missing and f"missing {', '.join(missing)}",
                                   unknown and f"no field {', '.join(unknown)}") if part))
+
+    def __replace__(self, **changes) -> Record:  # copy.replace (Python 3.13)
+        return replace(self, **changes)
 
     def _key(self) -> tuple:
         return tuple(getattr(self, name) for name in self._spec.compared)

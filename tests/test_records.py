@@ -98,6 +98,33 @@ def test_a_record_extended_after_its_bookkeeping_was_made_keeps_its_fields():
         z: int = 0
 
     assert Later() == Later(note="other") and Later().tags == [] and Later().tags is not Later().tags
+    assert [f.name for f in dataclasses.fields(Later)] == ["tags", "note", "z"]
+    assert dataclasses.replace(Later(z=3), note="x") == Later(z=3) and dataclasses.replace(Later(z=3), note="x").z == 3
+
+
+def test_a_dataclass_may_extend_a_record_and_match_reads_it():
+    @dataclasses.dataclass(frozen=True)
+    class Labelled(Point):
+        name: str = "p"
+
+    made = Labelled(1.0, name="q")
+    assert made == Labelled(1.0, name="q") and made.name == "q" and made.tags == []
+    assert not dataclasses.is_dataclass(Record)
+    match Point3(1.0, 2.0):
+        case Point3(x, y, _, _, z):
+            matched = (x, y, z)
+    assert matched == (1.0, 2.0, 1.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.other = 1
+
+
+def test_records_replace_checks_the_names():
+    from backprop_cli.records import names, replace
+
+    point = Point3(1.0, tags=[1])
+    assert replace(point, z=2.0) == Point3(1.0, tags=[1], z=2.0) and names(point) == ("x", "y", "tags", "label", "z")
+    with pytest.raises(TypeError, match="no field w"):
+        replace(point, w=1)
 
 
 def test_copied_and_pickled():
