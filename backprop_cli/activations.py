@@ -20,7 +20,8 @@ def sigmoid(p: np.ndarray) -> np.ndarray:
     """σ(p) = 1 / (1 + e^−p), element-wise, accurate to the last digit also where it is tiny (p ≪ 0)."""
     # exp of a non-positive number only, so there is never an overflow.
     e = np.exp(-np.abs(p))
-    return np.where(p >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    denominator = 1.0 + e
+    return np.where(p >= 0, 1.0 / denominator, e / denominator)
 
 
 def _softmax(p: np.ndarray) -> np.ndarray:
