@@ -77,6 +77,33 @@ class _DataclassFields:
         return owner.__dict__["__dataclass_fields__"]
 
 
+class _Signature:
+    """``__signature__`` of a record class, for ``inspect.signature`` and ``help``: its fields in order,
+    each with its annotation and default (a default made by a factory shows as ``<factory>``)."""
+
+    def __get__(self, instance, owner):
+        if instance is not None or owner is Record:
+            raise AttributeError("__signature__")
+        annotations = {}
+        for base in reversed(owner.__mro__):
+            if issubclass(base, Record) and base is not Record:
+                annotations.update(inspect.get_annotations(base))
+        spec = owner._spec
+        return inspect.Signature([inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotations.get(name, inspect.Parameter.empty),
+            default=spec.defaults[name] if name in spec.defaults else
+            _FACTORY if name in spec.factories else inspect.Parameter.empty) for name in spec.names],
+            return_annotation=None)  # as dataclass's __init__ -> None
+
+
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
 def names(record: Record) -> tuple[str, ...]:
     """The fields of ``record``, in order (``dataclasses.fields`` without making its bookkeeping)."""
     return record._spec.names
@@ -96,6 +123,7 @@ def replace(record: Record, **changes) -> Record:
 class Record:
     __slots__ = ()
     __dataclass_fields__ = _DataclassFields()
+    __signature__ = _Signature()
     _spec: _Spec = _Spec((), {}, {}, (), ())
 
     def __init_subclass__(cls, **kwargs) -> None:

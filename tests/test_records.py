@@ -118,6 +118,14 @@ def test_a_dataclass_may_extend_a_record_and_match_reads_it():
         made.other = 1
 
 
+def test_the_signature_names_the_fields_as_a_dataclass_does():
+    import inspect
+
+    assert str(inspect.signature(Point)) == str(inspect.signature(Twin))
+    assert str(inspect.signature(Point3)) == ("(x: 'float' = 5.0, y: 'float' = 0.0, tags: 'list' = <factory>, "
+                                              "label: 'str' = '', z: 'float' = 1.0) -> None")
+
+
 def test_records_replace_checks_the_names():
     from backprop_cli.records import names, replace
 
