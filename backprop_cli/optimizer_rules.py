@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
-from backprop_cli.handout.numbers import COUNT, GIVEN, PARAM, RESULT  # noqa: F401 - the kinds of a rule's values
+from backprop_cli.handout.numbers import COUNT, GIVEN, PARAM, RESULT  # the kinds of a rule's values
 from backprop_cli.records import Record
 
 if TYPE_CHECKING:  # the formula trees are built only when a document asks: the JSON trace needs none

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Union
 
-from backprop_cli.handout.numbers import COUNT, GIVEN, PARAM, RESULT  # noqa: F401 - a Num's kind, used with it
+import backprop_cli.handout.numbers as numbers
 from backprop_cli.records import Record
+
+# The kinds of a Num, written each its own way (they are defined beside NumberFormat, which writes them).
+GIVEN, RESULT, PARAM, COUNT = numbers.GIVEN, numbers.RESULT, numbers.PARAM, numbers.COUNT
 
 
 class Label(Record):
