@@ -92,10 +92,14 @@ class DocTable:
         spelled = [("" if row.label is None else label(row.label), *(spell(cell, fmt) for cell in row.cells))
                    for row in model.rows(limit)]
         self.rows = aligned_rows(spelled, self.kinds)
+        self._widths: list[_Width] | None = None
 
     def widths(self) -> list[_Width]:
-        return [_width(header, [_text(row[c]) for row in self.rows], kind)
-                for c, (header, kind) in enumerate(zip(self.headers, self.kinds))]
+        """How wide each column wants to be and may be (measured once: the rows do not change)."""
+        if self._widths is None:
+            self._widths = [_width(header, [_text(row[c]) for row in self.rows], kind)
+                            for c, (header, kind) in enumerate(zip(self.headers, self.kinds))]
+        return self._widths
 
     def table(self, room: int | None = None, padding: int = 1) -> Table:
         """The rich table, its columns fitted into ``room`` columns of content (None: as rich lays it out),
