@@ -6,10 +6,11 @@ pre-activations and stays finite for any finite input.
 
 from __future__ import annotations
 
-from backprop_cli.records import Record
 from typing import Callable
 
 import numpy as np
+
+from backprop_cli.records import Record
 
 # A pre-activation this close to 0 is taken to be exactly 0 at the kink of relu and leaky_relu:
 # a p that is 0 on paper can come out as ±1e-17 in floating point.

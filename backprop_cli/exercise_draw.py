@@ -18,6 +18,7 @@ input is k / 10 for k in ±1 … ±10.
 from __future__ import annotations
 
 import hashlib
+
 from backprop_cli.records import Record
 
 WORD = 2**64

@@ -5,10 +5,11 @@ hold them."""
 from __future__ import annotations
 
 from dataclasses import field
-from backprop_cli.records import Record
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
+
+from backprop_cli.records import Record
 
 if TYPE_CHECKING:
     from backprop_cli.optimizers import Optimizer

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+
 from backprop_cli.records import Record
 
 MIN_DIGITS = 2  # decimals, or significant digits, an answer needs to be judged

@@ -8,11 +8,12 @@ by these rules, so that a table narrows its formula columns only as far as the f
 from __future__ import annotations
 
 import re
-from backprop_cli.records import Record
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+
+from backprop_cli.records import Record
 
 INDENT = 2  # continuation lines start this much further in
 OPERATORS = {"+", "−", "-", "=", "←", "·", "×", "→"}
