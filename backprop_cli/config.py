@@ -38,8 +38,6 @@ OUTPUT_RANGES = {"identity": "negative or 0", "leaky_relu": "negative or 0", "re
                  "tanh": "negative (tanh lies between −1 and 1)"}
 
 
-# Characters refused in a title or a layer name, which are printed: control characters (an escape
-# sequence could retitle or clear the terminal), bidirectional overrides and other invisible formatting.
 def default_names(count: int) -> list[str]:
     """The names of layers without a name: hid1, hid2, ... and out (hid and out for two layers)."""
     if count == 1:

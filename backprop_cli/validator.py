@@ -26,6 +26,8 @@ from backprop_cli.words import counted
 MAX_PARAMETERS = 1_000_000
 # Errors collected before validation stops: enough to fix a file by, and a bound on the work.
 MAX_ERRORS = 100
+# Characters refused in a title or a layer name, which are printed: control characters (an escape
+# sequence could retitle or clear the terminal), bidirectional overrides and other invisible formatting.
 _HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from backprop_cli.check.sheet import Blank, Sheet
 
-NEURON_LISTS = ("p", "z", "dJ_dz", "dJ_dp", "dJ_dbias", "new_bias")
 MATRICES = ("dJ_dweights", "new_weights")
 
 
