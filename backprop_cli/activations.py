@@ -6,11 +6,10 @@ pre-activations and stays finite for any finite input.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-
-from backprop_cli.records import Record
 
 # A pre-activation this close to 0 is taken to be exactly 0 at the kink of relu and leaky_relu:
 # a p that is 0 on paper can come out as ±1e-17 in floating point.
@@ -31,7 +30,8 @@ def _softmax(p: np.ndarray) -> np.ndarray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-class Activation(Record):
+@dataclass(frozen=True)
+class Activation:
     """One activation function g, its derivative g' and how a person writes them."""
 
     name: str

@@ -11,6 +11,7 @@ Everything here is what the command line does, without a terminal: ``bptrace run
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Iterator
 
 from backprop_cli.config import config_from_data, load_config
@@ -20,7 +21,6 @@ from backprop_cli.finite import finite
 from backprop_cli.network import Config
 from backprop_cli.rounding import Rounding
 from backprop_cli.training import with_epochs
-from backprop_cli.records import Record
 
 FROM_CONFIG = "config"  # the default rounding: the config's display.hand_rounding (None: exact)
 
@@ -44,7 +44,8 @@ def trace(config: Config | str | os.PathLike, *, hand_rounding: int | None | str
     return finite(config, _engine_trace(config, hand_rounding=rounding_for(config, hand_rounding), network=network))
 
 
-class Run(Record):
+@dataclass(frozen=True)
+class Run:
     """A finished run: every update, and the network after the last one."""
 
     config: Config

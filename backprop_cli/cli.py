@@ -14,11 +14,18 @@ from contextlib import nullcontext
 import click
 
 from backprop_cli._version import __version__
-from backprop_cli.errors import BptraceError, ExitStatus, headline
-from backprop_cli.cli_base import Failure, check_exact, load_user_config
-from backprop_cli.cli_base import format_from_extension, resolve_rounding, rounding_options, say
-from backprop_cli.pipes import closed_pipe_status, flush_stdout
+from backprop_cli.cli_base import (
+    Failure,
+    check_exact,
+    format_from_extension,
+    load_user_config,
+    resolve_rounding,
+    rounding_options,
+    say,
+)
 from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS
+from backprop_cli.errors import BptraceError, ExitStatus, headline
+from backprop_cli.pipes import closed_pipe_status, flush_stdout
 
 FORMATS = ("table", "json", "jsonl", "latex", "markdown", "html")
 
@@ -187,10 +194,9 @@ def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int 
       bptrace run configs/handout.yaml -o handout.tex  # a LaTeX document
       bptrace run configs/handout.yaml -f markdown     # Markdown, $…$ math
     """
+    from backprop_cli.output import check_output
     from backprop_cli.run_rules import refuse_idle_options, refuse_idle_precision
     from backprop_cli.runner import DOCUMENTS, EXTENSIONS
-
-    from backprop_cli.output import check_output
 
     check_output(output, {config: "the config being run"}, force=force)  # first: that refusal is the one that matters
     fmt = format_from_extension(fmt, output, EXTENSIONS, "table")

@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from backprop_cli.cli_base import Failure, format_from_extension, load_user_config, say, waiting_for
+from backprop_cli.cli_base import (
+    Failure,
+    format_from_extension,
+    load_user_config,
+    say,
+    waiting_for,
+)
 from backprop_cli.errors import ExitStatus
 from backprop_cli.exercise_options import BIAS_MODES, MAX_DECIMALS, MAX_VARIANTS
 

@@ -8,8 +8,15 @@ import sys
 
 import click
 
-from backprop_cli.cli_base import Failure, check_exact, load_user_config
-from backprop_cli.cli_base import format_from_extension, resolve_rounding, rounding_options, say
+from backprop_cli.cli_base import (
+    Failure,
+    check_exact,
+    format_from_extension,
+    load_user_config,
+    resolve_rounding,
+    rounding_options,
+    say,
+)
 from backprop_cli.errors import BptraceError, ExitStatus, one_line
 
 
@@ -126,8 +133,8 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
     check_exact(exact, hand_rounding)
     form = format_from_extension(form, output, FORMATS, "svg", bare=False)
     from backprop_cli.environment import XML, escaping
-    from backprop_cli.output import destination
     from backprop_cli.handout.numbers import NumberFormat
+    from backprop_cli.output import destination
 
     net = load_user_config(config)
     fmt = NumberFormat(*resolve_rounding(net, precision, hand_rounding, exact))

@@ -15,14 +15,14 @@ from backprop_cli.activations import ACTIVATIONS
 from backprop_cli.describe import is_list as _is_list
 from backprop_cli.describe import kind as _kind
 from backprop_cli.errors import ConfigError
-from backprop_cli.loader import parse_yaml, paused_gc, read_text
 from backprop_cli.limits import too_many_updates
+from backprop_cli.loader import parse_yaml, paused_gc, read_text
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
 from backprop_cli.optimizer_state import OptimizerSpec
+from backprop_cli.validator import MAX_ERRORS, MAX_PARAMETERS, Collector, Stop
 from backprop_cli.words import counted
 from backprop_cli.yaml_scalars import YES_NO
-from backprop_cli.validator import MAX_ERRORS, MAX_PARAMETERS, Collector, Stop
 
 __all__ = ["MAX_ERRORS", "MAX_PARAMETERS", "config_from_data", "default_names", "load_config"]
 

@@ -13,6 +13,7 @@ optimizer's shown state, such as Adam's m and v, is rounded too).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import numpy as np
@@ -22,10 +23,10 @@ from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer, Parameters
 from backprop_cli.optimizer_state import LayerState
 from backprop_cli.rounding import Rounding
-from backprop_cli.records import Record, replace
 
 
-class LayerPass(Record):
+@dataclass(frozen=True)
+class LayerPass:
     """One layer for all samples of an update: arrays of shape (samples, neurons)."""
 
     name: str
@@ -42,7 +43,8 @@ class LayerPass(Record):
     dg_dp: np.ndarray | None = None
 
 
-class LayerStep(Parameters, Record):
+@dataclass(frozen=True)
+class LayerStep(Parameters):
     """One layer's parameters, their gradient combined over the samples, and their new values."""
 
     name: str
@@ -62,7 +64,8 @@ class LayerStep(Parameters, Record):
     state_before: LayerState | None = None
 
 
-class Iteration(Record):
+@dataclass(frozen=True)
+class Iteration:
     """One update: the forward and backward pass over its samples, then the step of every layer."""
 
     number: int  # 1-based

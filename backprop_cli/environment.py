@@ -14,10 +14,10 @@ from __future__ import annotations
 import codecs
 import os
 import sys
+from dataclasses import dataclass
 from typing import IO
 
 from backprop_cli.errors import StreamError, one_line
-from backprop_cli.records import Record
 
 MIN_COLUMNS = 60  # narrower, the tables cut numbers short
 FILE_WIDTH = 100  # columns of the tables in a file or a pipe, whatever terminal the command ran in
@@ -55,7 +55,8 @@ def settle_size(environ) -> None:
                 environ[name] = str(size)
 
 
-class Environment(Record):
+@dataclass(frozen=True)
+class Environment:
     stdin: IO[str]
     stdout: IO[str]
     stderr: IO[str]

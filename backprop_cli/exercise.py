@@ -9,16 +9,22 @@ engine's hand-rounded trace finds fit (``exercise_rules``) and returns it with i
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from backprop_cli.errors import BptraceError
 from backprop_cli.exercise_draw import Drawn, SeedStream, draw, stream_key
-from backprop_cli.exercise_options import MAX_TRIES, ExerciseOptions, check_possible, check_seed
+from backprop_cli.exercise_options import (
+    MAX_TRIES,
+    ExerciseOptions,
+    check_possible,
+    check_seed,
+)
 from backprop_cli.exercise_rules import RULES, broken_rules
 from backprop_cli.exercise_text import exercise_config, exercise_text
-from backprop_cli.records import Record
 
 
-class Exercise(Record):
+@dataclass(frozen=True)
+class Exercise:
     """A generated exercise: its seed, options, numbers (as drawn) and config text."""
 
     seed: str

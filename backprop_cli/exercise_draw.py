@@ -18,8 +18,7 @@ input is k / 10 for k in ±1 … ±10.
 from __future__ import annotations
 
 import hashlib
-
-from backprop_cli.records import Record
+from dataclasses import dataclass
 
 WORD = 2**64
 
@@ -63,7 +62,8 @@ class SeedStream:
         return low + self.below(high - low + 1)
 
 
-class Drawn(Record):
+@dataclass(frozen=True)
+class Drawn:
     """One candidate exercise as whole numbers: the values are these divided by their ``scale``."""
 
     x: tuple[int, ...]  # tenths

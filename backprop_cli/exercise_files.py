@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import os
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
 
 from backprop_cli.errors import BptraceError
 from backprop_cli.exercise import Exercise, generate
 from backprop_cli.exercise_options import ExerciseOptions, check_seed, random_seed
 from backprop_cli.output import atomic_file, destination
-from backprop_cli.records import Record
 
 INDEX = "index.md"
 SPARE_SEEDS = 100  # derived seeds tried beyond N when some give an exercise already in the set
 
 
-class Variant(Record):
+@dataclass(frozen=True)
+class Variant:
     """One exercise of a set and the name its files take."""
 
     name: str

@@ -6,9 +6,9 @@ Nothing heavy is imported at the top: the command line reads the constants here 
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 
 from backprop_cli.errors import BptraceError
-from backprop_cli.records import Record
 
 BIAS_MODES = ("none", "neuron", "shared")
 MAX_DECIMALS = 4
@@ -20,7 +20,8 @@ ALPHA = 0.1
 LEAKY_SLOPE = 0.1  # large enough that a gradient through the negative side shows at 2 decimals
 
 
-class ExerciseOptions(Record):
+@dataclass(frozen=True)
+class ExerciseOptions:
     """What kind of exercise to make. ``shape`` lists the widths, input first: (2, 2, 2)."""
 
     shape: tuple[int, ...] = (2, 2, 2)

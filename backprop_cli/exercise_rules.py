@@ -11,9 +11,8 @@ import math
 import numpy as np
 
 from backprop_cli.engine import Iteration, Network, trace
-from backprop_cli.rounding import Rounding
 from backprop_cli.network import Config
-from backprop_cli.rounding import decimals_for, round_half_away
+from backprop_cli.rounding import Rounding, decimals_for, round_half_away
 
 KINK_MARGIN = 0.05  # a ReLU p at least this far from 0
 SATURATION = 3.0  # a sigmoid, tanh or softmax p no further from 0 than this

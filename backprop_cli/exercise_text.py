@@ -11,8 +11,8 @@ import yaml
 
 from backprop_cli.activations import make_activation
 from backprop_cli.config import default_names
-from backprop_cli.exercise_options import ALPHA, LEAKY_SLOPE, ExerciseOptions
 from backprop_cli.exercise_draw import Drawn, y_is_binary
+from backprop_cli.exercise_options import ALPHA, LEAKY_SLOPE, ExerciseOptions
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, Layer
 

@@ -16,12 +16,12 @@ so the lists are checked with searches for what must not be there and with str a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 import backprop_cli.yaml_scalars as yaml_scalars
-from backprop_cli.records import Record
 
 MIN_ITEMS = 8
 TAG = "!n"
@@ -43,7 +43,8 @@ _BREAK = re.compile(r"\r\n|\r|\n")
 _SPACES = " \t\r\n"
 
 
-class Region(Record):
+@dataclass(frozen=True)
+class Region:
     """A flow list cut out of the text: ``[start, end)`` spans the brackets."""
 
     start: int

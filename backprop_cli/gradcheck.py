@@ -12,15 +12,15 @@ neurons are reported by name: every one with |p| ≤ ε, and every one a nudge o
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_cli.activations import KINK
 import backprop_cli.steps as steps
+from backprop_cli.activations import KINK
 from backprop_cli.engine import Network, batches
 from backprop_cli.errors import BptraceError, one_line
 from backprop_cli.network import Config
-from backprop_cli.records import Record
 
 RTOL = 1e-5  # relative agreement asked of backpropagation and the central difference
 # J is computed to a few units in the last place; divided by 2ε that is the noise of the difference quotient,
@@ -29,7 +29,8 @@ NOISE = 100 * 2.0**-52
 KINKED = ("relu", "leaky_relu")
 
 
-class Check(Record):
+@dataclass(frozen=True)
+class Check:
     """One parameter: its layer, 'weight' or 'bias', its index (k, t), (k,) or () for a shared bias."""
 
     layer: int
@@ -42,7 +43,8 @@ class Check(Record):
     kink: bool  # a nudge of ±ε moved some ReLU neuron across its kink
 
 
-class Kink(Record):
+@dataclass(frozen=True)
+class Kink:
     """A (leaky) ReLU neuron at or near its kink: layer, neuron k, sample (index in the config), p."""
 
     layer: int
@@ -51,7 +53,8 @@ class Kink(Record):
     p: float
 
 
-class GradCheck(Record):
+@dataclass(frozen=True)
+class GradCheck:
     """The result: every parameter's check, the neurons at a kink, and what was checked with what."""
 
     config: Config

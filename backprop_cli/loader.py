@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 
 import backprop_cli.flow_numbers as flow_numbers
-from backprop_cli.yaml_document import PLAIN, Document, Retry, build
 from backprop_cli.errors import ConfigError
 from backprop_cli.hints import utf16_text, yaml_problem
+from backprop_cli.yaml_document import PLAIN, Document, Retry, build
 
 MAX_BYTES = 50 * 1024 * 1024
 # YAML values (scalars, lists, mappings) outside the long number lists: each costs about 400 bytes

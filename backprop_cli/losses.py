@@ -6,20 +6,20 @@ or one per output (the gradient). Adding a loss is one entry in ``LOSSES``.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import numpy as np
 
 from backprop_cli.activations import sigmoid
-from backprop_cli.records import Record
 
 # The smallest normal float (2.2e−308): log() and 1/z of a probability are taken no closer to 0 than
 # this, so a saturated output gives a large but finite number instead of inf.
 TINY = np.finfo(float).tiny
 
 
-class Loss(Record):
+@dataclass(frozen=True)
+class Loss:
     """A loss J with its gradient and general formulas (with numbers: ``handout.losses``)."""
 
     name: str
@@ -49,7 +49,8 @@ class Loss(Record):
         return self.from_logs(log_z, log_not, y), form.gradient(p, z if by_hand else None, y)
 
 
-class OutputForm(Record):
+@dataclass(frozen=True)
+class OutputForm:
     """A loss and the output activation taken together, as functions of the preactivations p.
 
     Apart, the two steps take log z and divide by z, which breaks down where z underflows to 0 or

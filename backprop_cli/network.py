@@ -6,14 +6,13 @@ gives them back as the keys of a config (what the JSON trace echoes and what a s
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from backprop_cli.activations import Activation, make_activation
 from backprop_cli.optimizer_state import LayerState, OptimizerSpec
-from backprop_cli.records import Record
 
 
 def is_shared(bias: np.ndarray | float | None) -> bool:
@@ -36,7 +35,8 @@ class Parameters:
         return self.weights.size + (0 if self.bias is None else 1 if self.shared_bias else self.bias.size)
 
 
-class Layer(Parameters, Record):
+@dataclass(frozen=True)
+class Layer(Parameters):
     """One fully connected layer: p = Θ·z_prev + b, z = g(p)."""
 
     name: str
@@ -55,7 +55,8 @@ class Layer(Parameters, Record):
         return make_activation(self.activation, self.negative_slope)
 
 
-class Config(Record):
+@dataclass(frozen=True)
+class Config:
     """A validated config. ``x`` and ``y`` always hold rows (samples × features)."""
 
     x: np.ndarray

@@ -4,13 +4,17 @@ numbers kept (``describe``). The optimizers themselves are in ``optimizers.py``.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
-from backprop_cli.handout.numbers import COUNT, GIVEN, PARAM, RESULT  # the kinds of a rule's values
-from backprop_cli.records import Record
+from backprop_cli.handout.numbers import (  # the kinds of a rule's values
+    COUNT,
+    GIVEN,
+    PARAM,
+    RESULT,
+)
 
 if TYPE_CHECKING:  # the formula trees are built only when a document asks: the JSON trace needs none
     from types import ModuleType
@@ -20,7 +24,8 @@ if TYPE_CHECKING:  # the formula trees are built only when a document asks: the 
 GRADIENT = "∂J/∂Θ"  # the name of the gradient from Steps 3 and 4 among a rule's values
 
 
-class Hyper(Record):
+@dataclass(frozen=True)
+class Hyper:
     """A hyper-parameter: its config key (PyTorch's name), its symbol, its default and its range."""
 
     key: str
@@ -51,7 +56,8 @@ def _nodes() -> "ModuleType":
     return formula
 
 
-class Rule(Record):
+@dataclass(frozen=True)
+class Rule:
     """One line of Step 5: ``symbol ← form``, computed by ``compute`` from the values so far."""
 
     symbol: str  # what the line computes: a state ("v", "m"), an intermediate ("m̂") or "Θ"
@@ -91,7 +97,8 @@ DECAY = Rule("g", lambda e, f: f.Sum((e[GRADIENT], f.product(e["λ"], e["Θ"])))
              lambda e: e[GRADIENT] + e["λ"] * e["Θ"])
 
 
-class Line(Record):
+@dataclass(frozen=True)
+class Line:
     """One line of Step 5 for one parameter, as plain data: ``symbol ← form`` and the numbers it reads.
 
     ``values`` gives the number of each value the form reads and how it is written (GIVEN, PARAM, RESULT
@@ -105,7 +112,8 @@ class Line(Record):
     kind: str  # RESULT, or PARAM for the new parameter
 
 
-class Optimizer(Record):
+@dataclass(frozen=True)
+class Optimizer:
     """An optimizer: its hyper-parameters, the state it keeps per parameter, and its rules."""
 
     name: str

@@ -4,17 +4,16 @@ hold them."""
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
-from backprop_cli.records import Record
-
 if TYPE_CHECKING:
     from backprop_cli.optimizers import Optimizer
 
-class OptimizerSpec(Record):
+@dataclass(frozen=True)
+class OptimizerSpec:
     """The optimizer a config asks for: its name and the value of every hyper-parameter."""
 
     name: str = "sgd"
@@ -76,7 +75,8 @@ def make_spec(name: str, given: Mapping[str, float] | None = None) -> OptimizerS
     return OptimizerSpec(name, hyper)
 
 
-class LayerState(Record):
+@dataclass(frozen=True)
+class LayerState:
     """The optimizer's state of one layer: of its weights, and of its bias (None if it has none or it is
     kept fixed). Each maps the state's keys (velocity, square_avg, m, v, t) to arrays, numbers or counts."""
 

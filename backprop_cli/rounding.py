@@ -23,7 +23,12 @@ def round_half_away(value: float, decimals: int) -> float:
     """``value`` rounded half away from zero to ``decimals`` places, on its shortest decimal form."""
     if not math.isfinite(value) or abs(value) >= 2.0**53:
         return value  # from 2**53 on every float is a whole number: nothing to round (and no 300-digit Decimal)
-    from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal  # here: a run without hand rounding never needs it
+    from decimal import (  # here: a run without hand rounding never needs it
+        ROUND_FLOOR,
+        ROUND_HALF_UP,
+        Context,
+        Decimal,
+    )
 
     # repr() gives the shortest decimal that reads back as the same float: the number the person sees.
     exact = Decimal(repr(float(value)))

@@ -8,6 +8,7 @@ The command line parses arguments into ``RunOptions``, calls ``prepare`` and ``e
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from itertools import dropwhile
 from typing import TYPE_CHECKING, Iterator
 
@@ -16,13 +17,13 @@ from backprop_cli.environment import Environment
 from backprop_cli.finite import finite
 from backprop_cli.network import Config
 from backprop_cli.training import Plan, plan, with_epochs
-from backprop_cli.records import Record, replace
 
 if TYPE_CHECKING:
     from backprop_cli.output import PendingFile
 
 
-class RunOptions(Record):
+@dataclass(frozen=True)
+class RunOptions:
     """How to run and show a config, resolved once against its display defaults."""
 
     format: str = "table"  # table | json | jsonl | latex | markdown | html
@@ -43,7 +44,8 @@ class RunOptions(Record):
     fragment: bool = False  # documents: the body only
 
 
-class Job(Record):
+@dataclass(frozen=True)
+class Job:
     """A run ready to be written: the config, the network being trained and its iterations (a stream)."""
 
     given: Config  # as loaded, before the epochs were overridden
@@ -118,7 +120,8 @@ def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Envi
 
 def _document_writer(form: str):
     """The function that writes a run's page in the document format ``form``."""
-    from backprop_cli.render.flow import WRITERS as PAGE_WRITERS, writer_module
+    from backprop_cli.render.flow import WRITERS as PAGE_WRITERS
+    from backprop_cli.render.flow import writer_module
 
     return getattr(writer_module(form), PAGE_WRITERS[form])
 

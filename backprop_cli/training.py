@@ -11,22 +11,23 @@ from __future__ import annotations
 import math
 import stat
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
 from backprop_cli._version import __version__
-from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration, Network, batches
 from backprop_cli.errors import BptraceError, one_line
 from backprop_cli.limits import too_many_updates
-from backprop_cli.records import Record, replace
+from backprop_cli.network import Config, config_to_data
 
 if TYPE_CHECKING:
     from backprop_cli.output import PendingFile
 
 
-class Plan(Record):
+@dataclass(frozen=True)
+class Plan:
     """How a run is cut into updates."""
 
     epochs: int
@@ -68,7 +69,8 @@ def plan(config: Config) -> Plan:
                 batch_size=config.batch_size or samples)
 
 
-class Summary(Record):
+@dataclass(frozen=True)
+class Summary:
     """What a training run leaves for the tables: one update in full, the loss of each epoch, the result."""
 
     plan: Plan

@@ -20,7 +20,6 @@ from backprop_cli.errors import ConfigError, format_path
 from backprop_cli.flow_numbers import NumberList
 from backprop_cli.words import counted
 
-
 # At most this many numbers in x, in y and in the weights and biases together: the largest config is
 # read, validated and traced in a few seconds and well under a gigabyte (tests/benchmark.py: largest-*).
 MAX_PARAMETERS = 1_000_000

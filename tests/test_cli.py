@@ -309,15 +309,6 @@ def test_colour_only_when_asked_or_on_a_terminal():
     assert "\x1b[" not in honoured.stdout
 
 
-def test_json_output_does_not_import_rich():
-    code = ("import sys; from backprop_cli.cli import main; sys.argv = ['bptrace', 'run', 'configs/handout.yaml',"
-            " '--format', 'json', '-o', os.devnull]; import os\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('rich' in sys.modules)")
-    code = "import os\n" + code
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert proc.stdout.strip().endswith("False"), proc.stdout + proc.stderr
-
-
 def test_output_to_a_device_writes_through_it():
     before = os.stat(os.devnull)
     result = run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json", "-o", os.devnull)

@@ -5,8 +5,6 @@ derivation of --explain, and the escaping of user text. The real tools that read
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -24,7 +22,7 @@ from backprop_cli.handout.page import page
 from backprop_cli.losses import LOSSES
 from backprop_cli.render.html import write_html
 from backprop_cli.render.unicode import spell
-from conftest import CONFIGS, ROOT, run_cli
+from conftest import CONFIGS, run_cli
 from document_helpers import SHIPPED, html_text, numbers, write
 
 HANDOUT = CONFIGS / "handout.yaml"
@@ -77,30 +75,6 @@ def test_fragments_are_the_body_only(tmp_path):
 
 # What a plain run of each document format leaves unloaded (start-up time; see tests/benchmark.py): rich,
 # the optimizers' rules (plain gradient descent), the derivation (no --explain) and the other formats' writers.
-_NEVER = ("rich", "backprop_cli.optimizers", "backprop_cli.optimizer_rules", "backprop_cli.handout.explain",
-          "backprop_cli.render.explain", "backprop_cli.render.table")
-_UNUSED = {"latex": ("backprop_cli.render.markdown", "backprop_cli.render.html", "backprop_cli.render.mathml"),
-           "markdown": ("backprop_cli.render.latex", "backprop_cli.render.html", "backprop_cli.render.mathml",
-                        "backprop_cli.figure.tikz"),
-           "html": ("backprop_cli.render.latex", "backprop_cli.render.markdown", "backprop_cli.render.latex_math",
-                    "backprop_cli.figure.tikz")}
-
-
-@pytest.mark.parametrize("form", sorted(_UNUSED))
-def test_documents_load_only_what_they_use(form):
-    code = ("import sys, io, contextlib\nfrom backprop_cli.cli import main\n"
-            f"sys.argv = ['bptrace', 'run', {str(HANDOUT)!r}, '--format', {form!r}]\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n        main()\n    except SystemExit as end:\n        assert end.code in (0, None), end\n"
-            "print('\\n'.join(sorted(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    loaded = set(out.stdout.split())
-    assert f"backprop_cli.render.{form}" in loaded and "backprop_cli.figure.svg" in loaded  # the probe works
-    unwanted = (*_NEVER, *_UNUSED[form])
-    assert not [m for m in loaded if m in unwanted or m.startswith("rich.")], form
-
-
 def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examples():
     text = run_cli("run", str(HANDOUT), "--format", "latex", "--explain").stdout
     order = ["\\section*{Handout example}", "\\begin{tikzpicture}", "\\subsection*{Forward pass}",

@@ -9,6 +9,7 @@ mistakes.py); ``r`` rounds the intermediate numbers a person does not write on t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -19,7 +20,6 @@ from backprop_cli.engine import Iteration
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config
 from backprop_cli.rounding import hand_round
-from backprop_cli.records import Record
 
 Rounder = Callable[[np.ndarray], np.ndarray]
 
@@ -28,7 +28,8 @@ def _keep(values: np.ndarray) -> np.ndarray:
     return values
 
 
-class Rounding(Record):
+@dataclass(frozen=True)
+class Rounding:
     """How the numbers a quantity is computed through, but that the sheet does not ask for, are taken."""
 
     results: Rounder = _keep  # per-sample gradients of a batch, p and z of the forward pass after the update
@@ -54,7 +55,8 @@ def _derivative(act: Activation, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     return act.derivative(p)
 
 
-class Rules(Record):
+@dataclass(frozen=True)
+class Rules:
     """How each quantity is computed: the handout's rules, unless a known mistake changes one of them."""
 
     derivative: Callable[[Activation, np.ndarray, np.ndarray], np.ndarray] = _derivative  # (g, p, z) → g'(p)
@@ -70,7 +72,8 @@ class Rules(Record):
 HANDOUT = Rules()
 
 
-class Problem(Record):
+@dataclass(frozen=True)
+class Problem:
     """What every recomputation needs besides the numbers: the config, the samples of the first update and
     which layers show ∂J/∂p as a number of its own (softmax, and the exact forms of cross-entropy and bce)."""
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-
-from backprop_cli.records import Record
+from dataclasses import dataclass
 
 MIN_DIGITS = 2  # decimals, or significant digits, an answer needs to be judged
 RELATIVE = 1e-9  # agreement to 9 significant digits counts whatever the digits written
@@ -29,7 +28,8 @@ _NUMBER = re.compile(r"^([+\-−]?)(\d*)(?:[.,](\d*))?(?:[eE]([+\-−]?\d+))?$")
 BLANKS = ("", "~", "null", "Null", "NULL")
 
 
-class Written(Record):
+@dataclass(frozen=True)
+class Written:
     """One number of an answer sheet: its value and how it was written."""
 
     value: float

@@ -19,14 +19,22 @@ made in this step from the person's own earlier numbers, gives their number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-from backprop_cli.check.chain import HANDOUT, Problem, Rules, Values, by_hand, exact, recompute
+from backprop_cli.check.chain import (
+    HANDOUT,
+    Problem,
+    Rules,
+    Values,
+    by_hand,
+    exact,
+    recompute,
+)
 from backprop_cli.check.digits import MIN_DIGITS, Written, agrees, precise_enough, same
 from backprop_cli.check.mistakes import mistakes_for
 from backprop_cli.check.sheet import Blank, Quantity, Sheet
 from backprop_cli.engine import Iteration
 from backprop_cli.rounding import round_half_away
-from backprop_cli.records import Record
 
 VERDICTS = ("correct", "carried", "wrong", "blank")
 TOO_FEW_DIGITS = f"too few digits to judge: write at least {MIN_DIGITS} decimals or {MIN_DIGITS} significant digits"
@@ -51,7 +59,8 @@ def matches(written: Written, value: float) -> bool:
     return (precise_enough(written) or same(written, value)) and agrees(written, value)
 
 
-class Mark(Record):
+@dataclass(frozen=True)
+class Mark:
     """The verdict on one blank of the sheet."""
 
     blank: Blank
@@ -64,7 +73,8 @@ class Mark(Record):
     from_answers: float | None = None  # recomputed from the person's own earlier answers
 
 
-class Score(Record):
+@dataclass(frozen=True)
+class Score:
     correct: int
     carried: int
     wrong: int
@@ -84,7 +94,8 @@ class Score(Record):
         return 100.0 * self.points / self.total if self.total else 0.0
 
 
-class Marking(Record):
+@dataclass(frozen=True)
+class Marking:
     """Every answer of one sheet, marked."""
 
     source: str  # the answers file as named on the command line

@@ -15,6 +15,7 @@ and names the first that reproduces it. The list:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
@@ -22,17 +23,18 @@ import numpy as np
 from backprop_cli.activations import Activation
 from backprop_cli.check.chain import Problem, Rules
 from backprop_cli.check.sheet import Quantity
-from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.losses import output_error
-from backprop_cli.render.unicode import neuron_text as neuron, spell
-from backprop_cli.records import Record
+from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.render.unicode import neuron_text as neuron
+from backprop_cli.render.unicode import spell
 
 SQUARED_ERRORS = ("sse", "mse")  # the losses whose gradient has a factor 2
 SMOOTH = ("sigmoid", "tanh")  # activations whose derivative differs at z and at p, and from z itself
 KINKED = ("relu", "leaky_relu")
 
 
-class Mistake(Record):
+@dataclass(frozen=True)
+class Mistake:
     """One known mistake: a name that stays the same (for programs), what is said, and its rules."""
 
     name: str

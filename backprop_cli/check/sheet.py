@@ -12,17 +12,19 @@ after the update are asked once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 from backprop_cli.engine import Iteration
-from backprop_cli.losses import LOSSES
-from backprop_cli.network import Config
-from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout import formula as f
 from backprop_cli.handout.losses import GRADIENTS, SHORT_FORMS
-from backprop_cli.render.unicode import bias_text as bias_label, neuron_text as neuron, spell, weight_text as weight
-from backprop_cli.render.unicode import vector_text
-from backprop_cli.records import Record
+from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.losses import LOSSES
+from backprop_cli.network import Config
+from backprop_cli.render.unicode import bias_text as bias_label
+from backprop_cli.render.unicode import neuron_text as neuron
+from backprop_cli.render.unicode import spell, vector_text
+from backprop_cli.render.unicode import weight_text as weight
 
 MAX_TERMS = 3  # a formula with more inputs is written as a sum over t
 # The steps of the handout, by their key in the sheet (a hidden layer's name follows Steps 2 and 4).
@@ -36,7 +38,8 @@ STEPS = {
 }
 
 
-class Quantity(Record):
+@dataclass(frozen=True)
+class Quantity:
     """One number of the trace of the first update."""
 
     kind: str  # p, z, loss, dJ_dz, dJ_dp, dJ_dweights, dJ_dbias, new_weights, new_bias, loss_after
@@ -45,7 +48,8 @@ class Quantity(Record):
     index: tuple[int, ...] = ()  # (k,) of a neuron, (k, t) of a weight, () of a shared bias or a loss
 
 
-class Blank(Record):
+@dataclass(frozen=True)
+class Blank:
     """One blank of the sheet."""
 
     path: tuple[str | int, ...]  # where it sits in the YAML: ("step3", "out", "dJ_dweights", 0, 0)
@@ -58,7 +62,8 @@ class Blank(Record):
         return path_text(self.path)
 
 
-class Section(Record):
+@dataclass(frozen=True)
+class Section:
     """The blanks of one step (of one sample, of one layer), in the order a person fills them."""
 
     step: str  # forward, loss, step1, ..., step5
@@ -66,7 +71,8 @@ class Section(Record):
     blanks: tuple[Blank, ...]
 
 
-class Sheet(Record):
+@dataclass(frozen=True)
+class Sheet:
     config: Config
     samples: int  # samples of the first update
     sections: tuple[Section, ...]

@@ -13,9 +13,9 @@ import re
 from typing import IO
 
 from backprop_cli._version import __version__
+from backprop_cli.check.digits import MIN_DIGITS
 from backprop_cli.check.layout import Slots, layout
 from backprop_cli.check.sheet import STEPS, Blank, Sheet
-from backprop_cli.check.digits import MIN_DIGITS
 
 COMMENT_COLUMN = 28  # comments start here, or two spaces after a longer line
 HEADINGS = {**STEPS, "samples": "One entry per sample of the first update: the forward pass, J and Steps 1-2"}

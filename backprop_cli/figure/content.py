@@ -6,17 +6,19 @@ numbers, written by the tables' NumberFormat, so the figure shows the digits the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from backprop_cli.engine import Iteration
-from backprop_cli.network import Config, is_shared
 from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.records import Record
+from backprop_cli.network import Config, is_shared
 
 MAX_SHOWN = 6  # a layer of up to this many neurons is drawn whole
 HEAD = 3  # a wider layer shows its first HEAD neurons, a gap marker and its last neuron
 GRADIENT = "∂J/∂z"
 
 
-class Item(Record):
+@dataclass(frozen=True)
+class Item:
     """One label. ``text`` is how it reads in plain unicode (its width is estimated from it); ``parts``
     are its pieces for the writers that set them apart (sub- and superscripts, math, bold numbers):
 
@@ -46,7 +48,8 @@ def gradient_item(number: str) -> Item:
     return Item("gradient", f"{GRADIENT} = {number}", (GRADIENT, number))
 
 
-class Node(Record):
+@dataclass(frozen=True)
+class Node:
     """A drawn input or neuron (``row`` its 0-based index), or the gap marker of a wide layer (row None)."""
 
     row: int | None
@@ -55,14 +58,16 @@ class Node(Record):
     is_input: bool = False
 
 
-class Column(Record):
+@dataclass(frozen=True)
+class Column:
     """The inputs, or one layer: its title lines above and its drawn nodes from top to bottom."""
 
     title: tuple[Item, ...]
     nodes: tuple[Node, ...]
 
 
-class Edge(Record):
+@dataclass(frozen=True)
+class Edge:
     """The weight from node ``source`` of column ``strip`` to node ``target`` of column ``strip`` + 1
     (indices into the columns' ``nodes``)."""
 
@@ -72,7 +77,8 @@ class Edge(Record):
     label: Item
 
 
-class Content(Record):
+@dataclass(frozen=True)
+class Content:
     columns: tuple[Column, ...]
     edges: tuple[Edge, ...]
     caption: tuple[Item, ...]

@@ -13,9 +13,9 @@ columns is made as wide as its slots need, so the spacing grows with the widest 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from backprop_cli.figure.content import Content, Item
-from backprop_cli.records import Record
 
 SIZE = {"name": 12.0, "value": 11.0, "gradient": 11.0, "weight": 11.0, "title": 12.0, "text": 11.0,
         "gap": 20.0}
@@ -62,7 +62,8 @@ def text_width(item: Item, size: float) -> float:
     return size * ems(item.text) * (BOLD if item.kind == "title" else 1.0)
 
 
-class Box(Record):
+@dataclass(frozen=True)
+class Box:
     left: float
     top: float
     right: float
@@ -73,7 +74,8 @@ class Box(Record):
                 and self.top < other.bottom and other.top < self.bottom)
 
 
-class Label(Record):
+@dataclass(frozen=True)
+class Label:
     """An item placed: (x, y) is its centre, or the middle of its left end when ``anchor`` is "start"."""
 
     item: Item
@@ -98,7 +100,8 @@ class Label(Record):
         return Box(left, self.y - self.height / 2, left + self.width, self.y + self.height / 2)
 
 
-class Circle(Record):
+@dataclass(frozen=True)
+class Circle:
     x: float
     y: float
     r: float
@@ -109,7 +112,8 @@ class Circle(Record):
         return Box(self.x - self.r, self.y - self.r, self.x + self.r, self.y + self.r)
 
 
-class Segment(Record):
+@dataclass(frozen=True)
+class Segment:
     x1: float
     y1: float
     x2: float
@@ -117,7 +121,8 @@ class Segment(Record):
     tone: int | None = None
 
 
-class Figure(Record):
+@dataclass(frozen=True)
+class Figure:
     """The network figure laid out. ``labels`` are drawn over the edges and circles; ``caption`` lines
     sit below ``body_height``, and ``height`` includes them."""
 
@@ -163,7 +168,8 @@ def _strip(edges, pitch: float, left: float, right: float, targets: int) -> tupl
     return width, [lo + j * (hi - lo) / (targets - 1) for j in range(targets)]
 
 
-class _Grid(Record):
+@dataclass(frozen=True)
+class _Grid:
     """Where the columns and their rows stand, and what each strip between two columns needs."""
 
     columns: tuple

@@ -6,7 +6,16 @@ It has no ids either, so that several figures can share one page.
 
 from __future__ import annotations
 
-from backprop_cli.figure.layout import BLUE, EDGE, INPUT, NOTE, SCRIPT, TONES, Figure, Label
+from backprop_cli.figure.layout import (
+    BLUE,
+    EDGE,
+    INPUT,
+    NOTE,
+    SCRIPT,
+    TONES,
+    Figure,
+    Label,
+)
 
 FONTS = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif"
 # XML's five special characters escaped (html.escape's, without importing html and its table of entities),

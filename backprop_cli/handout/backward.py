@@ -8,11 +8,28 @@ from typing import Callable
 from backprop_cli.engine import Iteration, full_precision_losses
 from backprop_cli.handout import general
 from backprop_cli.handout.document import Block, Equation, Example, Row, Table
-from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Difference, Equations, Group, Kept, Node,
-                                          Num, Quotient, SumOver, layer_input, neuron, product, shortened_sum, symbol)
+from backprop_cli.handout.formula import (
+    GIVEN,
+    PARAM,
+    RESULT,
+    Derivative,
+    Difference,
+    Equations,
+    Group,
+    Kept,
+    Node,
+    Num,
+    Quotient,
+    SumOver,
+    layer_input,
+    neuron,
+    product,
+    shortened_sum,
+    symbol,
+)
 from backprop_cli.handout.forward import formula_columns, sample_ref
-from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.losses import COST
+from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
 from backprop_cli.network import Config
 

@@ -5,6 +5,7 @@ This is where the content of every format is decided; renderers only spell it.
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 
 from backprop_cli.activations import make_activation
 from backprop_cli.engine import Iteration
@@ -14,7 +15,6 @@ from backprop_cli.handout.formula import Brace, Derivative, Label, Node, Partial
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.working import derivatives, weights_before
 from backprop_cli.network import Config
-from backprop_cli.records import Record, names, replace
 
 
 def _braced(node: Node) -> Node:
@@ -22,14 +22,14 @@ def _braced(node: Node) -> Node:
     if isinstance(node, Derivative):
         # The name without its parameter: a Derivative knows the activation, not the layer's own slope.
         return Brace(node, f"Derivative {make_activation(node.activation).label.split(' (')[0]}")
-    if not isinstance(node, Record):
+    if not is_dataclass(node):
         return node
     changes = {}
-    for name in names(node):
+    for name in (f.name for f in fields(node)):
         value = getattr(node, name)
         if isinstance(value, tuple):
-            changes[name] = tuple(_braced(v) if isinstance(v, Record) else v for v in value)
-        elif isinstance(value, Record):
+            changes[name] = tuple(_braced(v) if is_dataclass(v) else v for v in value)
+        elif is_dataclass(value):
             changes[name] = _braced(value)
     return replace(node, **changes)
 
@@ -66,7 +66,9 @@ def _update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
     the output layer as in the handout)."""
     if config.optimizer.plain:
         return backward.update(config, it, fmt)
-    from backprop_cli.handout import optimizer  # the optimizers' rules, loaded for such a run only
+    from backprop_cli.handout import (
+        optimizer,  # the optimizers' rules, loaded for such a run only
+    )
 
     return optimizer.update(config, it, fmt, backward.loss_after(config, it, fmt))
 

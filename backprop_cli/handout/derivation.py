@@ -7,12 +7,35 @@ Everything here is symbolic: no number of the trace, only the config's names, si
 
 from __future__ import annotations
 
-from backprop_cli.handout.formula import (GIVEN, ONE, Brace, Call, Cases, Derivative, Group, Jacobian, Label, Node,
-                                          Num, Partial, Power, Quotient, Relation, Sum, SumOver, Symbol, bias,
-                                          product, shortened_sum, symbol, weight)
+from dataclasses import dataclass
+
+from backprop_cli.handout.formula import (
+    GIVEN,
+    ONE,
+    Brace,
+    Call,
+    Cases,
+    Derivative,
+    Group,
+    Jacobian,
+    Label,
+    Node,
+    Num,
+    Partial,
+    Power,
+    Quotient,
+    Relation,
+    Sum,
+    SumOver,
+    Symbol,
+    bias,
+    product,
+    shortened_sum,
+    symbol,
+    weight,
+)
 from backprop_cli.handout.losses import COST, GENERAL, TERMS, TOTALS, output_error
 from backprop_cli.network import Config
-from backprop_cli.records import Record
 
 # z = g(p) as the handout writes it, by activation (identity: z = p; softmax: below).
 FUNCTIONS = {"sigmoid": "σ", "relu": "ReLU", "tanh": "tanh", "leaky_relu": "LReLU"}
@@ -20,7 +43,8 @@ ZERO = Num(0.0, GIVEN)
 GAP = Symbol("⋮")  # a line standing for the neurons left out of a wide layer
 
 
-class Paragraph(Record):
+@dataclass(frozen=True)
+class Paragraph:
     """Words (text, and formulas set inline), then formulas displayed one under the other, aligned at
     their sign; ``equation`` numbers the display as the handout does, (4) to (6)."""
 

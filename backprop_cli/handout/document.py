@@ -7,20 +7,20 @@ rows and ``Block.lines``, and only spells what it finds.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterator
 
 from backprop_cli.handout.formula import Label, Node, Num, Vector
 from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.records import Record
 
 # Column kinds: what a cell holds, so that a renderer can align and emphasise it.
 LABEL, NUMBER, VALUE, FORMULA, TEXT = "label", "number", "value", "formula", "text"
 ANSWER = "answer"  # an empty cell of a printed answer sheet, wide enough to write a number into by hand
 
 
-class Column(Record):
+@dataclass(frozen=True)
+class Column:
     """A column: its header (text, or parts of text and formulas written one after the other, such as
     (∂J/∂z_k · g'(p_k), " with numbers")) and what its cells hold."""
 
@@ -28,7 +28,8 @@ class Column(Record):
     kind: str
 
 
-class Row(Record):
+@dataclass(frozen=True)
+class Row:
     """One row: what it is about (a neuron or a parameter; None on the further lines of one item), then
     one cell per further column."""
 
@@ -36,7 +37,8 @@ class Row(Record):
     cells: tuple[Node | str, ...]
 
 
-class Table(Record):
+@dataclass(frozen=True)
+class Table:
     """Rows built on demand: a 784-128-10 network has 100,000 weights, and a table shows a few.
 
     ``group`` rows make one item (an optimizer's lines of one parameter): a limit counts items.
@@ -60,7 +62,8 @@ class Table(Record):
         return self.total if limit <= 0 else min(limit * self.group, self.total)
 
 
-class Equation(Record):
+@dataclass(frozen=True)
+class Equation:
     """A line such as J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47: a name (a formula such as J(Θ), and words
     after it such as "after the update"), the formula with numbers, the value, and the value before an
     update where there is one."""
@@ -76,7 +79,8 @@ class Equation(Record):
     note: str = ""
 
 
-class SampleRef(Record):
+@dataclass(frozen=True)
+class SampleRef:
     """Which sample a per-sample block is about: its 1-based number in the config, and its x and y."""
 
     number: int
@@ -84,7 +88,8 @@ class SampleRef(Record):
     y: Vector
 
 
-class Example(Record):
+@dataclass(frozen=True)
+class Example:
     """The one worked example of a step, in the handout's form: an aligned display of what is computed
     (``left``: ∂J/∂Θ_11[out]), the general formula where the handout writes it first (Step 5), then the
     row ``target``'s formula with numbers, whose parts may carry a ``Brace`` ("Derivative Sigmoid",
@@ -102,7 +107,8 @@ class Example(Record):
     note: str = ""  # where else the number is seen
 
 
-class Block(Record):
+@dataclass(frozen=True)
+class Block:
     """What one heading introduces: a title, the general formula (lines), a table, lines after it.
 
     ``kind`` names the part of the step ("forward", "step1", "output_gradient", "step2", "weights",
@@ -120,7 +126,8 @@ class Block(Record):
     example: Example | None = None
 
 
-class Section(Record):
+@dataclass(frozen=True)
+class Section:
     """One phase of the trace: ``step`` is "Forward pass", "Step 1", …, "Step 5"; ``layer`` the hidden layer
     a "Step 2" section is about; ``name`` as shown to the reader."""
 
@@ -130,7 +137,8 @@ class Section(Record):
     layer: int | None = None
 
 
-class Header(Record):
+@dataclass(frozen=True)
+class Header:
     """The network as given: title, layer sizes, x and y (one sample) or the count of samples, α, loss."""
 
     title: str | None
@@ -146,7 +154,8 @@ class Header(Record):
     optimizer: str | None = None  # how it is named where it is not plain gradient descent
 
 
-class Document(Record):
+@dataclass(frozen=True)
+class Document:
     """The trace of one update as the handout lays it out; ``fmt`` writes every number."""
 
     header: Header

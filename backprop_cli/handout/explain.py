@@ -233,7 +233,9 @@ def step5(config: Config, it: Iteration) -> Explanation:
     if len(it.x) > 1:
         notes.append(f"With {len(it.x)} samples, ∂J/∂Θ is the {config.batch} of the per-sample gradients.")
     if not config.optimizer.plain:  # momentum, Adam, weight decay, ...
-        from backprop_cli.handout.optimizer import optimizer_explanation  # loaded for such a run only
+        from backprop_cli.handout.optimizer import (
+            optimizer_explanation,  # loaded for such a run only
+        )
 
         said = optimizer_explanation(config)
         return Explanation(**{**said, "notes": said["notes"] + notes})

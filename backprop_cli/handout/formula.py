@@ -7,16 +7,17 @@ parameter), and the digits shown come from one ``NumberFormat`` for every format
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Union
 
 import backprop_cli.handout.numbers as numbers
-from backprop_cli.records import Record
 
 # The kinds of a Num, written each its own way (they are defined beside NumberFormat, which writes them).
 GIVEN, RESULT, PARAM, COUNT = numbers.GIVEN, numbers.RESULT, numbers.PARAM, numbers.COUNT
 
 
-class Label(Record):
+@dataclass(frozen=True)
+class Label:
     """A name such as n1[hid], Θ_11[out], b_1[out], b[out] (shared), x_t or z_t[hid].
 
     ``indices`` are 1-based numbers or letters ("k", "t"); ``layer`` is the layer's name, or None for
@@ -53,7 +54,8 @@ def layer_input(t: int | str, previous: str | None) -> Label:
     return Label("x" if previous is None else "z", (t,), previous)
 
 
-class Num(Record):
+@dataclass(frozen=True)
+class Num:
     """A number in a formula. ``wrap``: written in parentheses when negative, as the handout writes
     (−1.4) inside a product."""
 
@@ -62,39 +64,45 @@ class Num(Record):
     wrap: bool = False
 
 
-class Symbol(Record):
+@dataclass(frozen=True)
+class Symbol:
     """A fixed symbol: "½", "α", "K", "J", "β1", "m̂" (each format has its own spelling of it)."""
 
     name: str
 
 
-class Call(Record):
+@dataclass(frozen=True)
+class Call:
     """A function applied: σ(p), ReLU'(p), tanh²(p), J(Θ), f(g(h(x))). ``function`` is named as in unicode."""
 
     function: str
     argument: "Node"
 
 
-class Sqrt(Record):
+@dataclass(frozen=True)
+class Sqrt:
     """√body"""
 
     body: "Node"
 
 
-class Power(Record):
+@dataclass(frozen=True)
+class Power:
     """base^exponent, as Adam's β1^t"""
 
     base: "Node"
     exponent: "Node"
 
 
-class Cases(Record):
+@dataclass(frozen=True)
+class Cases:
     """A value by case: ReLU'(p) = 0 if p ≤ 0, 1 if p > 0. Each case is (value, condition)."""
 
     cases: tuple[tuple["Node", "Node"], ...]
 
 
-class Derivative(Record):
+@dataclass(frozen=True)
+class Derivative:
     """g'(p) of the activation ``activation`` at p (a number, or a symbol such as p_k): σ(p)·(1 − σ(p)),
     ReLU'(p), (1 − tanh²(p)), LReLU'(p), 1; the activation "g" stands for any, written g'(p)."""
 
@@ -102,7 +110,8 @@ class Derivative(Record):
     p: "Num | Label"
 
 
-class Jacobian(Record):
+@dataclass(frozen=True)
+class Jacobian:
     """∂z_j/∂p_k of softmax: z_j·(δ_jk − z_k); with numbers δ_jk is written 1 or 0 (``same``), symbolically
     (``same`` None) as δ_jk."""
 
@@ -112,7 +121,8 @@ class Jacobian(Record):
     delta: str = "jk"  # the indices of δ where it is written symbolically
 
 
-class Partial(Record):
+@dataclass(frozen=True)
+class Partial:
     """∂of/∂wrt, as the handout writes ∂J(Θ)/∂z_k; ``d`` "d" for an ordinary derivative, df/dg, and ``of``
     None for the operator alone, d/dx."""
 
@@ -121,7 +131,8 @@ class Partial(Record):
     d: str = "∂"
 
 
-class SumOver(Record):
+@dataclass(frozen=True)
+class SumOver:
     """Σ_index body: a sum written with its index, not with numbers."""
 
     index: str
@@ -129,7 +140,8 @@ class SumOver(Record):
     upper: "Node | None" = None  # Σ_{k=1}^{K}: the last index, where it is written
 
 
-class Relation(Record):
+@dataclass(frozen=True)
+class Relation:
     """left = right (``sign`` "=", or "←" for an update)."""
 
     left: "Node"
@@ -137,7 +149,8 @@ class Relation(Record):
     sign: str = "="
 
 
-class Equations(Record):
+@dataclass(frozen=True)
+class Equations:
     """Several relations on one line, joined by ``joiner`` (";  ", ",  " or "  and  "), and a note in
     parentheses."""
 
@@ -146,14 +159,16 @@ class Equations(Record):
     note: str = ""
 
 
-class Product(Record):
+@dataclass(frozen=True)
+class Product:
     """factors joined by · (``tight``: without spaces, as in σ(p)·(1 − σ(p)))"""
 
     factors: tuple["Node", ...]
     tight: bool = False
 
 
-class Sum(Record):
+@dataclass(frozen=True)
+class Sum:
     """terms joined by +. ``omitted`` terms stand between the second and the last one as "… N more …".
     ``stack``: a long sum is set one term per line, as the handout sets the sum of Step 2."""
 
@@ -162,14 +177,16 @@ class Sum(Record):
     stack: bool = False
 
 
-class Difference(Record):
+@dataclass(frozen=True)
+class Difference:
     """left − right"""
 
     left: "Node"
     right: "Node"
 
 
-class Quotient(Record):
+@dataclass(frozen=True)
+class Quotient:
     """top / bottom; ``tight`` writes it without spaces, as in (1/K)."""
 
     top: "Node"
@@ -177,46 +194,53 @@ class Quotient(Record):
     tight: bool = False
 
 
-class Negative(Record):
+@dataclass(frozen=True)
+class Negative:
     """−body"""
 
     body: "Node"
 
 
-class Square(Record):
+@dataclass(frozen=True)
+class Square:
     """body²"""
 
     body: "Node"
 
 
-class Log(Record):
+@dataclass(frozen=True)
+class Log:
     """log body (natural logarithm)"""
 
     body: "Node"
 
 
-class Group(Record):
+@dataclass(frozen=True)
+class Group:
     """body in parentheses (``square``: in brackets, as the handout brackets each term of Step 2)."""
 
     body: "Node"
     square: bool = False
 
 
-class Kept(Record):
+@dataclass(frozen=True)
+class Kept:
     """A parameter that is not updated, and why: "0.5 (update_bias: false keeps it)"."""
 
     value: "Node"
     reason: str
 
 
-class Brace(Record):
+@dataclass(frozen=True)
+class Brace:
     """A part of a worked example labelled from above, as the handout's \\overbrace{…}^{Derivative Sigmoid}."""
 
     body: "Node"
     note: str
 
 
-class Vector(Record):
+@dataclass(frozen=True)
+class Vector:
     """(a, b, …): a long vector keeps its first six items and its last around a count of the rest."""
 
     items: tuple[Num, ...]

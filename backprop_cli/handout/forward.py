@@ -4,12 +4,48 @@ layer, then ∂J/∂p where Step 1 shows it: softmax, and the exact forms of cro
 from __future__ import annotations
 
 from backprop_cli.engine import Iteration
-from backprop_cli.handout.document import (FORMULA, LABEL, NUMBER, TEXT, VALUE, Block, Column, Equation, Header,
-                                           Row, SampleRef, Table)
-from backprop_cli.handout.formula import (GIVEN, PARAM, RESULT, Derivative, Group, Jacobian, Node, Num, Partial,
-                                          Relation, SumOver, neuron, product, shortened_sum, symbol, vector)
-from backprop_cli.handout.losses import (COST, GRADIENTS, SHORT_FORMS, TERMS, TOTALS, general_loss, output_error,
-                                         short_form)
+from backprop_cli.handout.document import (
+    FORMULA,
+    LABEL,
+    NUMBER,
+    TEXT,
+    VALUE,
+    Block,
+    Column,
+    Equation,
+    Header,
+    Row,
+    SampleRef,
+    Table,
+)
+from backprop_cli.handout.formula import (
+    GIVEN,
+    PARAM,
+    RESULT,
+    Derivative,
+    Group,
+    Jacobian,
+    Node,
+    Num,
+    Partial,
+    Relation,
+    SumOver,
+    neuron,
+    product,
+    shortened_sum,
+    symbol,
+    vector,
+)
+from backprop_cli.handout.losses import (
+    COST,
+    GRADIENTS,
+    SHORT_FORMS,
+    TERMS,
+    TOTALS,
+    general_loss,
+    output_error,
+    short_form,
+)
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, is_shared
 

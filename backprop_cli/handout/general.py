@@ -7,8 +7,22 @@ exact forms of cross-entropy and bce) or the product ∂J/∂z_k · g'(p_k) writ
 
 from __future__ import annotations
 
-from backprop_cli.handout.formula import (GIVEN, Brace, Derivative, Difference, Equations, Label, Node, Num, Partial, Relation,
-                                          SumOver, Symbol, product, symbol)
+from backprop_cli.handout.formula import (
+    GIVEN,
+    Brace,
+    Derivative,
+    Difference,
+    Equations,
+    Label,
+    Node,
+    Num,
+    Partial,
+    Relation,
+    SumOver,
+    Symbol,
+    product,
+    symbol,
+)
 
 
 def delta(through_dJ_dp: bool, layer: str | None = None, seen: str = "") -> Node:

@@ -7,8 +7,26 @@ from __future__ import annotations
 
 from typing import Callable
 
-from backprop_cli.handout.formula import (GIVEN, ONE, Call, Difference, Group, Log, Negative, Node, Num, Partial,
-                                          Quotient, Relation, Square, Sum, SumOver, Symbol, product, symbol)
+from backprop_cli.handout.formula import (
+    GIVEN,
+    ONE,
+    Call,
+    Difference,
+    Group,
+    Log,
+    Negative,
+    Node,
+    Num,
+    Partial,
+    Quotient,
+    Relation,
+    Square,
+    Sum,
+    SumOver,
+    Symbol,
+    product,
+    symbol,
+)
 
 TWO = Num(2.0, GIVEN)
 COST = Call("J", Symbol("Θ"))  # J(Θ)

@@ -5,22 +5,40 @@ result and the rule's formula tree)."""
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, Iterator, Mapping
 
 import numpy as np
 
 from backprop_cli.engine import Iteration, LayerStep
 from backprop_cli.handout import formula
-from backprop_cli.handout.document import FORMULA, LABEL, VALUE, Block, Column, Example, Row, Table
-from backprop_cli.handout.formula import (GIVEN, PARAM, Equations, Kept, Node, Num, Relation, Symbol,
-                                          weight)
+from backprop_cli.handout.document import (
+    FORMULA,
+    LABEL,
+    VALUE,
+    Block,
+    Column,
+    Example,
+    Row,
+    Table,
+)
+from backprop_cli.handout.formula import (
+    GIVEN,
+    PARAM,
+    Equations,
+    Kept,
+    Node,
+    Num,
+    Relation,
+    Symbol,
+    weight,
+)
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
 from backprop_cli.network import Config
 from backprop_cli.optimizer_rules import HYPERS, Line
 from backprop_cli.optimizer_state import OptimizerSpec
 from backprop_cli.optimizers import AT_ONCE
-from backprop_cli.records import Record, names, replace
 
 # Columns of the table: the parameter (on its first line), the symbol a line computes, the numbers, the value.
 COLUMNS = (Column("Parameter", LABEL), Column("", LABEL), Column("Formula with numbers", FORMULA),
@@ -39,7 +57,7 @@ def _led(node: Node) -> Node:
     inside a formula (0.1 · (−0.005)), not at its start (−0.50 − 0.1 · …)."""
     if isinstance(node, Num):
         return replace(node, wrap=False)
-    first = names(node)[0] if isinstance(node, Record) and type(node).__name__ in _LEADING else None
+    first = fields(node)[0].name if is_dataclass(node) and type(node).__name__ in _LEADING else None
     if first is None:
         return node
     value = getattr(node, first)

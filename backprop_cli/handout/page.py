@@ -4,6 +4,7 @@ run the loss per epoch, its curve and the trained weights. Decided here once for
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from backprop_cli.engine import Iteration
@@ -12,13 +13,13 @@ from backprop_cli.handout.build import document
 from backprop_cli.handout.document import Document
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.network import Config
-from backprop_cli.records import Record
 
 if TYPE_CHECKING:
     from backprop_cli.handout.training import Training
 
 
-class Page(Record):
+@dataclass(frozen=True)
+class Page:
     """The document of one run, in the handout's order: header, figure, the steps, the derivation, training."""
 
     document: Document

@@ -3,6 +3,7 @@ weights as one table per layer, and J after training. Renderers draw the curve a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,12 +12,12 @@ from backprop_cli.handout.formula import RESULT, Num, symbol, vector
 from backprop_cli.handout.weights import LayerWeights, input_names, layer_weights
 from backprop_cli.network import Config
 from backprop_cli.training import Summary
-from backprop_cli.records import Record
 
 LOSS_ROWS = 16  # epochs listed in full below this many; a longer run is listed at round intervals
 
 
-class Traced(Record):
+@dataclass(frozen=True)
+class Traced:
     """Which update is traced in full: its number, its epoch and its samples (1-based, first and last)."""
 
     number: int
@@ -26,13 +27,15 @@ class Traced(Record):
     last_sample: int
 
 
-class EpochLoss(Record):
+@dataclass(frozen=True)
+class EpochLoss:
     epoch: int
     loss: Num
     gap_before: bool  # epochs were skipped just before this one
 
 
-class Training(Record):
+@dataclass(frozen=True)
+class Training:
     traced: Traced
     plan: str  # e.g. "2,000 epochs × 1 update (all 4 samples)"
     batch: str

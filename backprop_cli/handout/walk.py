@@ -7,16 +7,17 @@ documents and the checking of answers alike.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
 
 from backprop_cli.handout.formula import Label, bias, weight
 from backprop_cli.network import is_shared
-from backprop_cli.records import Record
 
 
-class Parameter(Record):
+@dataclass(frozen=True)
+class Parameter:
     """One weight or bias of a layer: its label, which array it is in ("weights" or "bias") and where."""
 
     label: Label
@@ -43,7 +44,8 @@ def parameters(name: str, weights: np.ndarray, bias_value) -> Iterator[Parameter
         yield Parameter(bias(k, name), "bias", (k,))
 
 
-class Quantity(Record):
+@dataclass(frozen=True)
+class Quantity:
     """One number of the trace that a student computes: its path in an answer sheet and its value."""
 
     path: str

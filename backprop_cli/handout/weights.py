@@ -6,6 +6,7 @@ Used for the weights before an update (``--working``) and after a training run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -14,10 +15,10 @@ from backprop_cli.handout.document import LABEL, NUMBER, VALUE, Column, Row, Tab
 from backprop_cli.handout.formula import PARAM, Num, neuron
 from backprop_cli.handout.walk import parameters
 from backprop_cli.network import Config, is_shared
-from backprop_cli.records import Record
 
 
-class LayerWeights(Record):
+@dataclass(frozen=True)
+class LayerWeights:
     """The parameters of one layer: ``table`` (the matrix, with a bias per neuron as its last column; its
     ``entries`` one row per weight and bias), and a bias shared by the layer apart (``shared_bias``)."""
 

@@ -8,13 +8,23 @@ hand (the run does not round them), so they are written as parameters are, to ``
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from backprop_cli.engine import Iteration
 from backprop_cli.handout.document import NUMBER, Block, Column, Equation, Row, Table
-from backprop_cli.handout.formula import PARAM, Derivative, Num, Partial, Relation, neuron, product, symbol
+from backprop_cli.handout.formula import (
+    PARAM,
+    Derivative,
+    Num,
+    Partial,
+    Relation,
+    neuron,
+    product,
+    symbol,
+)
 from backprop_cli.handout.forward import formula_columns, sample_ref
 from backprop_cli.handout.weights import input_names, layer_weights
 from backprop_cli.network import Config
-from backprop_cli.records import replace
 
 # A value the run does not round (g'(p), and ∂J/∂p where it is a product) is written as a parameter is:
 # to at least the hand-rounding decimals, and up to ``precision``.

@@ -3,6 +3,7 @@ Markdown) or TikZ (LaTeX) from one set of coordinates, labelled with the digits 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
@@ -12,14 +13,14 @@ from backprop_cli.figure.svg import FONTS, coordinate
 from backprop_cli.figure.tikz import colour, point
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render.tex import tex_number
-from backprop_cli.records import Record
 
 WIDTH, HEIGHT = 560.0, 220.0  # the plot area, in pixels
 LEFT, BOTTOM, TOP, RIGHT = 70.0, 34.0, 12.0, 16.0  # margins for the labels
 POINTS = 600  # at most this many points: a long run keeps the lowest and highest J of each stretch
 
 
-class Curve(Record):
+@dataclass(frozen=True)
+class Curve:
     points: list[tuple[float, float]]  # in pixels, y down
     y_labels: list[tuple[float, str]]  # (y, J as the tables write it)
     epochs: int

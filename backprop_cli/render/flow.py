@@ -7,6 +7,7 @@ its own way (LaTeX math, MathML) and decides nothing about what is shown.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -15,7 +16,6 @@ from backprop_cli.handout import document as doc
 from backprop_cli.handout.formula import Node, Relation, Sum, bias
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.page import Page
-from backprop_cli.records import Record
 from backprop_cli.render import common
 from backprop_cli.render.common import Parts
 from backprop_cli.render.unicode import number
@@ -26,17 +26,20 @@ if TYPE_CHECKING:
 Cell = "Node | str"
 
 
-class Heading(Record):
+@dataclass(frozen=True)
+class Heading:
     level: int  # 1 the title, 2 a section, 3 a block within one
     parts: Parts
 
 
-class Para(Record):
+@dataclass(frozen=True)
+class Para:
     parts: Parts
     style: str = ""  # "", "note" (set small), "strong"
 
 
-class Display(Record):
+@dataclass(frozen=True)
+class Display:
     """Formulas set apart, one a row: (left, sign, right), aligned at the sign. A row without a left side
     goes on from the row above (its sign "+" continues a sum); a sign "" is a formula standing alone."""
 
@@ -49,7 +52,8 @@ class Display(Record):
         return len(self.rows) > 1
 
 
-class Grid(Record):
+@dataclass(frozen=True)
+class Grid:
     """A table: a header per column with the kind of its cells (document.LABEL, NUMBER, VALUE, FORMULA, TEXT),
     rows of cells, and a note below (rows left out)."""
 
@@ -59,13 +63,15 @@ class Grid(Record):
     title: str = ""
 
 
-class Pairs(Record):
+@dataclass(frozen=True)
+class Pairs:
     """Facts, each a name and its value (the header of the network)."""
 
     rows: tuple[tuple[str, Parts], ...]
 
 
-class Picture(Record):
+@dataclass(frozen=True)
+class Picture:
     """The network figure (``figure``) or the loss curve (``curve``: J per epoch)."""
 
     figure: object = None

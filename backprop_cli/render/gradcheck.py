@@ -69,7 +69,8 @@ def write_table(stream, result: GradCheck, rows: int, color: bool | None = None)
 
     from backprop_cli.render.console import make_console
     from backprop_cli.render.parts import fill, heading
-    from backprop_cli.render.unicode import bias_text as bias_label, weight_text as weight
+    from backprop_cli.render.unicode import bias_text as bias_label
+    from backprop_cli.render.unicode import weight_text as weight
 
     config = result.config
 

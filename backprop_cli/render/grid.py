@@ -9,6 +9,7 @@ the columns that do and a note, or one row per number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -20,7 +21,6 @@ from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render.parts import COLUMN_STYLES, aligned_rows, fill
 from backprop_cli.render.unicode import label, spell
 from backprop_cli.render.wrap import Wrapped, narrowest
-from backprop_cli.records import Record
 
 PADDING = 2  # a space each side of a cell
 WRAPPING = (doc.FORMULA, doc.TEXT)  # the kinds of column whose cells may break across lines
@@ -34,7 +34,8 @@ def _text(cell) -> str:
     return cell if isinstance(cell, str) else cell.text
 
 
-class _Width(Record):
+@dataclass(frozen=True)
+class _Width:
     """How wide a column wants to be (``natural``); without wrapping its header (``cells``); at the least
     without breaking a piece of a formula or a word (``least``); and at the very least, with its header's
     words broken too (``floor``): a number, a label and a piece of a formula are never broken."""

@@ -11,8 +11,8 @@ from typing import IO, Iterable
 import numpy as np
 
 from backprop_cli._version import __version__
-from backprop_cli.network import Config, config_to_data
 from backprop_cli.engine import Iteration
+from backprop_cli.network import Config, config_to_data
 from backprop_cli.optimizer_state import state_data
 
 SCHEMA = "bptrace/trace-v1"

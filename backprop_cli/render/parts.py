@@ -4,6 +4,7 @@ kind of column is set, and filling a table up to a row limit with a note on what
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -14,12 +15,12 @@ from rich.text import Text
 
 from backprop_cli.handout import document as doc
 from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.render.wrap import Wrapped
 from backprop_cli.render.common import more_rows
-from backprop_cli.records import Record
+from backprop_cli.render.wrap import Wrapped
 
 
-class TableOptions(Record):
+@dataclass(frozen=True)
+class TableOptions:
     """What the table renderer needs besides the trace."""
 
     fmt: NumberFormat

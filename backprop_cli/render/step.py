@@ -17,13 +17,15 @@ import os
 import select
 import textwrap
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Protocol
 
 from rich.console import RenderableType
 from rich.text import Text
 
 from backprop_cli.engine import Iteration
-from backprop_cli.environment import Environment, isatty as _isatty
+from backprop_cli.environment import Environment
+from backprop_cli.environment import isatty as _isatty
 from backprop_cli.errors import BptraceError
 from backprop_cli.handout.build import document
 from backprop_cli.handout.document import Document
@@ -34,7 +36,6 @@ from backprop_cli.render.status import FIRST, UNKNOWN_KEY, StatusLine, prompt
 from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
 from backprop_cli.training import plan
-from backprop_cli.records import Record
 
 NEXT, BACK, ALL, QUIT, END, UNKNOWN = "next", "back", "all", "quit", "end", "unknown"
 
@@ -172,7 +173,8 @@ def open_keys(stdin: IO[str], stdin_holds_config: bool, terminal: bool | None = 
         os.close(fd)
 
 
-class Page(Record):
+@dataclass(frozen=True)
+class Page:
     """One phase as step mode shows it: its name and what is printed for it."""
 
     name: str

@@ -71,7 +71,9 @@ def render_document(config: Config, it: Iteration, page: doc.Document, opts: Tab
     """The header and every section, each after a blank line and, with --explain, its explanation."""
     items: list[RenderableType] = [header(page.header, opts.fmt)]
     if opts.explain:
-        from backprop_cli.render.explain import explanation  # its panels and prose: loaded for --explain only
+        from backprop_cli.render.explain import (
+            explanation,  # its panels and prose: loaded for --explain only
+        )
     for part in page.sections:
         items.append(Text(""))
         if opts.explain:

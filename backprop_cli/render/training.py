@@ -19,8 +19,14 @@ from backprop_cli.environment import Environment
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.training import Traced, Training, training
 from backprop_cli.network import Config
-from backprop_cli.render.table import TableOptions, heading, make_console, render_iteration, rich_table
 from backprop_cli.render import common
+from backprop_cli.render.table import (
+    TableOptions,
+    heading,
+    make_console,
+    render_iteration,
+    rich_table,
+)
 from backprop_cli.render.unicode import number, spell
 from backprop_cli.training import Summary
 

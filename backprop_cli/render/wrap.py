@@ -8,12 +8,11 @@ by these rules, so that a table narrows its formula columns only as far as the f
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
-
-from backprop_cli.records import Record
 
 INDENT = 2  # continuation lines start this much further in
 OPERATORS = {"+", "−", "-", "=", "←", "·", "×", "→"}
@@ -23,7 +22,8 @@ OPENING, CLOSING = "([{", ")]}"
 JOINER, TERM, FACTOR, WORD = 0, 1, 2, 3
 
 
-class _Space(Record):
+@dataclass(frozen=True)
+class _Space:
     """A place where a line may break: the run of spaces at ``start``..``end`` of the text."""
 
     start: int
