@@ -235,7 +235,7 @@ def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int 
                       f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
     saving = None
     if save_updated is not None:
-        from backprop_cli.training import reserve_save_target
+        from backprop_cli.saving import reserve_save_target
 
         saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
     with saving or nullcontext():  # the temporary file is removed whichever way the run ends

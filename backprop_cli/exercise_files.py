@@ -143,13 +143,13 @@ def variant_files(variant: Variant, form: str) -> list[tuple[str, str]]:
     from backprop_cli.check.sheet_yaml import WRITERS
     from backprop_cli.config import config_from_data
     from backprop_cli.loader import parse_yaml
-    from backprop_cli.runner import write_document
+    from backprop_cli.render.documents import write_solution
 
     source = f"{variant.name}.yaml"
     config = config_from_data(parse_yaml(variant.exercise.text, source).data, source=source)
     sheet, solution = StringIO(), StringIO()
     WRITERS[form](sheet, worksheet(config), source)
-    write_document(solution, config, form)
+    write_solution(solution, config, form)
     extension = DOCUMENT_EXTENSIONS[form]
     return [(source, variant.exercise.text), (f"{variant.name}-worksheet{extension}", sheet.getvalue()),
             (f"{variant.name}-solution{extension}", solution.getvalue())]

@@ -5,21 +5,11 @@ numbers kept (``describe``). The optimizers themselves are in ``optimizers.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from backprop_cli.handout.numbers import (  # the kinds of a rule's values
-    COUNT,
-    GIVEN,
-    PARAM,
-    RESULT,
-)
-
-if TYPE_CHECKING:  # the formula trees are built only when a document asks: the JSON trace needs none
-    from types import ModuleType
-
-    from backprop_cli.handout.formula import Node, Relation
+from backprop_cli.kinds import COUNT, GIVEN, PARAM, RESULT
 
 GRADIENT = "∂J/∂Θ"  # the name of the gradient from Steps 3 and 4 among a rule's values
 
@@ -46,14 +36,8 @@ HYPERS: dict[str, Hyper] = {h.key: h for h in (
 
 
 # A rule's right-hand side as a formula tree, from a node per value it reads and the module of the nodes
-# (handout.formula, passed in so that computing an update never loads it).
-Form = Callable[[Mapping[str, "Node"], "ModuleType"], "Node"]
-
-
-def _nodes() -> "ModuleType":
-    from backprop_cli.handout import formula
-
-    return formula
+# (the document model's formula module, passed in: computing an update needs no formula).
+Form = Callable[[Mapping[str, Any], Any], Any]
 
 
 @dataclass(frozen=True)
@@ -65,32 +49,6 @@ class Rule:
     compute: Callable[[Mapping[str, Any]], Any]
     shown: bool = True  # False: kept but not a line of its own (Adam's step count t)
 
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """The values the formula reads, in the order it writes them."""
-        names: list[str] = []
-        self.form(_Reader(names), _nodes())
-        return tuple(dict.fromkeys(names))
-
-    def general(self, theta: Node) -> Relation:
-        """The line as a general formula (v ← μ · v + g), the parameter written ``theta``."""
-        f = _nodes()
-        names = {"Θ": theta, GRADIENT: f.Partial(theta)}
-        left = theta if self.symbol == "Θ" else f.Symbol(self.symbol)
-        return f.Relation(left, self.form(_Reader([], names), f), "=" if self.symbol == "g" else "←")
-
-
-class _Reader(dict):
-    """The values of a form, read by name: each a symbol (or the node ``names`` gives), each name noted."""
-
-    def __init__(self, seen: list[str], names: Mapping[str, Node] | None = None) -> None:
-        super().__init__()
-        self.seen, self.names = seen, names or {}
-
-    def __missing__(self, key: str) -> Node:
-        self.seen.append(key)
-        return self.names.get(key) or _nodes().Symbol(key)
-
 
 # Weight decay, as its own line before the optimizer's rules (PyTorch: g ← g + λ·Θ).
 DECAY = Rule("g", lambda e, f: f.Sum((e[GRADIENT], f.product(e["λ"], e["Θ"]))),
@@ -101,8 +59,9 @@ DECAY = Rule("g", lambda e, f: f.Sum((e[GRADIENT], f.product(e["λ"], e["Θ"])))
 class Line:
     """One line of Step 5 for one parameter, as plain data: ``symbol ← form`` and the numbers it reads.
 
-    ``values`` gives the number of each value the form reads and how it is written (GIVEN, PARAM, RESULT
-    or COUNT), so that the document can write the line with its numbers (``form`` of a node per value).
+    ``values`` gives the number of every value known when the line is computed and how it is written (GIVEN,
+    PARAM, RESULT or COUNT), so that the document can write the line with its numbers (``form`` of a node per
+    value: it reads the ones it needs).
     """
 
     symbol: str
@@ -132,13 +91,13 @@ class Optimizer:
         return {key: 0 if key == "t" else (np.zeros_like(theta) if isinstance(theta, np.ndarray) else 0.0)
                 for key, _ in self.state}
 
-    def _rules(self, hyper: Mapping[str, float]) -> tuple[Rule, ...]:
+    def rules_for(self, hyper: Mapping[str, float]) -> tuple[Rule, ...]:
         """The rules of an update: weight decay's line first where λ is not 0."""
         return (DECAY, *self.rules) if hyper.get("weight_decay") else self.rules
 
     def lines(self, hyper: Mapping[str, float]) -> int:
         """How many lines of Step 5 each parameter gets."""
-        return sum(rule.shown for rule in self._rules(hyper))
+        return sum(rule.shown for rule in self.rules_for(hyper))
 
     def _run(self, theta, grad, state, alpha, hyper, r, record):
         """Apply the rules in order to the values so far; ``record`` (a list, or None) collects the lines."""
@@ -147,7 +106,7 @@ class Optimizer:
             values[HYPERS[key].symbol] = value
         for key, symbol in self.state:
             values[symbol] = state[key]
-        for rule in self._rules(hyper):
+        for rule in self.rules_for(hyper):
             result = rule.compute(values)
             if r is not None and rule.shown and rule.symbol != "Θ":
                 result = r(result)
@@ -175,14 +134,6 @@ class Optimizer:
         return [Line(param if line.symbol == "Θ" else line.symbol, line.form, line.values, line.result, line.kind)
                 for line in lines]
 
-    def formulas(self, hyper: Mapping[str, float], theta: Node | None = None) -> list[Relation]:
-        """The general formulas, one per shown line (v ← μ · v + g, ...), after what g is; the parameter is
-        written ``theta`` (Θ, or a weight such as Θ_11[out] for an example)."""
-        f = _nodes()
-        theta = theta or f.symbol("Θ")
-        rules = self._rules(hyper)
-        first = [] if rules[0] is DECAY else [f.Relation(f.Symbol("g"), f.Partial(theta))]
-        return first + [rule.general(theta) for rule in rules if rule.shown]
 
 
 SYMBOLS = {h.symbol for h in HYPERS.values()}  # the hyper-parameters' symbols: given numbers in a line
@@ -199,7 +150,7 @@ def _kind(slot: str) -> str:
 
 
 def _line(rule: Rule, values: Mapping[str, Any], result) -> Line:
-    return Line(rule.symbol, rule.form, tuple((s, _plain(values[s]), _kind(s)) for s in rule.reads), _plain(result),
+    return Line(rule.symbol, rule.form, tuple((s, _plain(v), _kind(s)) for s, v in values.items()), _plain(result),
                 PARAM if rule.symbol == "Θ" else RESULT)
 
 

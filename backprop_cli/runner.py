@@ -114,23 +114,10 @@ def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Envi
 
         summary = summarize(job.config, iterations, job.network, options.show)
         it = summary.shown
-    _document_writer(options.format)(stream, page(job.config, it, fmt, explain=options.explain, summary=summary), options.rows,
-           fragment=options.fragment)
+    from backprop_cli.render.documents import PAGE_WRITERS
 
-
-def _document_writer(form: str):
-    """The function that writes a run's page in the document format ``form``."""
-    from backprop_cli.render.flow import WRITERS as PAGE_WRITERS
-    from backprop_cli.render.flow import writer_module
-
-    return getattr(writer_module(form), PAGE_WRITERS[form])
-
-
-def write_document(stream, config: Config, form: str) -> None:
-    """The document ``bptrace run CONFIG --format FORM`` writes (latex, markdown, html), with the config's own
-    precision and hand rounding and the default options."""
-    job = prepare(config, RunOptions(format=form, precision=config.precision, hand_rounding=config.hand_rounding))
-    _write_document(stream, job, finite(job.config, trace(job.config, network=job.network)), None)
+    PAGE_WRITERS[options.format](stream, page(job.config, it, fmt, explain=options.explain, summary=summary),
+                                 options.rows, fragment=options.fragment)
 
 
 WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl,
@@ -143,7 +130,7 @@ EXTENSIONS = {".txt": "table", ".json": "json", ".jsonl": "jsonl", ".tex": "late
 
 def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> None:
     """Compute the run as a stream and write it (or walk through it by key); then save the trained network
-    into ``saving`` (see training.reserve_save_target) if asked, finishing the run first where the output
+    into ``saving`` (see saving.reserve_save_target) if asked, finishing the run first where the output
     did not need all of it."""
     from backprop_cli.output import destination
     from backprop_cli.render.progress import with_progress
@@ -171,7 +158,7 @@ def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> No
 def save(job: Job, saving: PendingFile) -> None:
     """Write the network after the last update, as a config with the keys of the one it came from, into
     the file ``saving`` reserved for it."""
-    from backprop_cli.training import save_network, saved_config_text
+    from backprop_cli.saving import save_network, saved_config_text
 
     trained = replace(job.network.updated_config(), epochs=job.given.epochs)  # only the parameters change
     save_network(saving, saved_config_text(trained, job.options.hand_rounding, updates=job.plan.updates,

@@ -17,6 +17,7 @@ from backprop_cli.handout.forward import header as network_header
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.weights import input_names, layer_weights
 from backprop_cli.render import common, flow
+from backprop_cli.render.documents import FLOW_WRITERS
 
 COLUMNS = ((("Quantity",), LABEL), (("Formula",), FORMULA), (("Your answer",), ANSWER))
 
@@ -60,5 +61,4 @@ def elements(sheet: Sheet, source: str) -> Iterator:
 def write_document(form: str, stream: IO[str], sheet: Sheet, source: str) -> None:
     """The printed sheet in the document format ``form`` (latex, markdown, html)."""
     c = sheet.config
-    flow.writer_module(form).write_flow(stream, elements(sheet, source), NumberFormat(c.precision, c.hand_rounding),
-                                        title=title(sheet))
+    FLOW_WRITERS[form](stream, elements(sheet, source), NumberFormat(c.precision, c.hand_rounding), title=title(sheet))

@@ -13,8 +13,7 @@ content.py decides what is shown, layout.py where it goes, svg.py and tikz.py sp
 
 from __future__ import annotations
 
-from backprop_cli.figure.content import figure_content
-from backprop_cli.figure.layout import Figure, layout
+from backprop_cli.figure.layout import Figure, network_figure
 from backprop_cli.figure.svg import svg
 
 __all__ = ["FORMATS", "Figure", "figure_text", "network_figure", "svg", "tikz_document", "tikz_picture"]
@@ -29,13 +28,6 @@ def __getattr__(name: str):
 
         return getattr(tikz, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def network_figure(config, iteration, fmt, *, after: bool = False, sample: int = 0) -> Figure:
-    """The figure of one update of ``config`` (an engine ``Iteration``), its numbers written by ``fmt`` (a
-    ``NumberFormat``): the values of the update's sample ``sample``, and the weights before the update,
-    or after it with ``after``."""
-    return layout(figure_content(config, iteration, fmt, after=after, sample=sample))
 
 
 def figure_text(config, fmt, *, form: str = "svg", after: bool = False, fragment: bool = False) -> str:

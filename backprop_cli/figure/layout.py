@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backprop_cli.figure.content import Content, Item
+from backprop_cli.figure.content import Content, Item, figure_content
 
 SIZE = {"name": 12.0, "value": 11.0, "gradient": 11.0, "weight": 11.0, "title": 12.0, "text": 11.0,
         "gap": 20.0}
@@ -250,3 +250,10 @@ def layout(content: Content) -> Figure:
     height = body + (len(caption) * LINE + MARGIN if caption else 0.0)
     return Figure(width, body, height, tuple(segments), tuple(circles), tuple(labels + weights), tuple(caption),
                   content.title)
+
+
+def network_figure(config, iteration, fmt, *, after: bool = False, sample: int = 0) -> Figure:
+    """The figure of one update of ``config`` (an engine ``Iteration``), its numbers written by ``fmt`` (a
+    ``NumberFormat``): the values of the update's sample ``sample``, and the weights before the update,
+    or after it with ``after``."""
+    return layout(figure_content(config, iteration, fmt, after=after, sample=sample))

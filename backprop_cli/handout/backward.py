@@ -9,9 +9,6 @@ from backprop_cli.engine import Iteration, full_precision_losses
 from backprop_cli.handout import general
 from backprop_cli.handout.document import Block, Equation, Example, Row, Table
 from backprop_cli.handout.formula import (
-    GIVEN,
-    PARAM,
-    RESULT,
     Derivative,
     Difference,
     Equations,
@@ -31,6 +28,7 @@ from backprop_cli.handout.forward import formula_columns, sample_ref
 from backprop_cli.handout.losses import COST
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
+from backprop_cli.kinds import GIVEN, PARAM, RESULT
 from backprop_cli.network import Config
 
 

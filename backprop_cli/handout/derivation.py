@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backprop_cli.handout.formula import (
-    GIVEN,
     ONE,
     Brace,
     Call,
@@ -35,6 +34,7 @@ from backprop_cli.handout.formula import (
     weight,
 )
 from backprop_cli.handout.losses import COST, GENERAL, TERMS, TOTALS, output_error
+from backprop_cli.kinds import GIVEN
 from backprop_cli.network import Config
 
 # z = g(p) as the handout writes it, by activation (identity: z = p; softmax: below).

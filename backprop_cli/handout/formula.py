@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-import backprop_cli.handout.numbers as numbers
-
-# The kinds of a Num, written each its own way (they are defined beside NumberFormat, which writes them).
-GIVEN, RESULT, PARAM, COUNT = numbers.GIVEN, numbers.RESULT, numbers.PARAM, numbers.COUNT
+from backprop_cli.kinds import GIVEN, RESULT  # the kinds of a Num
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,6 @@ from backprop_cli.handout.document import (
     Table,
 )
 from backprop_cli.handout.formula import (
-    GIVEN,
-    PARAM,
-    RESULT,
     Derivative,
     Group,
     Jacobian,
@@ -46,6 +43,7 @@ from backprop_cli.handout.losses import (
     output_error,
     short_form,
 )
+from backprop_cli.kinds import GIVEN, PARAM, RESULT
 from backprop_cli.losses import LOSSES
 from backprop_cli.network import Config, is_shared
 

@@ -8,7 +8,6 @@ exact forms of cross-entropy and bce) or the product ∂J/∂z_k · g'(p_k) writ
 from __future__ import annotations
 
 from backprop_cli.handout.formula import (
-    GIVEN,
     Brace,
     Derivative,
     Difference,
@@ -23,6 +22,7 @@ from backprop_cli.handout.formula import (
     product,
     symbol,
 )
+from backprop_cli.kinds import GIVEN
 
 
 def delta(through_dJ_dp: bool, layer: str | None = None, seen: str = "") -> Node:

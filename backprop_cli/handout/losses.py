@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Callable
 
 from backprop_cli.handout.formula import (
-    GIVEN,
     ONE,
     Call,
     Difference,
@@ -27,6 +26,7 @@ from backprop_cli.handout.formula import (
     product,
     symbol,
 )
+from backprop_cli.kinds import GIVEN
 
 TWO = Num(2.0, GIVEN)
 COST = Call("J", Symbol("Θ"))  # J(Θ)

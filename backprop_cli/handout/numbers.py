@@ -10,16 +10,13 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+from backprop_cli.kinds import COUNT, GIVEN, PARAM
 from backprop_cli.rounding import decimals_for
 
 MINUS = "−"
 # From here on a number is written in powers of ten (1.5e+20): a row of twenty digits reads as nothing.
 LARGE = 1e12
 MOST_DECIMALS = 15  # what a double holds; more digits never tell two numbers apart
-# Kinds of number, each written its own way (``NumberFormat.write``): given by the user (x, y, α, β1, ...), a
-# parameter Θ or b, a computed result (a result far below the precision, such as Adam's v, is written in
-# powers of ten by the rule every result follows), or a count (Adam's step t).
-GIVEN, RESULT, PARAM, COUNT = "given", "result", "param", "count"
 
 
 def _signed(text: str) -> str:

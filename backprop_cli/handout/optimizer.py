@@ -23,26 +23,53 @@ from backprop_cli.handout.document import (
     Table,
 )
 from backprop_cli.handout.formula import (
-    GIVEN,
-    PARAM,
     Equations,
     Kept,
     Node,
     Num,
+    Partial,
     Relation,
     Symbol,
     weight,
 )
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import parameters
+from backprop_cli.kinds import GIVEN, PARAM
 from backprop_cli.network import Config
-from backprop_cli.optimizer_rules import HYPERS, Line
+from backprop_cli.optimizer_rules import DECAY, GRADIENT, HYPERS, Line, Rule
 from backprop_cli.optimizer_state import OptimizerSpec
 from backprop_cli.optimizers import AT_ONCE
 
 # Columns of the table: the parameter (on its first line), the symbol a line computes, the numbers, the value.
 COLUMNS = (Column("Parameter", LABEL), Column("", LABEL), Column("Formula with numbers", FORMULA),
            Column("Value", VALUE))
+
+
+class _Reader(dict):
+    """The values of a rule's form, read by name: each a symbol (or the node ``names`` gives)."""
+
+    def __init__(self, names: Mapping[str, Node] | None = None) -> None:
+        super().__init__()
+        self.names = names or {}
+
+    def __missing__(self, key: str) -> Node:
+        return self.names.get(key) or Symbol(key)
+
+
+def general(rule: Rule, theta: Node) -> Relation:
+    """A line of Step 5 as a general formula (v ← μ · v + g), the parameter written ``theta``."""
+    names = {"Θ": theta, GRADIENT: Partial(theta)}
+    left = theta if rule.symbol == "Θ" else Symbol(rule.symbol)
+    return Relation(left, rule.form(_Reader(names), formula), "=" if rule.symbol == "g" else "←")
+
+
+def formulas(spec: OptimizerSpec, theta: Node | None = None) -> list[Relation]:
+    """The general formulas of ``spec``'s optimizer, one per shown line (v ← μ · v + g, ...), after what g
+    is; the parameter is written ``theta`` (Θ, or a weight such as Θ_11[out] for an example)."""
+    theta = theta or formula.symbol("Θ")
+    rules = spec.optimizer.rules_for(spec.hyper)
+    first = [] if rules[0] is DECAY else [Relation(Symbol("g"), Partial(theta))]
+    return first + [general(rule, theta) for rule in rules if rule.shown]
 
 
 def hyper_line(spec: OptimizerSpec, alpha: float) -> Equations:
@@ -122,7 +149,7 @@ def example(config: Config, it: Iteration, hand: int | None) -> Example:
                   for line in before)
     target = weight(0, 0, st.name)
     return Example(target, with_numbers(last), _value(last), update=True, left=target,
-                   general=config.optimizer.optimizer.formulas(config.optimizer.hyper, target)[-1].right,
+                   general=formulas(config.optimizer, target)[-1].right,
                    before=lines, about="weight")
 
 
@@ -131,7 +158,7 @@ def update(config: Config, it: Iteration, fmt: NumberFormat, after) -> Block:
     (J after the update)."""
     spec = config.optimizer
     opt = spec.optimizer
-    general: list = [*opt.formulas(spec.hyper), hyper_line(spec, config.alpha)]
+    general: list = [*formulas(spec), hyper_line(spec, config.alpha)]
     if "t" in dict(opt.state):
         general.append(f"t = {it.steps[0].state.weights['t']}: the number of updates so far, this one included")
     per = opt.lines(spec.hyper)  # lines per parameter; a frozen bias has one
@@ -157,10 +184,10 @@ def optimizer_explanation(config: Config) -> dict:
         notes.append(f"Every weight and bias keeps its own {kept} from one update to the next (the JSON trace "
                      "shows them as state); --save-updated writes them, so a saved run continues exactly.")
     return {
-        "formulas": [*opt.formulas(spec.hyper), hyper_line(spec, config.alpha)],
+        "formulas": [*formulas(spec), hyper_line(spec, config.alpha)],
         "source": f"{opt.torch}, as PyTorch documents its algorithm",
         "reason": f"{opt.reason} {AT_ONCE}",
         "example": f"Example Θ_11[{out}] (its gradient from Step 3):",
-        "chain": Equations(tuple(opt.formulas(spec.hyper, target))),
+        "chain": Equations(tuple(formulas(spec, target))),
         "notes": notes,
     }

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from backprop_cli.engine import Iteration
-from backprop_cli.figure import Figure, network_figure
+from backprop_cli.figure.layout import Figure, network_figure
 from backprop_cli.handout.build import document
 from backprop_cli.handout.document import Document
 from backprop_cli.handout.numbers import NumberFormat

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_cli.handout.document import FORMULA, LABEL, Column, Row, Table
-from backprop_cli.handout.formula import RESULT, Num, symbol, vector
+from backprop_cli.handout.formula import Num, symbol, vector
 from backprop_cli.handout.weights import LayerWeights, input_names, layer_weights
+from backprop_cli.kinds import RESULT
 from backprop_cli.network import Config
 from backprop_cli.training import Summary
 

@@ -12,8 +12,9 @@ from typing import Sequence
 import numpy as np
 
 from backprop_cli.handout.document import LABEL, NUMBER, VALUE, Column, Row, Table
-from backprop_cli.handout.formula import PARAM, Num, neuron
+from backprop_cli.handout.formula import Num, neuron
 from backprop_cli.handout.walk import parameters
+from backprop_cli.kinds import PARAM
 from backprop_cli.network import Config, is_shared
 
 

@@ -13,7 +13,6 @@ from dataclasses import replace
 from backprop_cli.engine import Iteration
 from backprop_cli.handout.document import NUMBER, Block, Column, Equation, Row, Table
 from backprop_cli.handout.formula import (
-    PARAM,
     Derivative,
     Num,
     Partial,
@@ -24,6 +23,7 @@ from backprop_cli.handout.formula import (
 )
 from backprop_cli.handout.forward import formula_columns, sample_ref
 from backprop_cli.handout.weights import input_names, layer_weights
+from backprop_cli.kinds import PARAM
 from backprop_cli.network import Config
 
 # A value the run does not round (g'(p), and ∂J/∂p where it is a product) is written as a parameter is:

@@ -208,16 +208,3 @@ def elements(page: Page, rows: int) -> Iterator:
                                     for line in paragraph.display), paragraph.equation)  # left None: goes on
     if page.training is not None:
         yield from training(page.training, fmt, rows)
-
-
-
-WRITERS = {"latex": "write_latex", "markdown": "write_markdown", "html": "write_html"}
-
-
-def writer_module(form: str):
-    """The module that spells a flow in the document format ``form`` (latex, markdown, html); only its own
-    modules are imported (no rich). Each has ``write_flow(stream, items, fmt, fragment, title)`` and its
-    ``WRITERS[form]`` function, which writes a run's page."""
-    import importlib
-
-    return importlib.import_module(f"backprop_cli.render.{form}")
