@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 
 import pytest
+from conftest import CONFIGS
 
 import backprop_cli as bptrace
+from backprop_cli import kinds
 from backprop_cli.handout import formula as f
 from backprop_cli.handout.build import document
 from backprop_cli.handout.document import TEXT
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import quantities
-from conftest import CONFIGS
 
 HANDOUT = CONFIGS / "handout.yaml"
 
@@ -33,10 +34,10 @@ def test_step3_example_is_the_handouts_product_with_its_derivative_labelled(hand
     example = section(doc, "Step 3").blocks[0].example
     assert example.target == f.Label("Θ", (1, 1), "out")
     dz, braced, z = example.formula.factors
-    assert (dz.value, dz.kind) == (0.60, f.RESULT)  # from Step 1
+    assert (dz.value, dz.kind) == (0.60, kinds.RESULT)  # from Step 1
     assert braced.note == "Derivative Sigmoid σ"
     assert braced.body == f.Derivative("sigmoid", f.Num(-0.85))
-    assert (z.value, z.kind, z.wrap) == (0.61, f.RESULT, True)  # z_1[hid], a result, bracketed when negative
+    assert (z.value, z.kind, z.wrap) == (0.61, kinds.RESULT, True)  # z_1[hid], a result, bracketed when negative
     assert example.value == f.Num(0.077)
 
 
@@ -47,8 +48,8 @@ def test_step2_row_is_the_handouts_sum_of_bracketed_terms(handout):
     assert row.label == f.Label("n", (1,), "hid") and value == f.Num(0.06)
     assert isinstance(formula, f.Sum) and formula.stack and formula.omitted == 0
     first, second = (term.body.factors for term in formula.terms)
-    assert first == (f.Num(0.60), f.Derivative("sigmoid", f.Num(-0.85)), f.Num(-1.40, f.PARAM, wrap=True))
-    assert second == (f.Num(-1.24), f.Derivative("sigmoid", f.Num(-0.49)), f.Num(-0.81, f.PARAM, wrap=True))
+    assert first == (f.Num(0.60), f.Derivative("sigmoid", f.Num(-0.85)), f.Num(-1.40, kinds.PARAM, wrap=True))
+    assert second == (f.Num(-1.24), f.Derivative("sigmoid", f.Num(-0.49)), f.Num(-0.81, kinds.PARAM, wrap=True))
 
 
 def test_step5_row_and_general_formula(handout):
@@ -56,8 +57,8 @@ def test_step5_row_and_general_formula(handout):
     block = section(doc, "Step 5").blocks[0]
     rows = {row.label: row for row in block.table.rows()}
     formula, new = rows[f.Label("Θ", (1, 1), "out")].cells
-    assert formula == f.Difference(f.Num(-1.40, f.PARAM), f.Product((f.Num(0.1, f.GIVEN), f.Num(0.077, wrap=True))))
-    assert new == f.Num(-1.4077, f.PARAM)
+    assert formula == f.Difference(f.Num(-1.40, kinds.PARAM), f.Product((f.Num(0.1, kinds.GIVEN), f.Num(0.077, wrap=True))))
+    assert new == f.Num(-1.4077, kinds.PARAM)
     assert block.lines[0].value == f.Num(bptrace.run(HANDOUT).iterations[0].loss_after)
 
 
