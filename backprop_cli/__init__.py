@@ -6,7 +6,7 @@ The Python API (see README "Python API"): ``load_config``, ``config_from_data``,
 
 from backprop_cli._version import __version__
 
-__all__ = ["__version__", "Rounding", "Run", "config_from_data", "load_config", "run", "trace"]
+__all__ = ["__version__", "Rounding", "Run", "Settings", "config_from_data", "load_config", "run", "trace"]
 
 
 def __getattr__(name: str):

@@ -20,28 +20,21 @@ from backprop_cli.engine import trace as _engine_trace
 from backprop_cli.finite import finite
 from backprop_cli.network import Config
 from backprop_cli.rounding import Rounding
+from backprop_cli.settings import Settings
 from backprop_cli.training import with_epochs
 
-FROM_CONFIG = "config"  # the default rounding: the config's display.hand_rounding (None: exact)
-
-__all__ = ["FROM_CONFIG", "Rounding", "Run", "config_from_data", "load_config", "rounding_for", "run", "trace"]
+__all__ = ["Rounding", "Run", "Settings", "config_from_data", "load_config", "run", "trace"]
 
 
-def rounding_for(config: Config, hand_rounding: int | None | str | Rounding = FROM_CONFIG) -> Rounding:
-    """The rounding a run computes with: the config's own ``display.hand_rounding`` by default, an int N to
-    round by hand to N, or None to compute exactly."""
-    if isinstance(hand_rounding, Rounding):
-        return hand_rounding
-    return Rounding(config.hand_rounding if hand_rounding == FROM_CONFIG else hand_rounding)
-
-
-def trace(config: Config | str | os.PathLike, *, hand_rounding: int | None | str | Rounding = FROM_CONFIG,
+def trace(config: Config | str | os.PathLike, *, hand_rounding: int | Rounding | None = None, exact: bool = False,
           epochs: int | None = None, network: Network | None = None) -> Iterator[Iteration]:
-    """Yield every update of the run, as ``bptrace run`` computes it (the config's hand rounding unless
-    ``hand_rounding`` says otherwise; ``epochs`` overrides the config's). A NaN or an infinity stops it with
-    a BptraceError that names it, as ``bptrace run`` does."""
+    """Yield every update of the run, as ``bptrace run`` computes it: with the config's hand rounding, unless
+    ``hand_rounding`` (an int N: round by hand to N) or ``exact=True`` (full precision) says otherwise;
+    ``epochs`` overrides the config's. A NaN or an infinity stops it with a BptraceError that names it, as
+    ``bptrace run`` does."""
     config = _config(config, epochs)
-    return finite(config, _engine_trace(config, hand_rounding=rounding_for(config, hand_rounding), network=network))
+    rounding = Settings.resolve(config, hand_rounding=hand_rounding, exact=exact).rounding
+    return finite(config, _engine_trace(config, hand_rounding=rounding, network=network))
 
 
 @dataclass(frozen=True)
@@ -70,11 +63,12 @@ class Run:
         return trace_document(self.config, self.iterations, self.config.precision, self.rounding.digits)
 
 
-def run(config: Config | str | os.PathLike, *, hand_rounding: int | None | str | Rounding = FROM_CONFIG,
+def run(config: Config | str | os.PathLike, *, hand_rounding: int | Rounding | None = None, exact: bool = False,
         epochs: int | None = None) -> Run:
-    """Run ``config`` (a Config, or the path of a config file) to the end and keep every update."""
+    """Run ``config`` (a Config, or the path of a config file) to the end and keep every update; the rounding
+    as for ``trace``."""
     config = _config(config, epochs)
-    rounding = rounding_for(config, hand_rounding)
+    rounding = Settings.resolve(config, hand_rounding=hand_rounding, exact=exact).rounding
     network = Network(config, rounding)
     iterations = tuple(finite(config, _engine_trace(config, network=network)))
     return Run(config, rounding, iterations, network)

@@ -19,16 +19,13 @@ from backprop_cli.cli_base import (
     check_exact,
     format_from_extension,
     load_user_config,
-    resolve_rounding,
     rounding_options,
     say,
 )
 from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS
 from backprop_cli.errors import BptraceError, ExitStatus, headline
+from backprop_cli.formats import EXTENSIONS, FORMATS
 from backprop_cli.pipes import closed_pipe_status, flush_stdout
-
-FORMATS = ("table", "json", "jsonl", "latex", "markdown", "html")
-
 
 DEBUG = "bptrace.debug"  # where --debug, given anywhere on the command line, is noted (ctx.meta)
 
@@ -143,7 +140,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command(short_help="Trace one backpropagation step (or a training run) of CONFIG.")
 @click.argument("config", metavar="CONFIG")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+@click.option("--format", "-f", "fmt", type=click.Choice(list(FORMATS)), default=None,
               help="table: the handout's layout; json: one trace-v1 document; jsonl: one iteration per line; latex, "
                    "markdown, html: the worked example as a document [default: from the extension of --output "
                    "(.txt .json .jsonl .tex .md .html), else table].")
@@ -196,26 +193,23 @@ def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int 
     """
     from backprop_cli.output import check_output
     from backprop_cli.run_rules import refuse_idle_options, refuse_idle_precision
-    from backprop_cli.runner import DOCUMENTS, EXTENSIONS
 
     check_output(output, {config: "the config being run"}, force=force)  # first: that refusal is the one that matters
     fmt = format_from_extension(fmt, output, EXTENSIONS, "table")
     check_exact(exact, hand_rounding)
     refuse_idle_options(fmt, output=output, step=step, explain=explain, working=working, show=show, rows=rows,
-                        width=width, color=color, fragment=fragment, documents=DOCUMENTS)
+                        width=width, color=color, fragment=fragment)
     from backprop_cli.environment import Environment
     from backprop_cli.runner import RunOptions, execute, prepare
+    from backprop_cli.settings import Settings
 
     net = load_user_config(config)
-    given_precision = precision
-    precision, hand_rounding = resolve_rounding(net, precision, hand_rounding, exact)
-    refuse_idle_precision(fmt, given_precision, hand_rounding)
+    settings = Settings.resolve(net, precision=precision, hand_rounding=hand_rounding, exact=exact, rows=rows,
+                                width=width)
+    refuse_idle_precision(fmt, precision, settings.rounding.digits)
     options = RunOptions(
         format=fmt,
-        precision=precision,
-        hand_rounding=hand_rounding,
-        rows=16 if rows is None else rows,
-        width=width,
+        settings=settings,
         color=color,
         output=output,
         step=step,

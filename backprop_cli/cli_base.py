@@ -52,12 +52,6 @@ def check_exact(exact: bool, hand_rounding: int | None) -> None:
         raise Failure("--exact and --hand-rounding contradict each other; give one of them")
 
 
-def resolve_rounding(net, precision: int | None, hand_rounding: int | None, exact: bool) -> tuple[int, int | None]:
-    """--precision, --hand-rounding and --exact resolved against the config's display defaults."""
-    return (net.precision if precision is None else precision,
-            None if exact else (net.hand_rounding if hand_rounding is None else hand_rounding))
-
-
 def format_from_extension(fmt: str | None, output: str | None, extensions: dict[str, str], default: str,
                           bare: bool = True) -> str:
     """--format, or the format the extension of --output names (``default`` without either); an extension

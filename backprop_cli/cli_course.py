@@ -42,8 +42,8 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
     from backprop_cli.check import worksheet as sheet_of
     from backprop_cli.check.sheet_yaml import WRITERS
     from backprop_cli.environment import TEXT, escaping
+    from backprop_cli.formats import DOCUMENTS, EXTENSIONS
     from backprop_cli.output import destination
-    from backprop_cli.runner import DOCUMENTS, EXTENSIONS
 
     extensions = {".yaml": "yaml", ".yml": "yaml", **{e: f for e, f in EXTENSIONS.items() if f in DOCUMENTS}}
     fmt = format_from_extension(fmt, output, extensions, "yaml")

@@ -13,7 +13,6 @@ from backprop_cli.cli_base import (
     check_exact,
     format_from_extension,
     load_user_config,
-    resolve_rounding,
     rounding_options,
     say,
 )
@@ -133,11 +132,11 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
     check_exact(exact, hand_rounding)
     form = format_from_extension(form, output, FORMATS, "svg", bare=False)
     from backprop_cli.environment import XML, escaping
-    from backprop_cli.handout.numbers import NumberFormat
     from backprop_cli.output import destination
+    from backprop_cli.settings import Settings
 
     net = load_user_config(config)
-    fmt = NumberFormat(*resolve_rounding(net, precision, hand_rounding, exact))
+    fmt = Settings.resolve(net, precision=precision, hand_rounding=hand_rounding, exact=exact).numbers
     form = form or "svg"
     with destination(output, reads={config: "the config being drawn"}) as stream:
         (escaping(stream, XML) if form == "svg" else stream).write(

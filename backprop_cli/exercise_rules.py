@@ -7,6 +7,7 @@ numbers the student will write) and returns the keys of ``RULES`` the network br
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,6 +30,7 @@ RULES = {
 }
 
 
+@dataclass(frozen=True)
 class _TieWatch(Rounding):
     """Hand rounding to ``digits`` as the engine does it, noting whether a number it rounds sits on a tie.
 
@@ -36,15 +38,15 @@ class _TieWatch(Rounding):
     computer, another computer and a calculator could disagree; an exercise never asks for one.
     """
 
-    __slots__ = ("tie",)
+    ties: list[float] = field(default_factory=list, compare=False)  # the first number found on a tie
 
-    def __init__(self, digits: int) -> None:
-        super().__init__(digits)
-        self.tie = False
+    @property
+    def tie(self) -> bool:
+        return bool(self.ties)
 
     def __call__(self, values):
-        if not self.tie:
-            self.tie = any(_on_tie(v, self.digits) for v in np.ravel(values).tolist())
+        if not self.ties:
+            self.ties.extend(v for v in np.ravel(values).tolist() if _on_tie(v, self.digits))
         return super().__call__(values)
 
 

@@ -7,6 +7,7 @@ A value is rounded to N decimal places, or to N significant digits where that ke
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -59,16 +60,14 @@ def hand_round(values: np.ndarray, n: int | None) -> np.ndarray:
     return np.array(flat, dtype=float).reshape(np.shape(values))
 
 
+@dataclass(frozen=True)
 class Rounding:
     """How a run rounds its results: exactly (``Rounding()``) or by hand to N (``Rounding(2)``).
 
     Calling it rounds a number or an array as the run does; an exact run gives the values back as they are.
     """
 
-    __slots__ = ("digits",)
-
-    def __init__(self, digits: int | None = None) -> None:
-        self.digits = digits
+    digits: int | None = None
 
     @property
     def exact(self) -> bool:
@@ -79,12 +78,3 @@ class Rounding:
             return values
         rounded = hand_round(np.asarray(values, dtype=float), self.digits)
         return float(rounded) if np.ndim(values) == 0 else rounded
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Rounding) and other.digits == self.digits
-
-    def __hash__(self) -> int:
-        return hash(self.digits)
-
-    def __repr__(self) -> str:
-        return "Rounding()" if self.digits is None else f"Rounding({self.digits})"

@@ -4,28 +4,29 @@
 from __future__ import annotations
 
 from backprop_cli.errors import BptraceError
+from backprop_cli.formats import FORMATS, taking
 
 
 def refuse_idle_options(fmt: str, *, output: str | None, step: bool, explain: bool, working: bool,
                         show: int | None, rows: int | None, width: int | None, color: bool | None,
-                        fragment: bool = False, documents: tuple[str, ...] = ()) -> None:
-    """Refuse table options with --format json or jsonl (the documents take --explain, --show and --rows as the
-    tables do), --step into a file, --fragment outside the documents, and --color where no colour goes."""
-    written = ("table", *documents)  # the formats that lay out one traced update
-    for flag, given, allowed in (("--step", step, ("table",)), ("--explain", explain, written),
-                                 ("--working", working, ("table",)), ("--rows", rows is not None, written),
-                                 ("--width", width is not None, ("table",))):
-        if given and fmt not in allowed:
-            where = "the tables and documents" if len(allowed) > 1 else "the tables"
-            raise BptraceError(f"{flag} works on {where}; it cannot be combined with --format {fmt}")
+                        fragment: bool = False) -> None:
+    """Refuse an option the format ``fmt`` does not take (formats.FORMATS says which take which): table options
+    with --format json or jsonl, --step into a file, --fragment outside the documents, --color where no colour
+    goes."""
+    takes = FORMATS[fmt].options
+    for option, given in (("step", step), ("explain", explain), ("working", working), ("rows", rows is not None),
+                          ("width", width is not None)):
+        if given and option not in takes:
+            where = "the tables and documents" if len(taking(option)) > 1 else "the tables"
+            raise BptraceError(f"--{option} works on {where}; it cannot be combined with --format {fmt}")
     if step and output is not None:
         raise BptraceError("--step shows the trace on the terminal; it cannot be combined with --output "
                            "(use '| tee FILE' to keep a copy)")
-    if show is not None and fmt not in written:
+    if show is not None and "show" not in takes:
         raise BptraceError(f"--show picks the update the tables trace; --format {fmt} holds every update")
-    if fragment and fmt not in documents:
-        raise BptraceError(f"--fragment is for the documents ({', '.join(documents)}), not --format {fmt}")
-    if color and fmt != "table":
+    if fragment and "fragment" not in takes:
+        raise BptraceError(f"--fragment is for the documents ({', '.join(taking('fragment'))}), not --format {fmt}")
+    if color and "color" not in takes:
         raise BptraceError(f"--color colours the tables; --format {fmt} has no colour")
     if color and output not in (None, "-"):
         raise BptraceError("--color colours the tables on standard output; a file written with --output never "

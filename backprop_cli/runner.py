@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Iterator
 from backprop_cli.engine import Iteration, Network, trace
 from backprop_cli.environment import Environment
 from backprop_cli.finite import finite
+from backprop_cli.formats import FORMATS
 from backprop_cli.network import Config
+from backprop_cli.settings import Settings
 from backprop_cli.training import Plan, plan, with_epochs
 
 if TYPE_CHECKING:
@@ -26,16 +28,13 @@ if TYPE_CHECKING:
 class RunOptions:
     """How to run and show a config, resolved once against its display defaults."""
 
-    format: str = "table"  # table | json | jsonl | latex | markdown | html
-    precision: int = 4
-    hand_rounding: int | None = None
-    rows: int = 16  # rows per table; 0 = all
+    format: str = "table"  # a name of formats.FORMATS
+    settings: Settings = Settings()  # rounding, precision, rows, width
     color: bool | None = None  # None: on a terminal only
     output: str | None = None  # a file, or None for stdout
     step: bool = False  # walk through the phases by key
     explain: bool = False
     working: bool = False  # the intermediate values of every step (handout/working.py)
-    width: int | None = None  # columns of the tables (else the terminal's, or 100 for a file or a pipe)
     stdin_config: bool = False  # standard input held the YAML, so it holds no keys
     epochs: int | None = None  # else the config's
     show: int = 1  # the update traced in full
@@ -55,18 +54,16 @@ class Job:
     options: RunOptions
 
     def table_options(self):
-        from backprop_cli.handout.numbers import NumberFormat
         from backprop_cli.render.table import TableOptions
 
-        o = self.options
-        return TableOptions(fmt=NumberFormat(o.precision, o.hand_rounding), rows=o.rows, explain=o.explain,
-                            working=o.working, width=o.width)
+        o, s = self.options, self.options.settings
+        return TableOptions(fmt=s.numbers, rows=s.rows, explain=o.explain, working=o.working, width=s.width)
 
 
 def prepare(config: Config, options: RunOptions) -> Job:
     """The job of running ``config`` with ``options``: its plan of updates, and the network to train."""
     run_config = with_epochs(config, options.epochs)
-    return Job(config, run_config, Network(run_config, options.hand_rounding), plan(run_config), options)
+    return Job(config, run_config, Network(run_config, options.settings.rounding), plan(run_config), options)
 
 
 def _write_table(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
@@ -87,7 +84,8 @@ def _write_json(stream, job: Job, iterations: Iterator[Iteration], env: Environm
     from backprop_cli.environment import JSON, escaping
     from backprop_cli.render.json import write_json
 
-    write_json(escaping(stream, JSON), job.config, iterations, job.options.precision, job.options.hand_rounding,
+    settings = job.options.settings
+    write_json(escaping(stream, JSON), job.config, iterations, settings.precision, settings.rounding.digits,
                pretty=job.options.output is None and env.stdout_isatty)
 
 
@@ -101,11 +99,10 @@ def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environ
 def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Environment | None) -> None:
     """A document of the run (LaTeX, Markdown or HTML): the traced update as the handout lays it out, the
     network's figure, the derivation with --explain, and the loss per epoch of a training run."""
-    from backprop_cli.handout.numbers import NumberFormat
     from backprop_cli.handout.page import page
 
     options = job.options
-    fmt = NumberFormat(options.precision, options.hand_rounding)
+    fmt = options.settings.numbers
     summary = None
     if job.plan.updates == 1:
         it = next(iter(iterations))
@@ -117,15 +114,10 @@ def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Envi
     from backprop_cli.render.documents import PAGE_WRITERS
 
     PAGE_WRITERS[options.format](stream, page(job.config, it, fmt, explain=options.explain, summary=summary),
-                                 options.rows, fragment=options.fragment)
+                                 options.settings.rows, fragment=options.fragment)
 
 
-WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl,
-           "latex": _write_document, "markdown": _write_document, "html": _write_document}
-DOCUMENTS = ("latex", "markdown", "html")
-# The format an output file's extension names, where --format does not say.
-EXTENSIONS = {".txt": "table", ".json": "json", ".jsonl": "jsonl", ".tex": "latex", ".md": "markdown",
-              ".markdown": "markdown", ".html": "html", ".htm": "html"}
+WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl, "document": _write_document}
 
 
 def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> None:
@@ -148,7 +140,7 @@ def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> No
                   stdin_holds_config=options.stdin_config)
     else:
         with destination(options.output, env.stdout, force=options.force) as stream:
-            WRITERS[options.format](stream, job, iterations, env)
+            WRITERS[FORMATS[options.format].writer](stream, job, iterations, env)
     if saving is not None:
         for _ in iterations:  # step mode and a one-update table stop early; the saved network is the last one
             pass
@@ -161,5 +153,5 @@ def save(job: Job, saving: PendingFile) -> None:
     from backprop_cli.saving import save_network, saved_config_text
 
     trained = replace(job.network.updated_config(), epochs=job.given.epochs)  # only the parameters change
-    save_network(saving, saved_config_text(trained, job.options.hand_rounding, updates=job.plan.updates,
+    save_network(saving, saved_config_text(trained, job.options.settings.rounding.digits, updates=job.plan.updates,
                                            origin=job.given.source))

@@ -14,6 +14,7 @@ from backprop_cli.config import config_from_data
 from backprop_cli.engine import trace
 from backprop_cli.figure import network_figure
 from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.rounding import Rounding
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -21,8 +22,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 def figure_of(config, *, after: bool = False, precision: int | None = None, hand_rounding=None):
     """The laid-out figure of a Config's first update, with the config's display settings by default."""
     fmt = NumberFormat(config.precision if precision is None else precision,
-                       config.hand_rounding if hand_rounding is None else hand_rounding)
-    return network_figure(config, next(iter(trace(config, hand_rounding=fmt.hand))), fmt, after=after)
+                       Rounding(config.hand_rounding if hand_rounding is None else hand_rounding))
+    return network_figure(config, next(iter(trace(config, hand_rounding=fmt.rounding))), fmt, after=after)
 
 
 def wide_config(sizes=(784, 128, 10), seed=7):

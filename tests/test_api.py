@@ -5,8 +5,9 @@ from __future__ import annotations
 import doctest
 import os
 
-import backprop_cli as bptrace
 from conftest import CONFIGS, ROOT
+
+import backprop_cli as bptrace
 
 
 def readme_section(title: str) -> str:
@@ -32,7 +33,7 @@ def test_readme_python_api_example_runs_and_reproduces_the_handout():
 def test_the_config_hand_rounding_is_honoured_unless_told_otherwise():
     path = CONFIGS / "handout.yaml"
     assert bptrace.run(path).loss == 0.47
-    exact = bptrace.run(path, hand_rounding=None)
+    exact = bptrace.run(path, exact=True)
     # J by hand from the config's numbers, in full precision: independent of the engine.
     import math
 
@@ -56,7 +57,6 @@ def test_to_dict_is_what_the_json_trace_holds():
 
 def test_trained_network_equals_the_saved_one(tmp_path):
     import yaml
-
     from conftest import run_cli
 
     saved = tmp_path / "trained.yaml"

@@ -15,6 +15,7 @@ from backprop_cli.handout.build import document
 from backprop_cli.handout.document import TEXT
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.walk import quantities
+from backprop_cli.rounding import Rounding
 
 HANDOUT = CONFIGS / "handout.yaml"
 
@@ -22,7 +23,7 @@ HANDOUT = CONFIGS / "handout.yaml"
 @pytest.fixture(scope="module")
 def handout():
     run = bptrace.run(HANDOUT)
-    return run, document(run.config, run.iterations[0], NumberFormat(4, 2))
+    return run, document(run.config, run.iterations[0], NumberFormat(4, Rounding(2)))
 
 
 def section(doc, name):

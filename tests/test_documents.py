@@ -5,11 +5,12 @@ derivation of --explain, and the escaping of user text. The real tools that read
 
 from __future__ import annotations
 
-
+import figure_helpers
 import pytest
 import yaml
+from conftest import CONFIGS, run_cli
+from document_helpers import SHIPPED, html_text, numbers, write
 
-import figure_helpers
 from backprop_cli.activations import ACTIVATIONS
 from backprop_cli.config import load_config
 from backprop_cli.engine import trace
@@ -22,8 +23,7 @@ from backprop_cli.handout.page import page
 from backprop_cli.losses import LOSSES
 from backprop_cli.render.html import write_html
 from backprop_cli.render.unicode import spell
-from conftest import CONFIGS, run_cli
-from document_helpers import SHIPPED, html_text, numbers, write
+from backprop_cli.rounding import Rounding
 
 HANDOUT = CONFIGS / "handout.yaml"
 
@@ -151,8 +151,8 @@ def test_the_general_formula_of_every_loss_is_the_one_the_tables_print():
 def test_every_activations_derivative_tree_reads_as_its_text():
     for name, activation in ACTIVATIONS.items():
         for p in (f.Num(-0.85), f.symbol("p", "k", "out")):
-            assert spell(f.slope(f.Derivative(name, p)), NumberFormat(4, 2)) == activation.derivative_text(
-                spell(p, NumberFormat(4, 2)))
+            assert spell(f.slope(f.Derivative(name, p)), NumberFormat(4, Rounding(2))) == activation.derivative_text(
+                spell(p, NumberFormat(4, Rounding(2))))
 
 
 def test_an_optimizers_step5_is_a_table_of_formula_nodes_with_every_line_of_a_parameter():

@@ -14,17 +14,18 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from itertools import combinations
 
+import figure_helpers
 import pytest
+from conftest import CONFIGS, run_cli
+from figure_helpers import figure_of, wide_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import random_layer
 
-import figure_helpers
-from figure_helpers import figure_of, wide_config
 from backprop_cli.config import config_from_data, load_config
 from backprop_cli.figure import figure_text, svg, tikz_picture
 from backprop_cli.handout.numbers import NumberFormat
-from conftest import CONFIGS, run_cli
-from strategies import random_layer
+from backprop_cli.rounding import Rounding
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 
@@ -273,7 +274,7 @@ def test_tikz_document_and_fragment():
 
 def test_library_functions_give_the_cli_output():
     config = load_config(str(CONFIGS / "deep.yaml"))
-    fmt = NumberFormat(config.precision, config.hand_rounding)
+    fmt = NumberFormat(config.precision, Rounding(config.hand_rounding))
     figure = figure_of(config)
     assert figure_text(config, fmt) == svg(figure) == run_cli("figure", str(CONFIGS / "deep.yaml")).stdout
     assert figure_text(config, fmt, form="tikz", fragment=True) == tikz_picture(figure)

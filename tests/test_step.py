@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import replace
 import pty
 import termios
+from dataclasses import replace
 
 import pytest
+from conftest import CONFIGS, run_cli
 
 from backprop_cli.config import load_config
 from backprop_cli.engine import trace
@@ -21,8 +22,7 @@ from backprop_cli.handout.build import sections
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render import status, step
 from backprop_cli.render.unicode import spell
-
-from conftest import CONFIGS, run_cli
+from backprop_cli.rounding import Rounding
 
 HANDOUT = str(CONFIGS / "handout.yaml")
 DEEP = str(CONFIGS / "deep.yaml")
@@ -242,7 +242,7 @@ def explained(path: str, name: str, hand_rounding: int | None = None):
     """The explanation of the phase shown as ``name`` ("Step 2 [hid]"), or None if there is no such phase."""
     config = load_config(path)
     it = next(iter(trace(config, hand_rounding=hand_rounding)))
-    fmt = NumberFormat(4, hand_rounding)
+    fmt = NumberFormat(4, Rounding(hand_rounding))
     found = [phase for phase in sections(config, it, fmt) if phase.name == name]
     return spelled(explain_module.explain(config, it, found[0], fmt), fmt) if found else None
 

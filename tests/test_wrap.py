@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import CONFIGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from backprop_cli.handout.document import FORMULA
 from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.render.unicode import spell
 from backprop_cli.render.wrap import INDENT, narrowest, wrap_line
-from conftest import CONFIGS
+from backprop_cli.rounding import Rounding
 
 NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:e[+−]\d+)?")
 
@@ -27,7 +28,7 @@ def formulas() -> list[str]:
     for path in sorted(CONFIGS.glob("*.yaml")):
         run = bptrace.run(path, epochs=1)
         for precision in (4, 9):
-            page = document(run.config, run.iterations[0], NumberFormat(precision, None), working=True)
+            page = document(run.config, run.iterations[0], NumberFormat(precision, Rounding(None)), working=True)
             for section in page.sections:
                 for block in section.blocks:
                     found.update(spell(f, page.fmt) for f in block.formula)

@@ -14,10 +14,10 @@ from backprop_cli.check.digits import MIN_DIGITS
 from backprop_cli.check.sheet import Sheet
 from backprop_cli.handout.document import ANSWER, FORMULA, LABEL
 from backprop_cli.handout.forward import header as network_header
-from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.weights import input_names, layer_weights
 from backprop_cli.render import common, flow
 from backprop_cli.render.documents import FLOW_WRITERS
+from backprop_cli.settings import Settings
 
 COLUMNS = ((("Quantity",), LABEL), (("Formula",), FORMULA), (("Your answer",), ANSWER))
 
@@ -61,4 +61,4 @@ def elements(sheet: Sheet, source: str) -> Iterator:
 def write_document(form: str, stream: IO[str], sheet: Sheet, source: str) -> None:
     """The printed sheet in the document format ``form`` (latex, markdown, html)."""
     c = sheet.config
-    FLOW_WRITERS[form](stream, elements(sheet, source), NumberFormat(c.precision, c.hand_rounding), title=title(sheet))
+    FLOW_WRITERS[form](stream, elements(sheet, source), Settings.resolve(c).numbers, title=title(sheet))

@@ -3,7 +3,7 @@ p, z and (bold blue) ∂J/∂z below each neuron, as SVG or TikZ.
 
 For a document that embeds the figure::
 
-    figure = network_figure(config, iteration, NumberFormat(precision, hand_rounding))
+    figure = network_figure(config, iteration, NumberFormat(precision, Rounding(hand_rounding)))
     svg(figure, standalone=False)       # an <svg> element for HTML or Markdown
     tikz_picture(figure)                # a tikzpicture for LaTeX (\\usepackage{tikz})
 
@@ -35,7 +35,7 @@ def figure_text(config, fmt, *, form: str = "svg", after: bool = False, fragment
     or with ``fragment`` the <svg> element alone (no XML declaration) or the tikzpicture alone."""
     from backprop_cli.engine import trace
 
-    figure = network_figure(config, next(iter(trace(config, hand_rounding=fmt.hand))), fmt, after=after)
+    figure = network_figure(config, next(iter(trace(config, hand_rounding=fmt.rounding))), fmt, after=after)
     if form == "svg":
         return svg(figure, standalone=not fragment)
     from backprop_cli.figure.tikz import tikz_document, tikz_picture

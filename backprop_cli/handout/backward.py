@@ -134,7 +134,7 @@ def loss_after(config: Config, it: Iteration, fmt: NumberFormat) -> Equation:
     both in full precision as well, so that the change can be seen."""
     change = None
     if fmt.result(it.loss) == fmt.result(it.loss_after):
-        exact = (it.loss, it.loss_after) if fmt.hand is None else full_precision_losses(config, it)
+        exact = (it.loss, it.loss_after) if fmt.rounding.exact else full_precision_losses(config, it)
         if exact[0] != exact[1]:
             change = (Num(exact[0]), Num(exact[1]))
     return Equation(COST, None, Num(it.loss_after), before=Num(it.loss), strong=True, note="after the update",

@@ -116,4 +116,4 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = F
 def document(config: Config, it: Iteration, fmt: NumberFormat, working: bool = False) -> Document:
     """The worked example of update ``it``: the header and every section, numbers written by ``fmt``;
     ``working`` adds the intermediate values (``sections``)."""
-    return Document(forward.header(config, fmt.hand), tuple(sections(config, it, fmt, working)), fmt, len(it.x))
+    return Document(forward.header(config, fmt.rounding.digits), tuple(sections(config, it, fmt, working)), fmt, len(it.x))

@@ -11,7 +11,7 @@ import math
 from typing import Sequence
 
 from backprop_cli.kinds import COUNT, GIVEN, PARAM
-from backprop_cli.rounding import decimals_for
+from backprop_cli.rounding import Rounding, decimals_for
 
 MINUS = "−"
 # From here on a number is written in powers of ten (1.5e+20): a row of twenty digits reads as nothing.
@@ -45,16 +45,17 @@ def powers_of_ten(value: float, decimals: int) -> str:
 
 
 class NumberFormat:
-    """Writes results, parameters and given numbers for one run's precision and hand rounding."""
+    """Writes results, parameters and given numbers for one run's precision and rounding."""
 
-    def __init__(self, precision: int = 4, hand_rounding: int | None = None) -> None:
+    def __init__(self, precision: int = 4, rounding: Rounding | None = None) -> None:
         self.precision = precision
-        self.hand = hand_rounding
+        self.rounding = rounding or Rounding()
+        self._hand = self.rounding.digits  # the digits of hand rounding, None for an exact run
 
     @property
     def shown(self) -> int:
         """The decimals a number is shown to at most (before trailing zeros are dropped by hand rounding)."""
-        return self.precision if self.hand is None else max(self.precision, self.hand)
+        return self.precision if self._hand is None else max(self.precision, self._hand)
 
     def _outside(self, value: float) -> bool:
         """Whether ``value`` is written in powers of ten: 10¹² or more, or not zero and below the last decimal
@@ -63,7 +64,7 @@ class NumberFormat:
         return size >= LARGE or (size != 0 and size < 10.0 ** -self.shown)
 
     def _powers(self, value: float) -> str:
-        return powers_of_ten(value, self.precision if self.hand is None else self.hand)
+        return powers_of_ten(value, self.precision if self._hand is None else self._hand)
 
     def _special(self, value: float) -> str | None:
         """An infinity or NaN as Python writes it, a number outside the decimals in powers of ten; else None."""
@@ -76,10 +77,10 @@ class NumberFormat:
         special = self._special(value)
         if special is not None:
             return special
-        if self.hand is None:
+        if self._hand is None:
             return _signed(f"{value:.{self.precision}f}")
-        text = f"{value:.{decimals_for(value, self.hand)}f}"
-        return _signed(_strip_to(text, self.hand))
+        text = f"{value:.{decimals_for(value, self._hand)}f}"
+        return _signed(_strip_to(text, self._hand))
 
     def param(self, value: float) -> str:
         """A weight or bias, before or after the update, or a value the run does not round (g'(p)): at least
@@ -87,9 +88,9 @@ class NumberFormat:
         special = self._special(value)
         if special is not None:
             return special
-        if self.hand is None:
+        if self._hand is None:
             return _signed(f"{value:.{self.precision}f}")
-        return _signed(_strip_to(f"{value:.{self.shown}f}", self.hand))
+        return _signed(_strip_to(f"{value:.{self.shown}f}", self._hand))
 
     def given(self, value: float) -> str:
         """A number the user gave (x, y, α): as short as it reads; 10¹² or more in powers of ten."""

@@ -39,6 +39,7 @@ from backprop_cli.network import Config
 from backprop_cli.optimizer_rules import DECAY, GRADIENT, HYPERS, Line, Rule
 from backprop_cli.optimizer_state import OptimizerSpec
 from backprop_cli.optimizers import AT_ONCE
+from backprop_cli.rounding import Rounding
 
 # Columns of the table: the parameter (on its first line), the symbol a line computes, the numbers, the value.
 COLUMNS = (Column("Parameter", LABEL), Column("", LABEL), Column("Formula with numbers", FORMULA),
@@ -112,11 +113,9 @@ def _at(state: Mapping[str, Any], index) -> dict[str, Any]:
             for key, value in state.items()}
 
 
-def _lines(config: Config, st: LayerStep, field: str, index, hand: int | None) -> list[Line]:
+def _lines(config: Config, st: LayerStep, field: str, index, rounding: Rounding) -> list[Line]:
     """The optimizer's lines of one weight or bias (``index`` () for a shared bias)."""
-    from backprop_cli.rounding import hand_round_value
-
-    r = None if hand is None else (lambda value: hand_round_value(float(value), hand))
+    r = None if rounding.exact else (lambda value: rounding(float(value)))
     value, grad = getattr(st, field), getattr(st, "dJ_d" + field)
     index = index or None
     if index is not None:
@@ -127,7 +126,7 @@ def _lines(config: Config, st: LayerStep, field: str, index, hand: int | None) -
                                    param="Θ" if field == "weights" else "b")
 
 
-def _rows(config: Config, it: Iteration, hand: int | None) -> Iterator[Row]:
+def _rows(config: Config, it: Iteration, rounding: Rounding) -> Iterator[Row]:
     """A row per line of every parameter, its label on the first line; a row of its own per line, so that
     a long formula wraps without shifting the rest."""
     for st in it.steps:
@@ -136,14 +135,14 @@ def _rows(config: Config, it: Iteration, hand: int | None) -> Iterator[Row]:
                 b = Num(param.of(st.bias), PARAM)
                 yield Row(param.label, (Symbol("b"), Kept(b, "update_bias: false keeps it"), b))
                 continue
-            for n, line in enumerate(_lines(config, st, param.field, param.index, hand)):
+            for n, line in enumerate(_lines(config, st, param.field, param.index, rounding)):
                 yield Row(None if n else param.label, (Symbol(line.symbol), with_numbers(line), _value(line)))
 
 
-def example(config: Config, it: Iteration, hand: int | None) -> Example:
+def example(config: Config, it: Iteration, rounding: Rounding) -> Example:
     """Θ_11 of the output layer, line by line as the table shows it, the new value last."""
     st = it.steps[-1]
-    *before, last = _lines(config, st, "weights", (0, 0), hand)
+    *before, last = _lines(config, st, "weights", (0, 0), rounding)
     sign = {True: "=", False: "←"}
     lines = tuple(Relation(Symbol(line.symbol), Relation(with_numbers(line), _value(line)), sign[line.symbol == "g"])
                   for line in before)
@@ -164,9 +163,9 @@ def update(config: Config, it: Iteration, fmt: NumberFormat, after) -> Block:
     per = opt.lines(spec.hyper)  # lines per parameter; a frozen bias has one
     biases = sum(0 if st.bias is None else np.size(st.bias) for st in it.steps)
     total = sum(st.weights.size for st in it.steps) * per + biases * (per if config.update_bias else 1)
-    table = Table(COLUMNS, total, lambda: _rows(config, it, fmt.hand), group=per)
+    table = Table(COLUMNS, total, lambda: _rows(config, it, fmt.rounding), group=per)
     return Block("update", f"Step 5) Update with {opt.label}, as {opt.torch}", tuple(general), table,
-                 lines=(after,), example=example(config, it, fmt.hand))
+                 lines=(after,), example=example(config, it, fmt.rounding))
 
 
 def optimizer_explanation(config: Config) -> dict:

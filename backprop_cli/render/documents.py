@@ -7,10 +7,10 @@ from typing import IO
 
 from backprop_cli.engine import trace
 from backprop_cli.finite import finite
-from backprop_cli.handout.numbers import NumberFormat
 from backprop_cli.handout.page import page
 from backprop_cli.network import Config
 from backprop_cli.render import html, latex, markdown
+from backprop_cli.settings import Settings
 
 # write_flow(stream, items, fmt, fragment, title) of each format: any flow (a run's page, a printed worksheet).
 FLOW_WRITERS = {"latex": latex.write_flow, "markdown": markdown.write_flow, "html": html.write_flow}
@@ -22,4 +22,4 @@ def write_solution(stream: IO[str], config: Config, form: str) -> None:
     """The document ``bptrace run CONFIG --format FORM`` writes (latex, markdown, html), with the config's own
     precision and hand rounding and the default options: the first update, as the handout lays it out."""
     it = next(iter(finite(config, trace(config, hand_rounding=config.hand_rounding))))
-    PAGE_WRITERS[form](stream, page(config, it, NumberFormat(config.precision, config.hand_rounding)), 16)
+    PAGE_WRITERS[form](stream, page(config, it, Settings.resolve(config).numbers), 16)
