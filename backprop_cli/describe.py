@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from backprop_cli.flow_numbers import NumberList
 from backprop_cli.yaml_scalars import DATE, hint
 
 # Longer words get no "did you mean": difflib's work grows with the length of the word.
@@ -32,7 +31,7 @@ def kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def number_text(value: int | float) -> str:
+def number_text(value: float) -> str:
     """A number as a message shows it; a whole number of many digits is shortened."""
     if isinstance(value, int) and abs(value) >= 10**20:
         digits = len(str(abs(value)))
@@ -41,8 +40,8 @@ def number_text(value: int | float) -> str:
 
 
 def is_list(value: Any) -> bool:
-    """A YAML list: a Python list, or a long flow list of plain values read at once (NumberList)."""
-    return isinstance(value, (list, NumberList))
+    """A YAML list (the loader reads every list, block or flow, as a Python list)."""
+    return isinstance(value, list)
 
 
 def close_matches(word: str, choices, **options) -> list[str]:

@@ -11,17 +11,16 @@ from typing import Any
 
 import numpy as np
 
-import backprop_cli.hints as hints
 from backprop_cli.describe import close_matches as _close_matches
 from backprop_cli.describe import is_list as _is_list
 from backprop_cli.describe import kind as _kind
 from backprop_cli.describe import number_text as _number_text
 from backprop_cli.errors import ConfigError, format_path
-from backprop_cli.flow_numbers import NumberList
+from backprop_cli.hints import number_hint, text_number
 from backprop_cli.words import counted
 
-# At most this many numbers in x, in y and in the weights and biases together: the largest config is
-# read, validated and traced in a few seconds and well under a gigabyte (tests/benchmark.py: largest-*).
+# At most this many numbers in x, in y and in the weights and biases together. It bounds data given to
+# config_from_data; a config file is held to far fewer by loader.MAX_VALUES.
 MAX_PARAMETERS = 1_000_000
 # Errors collected before validation stops: enough to fix a file by, and a bound on the work.
 MAX_ERRORS = 100
@@ -55,10 +54,10 @@ class _Validator:
         return data[key]
 
     def number(self, value: Any, path: tuple, *, minimum: float | None = None) -> float:
-        read = hints.text_number(value)  # '−0.5', as the tables print it, is −0.5
+        read = text_number(value)  # '−0.5', as the tables print it, is −0.5
         value = value if read is None else read
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(path, f"expected a number, got {_kind(value)}{hints.number_hint(value)}")
+            self.fail(path, f"expected a number, got {_kind(value)}{number_hint(value)}")
         try:
             number = float(value)
         except OverflowError:  # a whole number beyond the largest float
@@ -79,7 +78,7 @@ class _Validator:
 
     def integer(self, value: Any, path: tuple, *, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected a whole number, got {_kind(value)}{hints.number_hint(value)}")
+            self.fail(path, f"expected a whole number, got {_kind(value)}{number_hint(value)}")
         if value < minimum or (maximum is not None and value > maximum):
             bound = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
             self.fail(path, f"expected a whole number {bound}, got {_number_text(value)}")
@@ -101,17 +100,10 @@ class _Validator:
             self.fail(path, f"expected {what} (a non-empty list of numbers), got {_kind(value)}")
         if len(value) > MAX_PARAMETERS:
             self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value):,}")
-        if isinstance(value, NumberList):
-            if value.bad is not None:
-                index, item = value.bad
-                self.number(item, path + (index,))
-            return value.values.copy()  # its own array, as for a list, though an alias shares the NumberList
         return np.array([self.number(v, path + (i,)) for i, v in enumerate(value)], dtype=float)
 
     def matrix(self, value: Any, path: tuple, what: str, columns: int | None = None, why: str = "") -> np.ndarray:
         if not isinstance(value, list) or not value:
-            if isinstance(value, NumberList):  # numbers where rows belong: the first is not a row
-                self.fail(path + (0,), f"expected a row (a list of numbers), got {_kind(value.item(0))}")
             self.fail(path, f"expected {what} (a list of rows), got {_kind(value)}")
         width = columns
         for i, row in enumerate(value):
@@ -147,8 +139,6 @@ class _Validator:
 def _plain_numbers(rows: list) -> bool:
     """True if every entry is an int or float, not a bool (numpy would take True as 1.0)."""
     # map() and set() walk the entries in C, about three times as fast as a generator over a big matrix.
-    if any(isinstance(row, NumberList) for row in rows):  # those rows are arrays already
-        return False
     return set(map(type, itertools.chain.from_iterable(rows))) <= {int, float}
 
 

@@ -1,22 +1,22 @@
-"""YAML nodes turned into plain data, with the node of every part kept so errors can name its place.
+"""YAML nodes turned into plain data, with the position of every part kept so errors can name its place.
 
-``build`` walks the composed nodes once: plain scalars by the YAML 1.2 core schema
+``build`` turns the composed nodes into data: plain scalars by the YAML 1.2 core schema
 (``yaml_scalars``), explicit tags only where they convert (``!!str``, ``!!int``, ``!!float``,
 ``!!bool``, ``!!null``, ``!!seq``, ``!!map``), merge keys (``<<: *defaults``) as PyYAML merges them,
 duplicate keys refused, aliases shared rather than copied (so an alias bomb stays small). The result
-is a ``Document``: the data, and ``locate(path)``, the line and column of any key path.
+is a ``Document``: the data, and ``locate(path)``, the line and column of any key path, from the
+positions of the nodes kept in place of the nodes.
 """
 
 from __future__ import annotations
 
-import bisect
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import yaml
 
-import backprop_cli.flow_numbers as flow_numbers
-import backprop_cli.yaml_scalars as yaml_scalars
 from backprop_cli.errors import ConfigError, format_path
+from backprop_cli.yaml_scalars import plain, tagged
 
 PLAIN = "tag:bptrace,2024:plain"  # an untagged plain scalar, resolved here
 _YAML = "tag:yaml.org,2002:"
@@ -28,62 +28,71 @@ MAX_DEPTH = 64
 MAX_MERGED = 100_000
 
 
-class Retry(Exception):
-    """A flow-list placeholder did not come back as its own node: parse again keeping only ``keep``."""
-
-    def __init__(self, keep: set[int]) -> None:
-        super().__init__("placeholder misplaced")
-        self.keep = keep
-
-
 class Document:
-    """Loaded config data and the nodes it came from."""
+    """Loaded config data and where each part of it is written."""
 
-    def __init__(self, data: Any, root: yaml.Node, entries: dict, lists: dict) -> None:
+    def __init__(self, data: Any, place: Any) -> None:
         self.data = data
-        self._root = root
-        self._entries = entries  # id(mapping node) -> {key: (key node, value node)}, merged keys included
-        self._lists = lists  # id(placeholder node) -> its NumberList
+        self._place = place  # of the root (see _places), or None for an empty stream
 
     def locate(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int] | None:
         """Line and column (1-based) of the node at ``path``, or of its key when ``key``.
 
         When the path does not exist completely, the position of its deepest existing part is given.
         """
-        node = self._root
-        if node is None:
+        place = self._place
+        if place is None:
             return None
-        mark = node.start_mark
+        at = _start(place)
         for depth, step in enumerate(path):
-            pair = None
-            if isinstance(node, yaml.MappingNode):
-                pair = self._entries.get(id(node), {}).get(step)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-                pair = (node.value[step], node.value[step])
-            elif id(node) in self._lists and isinstance(step, int):
-                numbers = self._lists[id(node)]
-                if 0 <= step < len(numbers):
-                    line, column = numbers.position(step)
-                    return line + 1, column + 1
-            if pair is None:
+            inner = place[1] if isinstance(place, tuple) else None
+            if isinstance(inner, dict) and step in inner:
+                key_at, place = inner[step]
+            elif isinstance(inner, list) and isinstance(step, int) and 0 <= step < len(inner):
+                place = inner[step]
+                key_at = _start(place)
+            else:
                 break
-            key_node, node = pair
-            mark = (key_node if key and depth == len(path) - 1 else node).start_mark
-        return mark.line + 1, mark.column + 1
+            at = key_at if key and depth == len(path) - 1 else _start(place)
+        return (at >> 32) + 1, (at & 0xFFFFFFFF) + 1
 
 
-def build(root: yaml.Node | None, text: str, regions: list, source: str) -> Document:
-    """The Document of the composed ``root``; ``regions`` are the flow lists replaced by placeholders."""
-    builder = _Builder(text, regions, source)
-    try:
-        data = None if root is None else builder.value(root, (), 0)
-    except ConfigError:
-        if builder.misplaced:
-            raise Retry(builder.seen) from None
-        raise
-    if builder.misplaced or len(builder.seen) != len(regions):
-        raise Retry(builder.seen)
-    return Document(data, root, builder.entries, builder.lists)
+def build(root: yaml.Node | None, source: str) -> Document:
+    """The Document of the composed ``root`` (None for an empty stream) of the file named ``source``."""
+    builder = _Builder(source)
+    data = None if root is None else builder.value(root, (), 0)
+    return Document(data, None if root is None else _places(root, builder.entries, {}))
+
+
+# Where the nodes were, kept instead of the nodes: a node with its marks is six objects that Python's garbage
+# collector tracks, and a Document kept alive by an error's traceback cost nearly a second of collection at
+# exit for 150,000 values; a position is one int, which the collector never looks at. A scalar's place is
+# its position (line << 32 | column, 0-based); a list's is (position, [places of the items]); a mapping's
+# is (position, {key: (position of the key, place of the value)}), merged keys included.
+
+def _at(node: yaml.Node) -> int:
+    return node.start_mark.line << 32 | node.start_mark.column
+
+
+def _start(place: Any) -> int:
+    return place[0] if isinstance(place, tuple) else place
+
+
+def _places(node: yaml.Node, entries: dict, memo: dict) -> Any:
+    """The place of ``node``; ``entries`` are the builder's, ``memo`` keeps an aliased node's place."""
+    if isinstance(node, yaml.ScalarNode):
+        return _at(node)
+    if id(node) in memo:
+        return memo[id(node)]
+    inner: Any = {} if isinstance(node, yaml.MappingNode) else []
+    memo[id(node)] = place = (_at(node), inner)
+    if isinstance(inner, dict):
+        for key, (key_node, value_node) in entries[id(node)].items():
+            inner[key] = (_at(key_node), _places(value_node, entries, memo))
+    else:
+        for item in node.value:
+            inner.append(_at(item) if isinstance(item, yaml.ScalarNode) else _places(item, entries, memo))
+    return place
 
 
 def _shown(tag: str) -> str:
@@ -93,16 +102,11 @@ def _shown(tag: str) -> str:
 class _Builder:
     """One walk over the nodes; ``memo`` gives an aliased node the very object built the first time."""
 
-    def __init__(self, text: str, regions: list, source: str) -> None:
-        self.text, self.source = text, source
-        self.regions = {r.head + len(r.placeholder): r for r in regions}
-        self.heads = [r.head for r in regions]  # in order
+    def __init__(self, source: str) -> None:
+        self.source = source
         self.memo: dict[int, Any] = {}
         self.entries: dict[int, dict] = {}
-        self.lists: dict[int, flow_numbers.NumberList] = {}
         self.building: set[int] = set()
-        self.seen: set[int] = set()
-        self.misplaced = False
         self.merged = 0  # keys copied by merge keys so far
 
     def fail(self, node: yaml.Node, path: tuple, message: str) -> None:
@@ -112,17 +116,16 @@ class _Builder:
 
     def value(self, node: yaml.Node, path: tuple, depth: int) -> Any:
         if node.tag == PLAIN:  # the common case first: a scalar without a tag, never in error
-            return yaml_scalars.plain(node.value)
+            return plain(node.value)
         if id(node) in self.memo:
             return self.memo[id(node)]
         if depth > MAX_DEPTH:
             self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep; a config needs a handful")
-        if isinstance(node, yaml.ScalarNode):  # kept too: an alias of a long list reads it once
+        if isinstance(node, yaml.ScalarNode):  # kept too: an alias of a tagged scalar converts it once
             result = self.scalar(node, path)
         elif isinstance(node, yaml.SequenceNode):
             self.expect_tag(node, path, "seq", "a list")
             result = self.memo[id(node)] = []
-            plain = yaml_scalars.plain
             for i, item in enumerate(node.value):
                 result.append(plain(item.value) if item.tag == PLAIN else self.value(item, path + (i,), depth + 1))
         else:
@@ -144,34 +147,15 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
         if node.tag == PLAIN:
-            return yaml_scalars.plain(node.value)
-        if node.tag == flow_numbers.TAG:
-            return self.number_list(node, path)
+            return plain(node.value)
         kind = node.tag[len(_YAML):] if node.tag.startswith(_YAML) else ""
         if kind not in _SCALAR_TAGS:
             self.refuse_tag(node, path, "a single value")
-        fits, value = yaml_scalars.tagged(kind, node.value)
+        fits, value = tagged(kind, node.value)
         if not fits:
             shown = node.value if len(node.value) <= 30 else node.value[:27] + "..."
             self.fail(node, path, f"the YAML tag '!!{kind}' needs {value}, got {shown!r}")
         return value
-
-    def number_list(self, node: yaml.ScalarNode, path: tuple) -> Any:
-        """The NumberList of a placeholder, if it is exactly where its list was. The node's end is
-        compared: its start is that of an anchor or tag written before the list (&row [...])."""
-        end = node.end_mark.index
-        region = self.regions.get(end)
-        if region is None or node.value != str(region.ident) or node.style not in ("", None):
-            after = bisect.bisect_left(self.heads, node.start_mark.index)
-            if after < len(self.heads) and self.heads[after] <= end:  # it holds a list's placeholder
-                self.misplaced = True
-                return None
-            self.refuse_tag(node, path, "a single value")
-        self.seen.add(region.ident)
-        bracket_column = node.end_mark.column - (end - region.start)
-        numbers = flow_numbers.read(self.text, region, node.end_mark.line, bracket_column)
-        self.lists[id(node)] = numbers
-        return numbers
 
     def mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
         """A dict with string keys; merge keys first, as PyYAML merges them, then the explicit keys."""
@@ -198,7 +182,6 @@ class _Builder:
         entries = {k: v for k, v in merged.items() if k not in explicit}
         entries.update(explicit)
         self.entries[id(node)] = entries
-        plain = yaml_scalars.plain
         for key, (_, value_node) in entries.items():
             result[key] = (plain(value_node.value) if value_node.tag == PLAIN
                            else self.value(value_node, path + (key,), depth + 1))
@@ -219,7 +202,7 @@ class _Builder:
 
     def key(self, node: yaml.Node, path: tuple, depth: int) -> str:
         """A mapping key as text: a number, true or null as written, so 'unknown key' shows it."""
-        if not isinstance(node, yaml.ScalarNode) or node.tag == flow_numbers.TAG:
+        if not isinstance(node, yaml.ScalarNode):
             what = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
             self.fail(node, path, f"expected a key (a name), got {what}")
         value = self.value(node, path, depth + 1)

@@ -160,11 +160,13 @@ def test_not_utf8(tmp_path):
 
 
 def test_very_large_file_is_refused_without_reading_it_all(tmp_path):
+    from backprop_cli.loader import MAX_BYTES
+
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:
-        handle.truncate(51 * 1024 * 1024)  # sparse: no time spent writing
+        handle.truncate(MAX_BYTES + 1024 * 1024)  # sparse: no time spent writing
     result = run_cli("run", str(path))
-    assert result.exit_code == 2 and "larger than 50 MB" in result.stderr
+    assert result.exit_code == 2 and f"larger than {MAX_BYTES // (1024 * 1024)} MB" in result.stderr
 
 
 def _bomb(levels: int) -> str:
