@@ -6,14 +6,14 @@ import, and a Ctrl-C (or SIGTERM) in that moment must end bptrace as quietly as 
 
 import sys
 
-from backprop_cli.signals import install, report
+from backprop_cli.cli.signals import install, report
 
 
 def main() -> None:
     """Install the signal handlers, then run the command line."""
     install()
     try:
-        from backprop_cli.cli import main as command_line
+        from backprop_cli.cli.main import main as command_line
     except KeyboardInterrupt as error:
         sys.exit(report(error))
     command_line()

@@ -14,14 +14,15 @@ import os
 from dataclasses import dataclass
 from typing import Iterator
 
-from backprop_cli.config import config_from_data, load_config
-from backprop_cli.engine import Iteration, Network
-from backprop_cli.engine import trace as _engine_trace
-from backprop_cli.finite import finite
-from backprop_cli.network import Config
-from backprop_cli.rounding import Rounding
-from backprop_cli.settings import Settings
-from backprop_cli.training import with_epochs
+from backprop_cli.config.read import config_from_data, load_config
+from backprop_cli.engine.backprop import Iteration, Network
+from backprop_cli.engine.backprop import trace as _engine_trace
+from backprop_cli.engine.finite import finite
+from backprop_cli.engine.network import Config
+from backprop_cli.engine.rounding import Rounding
+from backprop_cli.engine.training import with_epochs
+from backprop_cli.render.json import trace_document
+from backprop_cli.render.settings import Settings
 
 __all__ = ["Rounding", "Run", "Settings", "config_from_data", "load_config", "run", "trace"]
 
@@ -58,8 +59,6 @@ class Run:
 
     def to_dict(self) -> dict:
         """The JSON trace (schema bptrace/trace-v1) as a dict: what ``bptrace run --format json`` writes."""
-        from backprop_cli.render.json import trace_document
-
         return trace_document(self.config, self.iterations, self.config.precision, self.rounding.digits)
 
 

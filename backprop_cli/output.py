@@ -12,6 +12,7 @@ import errno
 import os
 import stat
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator, Mapping
@@ -110,8 +111,6 @@ class PendingFile:
     """
 
     def __init__(self, path: str, mode: int | None = None, *, exclusive: bool = False) -> None:
-        import tempfile  # here, not at the top: it pulls in shutil, bz2, lzma and random, which stdout never needs
-
         self.path = path
         self.exclusive = exclusive
         self.placed = False  # the temporary file has become ``path``: nothing left to remove

@@ -1,19 +1,47 @@
-"""Shared functions for the tests: running the command line in-process and reading golden files."""
+"""Shared functions for the tests: running the command line in-process and reading golden files; and the
+rule for the tests that run an external program (the markers pdflatex, poppler and chromium)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from backprop_cli.cli import cli
+from backprop_cli.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "configs"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# The markers of the tests that run an external program: the programs each needs, and where they come from.
+TOOLS = {
+    "pdflatex": (("pdflatex",), "TeX Live (texlive-latex-base, texlive-latex-recommended, texlive-pictures)"),
+    "poppler": (("pdftotext", "pdfinfo"), "poppler-utils"),
+    "chromium": (("chromium",), "chromium"),
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked with a program missing from PATH is skipped, with one line saying what to install;
+    where the environment variable CI is set (and not empty) it fails with that line instead, so that a
+    CI machine without the program never passes by skipping."""
+    missing, installs = [], []
+    for marker, (programs, install) in TOOLS.items():
+        if item.get_closest_marker(marker) is not None:
+            absent = [program for program in programs if shutil.which(program) is None]
+            if absent:
+                missing += absent
+                installs.append(install)
+    if missing:
+        reason = f"{', '.join(missing)} not found on PATH; install {', '.join(installs)} as .ci/run does"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI is set, so a missing program is a failure", pytrace=False)
+        pytest.skip(reason)
 
 
 def run_cli(*args: str, input: str | None = None, env: dict | None = None):

@@ -10,11 +10,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from backprop_cli.config import config_from_data
-from backprop_cli.engine import trace
-from backprop_cli.figure import network_figure
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.rounding import Rounding
+from backprop_cli.config.read import config_from_data
+from backprop_cli.engine.backprop import trace
+from backprop_cli.render.figure import network_figure
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.engine.rounding import Rounding
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -36,7 +36,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from backprop_cli.cli import cli  # noqa: E402 - after the path is set, when run as a script
+from backprop_cli.cli.main import cli  # noqa: E402 - after the path is set, when run as a script
 
 CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))
 LIMIT = 5.0  # seconds a command may take on one case

@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 import numpy as np
-
 from reference import KINK, activate, derivative
 
 Path = tuple

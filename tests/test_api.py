@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import os
 
+import pytest
 from conftest import CONFIGS, ROOT
 
 import backprop_cli as bptrace
@@ -55,6 +56,7 @@ def test_to_dict_is_what_the_json_trace_holds():
     assert json.loads(json.dumps(bptrace.run(CONFIGS / "mazur.yaml").to_dict())) == printed
 
 
+@pytest.mark.slow
 def test_trained_network_equals_the_saved_one(tmp_path):
     import yaml
     from conftest import run_cli

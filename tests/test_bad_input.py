@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import run_cli
 
 GOOD = """\
@@ -160,7 +159,7 @@ def test_not_utf8(tmp_path):
 
 
 def test_very_large_file_is_refused_without_reading_it_all(tmp_path):
-    from backprop_cli.loader import MAX_BYTES
+    from backprop_cli.config.loader import MAX_BYTES
 
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:
@@ -195,7 +194,7 @@ def test_alias_bomb_is_refused_quickly(write_config, where):
 
 def test_too_many_parameters(write_config):
     # 3,200 x 3,200 = 10.24 million weights written compactly with an alias: refused with a message.
-    from backprop_cli.config import MAX_PARAMETERS
+    from backprop_cli.config.read import MAX_PARAMETERS
 
     row = "[" + ", ".join(["0"] * 3200) + "]"
     text = f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n    weights: [{', '.join(['*r'] * 3200)}]\n"
@@ -210,6 +209,7 @@ def test_stdin_config_errors_name_stdin():
     assert result.stderr.startswith("bptrace: error: <stdin>:2:1: invalid YAML")
 
 
+@pytest.mark.slow
 def test_real_process_never_shows_a_traceback(tmp_path):
     """The installed entry point, not only CliRunner: broken YAML on stdin gives exit 2 and one line."""
     proc = subprocess.run([sys.executable, "-m", "backprop_cli", "run", "-"], input="x: [1\n",

@@ -11,10 +11,10 @@ import re
 import jsonschema
 import pytest
 import yaml
-
-from backprop_cli.schemas import load_schema
 from conftest import CONFIGS, run_cli
 from hand import HandCalculation, decimals, full, sheet_yaml, significant
+
+from backprop_cli.schemas import load_schema
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 HANDOUT = str(CONFIGS / "handout.yaml")
@@ -61,6 +61,7 @@ def test_the_handouts_numbers_are_all_correct(write_config):
                                  "percent": 100.0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES)
 @pytest.mark.parametrize("config", SHIPPED, ids=lambda p: p.stem)
 def test_an_independent_hand_calculation_is_all_correct(config, style, write_config):
@@ -180,6 +181,7 @@ def test_every_blank_says_what_it_is_and_its_formula():
     assert "# new Θ_11[out] = −1.4 − 0.1 · ∂J/∂Θ_11[out]" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", SHIPPED, ids=lambda p: p.stem)
 def test_a_blank_worksheet_checks_as_all_blank(config, tmp_path):
     sheet = tmp_path / "sheet.yaml"
@@ -214,6 +216,7 @@ def test_worksheet_file_is_never_overwritten_without_force(tmp_path):
     assert target.read_text(encoding="utf-8").startswith("# Answer sheet")
 
 
+@pytest.mark.slow
 def test_the_table_goes_by_step_in_the_handouts_order_with_a_score(write_config):
     data = yaml.safe_load(open(HANDOUT, encoding="utf-8"))
     forgot = HandCalculation(data, significant(2), mistake=("factor-2", ("step1", "out", "dJ_dz", 0))).texts
@@ -234,6 +237,7 @@ def test_the_table_goes_by_step_in_the_handouts_order_with_a_score(write_config)
     assert "\x1b[" in coloured
 
 
+@pytest.mark.slow
 def test_json_follows_the_shipped_schema(write_config):
     schema = load_schema("check")
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -252,7 +256,7 @@ def test_json_follows_the_shipped_schema(write_config):
 
 
 def test_the_schema_names_every_mistake():
-    import backprop_cli.check.mistakes as mistakes
+    import backprop_cli.course.check.mistakes as mistakes
 
     source = open(mistakes.__file__, encoding="utf-8").read()
     named = set(re.findall(r'Mistake\("([a-z0-9-]+)"', source))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
-from backprop_cli.check import key_trace, worksheet
-from backprop_cli.check.answers import read_answers
-from backprop_cli.check.marking import Marker
-from backprop_cli.check.sheet import path_text
-from backprop_cli.config import config_from_data
 from conftest import CONFIGS
 from hand import HandCalculation, decimals, full, sheet_yaml
+
+from backprop_cli.course.check import key_trace, worksheet
+from backprop_cli.course.check.answers import read_answers
+from backprop_cli.course.check.marking import Marker
+from backprop_cli.course.check.sheet import path_text
+from backprop_cli.config.read import config_from_data
 
 HANDOUT = yaml.safe_load((CONFIGS / "handout.yaml").read_text(encoding="utf-8"))
 # A ReLU layer with biases whose second neuron is switched off (p = −0.7), a sigmoid output, squared error.
@@ -72,6 +72,7 @@ def markers():
     return made
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("write", [decimals(4), full], ids=["4 decimals", "full precision"])
 @pytest.mark.parametrize("network, mistake, path, parameter", cases())
 def test_a_mistake_is_wrong_once_with_its_diagnosis_and_carried_after(network, mistake, path, parameter, write,
@@ -101,7 +102,7 @@ def test_a_mistake_is_wrong_once_with_its_diagnosis_and_carried_after(network, m
 
 
 def test_every_mistake_is_tested_on_at_least_two_networks():
-    from backprop_cli.check import mistakes
+    from backprop_cli.course.check import mistakes
 
     seen: dict[str, set] = {}
     for case in cases():

@@ -3,16 +3,17 @@ number changed (everything after it worked out from the changed number) is wrong
 
 from __future__ import annotations
 
+from hand import HandCalculation, full, sheet_yaml, significant
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from backprop_cli.check import key_trace, worksheet
-from backprop_cli.check.answers import read_answers
-from backprop_cli.check.marking import Marker
-from backprop_cli.check.sheet import path_text
-from backprop_cli.config import config_from_data
-from hand import HandCalculation, full, sheet_yaml, significant
 from strategies import random_layer
+
+from backprop_cli.course.check import key_trace, worksheet
+from backprop_cli.course.check.answers import read_answers
+from backprop_cli.course.check.marking import Marker
+from backprop_cli.course.check.sheet import path_text
+from backprop_cli.config.read import config_from_data
 
 ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 SQUARED = ["sse", "half_sse", "mse"]
@@ -65,6 +66,7 @@ def marked(data: dict, texts: dict, tmp_path) -> dict:
     return {m.blank.path: m for m in marking.marks}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=networks(), style=st.sampled_from(sorted(WRITERS)))
 def test_a_correct_sheet_is_all_correct(data, style, tmp_path):
@@ -74,6 +76,7 @@ def test_a_correct_sheet_is_all_correct(data, style, tmp_path):
     assert {path_text(p): m.verdict for p, m in marks.items() if m.verdict != "correct"} == {}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=networks(), digits=st.integers(2, 4))
 def test_a_sheet_with_the_derivatives_rounded_first_is_all_correct(data, digits, tmp_path):
@@ -82,6 +85,7 @@ def test_a_sheet_with_the_derivatives_rounded_first_is_all_correct(data, digits,
     assert {path_text(p): m.verdict for p, m in marks.items() if m.verdict != "correct"} == {}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=networks(), style=st.sampled_from(sorted(WRITERS) + ["full precision, in the sixth digit"]),
        draws=st.data())

@@ -11,15 +11,15 @@ import sys
 import time
 from pathlib import Path
 
-import jsonschema
 import click
+import jsonschema
 import pytest
 import yaml
+from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
 from backprop_cli import __version__
-from backprop_cli.cli import cli
+from backprop_cli.cli.main import cli
 from backprop_cli.schemas import load_schema
-from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 
@@ -75,6 +75,7 @@ def test_init_lists_and_writes_templates(tmp_path):
     assert result.exit_code == 2 and "unknown template" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_every_shipped_config_validates_against_the_config_schema(path):
     schema = json.loads(run_cli("schema").stdout)
@@ -91,6 +92,7 @@ def test_config_schema_rejects_what_bptrace_rejects():
         jsonschema.validate(data, schema)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_json_output_validates_against_the_trace_schema(path):
     result = run_cli("run", str(path), "--format", "json", "--epochs", "3")  # a few updates prove the shape
@@ -101,6 +103,7 @@ def test_json_output_validates_against_the_trace_schema(path):
     assert json.loads(run_cli("schema", "--trace").stdout) == load_schema("trace")
 
 
+@pytest.mark.slow
 def test_trace_schema_is_strict_enough_to_fail():
     document = json.loads(run_cli("run", str(CONFIGS / "handout.yaml"), "--format", "json").stdout)
     del document["iterations"][0]["samples"][0]["layers"][0]["dJ_dp"]
@@ -136,7 +139,7 @@ def test_failed_run_leaves_no_file_and_keeps_an_old_one(tmp_path, monkeypatch):
     assert not target.exists()
     target.write_text("old content\n", encoding="utf-8")
 
-    from backprop_cli import engine
+    from backprop_cli.engine import backprop as engine
 
     original = engine.Network.step
 
@@ -155,7 +158,7 @@ def test_failed_run_leaves_no_file_and_keeps_an_old_one(tmp_path, monkeypatch):
 
 
 def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch):
-    from backprop_cli import engine
+    from backprop_cli.engine import backprop as engine
 
     def broken(self, *args):
         raise ZeroDivisionError("boom")
@@ -170,7 +173,7 @@ def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch):
 
 
 def test_debug_flag_shows_the_traceback_of_an_unexpected_error(monkeypatch):
-    from backprop_cli import engine
+    from backprop_cli.engine import backprop as engine
 
     def broken(self, *args):
         raise ZeroDivisionError("boom")
@@ -203,6 +206,7 @@ def _bptrace(*args: str, **kwargs) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
+@pytest.mark.slow
 def test_closed_pipe_ends_quietly():
     pipeline = f"'{sys.executable}' -m backprop_cli run configs/handout.yaml --format json | head -c 20"
     proc = subprocess.run(["bash", "-c", pipeline], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -247,6 +251,7 @@ def _wait_until_reading_stdin(proc: subprocess.Popen, timeout: float = 60.0) -> 
     pytest.fail(f"bptrace did not wait for its config on stdin within {timeout} s")
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_without_a_traceback():
     proc = _bptrace("run", "-", stdin=subprocess.PIPE)  # waits for the config on stdin
     try:
@@ -262,6 +267,7 @@ def test_ctrl_c_exits_130_without_a_traceback():
 LONG_RUN = ("run", str(CONFIGS / "xor.yaml"), "--epochs", "10000000", "--format", "jsonl")
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_long_computation_exits_130():
     # Unbuffered, so that readline() takes no more than the first line and communicate() gets the rest.
     proc = subprocess.Popen([sys.executable, "-m", "backprop_cli", *LONG_RUN], cwd=ROOT, bufsize=0,
@@ -280,6 +286,7 @@ def test_ctrl_c_in_a_long_computation_exits_130():
         json.loads(line)
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_long_computation_leaves_no_file(tmp_path):
     target = tmp_path / "trace.jsonl"
     proc = _bptrace(*LONG_RUN, "-o", str(target))
@@ -300,6 +307,7 @@ def test_ctrl_c_in_a_long_computation_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []  # neither the target nor a temporary file
 
 
+@pytest.mark.slow
 def test_colour_only_when_asked_or_on_a_terminal():
     plain = run_cli("run", str(CONFIGS / "handout.yaml"), env={"NO_COLOR": ""})
     assert "\x1b[" not in plain.stdout
@@ -376,6 +384,7 @@ def test_usage_errors_are_one_line(args, message):
     assert message in result.stderr and "--help" in result.stderr
 
 
+@pytest.mark.slow
 def test_output_to_dev_stdout_writes_through_it():
     """-o /dev/stdout into a pipe: the device is written as it is (its real path names no folder)."""
     proc = subprocess.run([sys.executable, "-m", "backprop_cli", "run", "configs/handout.yaml", "-f", "json",
@@ -384,11 +393,12 @@ def test_output_to_dev_stdout_writes_through_it():
     assert json.loads(proc.stdout)["schema"] == "bptrace/trace-v1"
 
 
+@pytest.mark.slow
 def test_a_write_that_fails_midway_is_a_clear_error_and_leaves_nothing(tmp_path):
     """A file-size limit hit while writing (as a full disk would be): exit 2, one line, no file left."""
     script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048)); "
               "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-              "from backprop_cli.cli import main; sys.argv = ['bptrace', 'run', 'configs/deep.yaml', '--rows', '0', "
+              "from backprop_cli.cli.main import main; sys.argv = ['bptrace', 'run', 'configs/deep.yaml', '--rows', '0', "
               f"'-o', {str(tmp_path / 'big.txt')!r}]; main()")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr
@@ -407,6 +417,7 @@ def test_symlink_loop_and_missing_folder_are_refused(tmp_path):
     assert not (tmp_path / "new").exists()
 
 
+@pytest.mark.slow
 def test_json_is_indented_on_a_terminal_and_compact_in_a_pipe():
     import pty
 

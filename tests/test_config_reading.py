@@ -10,10 +10,9 @@ import re
 
 import pytest
 import yaml
+from conftest import CONFIGS, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import CONFIGS, run_cli
 from test_bad_input import GOOD
 
 TAIL = "y: [1]\nalpha: 0.1\nlayers:\n  - activation: identity\n    weights: [[1, 1, 1, 1]]\n"
@@ -187,7 +186,7 @@ def test_errors_about_the_whole_file_name_it(tmp_path, data, message):
 
 def test_the_characters_refused_in_a_file_are_those_yaml_refuses():
     """YAML 1.2's printable set, spelled from the standard: everything else is refused where it stands."""
-    from backprop_cli.loader import _first_not_yaml
+    from backprop_cli.config.loader import _first_not_yaml
 
     def printable(c: int) -> bool:
         return (c in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= c <= 0x7E or 0xA0 <= c <= 0xD7FF
@@ -209,7 +208,7 @@ def _layers_with_unknown_activations(count: int) -> str:
 
 
 def test_errors_are_collected_up_to_a_bound(write_config):
-    from backprop_cli.config import MAX_ERRORS
+    from backprop_cli.config.read import MAX_ERRORS
 
     path = write_config(_layers_with_unknown_activations(MAX_ERRORS + 50))
     result = run_cli("validate", path)
@@ -232,7 +231,7 @@ def test_positions_come_from_one_parse(write_config, monkeypatch):
 
 
 def test_too_many_yaml_values_are_refused_before_composing(write_config, monkeypatch):
-    from backprop_cli import loader
+    from backprop_cli.config import loader
 
     monkeypatch.setattr(yaml, "compose", lambda *a, **k: pytest.fail("composed"))
     text = "x:\n" + "  - 1\n" * (loader.MAX_VALUES + 1)
@@ -288,8 +287,8 @@ def test_numbers_of_every_form_in_a_long_list(write_config):
                 min_size=1, max_size=60),
        st.sampled_from([", ", ",", " ,\n    ", ",\t"]))
 def test_long_lists_hold_the_numbers_python_reads(numbers, separator):
-    from backprop_cli.config import config_from_data
-    from backprop_cli.loader import parse_yaml
+    from backprop_cli.config.read import config_from_data
+    from backprop_cli.config.loader import parse_yaml
 
     written = [repr(n) if isinstance(n, float) else str(n) for n in numbers]
     text = "x: [" + separator.join(written) + "]\n" + TAIL.replace("[[1, 1, 1, 1]]", f"[{[1] * len(written)}]")
@@ -349,7 +348,7 @@ def test_the_schema_refuses_the_same_names():
 
 
 def test_a_list_longer_than_allowed_is_refused():
-    from backprop_cli.config import MAX_PARAMETERS, config_from_data
+    from backprop_cli.config.read import MAX_PARAMETERS, config_from_data
     from backprop_cli.errors import ConfigError
 
     data = yaml.safe_load(GOOD)
@@ -375,7 +374,7 @@ def test_a_saved_network_reads_back_its_title_and_names(write_config, tmp_path, 
 
 
 def test_an_alias_of_a_long_list_is_read_once(write_config):
-    from backprop_cli.loader import parse_yaml
+    from backprop_cli.config.loader import parse_yaml
 
     row = "[" + ", ".join(["0.5"] * 20) + "]"
     text = f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n    weights: [{', '.join(['*r'] * 50)}]\n"
@@ -385,7 +384,7 @@ def test_an_alias_of_a_long_list_is_read_once(write_config):
 
 
 def test_merge_keys_cannot_multiply_a_mapping_without_bound(write_config):
-    from backprop_cli.yaml_document import MAX_MERGED
+    from backprop_cli.config.yaml_document import MAX_MERGED
 
     keys = 1000
     big = "{" + ", ".join(f"k{i}: {i}" for i in range(keys)) + "}"

@@ -9,13 +9,13 @@ import pytest
 from conftest import CONFIGS
 
 import backprop_cli as bptrace
-from backprop_cli import kinds
-from backprop_cli.handout import formula as f
-from backprop_cli.handout.build import document
-from backprop_cli.handout.document import TEXT
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.handout.walk import quantities
-from backprop_cli.rounding import Rounding
+from backprop_cli.engine import kinds
+from backprop_cli.model import formula as f
+from backprop_cli.model.build import document
+from backprop_cli.model.document import TEXT
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.model.walk import quantities
+from backprop_cli.engine.rounding import Rounding
 
 HANDOUT = CONFIGS / "handout.yaml"
 

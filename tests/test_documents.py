@@ -11,23 +11,24 @@ import yaml
 from conftest import CONFIGS, run_cli
 from document_helpers import SHIPPED, html_text, numbers, write
 
-from backprop_cli.activations import ACTIVATIONS
-from backprop_cli.config import load_config
-from backprop_cli.engine import trace
-from backprop_cli.handout import formula as f
-from backprop_cli.handout.build import document
-from backprop_cli.handout.derivation import derivation
-from backprop_cli.handout.losses import general_loss
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.handout.page import page
-from backprop_cli.losses import LOSSES
+from backprop_cli.engine.activations import ACTIVATIONS
+from backprop_cli.config.read import load_config
+from backprop_cli.engine.backprop import trace
+from backprop_cli.model import formula as f
+from backprop_cli.model.build import document
+from backprop_cli.model.derivation import derivation
+from backprop_cli.model.losses import general_loss
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.model.page import page
+from backprop_cli.engine.losses import LOSSES
 from backprop_cli.render.html import write_html
 from backprop_cli.render.unicode import spell
-from backprop_cli.rounding import Rounding
+from backprop_cli.engine.rounding import Rounding
 
 HANDOUT = CONFIGS / "handout.yaml"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extension, start", [
     (".tex", "\\documentclass{article}"), (".md", "# Handout example"), (".html", "<!DOCTYPE html>"),
     (".json", '{"schema": "bptrace/trace-v1"'), (".jsonl", '{"iteration": 1'), (".txt", "Handout example\n"),
@@ -73,7 +74,7 @@ def test_fragments_are_the_body_only(tmp_path):
     assert not markdown.startswith("# ") and markdown.startswith("- **Network**")
 
 
-# What a plain run of each document format leaves unloaded (start-up time; see tests/benchmark.py): rich,
+# What a plain run of each document format leaves unloaded (start-up time; see benchmarks/benchmark.py): rich,
 # the optimizers' rules (plain gradient descent), the derivation (no --explain) and the other formats' writers.
 def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examples():
     text = run_cli("run", str(HANDOUT), "--format", "latex", "--explain").stdout
@@ -91,6 +92,7 @@ def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examp
     assert "^{\\text{see Step 1)}}" in text  # over ∂J/∂z_k in (2) and (3), as the handout's "see step 1)"
 
 
+@pytest.mark.slow
 def test_every_number_the_tables_show_is_in_every_document():
     """The same NumberFormat writes both: each number of the terminal's tables appears in the HTML and, with
     an ASCII minus, in the LaTeX and the Markdown."""
@@ -171,7 +173,7 @@ def test_an_optimizers_step5_is_a_table_of_formula_nodes_with_every_line_of_a_pa
 
 
 def load_config_from(data):
-    from backprop_cli.config import config_from_data
+    from backprop_cli.config.read import config_from_data
 
     return config_from_data(data)
 
@@ -190,6 +192,7 @@ def test_the_derivation_writes_the_networks_own_names():
     assert "p_1[hid] := x_1 · Θ_11[hid] + x_2 · Θ_12[hid]" in where and "z_1[out] := σ(p_1[out])" in where
 
 
+@pytest.mark.slow
 def test_a_training_run_adds_the_loss_per_epoch_its_curve_and_the_weights_and_show_picks_the_update():
     text = run_cli("run", str(CONFIGS / "xor.yaml"), "--format", "html", "--epochs", "30", "--show", "3").stdout
     order = ["Trace of update 3 of 30 — epoch 3", "Step 5) Update", "Training: 30 epochs", "Loss per epoch",

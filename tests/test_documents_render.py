@@ -11,10 +11,18 @@ import re
 
 import pytest
 import yaml
-
 from conftest import CONFIGS
-from document_helpers import (SHIPPED, chromium, html_text, need_tools, numbers, pdflatex, pdflatex_all, pdftotext,
-                              png_ink, write)
+from document_helpers import (
+    SHIPPED,
+    chromium,
+    html_text,
+    numbers,
+    pdflatex,
+    pdflatex_all,
+    pdftotext,
+    png_ink,
+    write,
+)
 
 HANDOUT = CONFIGS / "handout.yaml"
 # The numbers the handout prints (hand rounding 2), as SPEC.md lists them.
@@ -43,7 +51,6 @@ def variants(folder):
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory):
     """Every document: (config stem, --explain, format) → the file written by bptrace run."""
-    need_tools()
     folder = tmp_path_factory.mktemp("documents")
     written = {}
     for config in [*SHIPPED, *variants(folder)]:
@@ -55,6 +62,9 @@ def documents(tmp_path_factory):
     return written
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
+@pytest.mark.poppler
 def test_every_latex_document_compiles_and_the_pdf_holds_the_tables_numbers(documents):
     tex = {key: path for key, path in documents.items() if key[2] == "latex"}
     pdfs = dict(zip(tex, pdflatex_all(list(tex.values()))))
@@ -69,6 +79,8 @@ def test_every_latex_document_compiles_and_the_pdf_holds_the_tables_numbers(docu
             assert "Derivation of the formulas" in text and {"(4)", "(5)", "(6)"} <= set(text.split()), stem
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
 def test_every_math_span_of_the_markdown_is_valid_latex(documents, tmp_path):
     spans = []
     for key, path in documents.items():
@@ -84,6 +96,9 @@ def test_every_math_span_of_the_markdown_is_valid_latex(documents, tmp_path):
     pdflatex(source)
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
+@pytest.mark.poppler
 def test_a_latex_fragment_is_input_into_a_document_of_ones_own(tmp_path):
     from conftest import run_cli
 
@@ -109,6 +124,8 @@ document.body.setAttribute('data-measured', JSON.stringify({sizes, frac, mn,
 """
 
 
+@pytest.mark.slow
+@pytest.mark.chromium
 def test_chromium_renders_every_html_document_with_mathml_and_its_figures(documents, tmp_path):
     pages = {key: path.read_text(encoding="utf-8") for key, path in documents.items() if key[2] == "html"}
     for key, text in pages.items():  # self-contained: nothing fetched, no script
@@ -136,6 +153,9 @@ def test_chromium_renders_every_html_document_with_mathml_and_its_figures(docume
         assert numbers(html_text(text)) <= rendered
 
 
+@pytest.mark.slow
+@pytest.mark.chromium
+@pytest.mark.poppler
 def test_the_html_page_is_drawn_at_phone_and_desktop_width_and_prints(documents, tmp_path):
     page = documents["handout", True, "html"]
     for width in (390, 1200):

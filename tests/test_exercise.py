@@ -2,7 +2,7 @@
 variants differ, and impossible options are refused before any search.
 
 The rules are checked here on the engine's hand-rounded trace with this file's own reading of them,
-not with the generator's checks (backprop_cli.exercise_rules), so a mistake there cannot hide here.
+not with the generator's checks (backprop_cli.course.exercise.rules), so a mistake there cannot hide here.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import numpy as np
 import pytest
 import yaml
-
-from backprop_cli.config import config_from_data
-from backprop_cli.engine import trace
-from backprop_cli.errors import BptraceError
 from conftest import check_golden, run_cli
+
+from backprop_cli.config.read import config_from_data
+from backprop_cli.engine.backprop import trace
+from backprop_cli.errors import BptraceError
 
 # Options of the property test, used in turn by the seeds: shapes, activations, losses, biases, decimals.
 OPTION_SETS = [
@@ -122,12 +122,13 @@ def check_rules(config, decimals: int) -> None:
 
 
 def generated(seed: str, options) -> str:
-    from backprop_cli.exercise import generate
-    from backprop_cli.exercise_options import parse_options
+    from backprop_cli.course.exercise.make import generate
+    from backprop_cli.course.exercise.options import parse_options
 
     return generate(parse_options(*options), seed).text
 
 
+@pytest.mark.slow
 def test_every_rule_holds_for_500_seeds():
     seen: dict[tuple, dict] = {}
     for number in range(SEEDS):
@@ -174,6 +175,7 @@ def loss_exactly(name: str, z: list[Decimal], y: list[Decimal]) -> Decimal:
     return -sum(a.ln() if b else (1 - a).ln() for a, b in zip(z, y))  # bce, y 0 or 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number", range(0, 4 * len(OPTION_SETS)))
 def test_the_forward_pass_is_what_a_person_computes(number):
     """p, z and J of an exercise, computed in exact decimals and rounded as a person rounds, equal the
@@ -195,6 +197,7 @@ def test_the_forward_pass_is_what_a_person_computes(number):
         assert exact(step.loss) == [by_hand(loss_exactly(config.loss, z, exact(config.y)), decimals)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number", range(0, len(OPTION_SETS)))
 def test_the_command_in_the_comment_writes_the_file_again(number):
     options = OPTION_SETS[number]
@@ -224,7 +227,7 @@ def test_the_same_seed_gives_the_same_bytes(name):
 
 def test_the_stream_is_sha256_in_counter_mode_as_documented():
     """The first candidate's inputs, drawn here from the documented method alone."""
-    from backprop_cli.exercise_draw import SeedStream, draw, stream_key
+    from backprop_cli.course.exercise.draw import SeedStream, draw, stream_key
 
     canonical = ("bptrace exercise v1\nseed: s1\nshape: 3-2-2\nactivations: relu,sigmoid\nloss: sse\n"
                  "bias: none\ndecimals: 2\n")
@@ -266,18 +269,19 @@ def test_impossible_options_are_refused_before_any_search(args, message, monkeyp
     def no_search(*_):
         raise AssertionError("searched")
 
-    monkeypatch.setattr("backprop_cli.exercise.broken_rules", no_search)
+    monkeypatch.setattr("backprop_cli.course.exercise.make.broken_rules", no_search)
     result = run_cli("exercise", *args)
     assert result.exit_code == 2 and result.stdout == ""
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_search_that_finds_nothing_names_the_rule_and_stops(monkeypatch):
-    from backprop_cli.exercise_options import MAX_TRIES
-    from backprop_cli.exercise_rules import RULES
+    from backprop_cli.course.exercise.options import MAX_TRIES
+    from backprop_cli.course.exercise.rules import RULES
 
     calls = []
-    monkeypatch.setattr("backprop_cli.exercise.broken_rules", lambda *_: calls.append(1) or ["saturation"])
+    monkeypatch.setattr("backprop_cli.course.exercise.make.broken_rules", lambda *_: calls.append(1) or ["saturation"])
     result = run_cli("exercise", "--seed", "1")
     assert result.exit_code == 2 and result.stdout == "" and len(calls) == MAX_TRIES
     assert RULES["saturation"] in result.stderr and f"{MAX_TRIES:,} tries" in result.stderr
@@ -311,6 +315,7 @@ def test_output_file_is_the_exercise(tmp_path):
     assert f"wrote {target}" in result.stderr and "bptrace run" in result.stderr
 
 
+@pytest.mark.slow
 def test_variants_are_different_valid_exercises_with_an_index(tmp_path):
     folder = tmp_path / "class"
     result = run_cli("exercise", "--variants", "12", "--seed", "course-2027", "-o", str(folder))
@@ -331,6 +336,7 @@ def test_variants_are_different_valid_exercises_with_an_index(tmp_path):
         assert f"| [{path.name}]({path.name}) | [{sheet}]({sheet}) | [{solution}]({solution}) | {path.stem} | 2-2-2 |" in index
 
 
+@pytest.mark.slow
 def test_a_class_list_gives_one_exercise_per_seed(tmp_path):
     seeds = tmp_path / "students.txt"
     seeds.write_text("# group A\n20231234\n\nJosé García\n  s-99  \n", encoding="utf-8")
@@ -369,9 +375,9 @@ def test_variants_into_a_file_is_refused(tmp_path):
 
 def test_equal_exercises_are_passed_over_in_a_set(monkeypatch):
     """When a derived seed gives an exercise already in the set, the next seed is taken."""
-    import backprop_cli.exercise_files as files
-    from backprop_cli.exercise import generate
-    from backprop_cli.exercise_options import ExerciseOptions
+    import backprop_cli.course.exercise.files as files
+    from backprop_cli.course.exercise.make import generate
+    from backprop_cli.course.exercise.options import ExerciseOptions
 
     real = generate
     monkeypatch.setattr(files, "generate", lambda options, seed: real(options, "t-01" if seed == "t-02" else seed))
@@ -398,7 +404,7 @@ layers:
 
 
 def rules_broken_by(text: str, decimals: int = 2) -> list[str]:
-    from backprop_cli.exercise_rules import broken_rules
+    from backprop_cli.course.exercise.rules import broken_rules
 
     return broken_rules(config_from_data(yaml.safe_load(text)), decimals)
 

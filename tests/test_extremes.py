@@ -15,13 +15,13 @@ from fractions import Fraction
 
 import pytest
 import yaml
+from conftest import CONFIGS, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_cli.limits import MAX_UPDATES, too_many_updates
+from backprop_cli.engine.limits import MAX_UPDATES, too_many_updates
 from backprop_cli.render.progress import with_progress
-from backprop_cli.rounding import decimals_for, round_half_away
-from conftest import CONFIGS, run_cli
+from backprop_cli.engine.rounding import decimals_for, round_half_away
 
 DIGITS = 200
 STEP = Decimal("1e-30")
@@ -262,6 +262,7 @@ def test_hand_rounding_keeps_every_digit_of_large_values(value, n):
     assert round_half_away(value, decimals) == reference_round(value, decimals)
 
 
+@pytest.mark.slow
 @given(st.floats(min_value=-2.0**53, max_value=2.0**53, allow_nan=False), st.integers(1, 15))
 def test_hand_rounding_is_exact_decimal_rounding(value, n):
     decimals = decimals_for(value, n)

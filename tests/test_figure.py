@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import random_layer
 
-from backprop_cli.config import config_from_data, load_config
-from backprop_cli.figure import figure_text, svg, tikz_picture
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.rounding import Rounding
+from backprop_cli.config.read import config_from_data, load_config
+from backprop_cli.render.figure import figure_text, svg, tikz_picture
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.engine.rounding import Rounding
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 
@@ -105,6 +105,7 @@ def weight_name(source: str, target: str) -> str:
     return f"Θ_{k}{sep}{t}[{layer}]"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_figure_shows_the_digits_of_the_terminal_tables(path):
     table_stacks, params = terminal_numbers(path)
@@ -215,6 +216,7 @@ def networks(draw):
     return config_from_data(data), draw(st.sampled_from([None, 1, 2, 4])), draw(st.integers(0, 6))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks(), st.booleans())
 def test_no_label_overlaps_another_in_random_networks(network, after):
@@ -329,7 +331,7 @@ def test_bad_config_and_bad_target_are_one_line_and_write_nothing(tmp_path, writ
 def test_a_failure_while_drawing_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "f.svg"
     target.write_text("old\n", encoding="utf-8")
-    layout_module = importlib.import_module("backprop_cli.figure.layout")  # the package's `layout` is the function
+    layout_module = importlib.import_module("backprop_cli.model.figure_layout")  # the package's `layout` is the function
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure while drawing")

@@ -13,12 +13,12 @@ import re
 import subprocess
 from itertools import combinations
 
-import pytest
-
 import figure_helpers
-from backprop_cli.config import load_config
-from backprop_cli.figure import svg, tikz_document, tikz_picture
+import pytest
 from conftest import CONFIGS, run_cli
+
+from backprop_cli.config.read import load_config
+from backprop_cli.render.figure import svg, tikz_document, tikz_picture
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 TOLERANCE = 0.5  # pixels (SVG) or points (PDF): rounding of coordinates, not a real overlap
@@ -49,6 +49,8 @@ def inside(inner, outer) -> bool:
             and inner[2] <= outer[2] + TOLERANCE and inner[3] <= outer[3] + TOLERANCE)
 
 
+@pytest.mark.slow
+@pytest.mark.chromium
 def test_chromium_draws_every_text_inside_its_estimated_box_and_apart(tmp_path):
     drawn = figures()
     page = tmp_path / "figures.html"
@@ -96,11 +98,14 @@ def pdflatex(tmp_path, name: str, source: str) -> list[list[tuple[float, float, 
     return pages
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
+@pytest.mark.poppler
 def test_tikz_of_every_figure_compiles_in_a_document_and_no_words_overlap(tmp_path):
     drawn = figures()
     # The idiom a document uses for a picture that may be wider than the text: shrink it, never enlarge it.
     body = "\n\\clearpage\n".join(
-        rf"\noindent\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}{{!}}{{%" + "\n"
+        r"\noindent\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%" + "\n"
         + tikz_picture(figure) + "}" for _, figure in drawn)
     pages = pdflatex(tmp_path, "figures", "\\documentclass{article}\n\\usepackage{tikz}\n\\usepackage{graphicx}\n"
                      f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
@@ -113,6 +118,9 @@ def test_tikz_of_every_figure_compiles_in_a_document_and_no_words_overlap(tmp_pa
     assert {"0.61", "−0.64", "−0.85", "−0.49", "0.30", "0.38", "0.00", "0.60", "−1.24", "0.06"} <= handout
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
+@pytest.mark.poppler
 def test_tikz_document_compiles_on_its_own_to_a_page_of_the_figures_size(tmp_path):
     figure = figure_helpers.figure_of(load_config(str(CONFIGS / "handout.yaml")), after=True)
     pages = pdflatex(tmp_path, "handout", tikz_document(figure))
@@ -123,6 +131,9 @@ def test_tikz_document_compiles_on_its_own_to_a_page_of_the_figures_size(tmp_pat
     assert abs(width - figure.width * 0.75) < 1 and abs(height - figure.height * 0.75) < 2
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
+@pytest.mark.poppler
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_cli_writes_a_tex_file_that_compiles(tmp_path, path):
     target = tmp_path / f"{path.stem}.tex"

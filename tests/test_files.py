@@ -14,11 +14,11 @@ import sys
 
 import pytest
 import yaml
+from conftest import CONFIGS, run_cli
 
-from backprop_cli import engine
+from backprop_cli.engine import backprop as engine
 from backprop_cli.errors import BptraceError
 from backprop_cli.output import PendingFile
-from conftest import CONFIGS, run_cli
 
 XOR_TEXT = (CONFIGS / "xor.yaml").read_text(encoding="utf-8")
 
@@ -101,6 +101,7 @@ def test_save_never_replaces_a_file_that_appeared_during_the_run(here, monkeypat
     assert sorted(_folder(here)) == ["c.yaml", "trained.yaml"]  # no temporary file left
 
 
+@pytest.mark.slow
 def test_save_with_force_replaces_a_file_that_appeared_during_the_run(here, monkeypatch):
     target = here / "trained.yaml"
     _appear_during_the_run(monkeypatch, target, "written meanwhile\n")
@@ -164,6 +165,7 @@ def test_an_unwritable_folder_is_found_before_the_run(here, monkeypatch, unwrita
 
 # Write-protected files ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option", ["--save-updated", "-o"])
 def test_a_write_protected_file_is_refused_without_force(here, option):
     target = here / "kept.txt"
@@ -197,6 +199,7 @@ def test_write_protection_is_judged_on_the_bits_that_apply_to_the_user(tmp_path)
 
 # Names that are no UTF-8 or hold a line break ---------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names must be UTF-8")
 def test_a_config_named_with_a_byte_that_is_no_utf8_is_saved_from(here):
     name = os.fsdecode(b"bad\xff.yaml")  # 'bad\udcff.yaml'
@@ -208,6 +211,7 @@ def test_a_config_named_with_a_byte_that_is_no_utf8_is_saved_from(here):
     assert yaml.safe_load(text)["title"] == yaml.safe_load(XOR_TEXT)["title"]
 
 
+@pytest.mark.slow
 def test_a_file_name_with_a_line_break_stays_on_one_line(here):
     (here / "new\nline.yaml").write_text("taken\n", encoding="utf-8")
     result = run_cli("run", "c.yaml", "--epochs", "2", "--save-updated", "new\nline.yaml")

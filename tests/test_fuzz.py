@@ -5,8 +5,10 @@ would act on, and no command takes longer than fuzz.LIMIT seconds."""
 from __future__ import annotations
 
 import fuzz
+import pytest
 
 
+@pytest.mark.slow
 def test_mutated_configs_get_a_result_or_one_clear_line():
     outcome = fuzz.run(count=150, seed=20240607)
     assert not outcome.failures, "\n".join(outcome.failures)

@@ -12,9 +12,7 @@ import os
 import re
 
 import pytest
-
 from conftest import CONFIGS, GOLDEN, check_golden, run_cli
-
 
 # A case is a file: CONFIG-WIDTH.txt is `bptrace run configs/CONFIG.yaml` at WIDTH columns without colour,
 # CONFIG-WIDTH-explain.txt the same with --explain, CONFIG-WIDTH-step.txt step mode with every phase shown.
@@ -36,7 +34,9 @@ def rendered(config: str, width: int, variant: str | None) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("name", cases())
+# xor.yaml trains for 2,000 epochs: its cases are the slow ones.
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name.startswith("xor-") else name
+                                  for name in cases()])
 def test_golden_output(name):
     case = CASE.match(name)
     check_golden(name, rendered(case["config"], int(case["width"]), case["variant"]))

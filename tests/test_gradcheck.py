@@ -12,16 +12,16 @@ import json
 
 import numpy as np
 import pytest
-import yaml
-from hypothesis import assume, given, settings
-
-from backprop_cli import activations
-from backprop_cli.config import config_from_data, load_config
-from backprop_cli.errors import ExitStatus
-from backprop_cli.gradcheck import gradcheck
-from conftest import CONFIGS, run_cli
 import reference
+import yaml
+from conftest import CONFIGS, run_cli
+from hypothesis import assume, given, settings
 from test_training import TRAINING
+
+from backprop_cli.engine import activations
+from backprop_cli.config.read import config_from_data, load_config
+from backprop_cli.errors import ExitStatus
+from backprop_cli.engine.gradcheck import gradcheck
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 
@@ -39,6 +39,7 @@ layers:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_every_shipped_config_passes(path):
     result = run_cli("gradcheck", str(path))
@@ -96,6 +97,7 @@ def test_a_wrong_derivative_is_caught(monkeypatch):
     assert not result.kinks
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(TRAINING)
 def test_central_differences_equal_an_independent_forward_pass(data):

@@ -12,13 +12,21 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
-
-from backprop_cli.config import config_from_data
-from backprop_cli.engine import trace
-from backprop_cli.render.json import iteration_data
-from reference import away_from_kinks, forward, node_gradient, parameter_gradients, parameters, total_loss
+from reference import (
+    away_from_kinks,
+    forward,
+    node_gradient,
+    parameter_gradients,
+    parameters,
+    total_loss,
+)
 from strategies import networks, squared
+
+from backprop_cli.config.read import config_from_data
+from backprop_cli.engine.backprop import trace
+from backprop_cli.render.json import iteration_data
 
 # One sample, depth 1-4, widths 1-6: every element-wise activation with every squared error, or a softmax output.
 ANY = networks(depth=(1, 4), width=(1, 6))
@@ -30,12 +38,14 @@ def assert_close(actual, expected, what: str, atol: float = 1e-6) -> None:
                                rtol=1e-5, atol=atol, err_msg=what)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANY)
 def test_every_gradient_in_the_json_matches_finite_differences(data):
     check_against_finite_differences(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(SOFTMAX)
 def test_softmax_output_with_squared_errors_matches_finite_differences(data):
@@ -75,6 +85,7 @@ def check_against_finite_differences(data: dict) -> None:
             assert_close(layer["new_bias"], expected, f"layer {i} new_bias")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(ANY)
 def test_loss_after_is_the_loss_of_the_new_parameters(data):

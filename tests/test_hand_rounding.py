@@ -15,15 +15,16 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from backprop_cli.config import config_from_data
-from backprop_cli.engine import trace
-from backprop_cli.render.json import iteration_data
-from backprop_cli.rounding import hand_round_value
 from reference import activate, derivative, output_gradient
 from strategies import HUNDREDTHS, networks, squared
+
+from backprop_cli.config.read import config_from_data
+from backprop_cli.engine.backprop import trace
+from backprop_cli.render.json import iteration_data
+from backprop_cli.engine.rounding import hand_round_value
 
 # (output activation, loss): element-wise outputs with a squared error, softmax with every loss it takes
 # apart from bce, and the fused sigmoid + bce
@@ -44,6 +45,7 @@ def assert_is_rounded(shown: float, n: int, what: str) -> None:
     assert shown == hand_round_value(shown, n), f"{what}: {shown!r} is shown as a result but is not hand-rounded to {n}"
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(HAND_NETWORKS, st.sampled_from([2, 3]))
 def test_every_later_step_uses_the_rounded_value(data, n):
@@ -105,6 +107,7 @@ def test_every_later_step_uses_the_rounded_value(data, n):
         assert np.array(step["new_weights"]).tolist() == new.tolist(), f"layer {i} new_weights"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.integers(-99, 99), st.integers(-999, 999), st.integers(1, 4))
 def test_a_product_on_a_tie_rounds_as_on_paper(a, b, n):
@@ -112,7 +115,7 @@ def test_a_product_on_a_tie_rounds_as_on_paper(a, b, n):
     rounded half away from zero: 0.35 · 0.7 = 0.245 → 0.25, though the float product is 0.24499999999999997."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    from backprop_cli.rounding import decimals_for
+    from backprop_cli.engine.rounding import decimals_for
 
     exact = Decimal(a) / 10 * (Decimal(b) / 100)
     product = (a / 10) * (b / 100)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import CONFIGS, run_cli
 
 HANDOUT = (CONFIGS / "handout.yaml").read_text(encoding="utf-8")

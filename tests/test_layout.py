@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "backprop_cli"
@@ -36,6 +37,7 @@ def import_graph() -> dict[str, set[str]]:
     return graph
 
 
+@pytest.mark.slow
 def test_no_module_imports_one_that_imports_it_back():
     graph = import_graph()
 

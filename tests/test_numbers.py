@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.rounding import Rounding
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.engine.rounding import Rounding
 
 MINUS = "−"
 
@@ -35,6 +35,7 @@ def test_small_and_large_values_exactly(value, precision, shown):
     assert NumberFormat(precision).result(value) == shown
 
 
+@pytest.mark.slow
 @given(st.floats(min_value=-1e11, max_value=1e11, allow_nan=False).filter(lambda v: v != 0),
        st.integers(min_value=0, max_value=9))
 def test_a_non_zero_result_is_never_shown_as_zero(value, precision):
@@ -47,6 +48,7 @@ def test_a_non_zero_result_is_never_shown_as_zero(value, precision):
     assert abs(Decimal(value) - Decimal(text.replace(MINUS, "-"))) <= unit / 2, text
 
 
+@pytest.mark.slow
 @given(st.floats(min_value=1e-300, max_value=1e-5), st.integers(min_value=1, max_value=4))
 def test_small_results_by_hand_keep_their_significant_digits(value, hand):
     text = NumberFormat(4, Rounding(hand)).result(value)
@@ -66,6 +68,7 @@ def test_given_numbers_in_powers_of_ten_from_1e12_as_the_readme_says(value, show
     assert NumberFormat().given(value) == shown
 
 
+@pytest.mark.slow
 @given(st.lists(st.floats(min_value=-10, max_value=10, allow_nan=False), min_size=2, max_size=4),
        st.sampled_from([(4, None), (4, 2), (2, 2), (0, None)]))
 def test_distinct_writes_different_values_differently_and_equal_ones_alike(values, rounding):

@@ -15,19 +15,19 @@ import re
 import jsonschema
 import numpy as np
 import pytest
+import reference
 import yaml
+from conftest import CONFIGS, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from backprop_cli.config import config_from_data
-from backprop_cli.engine import trace
-from backprop_cli.errors import ExitStatus
-from backprop_cli.optimizers import OPTIMIZERS
-from backprop_cli.rounding import hand_round_value
-from backprop_cli.schemas import load_schema
-import reference
-from conftest import CONFIGS, run_cli
 from test_training import TRAINING
+
+from backprop_cli.config.read import config_from_data
+from backprop_cli.engine.backprop import trace
+from backprop_cli.errors import ExitStatus
+from backprop_cli.engine.optimizers import OPTIMIZERS
+from backprop_cli.engine.rounding import hand_round_value
+from backprop_cli.schemas import load_schema
 
 NAMES = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
 # The engine's state keys and the reference's names for them.
@@ -64,6 +64,7 @@ def _flat(value) -> list[float]:
     return np.ravel(np.asarray(value, dtype=float)).tolist()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("decay", [False, True], ids=["no-decay", "weight-decay"])
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=30, deadline=None)
@@ -218,6 +219,7 @@ def _last(stdout: str):
     return [(l["new_weights"], l["new_bias"], l.get("state"), l.get("bias_state")) for l in last["layers"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer, extra", [
     ({"name": "adam"}, ()),
     ({"name": "rmsprop", "weight_decay": 0.01}, ("--hand-rounding", "3")),
@@ -245,6 +247,7 @@ def test_seven_epochs_saved_then_five_more_equal_twelve_bit_for_bit(tmp_path, wr
 # The JSON trace and the tables
 
 
+@pytest.mark.slow
 def test_json_layers_carry_the_state_after_the_update_and_validate():
     result = run_cli("run", str(HANDOUT), "--format", "json", "--epochs", "2", "--exact")
     plain = json.loads(result.stdout)
@@ -264,6 +267,7 @@ def test_json_layers_carry_the_state_after_the_update_and_validate():
             assert layer["state"]["t"] == 2
 
 
+@pytest.mark.slow
 def test_plain_sgd_said_aloud_prints_exactly_what_the_default_does():
     text = HANDOUT.read_text(encoding="utf-8")
     default = run_cli("run", str(HANDOUT))
@@ -290,6 +294,7 @@ def test_step5_shows_every_line_of_adam_with_its_numbers():
     assert "Optimizer" in out and "J(Θ) after the update" in step5
 
 
+@pytest.mark.slow
 def test_every_shown_line_is_the_number_the_engine_used():
     """The table's lines (Optimizer.describe) recompute each parameter's step: the same numbers, bit for bit."""
     data = yaml.safe_load((CONFIGS / "deep.yaml").read_text(encoding="utf-8"))
@@ -311,6 +316,7 @@ def test_every_shown_line_is_the_number_the_engine_used():
                                 assert shown[symbol] == step.state.weights[key][k, t]
 
 
+@pytest.mark.slow
 def test_explain_and_step_mode_explain_the_optimizer():
     data = yaml.safe_load(HANDOUT.read_text(encoding="utf-8"))
     data["optimizer"] = {"name": "momentum", "weight_decay": 0.001}
@@ -320,6 +326,7 @@ def test_explain_and_step_mode_explain_the_optimizer():
     assert "Θ_11[out] ← Θ_11[out] − α · v" in " ".join(why.split())
 
 
+@pytest.mark.slow
 def test_step_mode_walks_to_the_optimizer_step(write_config):
     data = yaml.safe_load(HANDOUT.read_text(encoding="utf-8"))
     data["optimizer"] = "rmsprop"
@@ -374,6 +381,7 @@ def test_bad_optimizer_keys_exit_2_with_one_line(write_config, text, pattern):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_config_schema_knows_the_optimizers():
     schema = load_schema("config")
     base = yaml.safe_load(NET)

@@ -10,9 +10,9 @@ import sys
 import numpy as np
 import pytest
 import yaml
+from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
 from backprop_cli.errors import ExitStatus
-from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
 HANDOUT = str(CONFIGS / "handout.yaml")
 
@@ -20,7 +20,7 @@ HANDOUT = str(CONFIGS / "handout.yaml")
 @pytest.mark.parametrize("args", [["--debug", "run", HANDOUT], ["run", HANDOUT, "--debug"],
                                   ["run", "--debug", HANDOUT]])
 def test_debug_shows_the_traceback_wherever_it_is_given(monkeypatch, args):
-    import backprop_cli.runner as runner
+    import backprop_cli.cli.run as runner  # the command calls execute by the name it imported
 
     def broken(*_, **__):
         raise RuntimeError("a bug")
@@ -50,6 +50,7 @@ def test_options_that_would_do_nothing_are_refused(tmp_path, args, reason):
     assert not (tmp_path / "out.txt").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--no-color", "-o", "out.txt"], ["--precision", "6"], ["--precision", "2", "--exact"],
                                   ["--format", "json", "--precision", "6"], ["--rows", "0", "--width", "60"]])
 def test_options_that_do_something_are_accepted(tmp_path, args):
@@ -78,6 +79,7 @@ def test_init_lists_each_template_with_its_title():
     assert len({line.index(line.split()[1]) for line in lines}) == 1  # the titles in one column
 
 
+@pytest.mark.slow
 def test_a_config_awaited_on_a_terminal_is_said_so():
     pexpect = pytest.importorskip("pexpect")
     env = {**os.environ, "COLUMNS": "", "NO_COLOR": "1", "BPTRACE_DEBUG": ""}
@@ -103,6 +105,7 @@ def _big_config(tmp_path) -> str:
     return str(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--rows", "0"], ["--format", "json"], ["--format", "jsonl"],
                                   ["--rows", "0", "-o", "/dev/stdout"], ["--format", "jsonl", "-o", "/dev/stdout"],
                                   ["--rows", "0", "--step"]])
@@ -116,6 +119,7 @@ def test_a_reader_that_leaves_ends_every_format_quietly_with_141(tmp_path, args)
     assert [line for line in proc.stderr.splitlines() if not line.startswith(("Forward pass", "Step", "Weights"))] == []
 
 
+@pytest.mark.slow
 def test_help_into_a_reader_that_leaves_ends_quietly_too():
     proc = subprocess.run(["bash", "-c", f"'{sys.executable}' -m backprop_cli run --help | head -c 1 > /dev/null"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60, preexec_fn=default_sigint)

@@ -9,8 +9,8 @@ import copy
 
 import pytest
 
-from backprop_cli import config as validator
-from backprop_cli.config import config_from_data
+from backprop_cli.config import read as validator
+from backprop_cli.config.read import config_from_data
 from backprop_cli.errors import ConfigError
 from backprop_cli.schemas import load_schema
 

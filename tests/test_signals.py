@@ -12,7 +12,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import CONFIGS, ROOT
 
 TIMEOUT = 60
@@ -30,6 +29,7 @@ def _wait_for_output(folder, proc) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, status, words", [
     (signal.SIGTERM, 143, "bptrace: terminated (SIGTERM)"),
     (signal.SIGHUP, 129, "bptrace: hung up (SIGHUP)"),
@@ -71,6 +71,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_while_starting_up_exits_quietly(signum, status):
     proc = subprocess.Popen([sys.executable, "-c", SLOW_START], cwd=ROOT, text=True,
@@ -86,10 +87,11 @@ def test_a_signal_while_starting_up_exits_quietly(signum, status):
     assert out == ""
 
 
+@pytest.mark.slow
 def test_an_ignored_signal_stays_ignored():
     """Under nohup SIGHUP is ignored, and a background job ignores Ctrl-C: bptrace keeps it so."""
     script = ("import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
-              "from backprop_cli.signals import install; install()\n"
+              "from backprop_cli.cli.signals import install; install()\n"
               "print(signal.getsignal(signal.SIGHUP) is signal.SIG_IGN, signal.getsignal(signal.SIGTERM).__name__)")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.stdout.split() == ["True", "_stop"], proc.stderr

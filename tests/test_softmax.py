@@ -14,16 +14,23 @@ import math
 
 import numpy as np
 import pytest
+from conftest import CONFIGS, check_golden, run_cli
 from hypothesis import HealthCheck, assume, example, given, settings
+from reference import (
+    away_from_kinks,
+    node_gradient,
+    parameter_gradients,
+    parameters,
+    rows,
+    sample_losses,
+    total_loss,
+)
+from strategies import networks
 
-from backprop_cli.config import config_from_data, load_config
-from backprop_cli.engine import trace
+from backprop_cli.config.read import config_from_data, load_config
+from backprop_cli.engine.backprop import trace
 from backprop_cli.errors import ConfigError
 from backprop_cli.render.json import iteration_data
-from conftest import CONFIGS, check_golden, run_cli
-from reference import away_from_kinks, node_gradient, parameter_gradients, parameters, rows, sample_losses
-from reference import total_loss
-from strategies import networks
 
 # (output activation, loss): the pairs with an exact form
 OUTPUTS = [("softmax", "cross_entropy"), ("sigmoid", "cross_entropy"), ("sigmoid", "bce"), ("softmax", "bce")]
@@ -55,6 +62,7 @@ def check_against_finite_differences(data: dict) -> None:
         close(sample["layers"][-1]["dJ_dp"], node_gradient(data, s, last, "p"), f"sample {s} output dJ_dp")
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(classifiers())
 @example({"x": [0.0], "y": [0.0, 0.0, 0.0, 0.0], "alpha": 0.1, "loss": "bce",  # p = (0, 0, 12, 0): 1 − z_3 ≈ 2e−5
@@ -63,6 +71,7 @@ def test_one_sample_matches_finite_differences(data):
     check_against_finite_differences(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(classifiers(samples=(2, 4)))
 def test_batches_match_finite_differences(data):

@@ -15,14 +15,14 @@ from dataclasses import replace
 import pytest
 from conftest import CONFIGS, run_cli
 
-from backprop_cli.config import load_config
-from backprop_cli.engine import trace
-from backprop_cli.handout import explain as explain_module
-from backprop_cli.handout.build import sections
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.config.read import load_config
+from backprop_cli.engine.backprop import trace
+from backprop_cli.model import explain as explain_module
+from backprop_cli.model.build import sections
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import status, step
 from backprop_cli.render.unicode import spell
-from backprop_cli.rounding import Rounding
+from backprop_cli.engine.rounding import Rounding
 
 HANDOUT = str(CONFIGS / "handout.yaml")
 DEEP = str(CONFIGS / "deep.yaml")
@@ -85,6 +85,7 @@ def test_words_work_as_keys():
     assert shown(result.stdout) == [HANDOUT_TITLES[i] for i in (0, 1, 0)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("keys", ["a\n", "\n\na\n", "", "\n", "\n" * 6, "\n" * 20],
                          ids=["all", "all-later", "no-input", "end-of-input", "next-to-the-end", "more-keys"])
 def test_all_or_end_of_input_shows_the_rest_exactly_as_the_plain_run(keys):
@@ -108,6 +109,7 @@ def test_deep_network_walks_step_2_one_hidden_layer_at_a_time():
     assert all(" of 8 · " in line for line in statuses(result))
 
 
+@pytest.mark.slow
 def test_a_training_run_steps_through_the_titled_update_as_the_table_shows_it():
     plain = run_cli("run", XOR, "--epochs", "5")
     result = run_cli("run", XOR, "--epochs", "5", "--step", input="")
@@ -303,6 +305,7 @@ def test_explain_covers_every_phase_of_every_shipped_config():
     assert explained(HANDOUT, "no such phase") is None
 
 
+@pytest.mark.slow
 def test_step_and_explain_together_show_the_panel_first():
     result = run_cli("run", HANDOUT, "--step", "--explain", input="q\n")
     assert result.stdout.index("╭─ Why: Forward pass") < result.stdout.index("\nForward pass\n")
@@ -325,6 +328,7 @@ def test_explain_counts_the_rest_of_many_blocked_neurons(write_config):
     assert warnings[3] == "… and 2 more neurons of 'hid' at p ≤ 0, alike."
 
 
+@pytest.mark.slow
 def test_explanations_and_headings_write_the_same_general_formulas():
     for path in sorted(CONFIGS.glob("*.yaml")):
         table = run_cli("run", str(path), "--rows", "0").stdout.splitlines()

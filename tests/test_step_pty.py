@@ -11,7 +11,6 @@ import re
 import sys
 
 import pytest
-
 from conftest import ROOT, default_sigint
 
 pexpect = pytest.importorskip("pexpect")
@@ -35,6 +34,7 @@ def finish(child) -> int:
     return child.exitstatus
 
 
+@pytest.mark.slow
 def test_single_keys_move_through_the_phases_without_enter():
     child = spawn("run", "configs/handout.yaml", "--step")
     child.expect("Forward pass — 1 of 6 · n/Enter: next · b: back · a: all · q: quit")
@@ -51,6 +51,7 @@ def test_single_keys_move_through_the_phases_without_enter():
     assert finish(child) == 0
 
 
+@pytest.mark.slow
 def test_a_shows_the_rest_and_the_terminal_is_restored():
     child = spawn("run", "configs/handout.yaml", "--step", "--explain", columns=80)
     child.expect("1 of 6")
@@ -64,6 +65,7 @@ def test_a_shows_the_rest_and_the_terminal_is_restored():
     assert child.exitstatus == 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_restores_the_terminal_and_exits_130():
     child = spawn("run", "configs/handout.yaml", "--step")
     child.expect("1 of 6")
@@ -77,6 +79,7 @@ def test_ctrl_c_restores_the_terminal_and_exits_130():
     assert child.exitstatus == 130
 
 
+@pytest.mark.slow
 def test_config_on_stdin_reads_keys_from_the_terminal():
     child = spawn(command=f"cat configs/handout.yaml | {sys.executable} -m backprop_cli run - --step")
     child.expect("Forward pass — 1 of 6")

@@ -17,15 +17,15 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
-from backprop_cli.cli import cli
-from backprop_cli.config import load_config
-from backprop_cli.engine import trace
+from backprop_cli.cli.main import cli
+from backprop_cli.config.read import load_config
+from backprop_cli.engine.backprop import trace
 from backprop_cli.environment import columns_of, printable, settle_size
 from backprop_cli.errors import BptraceError
 from backprop_cli.render import step
 from backprop_cli.render.json import iteration_data, trace_head, write_json
-from conftest import CONFIGS, ROOT, default_sigint, run_cli
 
 ADAM_XOR = (CONFIGS / "xor.yaml").read_text(encoding="utf-8").replace("alpha:", "optimizer: adam\nalpha:", 1)
 
@@ -106,6 +106,7 @@ def one_line(data: bytes) -> str:
     return text
 
 
+@pytest.mark.slow
 @needs_dev_full
 @pytest.mark.parametrize("args", [
     ("run", HANDOUT), ("validate", HANDOUT), ("run", HANDOUT, "-f", "jsonl"), ("run", HANDOUT, "-f", "json"),
@@ -116,18 +117,21 @@ def test_a_full_device_on_stdout_is_one_line_and_exit_2(args):
     assert done.returncode == 2 and FULL in one_line(done.stderr)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [("run", HANDOUT, "-f", "json"), ("run", HANDOUT), ("validate", HANDOUT)])
 def test_a_closed_stdout_is_one_line_and_exit_2(args):
     done = bptrace(*args, close=(1,), stdout=None)
     assert done.returncode == 2 and "cannot write to standard output: it is closed" in one_line(done.stderr)
 
 
+@pytest.mark.slow
 def test_output_to_a_file_needs_no_stdout(tmp_path):
     done = bptrace("run", HANDOUT, "-f", "json", "-o", str(tmp_path / "t.json"), close=(1,), stdout=None)
     assert done.returncode == 0 and done.stderr == b""
     assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["schema"] == "bptrace/trace-v1"
 
 
+@pytest.mark.slow
 @needs_dev_full
 def test_a_bad_config_exits_2_when_stderr_is_full_or_closed(tmp_path):
     missing = str(tmp_path / "missing.yaml")
@@ -137,6 +141,7 @@ def test_a_bad_config_exits_2_when_stderr_is_full_or_closed(tmp_path):
     assert closed.returncode == 2 and closed.stdout == b""
 
 
+@pytest.mark.slow
 @needs_dev_full
 def test_a_note_stderr_cannot_take_does_not_fail_the_run(tmp_path):
     with open("/dev/full", "w") as full:
@@ -144,6 +149,7 @@ def test_a_note_stderr_cannot_take_does_not_fail_the_run(tmp_path):
     assert done.returncode == 0 and (tmp_path / "t.yaml").exists() and b"Forward pass" in done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     (("run", "-"), "cannot read standard input: it is closed"),
     (("run", HANDOUT, "--step"), "cannot read standard input: it is closed, and --step reads its keys there"),
@@ -176,6 +182,7 @@ def test_a_stream_of_lines_that_are_no_key_ends_the_session():
             keys.read()
 
 
+@pytest.mark.slow
 def test_step_mode_from_dev_zero_ends_with_one_line():
     with open("/dev/zero", "rb") as zeros:
         done = bptrace("run", HANDOUT, "--step", stdin=zeros)
@@ -235,6 +242,7 @@ def unicode_config(tmp_path_factory) -> str:
     return str(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 @pytest.mark.parametrize("args", JSON_COMMANDS, ids=lambda a: " ".join(a).replace(str(CONFIGS) + "/", ""))
 def test_json_escapes_what_the_encoding_cannot_carry(encoding, args, answers, unicode_config):
@@ -261,6 +269,7 @@ def test_the_figure_carries_any_name_in_ascii(form, unicode_config):
         assert title.startswith("Ünïcødé → Θ 😀")
 
 
+@pytest.mark.slow
 def test_a_c_locale_without_utf8_coercion_gets_one_line_or_escaped_json():
     env = {"LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
     table = bptrace("run", HANDOUT, env=env)
@@ -295,6 +304,7 @@ def test_settle_size_leaves_what_rich_reads_sane():
     assert environ == {"COLUMNS": "60", "LINES": "30"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nonsense", ["0", "-1", "abc", "²"])
 def test_nonsense_columns_are_as_if_unset(nonsense, tmp_path):
     unset = run_cli("run", HANDOUT, env={"COLUMNS": None})
@@ -325,15 +335,16 @@ def hostile(monkeypatch):
     it (whatever the validator says about such names, the output must be safe on its own)."""
     from dataclasses import replace
 
-    import backprop_cli.config
+    import backprop_cli.cli.base
 
     config = load_config(HANDOUT)
     config = replace(config, title=f"Title {HOSTILE}", layers=(
         replace(config.layers[0], name=f"h{HOSTILE}"), *config.layers[1:]))
-    monkeypatch.setattr(backprop_cli.config, "load_config", lambda path: config)
+    monkeypatch.setattr(backprop_cli.cli.base, "load_config", lambda path: config)
     return config
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ("run", "C"), ("run", "C", "--color"), ("run", "C", "--epochs", "3"), ("run", "C", "--step", "--explain"),
     ("run", "C", "-f", "json"), ("run", "C", "-f", "jsonl"), ("validate", "C"), ("worksheet", "C"),

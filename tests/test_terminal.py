@@ -9,7 +9,6 @@ import re
 import numpy as np
 import pytest
 import yaml
-
 from conftest import CONFIGS, run_cli
 from reference import parameters, total_loss
 
@@ -32,6 +31,7 @@ def table(*args: str, width: int | None = 80, data: dict | None = None) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", SHIPPED)
 @pytest.mark.parametrize("extra", [(), ("--explain",), ("--working",), ("--exact", "--precision", "9")])
 def test_no_line_ends_in_a_space(config, extra):
@@ -45,6 +45,7 @@ def test_other_commands_end_their_lines_too(command):
     assert out and all(line == line.rstrip() for line in out.splitlines())
 
 
+@pytest.mark.slow
 def test_files_and_pipes_get_a_fixed_width_and_width_chooses_it(tmp_path):
     deep = str(CONFIGS / "deep.yaml")
     piped = table(deep, "--exact", "--precision", "9", width=None)
@@ -57,6 +58,7 @@ def test_files_and_pipes_get_a_fixed_width_and_width_chooses_it(tmp_path):
         assert max(len(line) for line in narrow.splitlines()) <= width
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", SHIPPED)
 @pytest.mark.parametrize("width", [60, 80])
 def test_numbers_are_never_cut(config, width):
@@ -68,6 +70,7 @@ def test_numbers_are_never_cut(config, width):
     assert not re.search(r"[\d.]…", narrow)
 
 
+@pytest.mark.slow
 def test_a_matrix_too_wide_shows_the_columns_that_fit_and_says_which_are_left_out():
     out = table(data=WIDE)
     weights = out[out.index("Weights after 3 updates"):]
@@ -76,6 +79,7 @@ def test_a_matrix_too_wide_shows_the_columns_that_fit_and_says_which_are_left_ou
     assert all(len(line) <= 80 for line in out.splitlines())
 
 
+@pytest.mark.slow
 def test_with_rows_0_a_matrix_too_wide_shows_one_row_per_number():
     out = table("--rows", "0", data=WIDE)
     trained = run_cli("run", "-", "--format", "json", input=yaml.safe_dump(WIDE)).stdout

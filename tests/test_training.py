@@ -18,20 +18,20 @@ import sys
 import jsonschema
 import numpy as np
 import pytest
+import reference
 import yaml
+from conftest import CONFIGS, ROOT, default_sigint, run_cli
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from strategies import networks, squared
 
-from backprop_cli.config import config_from_data, load_config
-from backprop_cli.engine import Network, trace
+from backprop_cli.config.read import config_from_data, load_config
+from backprop_cli.engine.backprop import Network, trace
+from backprop_cli.model.training import epochs_listed
 from backprop_cli.render.progress import with_progress
-from backprop_cli.handout.training import epochs_listed
 from backprop_cli.render.training import braille_grid
 from backprop_cli.schemas import load_schema
-from backprop_cli.training import EpochLosses, final_loss
-import reference
-from conftest import CONFIGS, ROOT, default_sigint, run_cli
-from strategies import networks, squared
+from backprop_cli.engine.training import EpochLosses, final_loss
 
 XOR = str(CONFIGS / "xor.yaml")
 TIMEOUT = 60
@@ -43,6 +43,7 @@ TRAINING = networks(squared(SMOOTH), hidden=SMOOTH, samples=(2, 5), alphas=(0.01
                     numbers=st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 3)))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(TRAINING)
 def test_every_update_has_the_gradient_of_its_combined_loss(data):
@@ -146,6 +147,7 @@ def test_epoch_loss_combines_the_per_sample_losses_of_the_epoch():
         assert full.values[-1] == it.loss
 
 
+@pytest.mark.slow
 def test_xor_learns():
     config = load_config(XOR)
     assert config.x.shape == (4, 2) and config.y.tolist() == [[0], [1], [1], [0]]
@@ -159,6 +161,7 @@ def test_xor_learns():
 # The command line: tables, JSON, JSON Lines
 
 
+@pytest.mark.slow
 def test_table_shows_one_update_per_sample_then_loss_curve_and_weights():
     result = run_cli("run", XOR, "--epochs", "50")
     assert result.exit_code == 0, result.stderr
@@ -174,6 +177,7 @@ def test_table_shows_one_update_per_sample_then_loss_curve_and_weights():
     assert result.stderr == ""  # not a terminal: no progress bar
 
 
+@pytest.mark.slow
 def test_sum_batches_say_so_in_the_table(tmp_path):
     text = (CONFIGS / "xor.yaml").read_text(encoding="utf-8").replace("batch: mean", "batch: sum")
     path = tmp_path / "xor-sum.yaml"
@@ -182,6 +186,7 @@ def test_sum_batches_say_so_in_the_table(tmp_path):
     assert result.exit_code == 0 and "sum of the per-sample gradients" in result.stdout
 
 
+@pytest.mark.slow
 def test_show_traces_the_chosen_update():
     result = run_cli("run", XOR, "--epochs", "10", "--show", "7")
     assert result.exit_code == 0
@@ -191,6 +196,7 @@ def test_show_traces_the_chosen_update():
     assert f"{seventh['loss']:.4f}" in result.stdout
 
 
+@pytest.mark.slow
 def test_long_runs_list_the_loss_at_round_epochs():
     assert epochs_listed(10) == (list(range(1, 11)), 1)
     listed, step = epochs_listed(2000)
@@ -209,6 +215,7 @@ def epoch_column(stdout: str) -> list[str]:
     return [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("epochs, head", [
     (17, ["1", "2", "3", "4", "…", "6", "8"]),
     (20, ["1", "2", "3", "4", "…", "6", "8"]),
@@ -220,6 +227,7 @@ def test_the_gap_marker_stands_where_the_loss_table_first_skips_an_epoch(epochs,
     assert column.count("…") == 1 and column[-1] == f"{epochs:,}"
 
 
+@pytest.mark.slow
 def test_trained_weights_cut_to_rows_put_the_count_in_a_caption():
     result = run_cli("run", XOR, "--epochs", "2", "--rows", "2")
     weights = result.stdout.split("Weights after 2 updates")[1]
@@ -242,6 +250,7 @@ def test_curve_is_connected_and_runs_from_top_left_to_bottom_right():
     assert len(set(flat)) == 2 and all(ch != "\u2800" for ch in flat[1])  # one flat line in the middle
 
 
+@pytest.mark.slow
 def test_json_holds_every_update_and_echoes_the_epochs():
     result = run_cli("run", XOR, "--epochs", "5", "--format", "json")
     document = json.loads(result.stdout)
@@ -253,6 +262,7 @@ def test_json_holds_every_update_and_echoes_the_epochs():
     assert first["loss"] == pytest.approx(np.mean([s["loss"] for s in first["samples"]]), rel=1e-15)
 
 
+@pytest.mark.slow
 def test_jsonl_is_one_iteration_per_line(write_config):
     path = write_config(yaml.safe_dump(_config(batch_size=2, epochs=2)))
     result = run_cli("run", path, "--format", "jsonl")
@@ -267,6 +277,7 @@ def test_jsonl_is_one_iteration_per_line(write_config):
     assert [len(json.loads(line)["samples"]) for line in lines] == [2, 1, 2, 1]
 
 
+@pytest.mark.slow
 def test_jsonl_streams_the_first_line_before_the_run_ends():
     """A run of a million epochs takes minutes; its first line must arrive while it is still running."""
     env = {**os.environ, "BPTRACE_DEBUG": ""}
@@ -294,6 +305,7 @@ def _last_parameters(stdout: str):
     return [(layer["new_weights"], layer["new_bias"]) for layer in last["layers"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config, extra", [
     ("xor.yaml", ()),  # full batch, a bias per neuron
     ("mazur.yaml", ("--hand-rounding", "3")),  # shared biases kept fixed, rounded by hand
@@ -312,6 +324,7 @@ def test_thirty_epochs_saved_then_twenty_more_equal_fifty(tmp_path, write_config
     assert _last_parameters(more.stdout) == _last_parameters(once.stdout)  # exactly, not approximately
 
 
+@pytest.mark.slow
 def test_saved_file_is_a_valid_config_with_the_same_keys(tmp_path):
     saved = tmp_path / "trained.yaml"
     result = run_cli("run", str(CONFIGS / "mazur.yaml"), "--epochs", "3", "--save-updated", str(saved))
@@ -327,6 +340,7 @@ def test_saved_file_is_a_valid_config_with_the_same_keys(tmp_path):
     assert run_cli("run", str(saved)).exit_code == 0
 
 
+@pytest.mark.slow
 def test_saved_file_records_the_rounding_the_run_used(tmp_path):
     by_hand, exact = tmp_path / "by-hand.yaml", tmp_path / "exact.yaml"
     handout = str(CONFIGS / "handout.yaml")  # display.hand_rounding: 2
@@ -342,6 +356,7 @@ def _folder_state(folder):
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
+@pytest.mark.slow
 def test_save_refuses_the_config_and_existing_files(tmp_path):
     config = tmp_path / "net.yaml"
     config.write_text((CONFIGS / "xor.yaml").read_text(encoding="utf-8"), encoding="utf-8")
@@ -464,6 +479,7 @@ def test_no_progress_bar_when_disabled():
     assert shown == iterations
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal_stderr_only():
     """With stderr a pseudo-terminal a long run draws a bar there; stdout (a pipe) gets only the result.
 
@@ -473,7 +489,7 @@ def test_progress_bar_on_a_terminal_stderr_only():
     leader, follower = pty.openpty()
     env = {**os.environ, "BPTRACE_DEBUG": "", "TERM": "xterm", "COLUMNS": "100"}
     script = ("import sys; from backprop_cli.render import progress; progress.REFRESH = 0; "
-              "progress.with_progress.__kwdefaults__['delay'] = 0; from backprop_cli.cli import main; "
+              "progress.with_progress.__kwdefaults__['delay'] = 0; from backprop_cli.cli.main import main; "
               f"sys.argv = ['bptrace', 'run', {XOR!r}, '--epochs', '300']; main()")
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=follower, stdin=subprocess.DEVNULL, preexec_fn=default_sigint)

@@ -10,14 +10,14 @@ import re
 import numpy as np
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-
-from backprop_cli.config import config_from_data
-from backprop_cli.engine import trace
-from backprop_cli.render.json import iteration_data
 from conftest import CONFIGS, run_cli
+from hypothesis import HealthCheck, given, settings
 from reference import derivative, forward, parameters, rows
 from strategies import networks, squared
+
+from backprop_cli.config.read import config_from_data
+from backprop_cli.engine.backprop import trace
+from backprop_cli.render.json import iteration_data
 
 HANDOUT = CONFIGS / "handout.yaml"
 
@@ -70,6 +70,7 @@ def test_each_derivative_factor_and_dJ_dp_with_its_value():
     assert cells(hidden, "n2[hid]")[1:] == ["ReLU'(−0.64)", "0.00", "0.17 · 0.00", "0.00"]
 
 
+@pytest.mark.slow
 def test_the_working_is_off_by_default_and_in_step_mode_when_asked():
     plain = run_cli("run", str(HANDOUT), "--no-color").stdout
     assert "before the update" not in plain and "g'(p) with numbers" not in plain
@@ -79,6 +80,7 @@ def test_the_working_is_off_by_default_and_in_step_mode_when_asked():
     assert stepped.stderr.splitlines()[0].startswith("Weights — 1 of 7")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks(squared()))
 def test_the_trace_carries_each_neurons_derivative_factor(data):
@@ -98,6 +100,7 @@ def test_a_softmax_layer_has_no_derivative_factor_in_the_trace():
     assert trace_["iterations"][0]["samples"][0]["layers"][-1]["dg_dp"] is None
 
 
+@pytest.mark.slow
 def test_outputs_after_training_are_the_trained_networks():
     xor = yaml.safe_load((CONFIGS / "xor.yaml").read_text(encoding="utf-8"))
     out = run_cli("run", str(CONFIGS / "xor.yaml"), "--no-color", env={"COLUMNS": "100"}).stdout

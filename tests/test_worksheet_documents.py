@@ -10,10 +10,10 @@ import json
 import re
 
 import pytest
-
 from conftest import CONFIGS, run_cli
-from document_helpers import SHIPPED, chromium, need_tools, pdflatex_all, pdftotext
+from document_helpers import SHIPPED, chromium, pdflatex_all, pdftotext
 from hand import sheet_yaml
+
 from backprop_cli.render.tex import tex_text
 
 EXTENSIONS = {"markdown": ".md", "latex": ".tex", "html": ".html"}
@@ -52,6 +52,7 @@ def sheets(tmp_path_factory):
     return written
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", SHIPPED, ids=lambda p: p.stem)
 def test_every_blank_of_the_yaml_sheet_is_one_empty_cell_in_each_format(config, sheets):
     labels = yaml_labels(str(config))
@@ -62,6 +63,7 @@ def test_every_blank_of_the_yaml_sheet_is_one_empty_cell_in_each_format(config, 
         assert answer_rows(text, form) == want, form
 
 
+@pytest.mark.slow
 def test_the_header_names_the_network_and_the_rounding(sheets):
     text = sheets["handout", "markdown"].read_text(encoding="utf-8")
     for fact in ("**Network**", "**Input x**: $(1, 1)$", "**Desired output y**: $(0, 1)$", "**Learning rate α**: $0.1$",
@@ -71,8 +73,11 @@ def test_the_header_names_the_network_and_the_rounding(sheets):
     assert "**Rounding**: none asked for" in sheets["mazur", "markdown"].read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
+@pytest.mark.poppler
+@pytest.mark.chromium
 def test_the_latex_sheets_compile_and_the_html_sheets_load(sheets):
-    need_tools()
     tex = [path for (_, form), path in sheets.items() if form == "latex"]
     for pdf in pdflatex_all(tex):
         assert "Your answer" in pdftotext(pdf) and "Step 5) Update" in pdftotext(pdf)
@@ -123,6 +128,7 @@ def trace_sheet(config: str) -> dict[tuple, str]:
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [("--bias", "neuron"), ("--shape", "2-3-2-2", "--activations", "relu,relu,sigmoid")])
 def test_each_variant_has_its_worksheet_and_solution(options, tmp_path):
     folder = tmp_path / "class"
@@ -147,8 +153,9 @@ def test_each_variant_has_its_worksheet_and_solution(options, tmp_path):
         assert marked["score"]["correct"] == marked["score"]["total"] == len(texts) == len(yaml_labels(str(config)))
 
 
+@pytest.mark.slow
+@pytest.mark.pdflatex
 def test_a_set_in_latex_compiles_and_a_format_without_a_set_is_refused(tmp_path):
-    need_tools()
     folder = tmp_path / "set"
     assert run_cli("exercise", "--variants", "2", "--seed", "s", "--format", "latex", "-o", str(folder)).exit_code == 0
     documents = sorted(folder.glob("*.tex"))

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backprop_cli as bptrace
-from backprop_cli.handout.build import document
-from backprop_cli.handout.document import FORMULA
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model.build import document
+from backprop_cli.model.document import FORMULA
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render.unicode import spell
 from backprop_cli.render.wrap import INDENT, narrowest, wrap_line
-from backprop_cli.rounding import Rounding
+from backprop_cli.engine.rounding import Rounding
 
 NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:e[+−]\d+)?")
 
@@ -59,6 +59,7 @@ def brackets(line: str) -> list[tuple[int, int, int]]:
     return spans
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(FORMULAS), st.integers(min_value=0, max_value=60))
 def test_a_formula_breaks_between_terms_only(line, extra):

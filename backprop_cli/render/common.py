@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from backprop_cli.handout import document as doc
-from backprop_cli.handout.formula import Node, Relation, Symbol
+from backprop_cli.model import document as doc
+from backprop_cli.model.formula import Node, Relation, Symbol
 
 if TYPE_CHECKING:  # a run of one update needs none of it: not imported for the documents' start-up
-    from backprop_cli.handout.training import Traced, Training
+    from backprop_cli.model.training import Traced, Training
 
 Parts = tuple["str | Node", ...]
 

@@ -15,7 +15,7 @@ from typing import IO
 from rich.console import Console
 from rich.segment import Segment
 
-from backprop_cli.environment import FILE_WIDTH, Environment, printable
+from backprop_cli.environment import FILE_WIDTH, Environment, printable, require_unicode
 
 _CODE = r"\x1b\[[0-9;]*m"  # a colour or style code (SGR)
 _TRAILING = re.compile(rf"(?:[ \t]|{_CODE})+$")
@@ -86,8 +86,6 @@ def make_console(stream, color: bool | None, env: Environment | None = None, wid
     """A rich console on ``stream``: colour on a terminal only, unless ``color`` forces it on or off; the
     terminal, NO_COLOR and COLUMNS as ``env`` says (by default, as the process has them); ``width`` columns
     if given (see output_width). A stream that cannot carry the tables' symbols is refused first."""
-    from backprop_cli.environment import require_unicode
-
     require_unicode(stream)
     env = env or Environment.from_process()
     terminal = env.is_terminal(stream)

@@ -8,11 +8,11 @@ from html import escape
 
 import numpy as np
 
-from backprop_cli.figure.layout import BLUE, EDGE, NOTE
-from backprop_cli.figure.svg import FONTS, coordinate
-from backprop_cli.figure.tikz import colour, point
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model.figure_layout import BLUE, EDGE, NOTE
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.render.svg import FONTS, coordinate
 from backprop_cli.render.tex import tex_number
+from backprop_cli.render.tikz import colour, point
 
 WIDTH, HEIGHT = 560.0, 220.0  # the plot area, in pixels
 LEFT, BOTTOM, TOP, RIGHT = 70.0, 34.0, 12.0, 16.0  # margins for the labels

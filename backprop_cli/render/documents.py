@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import IO
 
-from backprop_cli.engine import trace
-from backprop_cli.finite import finite
-from backprop_cli.handout.page import page
-from backprop_cli.network import Config
+from backprop_cli.engine.backprop import trace
+from backprop_cli.engine.finite import finite
+from backprop_cli.engine.network import Config
+from backprop_cli.model.page import page
 from backprop_cli.render import html, latex, markdown
-from backprop_cli.settings import Settings
+from backprop_cli.render.settings import Settings
 
 # write_flow(stream, items, fmt, fragment, title) of each format: any flow (a run's page, a printed worksheet).
 FLOW_WRITERS = {"latex": latex.write_flow, "markdown": markdown.write_flow, "html": html.write_flow}

@@ -10,11 +10,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.engine import Iteration
-from backprop_cli.handout.document import Section
-from backprop_cli.handout.explain import Explanation, explain
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.network import Config
+from backprop_cli.engine.backprop import Iteration
+from backprop_cli.engine.network import Config
+from backprop_cli.model.document import Section
+from backprop_cli.model.explain import Explanation, explain
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render.unicode import spell
 from backprop_cli.render.wrap import Wrapped
 

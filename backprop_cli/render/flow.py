@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from backprop_cli.handout import document as doc
-from backprop_cli.handout.formula import Node, Relation, Sum, bias
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.handout.page import Page
+from backprop_cli.model import document as doc
+from backprop_cli.model.formula import Node, Relation, Sum, bias
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.model.page import Page
 from backprop_cli.render import common
 from backprop_cli.render.common import Parts
 from backprop_cli.render.unicode import number
 
 if TYPE_CHECKING:
-    from backprop_cli.handout.training import Training
+    from backprop_cli.model.training import Training
 
 Cell = "Node | str"
 

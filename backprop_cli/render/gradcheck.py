@@ -9,8 +9,16 @@ import json
 import math
 from typing import IO
 
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
 from backprop_cli._version import __version__
-from backprop_cli.gradcheck import RTOL, Check, GradCheck, Kink
+from backprop_cli.engine.gradcheck import RTOL, Check, GradCheck, Kink
+from backprop_cli.render.console import make_console
+from backprop_cli.render.parts import fill, heading
+from backprop_cli.render.unicode import bias_text as bias_label
+from backprop_cli.render.unicode import weight_text as weight
 
 SCHEMA = "bptrace/gradcheck-v1"
 MAX_NAMED = 8  # differing parameters named in the verdict before "…"
@@ -63,14 +71,6 @@ def verdict(result: GradCheck, labels: list[str]) -> str:
 
 def write_table(stream, result: GradCheck, rows: int, color: bool | None = None) -> None:
     """The check as the terminal shows it: a header, a row per parameter, the warnings and the verdict."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    from backprop_cli.render.console import make_console
-    from backprop_cli.render.parts import fill, heading
-    from backprop_cli.render.unicode import bias_text as bias_label
-    from backprop_cli.render.unicode import weight_text as weight
 
     config = result.config
 

@@ -16,8 +16,8 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.handout import document as doc
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model import document as doc
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render.parts import COLUMN_STYLES, aligned_rows, fill
 from backprop_cli.render.unicode import label, spell
 from backprop_cli.render.wrap import Wrapped, narrowest

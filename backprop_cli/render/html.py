@@ -7,11 +7,12 @@ from __future__ import annotations
 from functools import singledispatch
 from html import escape
 
-from backprop_cli.figure import svg
-from backprop_cli.handout.document import ANSWER, FORMULA, NUMBER, VALUE
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model.document import ANSWER, FORMULA, NUMBER, VALUE
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import flow
 from backprop_cli.render.common import inline
+from backprop_cli.render.curve import curve_svg
+from backprop_cli.render.figure import svg
 from backprop_cli.render.mathml import spell
 
 STYLE = """
@@ -103,8 +104,6 @@ def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
 
 
 def _curve(losses, fmt: NumberFormat) -> str:
-    from backprop_cli.render.curve import curve_svg  # a training run's only
-
     return curve_svg(losses, fmt)
 
 

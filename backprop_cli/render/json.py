@@ -11,9 +11,9 @@ from typing import IO, Iterable
 import numpy as np
 
 from backprop_cli._version import __version__
-from backprop_cli.engine import Iteration
-from backprop_cli.network import Config, config_to_data
-from backprop_cli.optimizer_state import state_data
+from backprop_cli.engine.backprop import Iteration
+from backprop_cli.engine.network import Config, config_to_data
+from backprop_cli.engine.optimizer_state import state_data
 
 SCHEMA = "bptrace/trace-v1"
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from backprop_cli.figure.tikz import tikz_picture
-from backprop_cli.handout.document import ANSWER, FORMULA, NUMBER, VALUE
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model.document import ANSWER, FORMULA, NUMBER, VALUE
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import flow
+from backprop_cli.render.curve import curve_tikz
 from backprop_cli.render.latex_math import display, ending, inline
 from backprop_cli.render.tex import tex_text
+from backprop_cli.render.tikz import tikz_picture
 
 PACKAGES = r"\usepackage{amsmath,amssymb,longtable,array,tikz}"
 PREAMBLE = "\n".join([
@@ -97,8 +98,6 @@ def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
 
 
 def _curve(losses, fmt: NumberFormat) -> str:
-    from backprop_cli.render.curve import curve_tikz  # a training run's only
-
     return curve_tikz(losses, fmt)
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from functools import singledispatch
 
-from backprop_cli.handout import formula as f
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model import formula as f
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import common
 from backprop_cli.render.tex import math_symbol, tex_number, tex_text
 from backprop_cli.render.unicode import number

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from functools import singledispatch
 
-from backprop_cli.figure import svg
-from backprop_cli.handout.document import NUMBER, VALUE
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model.document import NUMBER, VALUE
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import flow
+from backprop_cli.render.curve import curve_svg
+from backprop_cli.render.figure import svg
 from backprop_cli.render.latex_math import display, ending, inline
 
 # Characters Markdown would read as markup in text.
@@ -69,8 +70,6 @@ def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
 
 
 def _curve(losses, fmt: NumberFormat) -> str:
-    from backprop_cli.render.curve import curve_svg  # a training run's only
-
     return curve_svg(losses, fmt)
 
 

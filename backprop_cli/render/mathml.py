@@ -8,8 +8,8 @@ import re
 from functools import singledispatch
 from html import escape
 
-from backprop_cli.handout import formula as f
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model import formula as f
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render.unicode import number
 
 SIGNS = {"=": "=", "←": "←", ":=": "≔", "≤": "≤", ">": "&gt;", "+": "+"}

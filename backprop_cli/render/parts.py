@@ -13,8 +13,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.handout import document as doc
-from backprop_cli.handout.numbers import NumberFormat
+from backprop_cli.model import document as doc
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render.common import more_rows
 from backprop_cli.render.wrap import Wrapped
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
 if TYPE_CHECKING:
-    from backprop_cli.engine import Iteration
+    from backprop_cli.engine.backprop import Iteration
 
 DELAY = 0.5  # seconds a run may take before a bar appears
 REFRESH = 0.1  # seconds between updates of the bar
 
 
 def make_stderr_console():
-    from rich.console import Console
-
     return Console(stderr=True)
 
 
@@ -52,8 +53,6 @@ def with_progress(iterations: Iterable["Iteration"], total: int, epochs: int, *,
 
 def _bar(console, total: int, epochs: int):
     """The bar of a run of ``total`` updates in ``epochs`` epochs, not started yet."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
     count = "{task.completed:,.0f}/{task.total:,.0f} updates"
     if total != epochs:  # several updates per epoch: say which epoch too
         count += ", epoch {task.fields[epoch]:,}"

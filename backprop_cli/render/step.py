@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import select
+import termios
 import textwrap
+import tty
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Protocol
@@ -23,19 +25,19 @@ from typing import IO, Callable, Iterable, Iterator, Protocol
 from rich.console import RenderableType
 from rich.text import Text
 
-from backprop_cli.engine import Iteration
+from backprop_cli.engine.backprop import Iteration
+from backprop_cli.engine.network import Config
+from backprop_cli.engine.training import plan
 from backprop_cli.environment import Environment
 from backprop_cli.environment import isatty as _isatty
 from backprop_cli.errors import BptraceError
-from backprop_cli.handout.build import document
-from backprop_cli.handout.document import Document
-from backprop_cli.handout.training import traced_update
-from backprop_cli.network import Config
+from backprop_cli.model.build import document
+from backprop_cli.model.document import Document
+from backprop_cli.model.training import traced_update
 from backprop_cli.render.explain import explanation
 from backprop_cli.render.status import FIRST, UNKNOWN_KEY, StatusLine, prompt
 from backprop_cli.render.table import TableOptions, header, make_console, phase
 from backprop_cli.render.training import update_title
-from backprop_cli.training import plan
 
 NEXT, BACK, ALL, QUIT, END, UNKNOWN = "next", "back", "all", "quit", "end", "unknown"
 
@@ -109,16 +111,11 @@ class TerminalKeys:
         self.saved: list | None = None
 
     def __enter__(self) -> "TerminalKeys":
-        import termios
-        import tty
-
         self.saved = termios.tcgetattr(self.fd)
         tty.setcbreak(self.fd)
         return self
 
     def __exit__(self, *exc) -> None:
-        import termios
-
         if self.saved is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
 

@@ -10,12 +10,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_cli.engine import Iteration
+from backprop_cli.engine.backprop import Iteration
+from backprop_cli.engine.network import Config
 from backprop_cli.environment import Environment
-from backprop_cli.handout import document as doc
-from backprop_cli.handout.build import document
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.network import Config
+from backprop_cli.model import document as doc
+from backprop_cli.model.build import document
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import common
 from backprop_cli.render.common import header_rows
 from backprop_cli.render.console import make_console

@@ -15,10 +15,11 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from backprop_cli.engine.network import Config
+from backprop_cli.engine.training import Summary
 from backprop_cli.environment import Environment
-from backprop_cli.handout.numbers import NumberFormat
-from backprop_cli.handout.training import Traced, Training, training
-from backprop_cli.network import Config
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.model.training import Traced, Training, training
 from backprop_cli.render import common
 from backprop_cli.render.table import (
     TableOptions,
@@ -28,7 +29,6 @@ from backprop_cli.render.table import (
     rich_table,
 )
 from backprop_cli.render.unicode import number, spell
-from backprop_cli.training import Summary
 
 CURVE_ROWS = 10  # text rows of the loss curve (4 dots each)
 

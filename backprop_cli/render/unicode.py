@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from backprop_cli.handout import formula as f
-from backprop_cli.handout.numbers import MINUS, NumberFormat
+from backprop_cli.model import formula as f
+from backprop_cli.model.numbers import MINUS, NumberFormat
 
 LINE = 60  # a stacked sum longer than this is set one term per line
 

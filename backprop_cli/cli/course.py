@@ -1,0 +1,148 @@
+"""The course commands: answer sheets to fill by hand, marking them, and fresh exercises for a class."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from backprop_cli.cli.base import (
+    Failure,
+    format_from_extension,
+    load_user_config,
+    say,
+    waiting_for,
+)
+from backprop_cli.cli.formats import DOCUMENTS, EXTENSIONS
+from backprop_cli.course.check import check_files
+from backprop_cli.course.check import worksheet as sheet_of
+from backprop_cli.course.check.report import REPORTS
+from backprop_cli.course.check.sheet_yaml import WRITERS
+from backprop_cli.course.exercise.files import exercise_command
+from backprop_cli.course.exercise.options import (
+    BIAS_MODES,
+    MAX_DECIMALS,
+    MAX_VARIANTS,
+    parse_options,
+)
+from backprop_cli.environment import JSON, TEXT, escaping
+from backprop_cli.errors import ExitStatus
+from backprop_cli.output import destination
+
+SHEET_FORMATS = ("yaml", "markdown", "latex", "html")  # of 'worksheet'
+CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
+
+
+@click.command(short_help="Write a blank answer sheet for CONFIG, to work by hand.")
+@click.argument("config", metavar="CONFIG")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output (refuses to overwrite without --force).")
+@click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS), default=None,
+              help="yaml (default): a ~ for every quantity, with a comment saying what it is and its formula; "
+                   "markdown, latex, html: the same blanks as empty cells to print and fill by hand "
+                   "[default: from the extension of -o (.yaml, .md, .tex, .html), else yaml].")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> None:
+    """Write the answer sheet of CONFIG: a blank for every number of one backpropagation step.
+
+    \b
+    Examples:
+      bptrace worksheet configs/handout.yaml -o answers.yaml  # fill in, then:
+      bptrace check configs/handout.yaml answers.yaml
+      bptrace worksheet configs/handout.yaml -o sheet.tex  # to print
+    """
+    extensions = {".yaml": "yaml", ".yml": "yaml", **{e: f for e, f in EXTENSIONS.items() if f in DOCUMENTS}}
+    fmt = format_from_extension(fmt, output, extensions, "yaml")
+    net = load_user_config(config)
+    if output not in (None, "-") and os.path.exists(output) and not force:
+        raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
+    with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
+        WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(net), config)
+    if output not in (None, "-"):
+        next_step = f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml" else "print it and fill it in"
+        say(f"wrote {output}; {next_step}")
+
+
+@click.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
+@click.argument("config", metavar="CONFIG")
+@click.argument("answers", nargs=-1, required=True, metavar="ANSWERS...")
+@click.option("--format", "-f", "fmt", type=click.Choice(CHECK_FORMATS), default="table", show_default=True,
+              help="table: every answer by step; json: bptrace/check-v1; csv: one row per answers file.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="P",
+              help="Exit with 3 when a sheet scores below P percent.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically: a failed run leaves no half-written file).")
+@click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
+def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | None, output: str | None,
+          color: bool | None) -> None:
+    """Mark the answers in ANSWERS (sheets from 'bptrace worksheet') against CONFIG.
+
+    Every answer is correct (the true value to the digits written, or what a hand calculation rounding to
+    those digits gets), carried (right from your own earlier answers), wrong (with the likely mistake) or
+    blank. Numbers may have a decimal comma (0,61).
+
+    \b
+    Examples:
+      bptrace check configs/handout.yaml answers.yaml
+      bptrace check configs/handout.yaml class/*.yaml --format csv -o scores.csv
+      bptrace check configs/handout.yaml answers.yaml --format json | jq .score
+      bptrace check configs/handout.yaml answers.yaml --fail-under 80
+    """
+    if "-" in answers and (config == "-" or answers.count("-") > 1):
+        raise Failure("standard input can be read once: give '-' for one file only")
+    net = load_user_config(config)
+    if "-" in answers:
+        waiting_for("-", "the answers")
+    sheet, markings = check_files(net, answers)
+    reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
+    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
+    with destination(output, reads=reads) as stream:
+        REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings,
+                     color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
+    below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
+    if below:
+        names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"
+        say(f"bptrace: {names} scored below {fail_under:g} %")
+        raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
+
+
+@click.command(short_help="Write a fresh exercise to work by hand (or one per student).")
+@click.option("--shape", default="2-2-2", show_default=True, help="Layer widths joined by '-', input first.")
+@click.option("--activations", default=None, metavar="LIST",
+              help="One per layer, comma-separated [default: relu in hidden layers; the output sigmoid, "
+                   "or softmax for cross_entropy].")
+@click.option("--loss", default="sse", show_default=True,
+              help="sse, half_sse, mse, cross_entropy (softmax output, y one-hot) or bce (sigmoid output, y 0 or 1).")
+@click.option("--bias", type=click.Choice(BIAS_MODES), default="none", show_default=True,
+              help="No biases, one per neuron, or one shared by each layer.")
+@click.option("--decimals", type=click.IntRange(1, MAX_DECIMALS), default=2, show_default=True,
+              help="Decimals of the weights, and the hand rounding of the exercise.")
+@click.option("--seed", default=None, help="Any text, e.g. a student number: the same seed gives the same file "
+                                           "[default: a random seed, written into the file].")
+@click.option("--variants", type=click.IntRange(1, MAX_VARIANTS), default=None, metavar="N",
+              help="Write N different exercises (seeds SEED-01, SEED-02, ...) and an index into the folder -o DIR.")
+@click.option("--seeds", "seeds_file", default=None, metavar="FILE",
+              help="Write one exercise per line of FILE (its seed, e.g. a student number) into the folder -o DIR.")
+@click.option("--output", "-o", default=None,
+              help="The file to write (atomically) [default: standard output]; with --variants or --seeds, a folder.")
+@click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS[1:]), default=None,
+              help="With --variants or --seeds: the format of each exercise's worksheet and solution "
+                   "[default: markdown].")
+def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals: int, seed: str | None,
+             variants: int | None, seeds_file: str | None, output: str | None, fmt: str | None) -> None:
+    """Write a fresh config that a person can work by hand: weights with --decimals decimals in [-1, 1],
+    inputs with one decimal, every ReLU p clear of the kink, an inactive ReLU neuron, no saturated sigmoid,
+    no gradient that rounds to 0 except through an inactive neuron. The same seed gives the same file.
+
+    \b
+    Examples:
+      bptrace exercise --seed 20231234 -o ex.yaml && bptrace run ex.yaml
+      bptrace exercise --shape 2-3-3 --loss cross_entropy --bias neuron
+      bptrace exercise --variants 30 --seed course-2027 -o class/  # 30 of them
+      bptrace exercise --seeds students.txt -o class/   # one per student
+    """
+    options = parse_options(shape, activations, loss, bias, decimals)
+    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output, form=fmt)
+    if note:
+        say(note)

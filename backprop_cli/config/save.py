@@ -1,0 +1,106 @@
+"""The trained network saved as a config (``--save-updated``): a file that loads back bit for bit, so that
+training it further continues the very same computation."""
+
+from __future__ import annotations
+
+import stat
+from contextlib import contextmanager
+from typing import Iterator
+
+import yaml
+
+from backprop_cli._version import __version__
+from backprop_cli.config.yaml_scalars import Dumper
+from backprop_cli.engine.network import Config, config_to_data
+from backprop_cli.errors import BptraceError, one_line
+from backprop_cli.output import PendingFile, cannot_write, check_target, same_file
+
+
+def reserve_save_target(path: str, config_source: str, output: str | None, force: bool) -> PendingFile:
+    """Refuse, before any work is done, a FILE that ``--save-updated`` must not overwrite; then make its
+    temporary file, so that a folder that cannot be written is known before the run too.
+
+    Without ``force`` the file is later given its name exclusively: one that appeared during the run is
+    never replaced.
+    """
+    shown = one_line(path)
+    if not path or path == "-":
+        raise BptraceError("--save-updated needs a file name; standard output carries the trace")
+    if config_source != "-" and same_file(path, config_source):
+        raise BptraceError(f"--save-updated {shown}: that is the config being run; save the trained network "
+                           "to another file (the config stays as it is)")
+    if output not in (None, "-") and same_file(path, output):
+        raise BptraceError(f"--save-updated {shown}: the same file as --output; give two different files")
+    with _saving():
+        mode = check_target(path, force=force)  # a folder, a missing folder, a loop of links, write-protected
+    if mode is not None and not stat.S_ISREG(mode):
+        # A rename would replace a device or a pipe (/dev/null, say) with a regular file.
+        raise BptraceError(f"--save-updated {shown}: not a regular file; give a file name to save to")
+    if mode is not None and not force:
+        raise BptraceError(f"--save-updated {shown}: the file exists; use --force to overwrite it")
+    with _saving():
+        return PendingFile(path, mode, exclusive=not force)
+
+
+@contextmanager
+def _saving() -> Iterator[None]:
+    """Errors about the file, said as errors of --save-updated."""
+    try:
+        yield
+    except BptraceError as error:
+        raise BptraceError(f"--save-updated {error}") from None
+
+
+def _given(value: float) -> float | int:
+    """A number the user gave (x, y): whole numbers written without '.0' (they read back the same)."""
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def saved_config_data(trained: Config, hand_rounding: int | None) -> dict:
+    """The trained network as config data: the keys of the config it came from, new weights and biases.
+
+    The hand rounding written is the one the run computed with (none after ``--exact``), not the
+    config's setting: a saved network then trains on exactly as one longer run would have.
+    Weights and biases are written in full, never rounded; the table precision is kept as it was.
+    """
+    data = config_to_data(trained)
+    for key in ("x", "y"):
+        rows = data[key]
+        data[key] = ([_given(v) for v in rows] if trained.single_sample
+                     else [[_given(v) for v in row] for row in rows])
+    for layer in data["layers"]:
+        if layer.get("bias") is None:
+            layer.pop("bias", None)
+    if data.get("batch_size") is None:
+        data.pop("batch_size", None)
+    display = {}
+    if trained.precision != 4:
+        display["precision"] = trained.precision
+    if hand_rounding is not None:
+        display["hand_rounding"] = hand_rounding
+    if display:
+        data["display"] = display
+    return data
+
+
+def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: int, origin: str) -> str:
+    """The trained network as YAML text, with a comment saying where it came from."""
+    body = yaml.dump(saved_config_data(trained, hand_rounding), Dumper=Dumper, sort_keys=False,
+                     default_flow_style=None, allow_unicode=True, width=100)
+    origin = one_line(origin)  # a line break must not end the comment, nor a byte that is no UTF-8 the file
+    rounding = f"hand rounding {hand_rounding}" if hand_rounding is not None else "full precision"
+    kept = ", and the optimizer's state (optimizer_state)," if trained.optimizer_state is not None else ""
+    head = (f"# The network of {origin} after {updates:,} update{'s' if updates != 1 else ''} ({rounding}), "
+            f"saved by bptrace {__version__}.\n"
+            f"# Weights and biases{kept} are written in full; running this file continues the training.\n")
+    return head + body
+
+
+def save_network(pending: PendingFile, text: str) -> None:
+    """Write ``text`` to the file reserved by reserve_save_target and put it in place."""
+    with _saving():
+        try:
+            pending.stream.write(text)
+        except OSError as error:
+            raise cannot_write(pending.path, error) from None
+        pending.commit()
