@@ -11,8 +11,8 @@ Everything here is what the command line does, without a terminal: ``bptrace run
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from backprop_cli.config.read import config_from_data, load_config
 from backprop_cli.engine.backprop import Iteration, Network

@@ -68,7 +68,7 @@ class Environment:
     columns: int | None = None
 
     @classmethod
-    def from_process(cls) -> "Environment":
+    def from_process(cls) -> Environment:
         return cls(
             stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr,
             stdin_isatty=isatty(sys.stdin), stdout_isatty=isatty(sys.stdout), stderr_isatty=isatty(sys.stderr),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
-from typing import Sequence
 
 # Keys longer than this are shortened in a key path, so that a message stays readable.
 LONGEST_KEY = 40
@@ -54,7 +54,7 @@ class ConfigError(BptraceError):
         self.others: list[ConfigError] = []  # the problems found in the rest of the config
         self.more = False  # True when there were more problems than bptrace collects
 
-    def located(self, source: str | None = None, line: int | None = None, column: int | None = None) -> "ConfigError":
+    def located(self, source: str | None = None, line: int | None = None, column: int | None = None) -> ConfigError:
         """The same error with a position filled in where it was unknown."""
         error = ConfigError(
             self.message,

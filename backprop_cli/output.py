@@ -13,9 +13,10 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator, Mapping
+from typing import IO
 
 from backprop_cli.errors import BptraceError, one_line
 
@@ -178,7 +179,7 @@ class PendingFile:
         except FileNotFoundError:
             pass
 
-    def __enter__(self) -> "PendingFile":
+    def __enter__(self) -> PendingFile:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,9 +12,9 @@ import numpy as np
 
 from backprop_cli.config.read import config_from_data
 from backprop_cli.engine.backprop import trace
-from backprop_cli.render.figure import network_figure
-from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.engine.rounding import Rounding
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.render.figure import network_figure
 
 SVG = "{http://www.w3.org/2000/svg}"
 

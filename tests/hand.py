@@ -10,8 +10,8 @@ Everything after follows from what was written.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable
 
 import numpy as np
 from reference import KINK, activate, derivative

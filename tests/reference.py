@@ -9,7 +9,7 @@ an array per neuron, a float for one bias shared by the layer, or None.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -8,11 +8,11 @@ import yaml
 from conftest import CONFIGS
 from hand import HandCalculation, decimals, full, sheet_yaml
 
+from backprop_cli.config.read import config_from_data
 from backprop_cli.course.check import key_trace, worksheet
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.course.check.marking import Marker
 from backprop_cli.course.check.sheet import path_text
-from backprop_cli.config.read import config_from_data
 
 HANDOUT = yaml.safe_load((CONFIGS / "handout.yaml").read_text(encoding="utf-8"))
 # A ReLU layer with biases whose second neuron is switched off (p = −0.7), a sigmoid output, squared error.

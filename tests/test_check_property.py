@@ -3,17 +3,17 @@ number changed (everything after it worked out from the changed number) is wrong
 
 from __future__ import annotations
 
-from hand import HandCalculation, full, sheet_yaml, significant
 import pytest
+from hand import HandCalculation, full, sheet_yaml, significant
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import random_layer
 
+from backprop_cli.config.read import config_from_data
 from backprop_cli.course.check import key_trace, worksheet
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.course.check.marking import Marker
 from backprop_cli.course.check.sheet import path_text
-from backprop_cli.config.read import config_from_data
 
 ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 SQUARED = ["sse", "half_sse", "mse"]

@@ -287,8 +287,8 @@ def test_numbers_of_every_form_in_a_long_list(write_config):
                 min_size=1, max_size=60),
        st.sampled_from([", ", ",", " ,\n    ", ",\t"]))
 def test_long_lists_hold_the_numbers_python_reads(numbers, separator):
-    from backprop_cli.config.read import config_from_data
     from backprop_cli.config.loader import parse_yaml
+    from backprop_cli.config.read import config_from_data
 
     written = [repr(n) if isinstance(n, float) else str(n) for n in numbers]
     text = "x: [" + separator.join(written) + "]\n" + TAIL.replace("[[1, 1, 1, 1]]", f"[{[1] * len(written)}]")

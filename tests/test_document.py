@@ -10,12 +10,12 @@ from conftest import CONFIGS
 
 import backprop_cli as bptrace
 from backprop_cli.engine import kinds
+from backprop_cli.engine.rounding import Rounding
 from backprop_cli.model import formula as f
 from backprop_cli.model.build import document
 from backprop_cli.model.document import TEXT
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.model.walk import quantities
-from backprop_cli.engine.rounding import Rounding
 
 HANDOUT = CONFIGS / "handout.yaml"
 

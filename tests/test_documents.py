@@ -11,19 +11,19 @@ import yaml
 from conftest import CONFIGS, run_cli
 from document_helpers import SHIPPED, html_text, numbers, write
 
-from backprop_cli.engine.activations import ACTIVATIONS
 from backprop_cli.config.read import load_config
+from backprop_cli.engine.activations import ACTIVATIONS
 from backprop_cli.engine.backprop import trace
+from backprop_cli.engine.losses import LOSSES
+from backprop_cli.engine.rounding import Rounding
 from backprop_cli.model import formula as f
 from backprop_cli.model.build import document
 from backprop_cli.model.derivation import derivation
 from backprop_cli.model.losses import general_loss
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.model.page import page
-from backprop_cli.engine.losses import LOSSES
 from backprop_cli.render.html import write_html
 from backprop_cli.render.unicode import spell
-from backprop_cli.engine.rounding import Rounding
 
 HANDOUT = CONFIGS / "handout.yaml"
 

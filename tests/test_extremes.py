@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backprop_cli.engine.limits import MAX_UPDATES, too_many_updates
-from backprop_cli.render.progress import with_progress
 from backprop_cli.engine.rounding import decimals_for, round_half_away
+from backprop_cli.render.progress import with_progress
 
 DIGITS = 200
 STEP = Decimal("1e-30")

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from strategies import random_layer
 
 from backprop_cli.config.read import config_from_data, load_config
-from backprop_cli.render.figure import figure_text, svg, tikz_picture
-from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.engine.rounding import Rounding
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.render.figure import figure_text, svg, tikz_picture
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 

@@ -18,10 +18,10 @@ from conftest import CONFIGS, run_cli
 from hypothesis import assume, given, settings
 from test_training import TRAINING
 
-from backprop_cli.engine import activations
 from backprop_cli.config.read import config_from_data, load_config
-from backprop_cli.errors import ExitStatus
+from backprop_cli.engine import activations
 from backprop_cli.engine.gradcheck import gradcheck
+from backprop_cli.errors import ExitStatus
 
 SHIPPED = sorted(CONFIGS.glob("*.yaml"))
 

@@ -23,8 +23,8 @@ from strategies import HUNDREDTHS, networks, squared
 
 from backprop_cli.config.read import config_from_data
 from backprop_cli.engine.backprop import trace
-from backprop_cli.render.json import iteration_data
 from backprop_cli.engine.rounding import hand_round_value
+from backprop_cli.render.json import iteration_data
 
 # (output activation, loss): element-wise outputs with a squared error, softmax with every loss it takes
 # apart from bce, and the fused sigmoid + bce

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.engine.rounding import Rounding
+from backprop_cli.model.numbers import NumberFormat
 
 MINUS = "−"
 

@@ -24,9 +24,9 @@ from test_training import TRAINING
 
 from backprop_cli.config.read import config_from_data
 from backprop_cli.engine.backprop import trace
-from backprop_cli.errors import ExitStatus
 from backprop_cli.engine.optimizers import OPTIMIZERS
 from backprop_cli.engine.rounding import hand_round_value
+from backprop_cli.errors import ExitStatus
 from backprop_cli.schemas import load_schema
 
 NAMES = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]

@@ -17,12 +17,12 @@ from conftest import CONFIGS, run_cli
 
 from backprop_cli.config.read import load_config
 from backprop_cli.engine.backprop import trace
+from backprop_cli.engine.rounding import Rounding
 from backprop_cli.model import explain as explain_module
 from backprop_cli.model.build import sections
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import status, step
 from backprop_cli.render.unicode import spell
-from backprop_cli.engine.rounding import Rounding
 
 HANDOUT = str(CONFIGS / "handout.yaml")
 DEEP = str(CONFIGS / "deep.yaml")

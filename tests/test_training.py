@@ -27,11 +27,11 @@ from strategies import networks, squared
 
 from backprop_cli.config.read import config_from_data, load_config
 from backprop_cli.engine.backprop import Network, trace
+from backprop_cli.engine.training import EpochLosses, final_loss
 from backprop_cli.model.training import epochs_listed
 from backprop_cli.render.progress import with_progress
 from backprop_cli.render.training import braille_grid
 from backprop_cli.schemas import load_schema
-from backprop_cli.engine.training import EpochLosses, final_loss
 
 XOR = str(CONFIGS / "xor.yaml")
 TIMEOUT = 60

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backprop_cli as bptrace
+from backprop_cli.engine.rounding import Rounding
 from backprop_cli.model.build import document
 from backprop_cli.model.document import FORMULA
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render.unicode import spell
 from backprop_cli.render.wrap import INDENT, narrowest, wrap_line
-from backprop_cli.engine.rounding import Rounding
 
 NUMBER = re.compile(r"−?\d+(?:\.\d+)?(?:e[+−]\d+)?")
 

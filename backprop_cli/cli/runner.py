@@ -8,9 +8,10 @@ The command line parses arguments into ``RunOptions``, calls ``prepare`` and ``e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import dropwhile
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from backprop_cli.cli.formats import FORMATS
 from backprop_cli.engine.backprop import Iteration, Network, trace

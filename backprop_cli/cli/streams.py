@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Iterator
+from typing import IO
 
 from backprop_cli.environment import carries_unicode, isatty, lacking
 from backprop_cli.errors import StreamError

@@ -4,8 +4,8 @@ training it further continues the very same computation."""
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import yaml
 

@@ -6,8 +6,8 @@ pre-activations and stays finite for any finite input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -13,8 +13,8 @@ optimizer's shown state, such as Adam's m and v, is rounded too).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator
 
 import numpy as np
 

@@ -9,7 +9,7 @@ named is the first that overflowed, not one that merely inherited a NaN.
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

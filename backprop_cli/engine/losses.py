@@ -6,8 +6,8 @@ or one per output (the gradient). Adding a loss is one entry in ``LOSSES``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -28,7 +28,7 @@ class Loss:
     gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
     # Exact forms of this loss on the output activations named by the keys (see OutputForm), and J per
     # sample from log z, log(1 − z) and y, which those forms compute from p.
-    fused: Mapping[str, "OutputForm"] = field(default_factory=dict)
+    fused: Mapping[str, OutputForm] = field(default_factory=dict)
     from_logs: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
 
     def exact(self, activation: str, p: np.ndarray, z: np.ndarray, y: np.ndarray,

@@ -4,8 +4,9 @@ numbers kept (``describe``). The optimizers themselves are in ``optimizers.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 

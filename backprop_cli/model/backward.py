@@ -3,7 +3,7 @@ gradients) and Step 5 (the update), each row a formula tree with its numbers."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from backprop_cli.engine.backprop import Iteration, full_precision_losses
 from backprop_cli.engine.kinds import GIVEN, PARAM, RESULT

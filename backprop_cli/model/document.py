@@ -7,9 +7,9 @@ rows and ``Block.lines``, and only spells what it finds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable, Iterator
 
 from backprop_cli.model.formula import Label, Node, Num, Vector
 from backprop_cli.model.numbers import NumberFormat
@@ -50,7 +50,7 @@ class Table:
     title: str = ""
     # A matrix (a row per neuron, a column per input) has its numbers once more, one row each, for where
     # its columns do not fit side by side.
-    entries: "Table | None" = None
+    entries: Table | None = None
     group: int = 1
 
     def rows(self, limit: int = 0) -> Iterator[Row]:

@@ -73,29 +73,29 @@ class Call:
     """A function applied: σ(p), ReLU'(p), tanh²(p), J(Θ), f(g(h(x))). ``function`` is named as in unicode."""
 
     function: str
-    argument: "Node"
+    argument: Node
 
 
 @dataclass(frozen=True)
 class Sqrt:
     """√body"""
 
-    body: "Node"
+    body: Node
 
 
 @dataclass(frozen=True)
 class Power:
     """base^exponent, as Adam's β1^t"""
 
-    base: "Node"
-    exponent: "Node"
+    base: Node
+    exponent: Node
 
 
 @dataclass(frozen=True)
 class Cases:
     """A value by case: ReLU'(p) = 0 if p ≤ 0, 1 if p > 0. Each case is (value, condition)."""
 
-    cases: tuple[tuple["Node", "Node"], ...]
+    cases: tuple[tuple[Node, Node], ...]
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Derivative:
     ReLU'(p), (1 − tanh²(p)), LReLU'(p), 1; the activation "g" stands for any, written g'(p)."""
 
     activation: str
-    p: "Num | Label"
+    p: Num | Label
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,8 @@ class Jacobian:
     """∂z_j/∂p_k of softmax: z_j·(δ_jk − z_k); with numbers δ_jk is written 1 or 0 (``same``), symbolically
     (``same`` None) as δ_jk."""
 
-    zj: "Num | Label"
-    zk: "Num | Label"
+    zj: Num | Label
+    zk: Num | Label
     same: bool | None = None
     delta: str = "jk"  # the indices of δ where it is written symbolically
 
@@ -123,8 +123,8 @@ class Partial:
     """∂of/∂wrt, as the handout writes ∂J(Θ)/∂z_k; ``d`` "d" for an ordinary derivative, df/dg, and ``of``
     None for the operator alone, d/dx."""
 
-    wrt: "Node"
-    of: "Node | None" = Symbol("J")
+    wrt: Node
+    of: Node | None = Symbol("J")
     d: str = "∂"
 
 
@@ -133,16 +133,16 @@ class SumOver:
     """Σ_index body: a sum written with its index, not with numbers."""
 
     index: str
-    body: "Node"
-    upper: "Node | None" = None  # Σ_{k=1}^{K}: the last index, where it is written
+    body: Node
+    upper: Node | None = None  # Σ_{k=1}^{K}: the last index, where it is written
 
 
 @dataclass(frozen=True)
 class Relation:
     """left = right (``sign`` "=", or "←" for an update)."""
 
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
     sign: str = "="
 
 
@@ -151,7 +151,7 @@ class Equations:
     """Several relations on one line, joined by ``joiner`` (";  ", ",  " or "  and  "), and a note in
     parentheses."""
 
-    relations: tuple["Relation | Equations", ...]
+    relations: tuple[Relation | Equations, ...]
     joiner: str = ";  "
     note: str = ""
 
@@ -160,7 +160,7 @@ class Equations:
 class Product:
     """factors joined by · (``tight``: without spaces, as in σ(p)·(1 − σ(p)))"""
 
-    factors: tuple["Node", ...]
+    factors: tuple[Node, ...]
     tight: bool = False
 
 
@@ -169,7 +169,7 @@ class Sum:
     """terms joined by +. ``omitted`` terms stand between the second and the last one as "… N more …".
     ``stack``: a long sum is set one term per line, as the handout sets the sum of Step 2."""
 
-    terms: tuple["Node", ...]
+    terms: tuple[Node, ...]
     omitted: int = 0
     stack: bool = False
 
@@ -178,16 +178,16 @@ class Sum:
 class Difference:
     """left − right"""
 
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class Quotient:
     """top / bottom; ``tight`` writes it without spaces, as in (1/K)."""
 
-    top: "Node"
-    bottom: "Node"
+    top: Node
+    bottom: Node
     tight: bool = False
 
 
@@ -195,28 +195,28 @@ class Quotient:
 class Negative:
     """−body"""
 
-    body: "Node"
+    body: Node
 
 
 @dataclass(frozen=True)
 class Square:
     """body²"""
 
-    body: "Node"
+    body: Node
 
 
 @dataclass(frozen=True)
 class Log:
     """log body (natural logarithm)"""
 
-    body: "Node"
+    body: Node
 
 
 @dataclass(frozen=True)
 class Group:
     """body in parentheses (``square``: in brackets, as the handout brackets each term of Step 2)."""
 
-    body: "Node"
+    body: Node
     square: bool = False
 
 
@@ -224,7 +224,7 @@ class Group:
 class Kept:
     """A parameter that is not updated, and why: "0.5 (update_bias: false keeps it)"."""
 
-    value: "Node"
+    value: Node
     reason: str
 
 
@@ -232,7 +232,7 @@ class Kept:
 class Brace:
     """A part of a worked example labelled from above, as the handout's \\overbrace{…}^{Derivative Sigmoid}."""
 
-    body: "Node"
+    body: Node
     note: str
 
 

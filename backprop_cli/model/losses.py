@@ -5,7 +5,7 @@ to (cross-entropy on softmax, bce on sigmoid). J's general formula (text) stays 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from backprop_cli.engine.kinds import GIVEN
 from backprop_cli.model.formula import (

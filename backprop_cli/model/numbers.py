@@ -8,7 +8,7 @@ vanishing gradient never reads as the 0 of a dead ReLU; an exact 0 stays 0.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from backprop_cli.engine.kinds import COUNT, GIVEN, PARAM
 from backprop_cli.engine.rounding import Rounding, decimals_for

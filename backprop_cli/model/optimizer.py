@@ -5,8 +5,9 @@ result and the rule's formula tree)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import fields, is_dataclass, replace
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 

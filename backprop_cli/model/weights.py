@@ -6,8 +6,8 @@ Used for the weights before an update (``--working``) and after a training run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

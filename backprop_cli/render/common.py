@@ -5,7 +5,8 @@ for each format to spell; no rich here, so the documents start without it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from backprop_cli.model import document as doc
 from backprop_cli.model.formula import Node, Relation, Symbol

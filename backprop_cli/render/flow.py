@@ -7,8 +7,9 @@ its own way (LaTeX math, MathML) and decides nothing about what is shown.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 

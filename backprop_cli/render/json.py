@@ -6,7 +6,8 @@ Strict JSON only: a NaN or an infinity is an error here, never a token in the ou
 from __future__ import annotations
 
 import json
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 import numpy as np
 

@@ -4,9 +4,9 @@ kind of column is set, and filling a table up to a row limit with a note on what
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterable, Iterator
 
 from rich.console import Group, RenderableType
 from rich.measure import Measurement

@@ -7,7 +7,8 @@ vanishes when the run ends, so stderr keeps only messages. rich is imported only
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -23,9 +24,9 @@ def make_stderr_console():
     return Console(stderr=True)
 
 
-def with_progress(iterations: Iterable["Iteration"], total: int, epochs: int, *, enabled: bool = True,
+def with_progress(iterations: Iterable[Iteration], total: int, epochs: int, *, enabled: bool = True,
                   console_factory: Callable = make_stderr_console, delay: float = DELAY,
-                  clock: Callable[[], float] = time.monotonic) -> Iterator["Iteration"]:
+                  clock: Callable[[], float] = time.monotonic) -> Iterator[Iteration]:
     """Yield ``iterations`` unchanged, drawing a bar of ``total`` updates once ``delay`` has passed."""
     if not enabled:
         yield from iterations

@@ -18,9 +18,10 @@ import select
 import termios
 import textwrap
 import tty
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Callable, Iterable, Iterator, Protocol
+from typing import IO, Protocol
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -110,7 +111,7 @@ class TerminalKeys:
         self.fd = fd
         self.saved: list | None = None
 
-    def __enter__(self) -> "TerminalKeys":
+    def __enter__(self) -> TerminalKeys:
         self.saved = termios.tcgetattr(self.fd)
         tty.setcbreak(self.fd)
         return self

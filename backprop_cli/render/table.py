@@ -4,7 +4,7 @@ the handout. It only spells what the document holds; hints that name command-lin
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.console import Group, RenderableType
 from rich.table import Table

@@ -14,7 +14,7 @@ rounding the config asks for: a hand-rounded answer is judged by the digits it w
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.course.check.marking import Marker

@@ -9,8 +9,8 @@ mistakes.py); ``r`` rounds the intermediate numbers a person does not write on t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -83,7 +83,7 @@ class Problem:
     shown: tuple[bool, ...]
 
     @staticmethod
-    def of(config: Config, key: Iteration) -> "Problem":
+    def of(config: Config, key: Iteration) -> Problem:
         return Problem(config, key.x, key.y, tuple(lp.dJ_dp_shown for lp in key.passes))
 
     @property
@@ -115,7 +115,7 @@ class Values:
             self.arrays[("loss", None, None)] = np.array(float(key.loss))
         self.arrays[("loss_after", None, None)] = np.array(float(key.loss_after))
 
-    def copy(self) -> "Values":
+    def copy(self) -> Values:
         other = Values.__new__(Values)
         other.arrays = {name: array.copy() for name, array in self.arrays.items()}
         return other

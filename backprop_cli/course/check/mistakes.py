@@ -15,8 +15,8 @@ and names the first that reproduces it. The list:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import IO, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 from rich import box
 from rich.table import Table

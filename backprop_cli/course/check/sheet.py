@@ -12,8 +12,8 @@ after the update are asked once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.losses import LOSSES

@@ -8,7 +8,8 @@ its quantity, its formula and an empty cell for the answer.
 
 from __future__ import annotations
 
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 from backprop_cli.course.check.digits import MIN_DIGITS
 from backprop_cli.course.check.sheet import Sheet

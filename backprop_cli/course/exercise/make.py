@@ -33,7 +33,7 @@ class Exercise:
     tries: int  # candidates drawn until this one fitted
     text: str
 
-    def same_work(self, other: "Exercise") -> bool:
+    def same_work(self, other: Exercise) -> bool:
         """Whether two exercises ask for the same work (their seeds may differ)."""
         return self.drawn == other.drawn and self.options == other.options
 
