@@ -62,3 +62,42 @@ def test_modules_stay_small():
     assert long == {}
 
 
+
+
+# The folders in the order data flows through them: each may import the ones before it, never one after it.
+# The top-level modules below the folders (errors, words, environment, output, _version) import no folder;
+# api.py and __main__.py, above them, may import any.
+FOLDERS = ("engine", "config", "model", "render", "course", "cli")
+BASE = {"errors", "words", "environment", "output", "_version"}
+
+
+def _place(module: str) -> str:
+    """The folder of a module (engine, config, ...), or its own name for a module at the top."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def test_folders_import_only_the_folders_before_them():
+    graph = import_graph()
+    wrong = []
+    for module, targets in graph.items():
+        here = _place(module)
+        for target in targets:
+            there = _place(target)
+            if there == here or there in BASE or there == "schemas":
+                continue
+            if here in BASE or here == "schemas":
+                wrong.append(f"{module} -> {target}")
+            elif here in FOLDERS and (there not in FOLDERS or FOLDERS.index(there) > FOLDERS.index(here)):
+                wrong.append(f"{module} -> {target}")
+    assert wrong == []
+
+
+def test_the_top_of_the_package_holds_few_modules_and_each_folder_says_what_it_holds():
+    top = sorted(path.name for path in PACKAGE.glob("*.py"))
+    assert len(top) <= 8, top
+    for folder in FOLDERS:
+        init = PACKAGE / folder / "__init__.py"
+        docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert docstring, folder
+        assert folder == "cli" or "nothing of" in docstring, folder  # what it may not import
