@@ -10,9 +10,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
 if TYPE_CHECKING:
     from backprop_cli.engine.backprop import Iteration
 
@@ -21,6 +18,8 @@ REFRESH = 0.1  # seconds between updates of the bar
 
 
 def make_stderr_console():
+    from rich.console import Console  # the bar, and rich, only when a run is long enough to draw it
+
     return Console(stderr=True)
 
 
@@ -54,6 +53,8 @@ def with_progress(iterations: Iterable[Iteration], total: int, epochs: int, *, e
 
 def _bar(console, total: int, epochs: int):
     """The bar of a run of ``total`` updates in ``epochs`` epochs, not started yet."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     count = "{task.completed:,.0f}/{task.total:,.0f} updates"
     if total != epochs:  # several updates per epoch: say which epoch too
         count += ", epoch {task.fields[epoch]:,}"
