@@ -15,7 +15,7 @@ import codecs
 import os
 import sys
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, cast
 
 from backprop_cli.errors import StreamError, one_line
 
@@ -176,6 +176,7 @@ class Escaping:
         self.stream.flush()
 
 
-def escaping(stream: IO[str], form: str) -> Escaping:
+def escaping(stream: IO[str], form: str) -> IO[str]:
     """``stream`` for text of ``form`` (TEXT, JSON or XML), escaping what must not be written as it is."""
-    return Escaping(stream, form)
+    # Escaping has write and flush, all that a writer handed a stream of text calls.
+    return cast(IO[str], Escaping(stream, form))

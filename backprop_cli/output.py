@@ -78,8 +78,8 @@ def check_target(path: str, *, force: bool | None = None) -> int | None:
     folder = Path(os.path.realpath(path)).parent
     if (mode is None or stat.S_ISREG(mode)) and not folder.is_dir():
         raise BptraceError(f"{shown}: the folder {one_line(str(folder))} does not exist")
-    if info is not None and stat.S_ISREG(mode) and not force and (
-            write_protected(mode, info.st_uid, info.st_gid) or not os.access(path, os.W_OK)):
+    if info is not None and stat.S_ISREG(info.st_mode) and not force and (
+            write_protected(info.st_mode, info.st_uid, info.st_gid) or not os.access(path, os.W_OK)):
         hint = " or use --force" if force is False else ""
         raise BptraceError(f"{shown}: the file is write-protected; make it writable (chmod u+w){hint} to replace it")
     return mode

@@ -203,7 +203,8 @@ class HandCalculation:
     def updated(self, l: int) -> np.ndarray:
         """The new weights of layer l as they will be written in Step 5 (for the mistake that uses them in Step 2)."""
         n, m = self.W[l].shape
-        gradient = [[float(self.write(self.combine([self.delta(s, l)[k] * self.input(s, l)[t] for s in range(len(self.x))])))
+        gradient = [[float(self.write(self.combine([self.delta(s, l)[k] * self.input(s, l)[t]
+                                                    for s in range(len(self.x))])))
                      for t in range(m)] for k in range(n)]
         return np.array([[float(self.write(self.W[l][k][t] - self.alpha * gradient[k][t])) for t in range(m)]
                          for k in range(n)])

@@ -88,7 +88,8 @@ CASES = [
     ("activation-mapping", GOOD.replace("activation: relu", "activation: {name: relu}"),
      r":6:\d+: layers\[0\]\.activation: expected one of .*got a mapping"),
     ("name-list", GOOD.replace("name: hid", "name: [hid]"), r"layers\[0\]\.name: expected a non-empty name"),
-    ("empty-row", with_line(8, "      - []"), r":8:\d+: layers\[0\]\.weights\[0\]: expected a row of numbers, got an empty list"),
+    ("empty-row", with_line(8, "      - []"),
+     r":8:\d+: layers\[0\]\.weights\[0\]: expected a row of numbers, got an empty list"),
     ("empty-x-row", with_line(1, "x: [[]]"), r":1:\d+: x\[0\]: expected a row of numbers, got an empty list"),
 ]
 
@@ -197,7 +198,8 @@ def test_too_many_parameters(write_config):
     from backprop_cli.config.read import MAX_PARAMETERS
 
     row = "[" + ", ".join(["0"] * 3200) + "]"
-    text = f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n    weights: [{', '.join(['*r'] * 3200)}]\n"
+    text = (f"x: &r {row}\ny: [0]\nalpha: 0.1\nlayers:\n  - activation: relu\n"
+            f"    weights: [{', '.join(['*r'] * 3200)}]\n")
     result = run_cli("validate", write_config(text))
     assert result.exit_code == 2
     assert f"expected at most {MAX_PARAMETERS:,} numbers" in result.stderr

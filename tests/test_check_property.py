@@ -45,8 +45,8 @@ def networks(draw) -> dict:
     x = [[draw(hundredths) for _ in range(widths[0])] for _ in range(samples)]
     y = [[draw(targets) for _ in range(widths[-1])] for _ in range(samples)]
     return {"x": x[0] if samples == 1 else x, "y": y[0] if samples == 1 else y,
-            "alpha": draw(st.sampled_from([0.1, 0.5, 1.0])), "loss": loss, "batch": draw(st.sampled_from(["mean", "sum"])),
-            "update_bias": draw(st.booleans()), "layers": layers}
+            "alpha": draw(st.sampled_from([0.1, 0.5, 1.0])), "loss": loss,
+            "batch": draw(st.sampled_from(["mean", "sum"])), "update_bias": draw(st.booleans()), "layers": layers}
 
 
 def hand(data: dict, write, **change) -> dict:

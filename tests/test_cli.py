@@ -359,9 +359,10 @@ def test_init_into_a_fifo_writes_through_it(tmp_path):
     assert out == (CONFIGS / "xor.yaml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("target, message", [("", "the output file name is empty"),
-                                             ("/dev/full", "/dev/full: cannot write: No space left on device"),
-                                             ("/nonexistent-folder/x.json", "the folder /nonexistent-folder does not exist")])
+@pytest.mark.parametrize("target, message", [
+    ("", "the output file name is empty"),
+    ("/dev/full", "/dev/full: cannot write: No space left on device"),
+    ("/nonexistent-folder/x.json", "the folder /nonexistent-folder does not exist")])
 def test_unwritable_output_is_a_clear_error(target, message):
     if target == "/dev/full" and not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full here")
@@ -398,7 +399,8 @@ def test_a_write_that_fails_midway_is_a_clear_error_and_leaves_nothing(tmp_path)
     """A file-size limit hit while writing (as a full disk would be): exit 2, one line, no file left."""
     script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048)); "
               "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-              "from backprop_cli.cli.main import main; sys.argv = ['bptrace', 'run', 'configs/deep.yaml', '--rows', '0', "
+              "from backprop_cli.cli.main import main; "
+              "sys.argv = ['bptrace', 'run', 'configs/deep.yaml', '--rows', '0', "
               f"'-o', {str(tmp_path / 'big.txt')!r}]; main()")
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr

@@ -277,7 +277,8 @@ def test_a_list_item_is_read_and_placed_as_written(write_config, text, where):
 
 
 def test_numbers_of_every_form_in_a_long_list(write_config):
-    text = "x: [1, 2, -0, -0.0, 3, 0x1F, 0o17, 4, 1e3]\n" + TAIL.replace("[[1, 1, 1, 1]]", "[[1, 1, 1, 1, 1, 1, 1, 1, 1]]")
+    text = ("x: [1, 2, -0, -0.0, 3, 0x1F, 0o17, 4, 1e3]\n"
+            + TAIL.replace("[[1, 1, 1, 1]]", "[[1, 1, 1, 1, 1, 1, 1, 1, 1]]"))
     x = config_json(write_config, text)["x"]
     assert [repr(v) for v in x] == ["1.0", "2.0", "0.0", "-0.0", "3.0", "31.0", "15.0", "4.0", "1000.0"]
 
@@ -353,7 +354,8 @@ def test_a_list_longer_than_allowed_is_refused():
 
     data = yaml.safe_load(GOOD)
     data["x"] = [0] * (MAX_PARAMETERS + 1)  # data given to config_from_data: a file holds far fewer values
-    with pytest.raises(ConfigError, match=f"x: expected at most {MAX_PARAMETERS:,} numbers, got {MAX_PARAMETERS + 1:,}"):
+    with pytest.raises(ConfigError,
+                       match=f"x: expected at most {MAX_PARAMETERS:,} numbers, got {MAX_PARAMETERS + 1:,}"):
         config_from_data(data)
 
 

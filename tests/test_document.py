@@ -58,7 +58,8 @@ def test_step5_row_and_general_formula(handout):
     block = section(doc, "Step 5").blocks[0]
     rows = {row.label: row for row in block.table.rows()}
     formula, new = rows[f.Label("Θ", (1, 1), "out")].cells
-    assert formula == f.Difference(f.Num(-1.40, kinds.PARAM), f.Product((f.Num(0.1, kinds.GIVEN), f.Num(0.077, wrap=True))))
+    assert formula == f.Difference(f.Num(-1.40, kinds.PARAM),
+                                   f.Product((f.Num(0.1, kinds.GIVEN), f.Num(0.077, wrap=True))))
     assert new == f.Num(-1.4077, kinds.PARAM)
     assert block.lines[0].value == f.Num(bptrace.run(HANDOUT).iterations[0].loss_after)
 

@@ -66,9 +66,11 @@ def test_an_explicit_format_wins_over_an_unknown_extension(tmp_path):
 
 def test_fragments_are_the_body_only(tmp_path):
     latex = run_cli("run", str(HANDOUT), "--format", "latex", "--fragment").stdout
-    assert "\\documentclass" not in latex and "\\begin{document}" not in latex and "\\section*{Handout example}" in latex
+    assert "\\documentclass" not in latex and "\\begin{document}" not in latex
+    assert "\\section*{Handout example}" in latex
     page_html = run_cli("run", str(HANDOUT), "--format", "html", "--fragment").stdout
-    assert page_html.startswith('<div class="bptrace">\n<style>') and "<html" not in page_html and "<head" not in page_html
+    assert page_html.startswith('<div class="bptrace">\n<style>')
+    assert "<html" not in page_html and "<head" not in page_html
     assert page_html.rstrip().endswith("</div>")
     markdown = run_cli("run", str(HANDOUT), "--format", "markdown", "--fragment").stdout
     assert not markdown.startswith("# ") and markdown.startswith("- **Network**")
@@ -81,9 +83,11 @@ def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examp
     order = ["\\section*{Handout example}", "\\begin{tikzpicture}", "\\subsection*{Forward pass}",
              "\\mathcal{J}(\\Theta) = {(0.30 - 0)}^2 + {(0.38 - 1)}^2 = 0.47", "Step 1) Error gradient", "\\tag{1}",
              "Example for neuron $n_{1}^{[\\mathit{out}]}$", "= 2 \\cdot (0.30 - 0)", "&= 0.60", "Step 2)", "\\tag{2}",
-             "\\overbrace{\\sigma(-0.85) \\cdot (1 - \\sigma(-0.85))}^{\\text{Derivative Sigmoid \\ensuremath{\\sigma}}}",
+             "\\overbrace{\\sigma(-0.85) \\cdot (1 - \\sigma(-0.85))}"
+             "^{\\text{Derivative Sigmoid \\ensuremath{\\sigma}}}",
              "&\\quad + \\left[-1.24", "&= 0.06", "Step 3)", "\\tag{3}", "&= 0.077", "Step 4)", "Step 5) Update",
-             "\\overbrace{\\frac{\\partial \\mathcal{J}(\\Theta)}{\\partial \\Theta_{11}^{[\\mathit{out}]}}}^{\\text{see Step 3)}}",
+             "\\overbrace{\\frac{\\partial \\mathcal{J}(\\Theta)}{\\partial \\Theta_{11}^{[\\mathit{out}]}}}"
+             "^{\\text{see Step 3)}}",
              "&\\leftarrow -1.40 - 0.1 \\cdot 0.077", "&\\leftarrow -1.4077", "after the update",
              "Derivation of the formulas", "\\tag{4}", "\\tag{5}", "\\tag{6}", "\\end{document}"]
     positions = [text.find(part) for part in order]
@@ -124,7 +128,8 @@ def test_user_text_is_escaped_in_every_format(tmp_path):
     page_html = write(tmp_path, source, "html").read_text(encoding="utf-8")
     assert "<b>" not in page_html and "<i>" not in page_html and "&lt;b&gt;&amp;&lt;/b&gt;" in page_html
     latex = write(tmp_path, source, "latex").read_text(encoding="utf-8")
-    assert "50\\% \\textless{}b\\textgreater{}\\&" in latex and "\\$x\\_1\\$ \\# \\{\\textasciitilde{}\\} -{}-rows" in latex
+    assert "50\\% \\textless{}b\\textgreater{}\\&" in latex
+    assert "\\$x\\_1\\$ \\# \\{\\textasciitilde{}\\} -{}-rows" in latex
     markdown = write(tmp_path, source, "markdown").read_text(encoding="utf-8")
     assert "# 50% \\<b\\>&\\</b\\> \\$x\\_1\\$ \\# {\\~} --rows" in markdown
 

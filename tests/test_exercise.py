@@ -184,7 +184,10 @@ def test_the_forward_pass_is_what_a_person_computes(number):
     decimals = options[4]
     config = config_from_data(yaml.safe_load(generated(f"by hand {number}", options)))
     step = next(trace(config, hand_rounding=decimals))
-    exact = lambda values: [Decimal(repr(float(v))) for v in np.ravel(values)]  # the decimals as written
+
+    def exact(values) -> list[Decimal]:
+        return [Decimal(repr(float(v))) for v in np.ravel(values)]  # the decimals as written
+
     with localcontext() as context:
         context.prec = 50
         z = exact(config.x)
@@ -333,7 +336,8 @@ def test_variants_are_different_valid_exercises_with_an_index(tmp_path):
     for path in files:
         sheet, solution = f"{path.stem}-worksheet.md", f"{path.stem}-solution.md"
         assert (folder / sheet).is_file() and (folder / solution).is_file()
-        assert f"| [{path.name}]({path.name}) | [{sheet}]({sheet}) | [{solution}]({solution}) | {path.stem} | 2-2-2 |" in index
+        row = f"| [{path.name}]({path.name}) | [{sheet}]({sheet}) | [{solution}]({solution}) | {path.stem} | 2-2-2 |"
+        assert row in index
 
 
 @pytest.mark.slow

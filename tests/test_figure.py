@@ -196,7 +196,8 @@ def test_no_label_overlaps_another_in_a_wide_network():
     assert_apart(figure_of(wide_config((9, 7, 12, 1)), precision=6))
 
 
-names = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf")), min_size=1, max_size=10).filter(lambda s: s.strip())
+names = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf")), min_size=1,
+                max_size=10).filter(lambda s: s.strip())
 numbers = st.one_of(st.floats(-1, 1), st.floats(-9999, 9999), st.sampled_from([0.0, -0.5, 1e-7, -123456.789]))
 
 
@@ -331,7 +332,8 @@ def test_bad_config_and_bad_target_are_one_line_and_write_nothing(tmp_path, writ
 def test_a_failure_while_drawing_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "f.svg"
     target.write_text("old\n", encoding="utf-8")
-    layout_module = importlib.import_module("backprop_cli.model.figure_layout")  # the package's `layout` is the function
+    # the module itself: the package's `layout` is the function
+    layout_module = importlib.import_module("backprop_cli.model.figure_layout")
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure while drawing")

@@ -69,7 +69,8 @@ def test_no_command_writes_over_a_file_it_reads(here):
     before = _folder(here)
     for args, what in [(("worksheet", "c.yaml", "-o", "./c.yaml", "--force"), "the config"),
                        (("figure", "c.yaml", "-o", "c.svg"), "the config being drawn"),
-                       (("check", "c.yaml", "answers.yaml", "-o", "sub/../answers.yaml"), "an answer sheet being marked"),
+                       (("check", "c.yaml", "answers.yaml", "-o", "sub/../answers.yaml"),
+                        "an answer sheet being marked"),
                        (("check", "c.yaml", "answers.yaml", "-o", "c.yaml"), "the config")]:
         result = run_cli(*args)
         assert result.exit_code == 2, (args, result.stderr)

@@ -58,7 +58,8 @@ def test_a_neuron_on_the_relu_kink_is_named_and_the_check_fails_with_3(write_con
     out = " ".join(result.stdout.split())
     assert "n1[hid] has p = 0, within reach of the kink of its ReLU" in out
     assert "ReLU'(0) = 0" in out
-    assert "2 of 8 gradients differ from their central differences at a ReLU kink (see above): Θ_11[hid], Θ_12[hid]." in out
+    assert ("2 of 8 gradients differ from their central differences at a ReLU kink (see above): "
+            "Θ_11[hid], Θ_12[hid].") in out
     for row in result.stdout.splitlines():
         if row.startswith(("│ Θ_11[hid]", "│ Θ_12[hid]")):
             assert "differs (kink)" in row

@@ -44,7 +44,8 @@ def test_a_non_zero_result_is_never_shown_as_zero(value, precision):
     # and it is the value, to the digits shown: within half a unit of its last digit
     mantissa = text.replace(MINUS, "-").split("e")[0]
     digits = -Decimal(mantissa).as_tuple().exponent
-    unit = Decimal(1).scaleb(-digits) * (Decimal(10) ** int(text.split("e")[1].replace(MINUS, "-")) if "e" in text else 1)
+    unit = Decimal(1).scaleb(-digits) * (Decimal(10) ** int(text.split("e")[1].replace(MINUS, "-"))
+                                         if "e" in text else 1)
     assert abs(Decimal(value) - Decimal(text.replace(MINUS, "-"))) <= unit / 2, text
 
 

@@ -45,7 +45,8 @@ def hyper_parameters(draw, name: str, decay: bool) -> dict:
     if name == "rmsprop":
         hyper["rho"] = draw(st.sampled_from([0.99]) | fraction)
     if name == "adam":
-        hyper["beta1"], hyper["beta2"] = draw(st.sampled_from([0.9]) | fraction), draw(st.sampled_from([0.999]) | fraction)
+        hyper["beta1"] = draw(st.sampled_from([0.9]) | fraction)
+        hyper["beta2"] = draw(st.sampled_from([0.999]) | fraction)
     if name in ("rmsprop", "adam"):
         hyper["eps"] = draw(st.sampled_from([1e-8, 1e-3, 0.5]))
     if decay:
@@ -345,9 +346,11 @@ NET = "x: [1, 1]\ny: [1]\nalpha: 0.1\nlayers:\n  - activation: sigmoid\n    weig
 
 
 @pytest.mark.parametrize("text, pattern", [
-    ("optimizer: adma\n", r":8:12: optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, .*did you mean 'adam'"),
+    ("optimizer: adma\n",
+     r":8:12: optimizer: expected one of sgd, momentum, nesterov, rmsprop, adam, .*did you mean 'adam'"),
     ("optimizer: {name: adam, beta_1: 0.9}\n", r"optimizer.beta_1: unknown key; did you mean 'beta1'\?"),
-    ("optimizer: {name: adam, betas: [0.9, 0.99]}\n", r"optimizer.betas: unknown key: give beta1 and beta2 as two keys"),
+    ("optimizer: {name: adam, betas: [0.9, 0.99]}\n",
+     r"optimizer.betas: unknown key: give beta1 and beta2 as two keys"),
     ("optimizer: {name: rmsprop, alpha: 0.9}\n", r"optimizer.alpha: unknown key: the smoothing constant is called rho"),
     ("optimizer: {name: momentum, lr: 0.1}\n", r"optimizer.lr: unknown key: the learning rate is the top-level key"),
     ("optimizer: {name: adam, momentum: 0.9}\n", r"optimizer.momentum: adam has no hyper-parameter 'momentum'; "
@@ -409,7 +412,8 @@ def test_readme_adam_excerpt_is_real_output():
 
 
 def test_rows_counts_parameters_each_with_all_its_lines():
-    result = run_cli("run", "-", "--exact", "--rows", "2", input=HANDOUT.read_text(encoding="utf-8") + "optimizer: adam\n")
+    result = run_cli("run", "-", "--exact", "--rows", "2",
+                     input=HANDOUT.read_text(encoding="utf-8") + "optimizer: adam\n")
     step5 = result.stdout[result.stdout.index("Step 5) Update with Adam"):]
     labels = [line.split("│")[1].strip() for line in step5.splitlines() if line.startswith("│")]
     assert [label for label in labels if label] == ["Θ_11[hid]", "Θ_12[hid]", "…"]

@@ -32,7 +32,8 @@ def test_debug_shows_the_traceback_wherever_it_is_given(monkeypatch, args):
 
 
 @pytest.mark.parametrize("args, reason", [
-    (["--rows", "3", "--format", "json"], "--rows works on the tables and documents; it cannot be combined with --format json"),
+    (["--rows", "3", "--format", "json"],
+     "--rows works on the tables and documents; it cannot be combined with --format json"),
     (["--rows", "0", "--format", "jsonl"], "--rows works on the tables"),
     (["--width", "90", "--format", "json"], "--width works on the tables"),
     (["--working", "--format", "jsonl"], "--working works on the tables"),
@@ -51,8 +52,9 @@ def test_options_that_would_do_nothing_are_refused(tmp_path, args, reason):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [["--no-color", "-o", "out.txt"], ["--precision", "6"], ["--precision", "2", "--exact"],
-                                  ["--format", "json", "--precision", "6"], ["--rows", "0", "--width", "60"]])
+@pytest.mark.parametrize("args", [["--no-color", "-o", "out.txt"], ["--precision", "6"],
+                                  ["--precision", "2", "--exact"], ["--format", "json", "--precision", "6"],
+                                  ["--rows", "0", "--width", "60"]])
 def test_options_that_do_something_are_accepted(tmp_path, args):
     result = run_cli("run", HANDOUT, *[str(tmp_path / a) if a == "out.txt" else a for a in args])
     assert result.exit_code == 0, result.stderr

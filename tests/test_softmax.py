@@ -66,7 +66,8 @@ def check_against_finite_differences(data: dict) -> None:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(classifiers())
 @example({"x": [0.0], "y": [0.0, 0.0, 0.0, 0.0], "alpha": 0.1, "loss": "bce",  # p = (0, 0, 12, 0): 1 − z_3 ≈ 2e−5
-          "layers": [{"activation": "softmax", "weights": [[0.0], [0.0], [0.0], [0.0]], "bias": [0.0, 0.0, 12.0, 0.0]}]})
+          "layers": [{"activation": "softmax", "weights": [[0.0], [0.0], [0.0], [0.0]],
+                      "bias": [0.0, 0.0, 12.0, 0.0]}]})
 def test_one_sample_matches_finite_differences(data):
     check_against_finite_differences(data)
 

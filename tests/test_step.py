@@ -336,5 +336,6 @@ def test_explanations_and_headings_write_the_same_general_formulas():
         it = next(iter(trace(config)))
         for phase in sections(config, it, NumberFormat()):
             if phase.step in ("Step 2", "Step 3", "Step 4"):
-                for formula in spelled(explain_module.explain(config, it, phase, NumberFormat()), NumberFormat()).formulas:
+                explained = explain_module.explain(config, it, phase, NumberFormat())
+                for formula in spelled(explained, NumberFormat()).formulas:
                     assert any(line.startswith(formula) for line in table), (path.name, phase.name, formula)

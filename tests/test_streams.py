@@ -252,8 +252,8 @@ def test_json_escapes_what_the_encoding_cannot_carry(encoding, args, answers, un
     assert result.stdout_bytes.isascii()  # JSON is UTF-8 or ASCII: no latin-1 bytes either
     text = result.stdout_bytes.decode("ascii")
     documents = text.splitlines() if "jsonl" in args else [text]
-    assert [json.loads(d) for d in documents] == [json.loads(d) for d in
-                                                  (reference.stdout.splitlines() if "jsonl" in args else [reference.stdout])]
+    references = reference.stdout.splitlines() if "jsonl" in args else [reference.stdout]
+    assert [json.loads(d) for d in documents] == [json.loads(d) for d in references]
     if unicode_config in args:  # the layer σ1, written as JSON writes it with ensure_ascii
         assert '"σ1"' in reference.stdout and '"\\u03c31"' in text and json.dumps("σ1") == '"\\u03c31"'
 

@@ -128,7 +128,8 @@ def test_a_change_that_rounding_hides_is_shown_in_full_precision():
 
 def test_a_vanishing_gradient_is_not_a_zero():
     """Three stacked sigmoids with weights 8, 9 and 10: ∂J/∂Θ shrinks by a factor of about 10⁴ per layer."""
-    data = {"x": [1], "y": [0], "alpha": 0.1, "layers": [{"activation": "sigmoid", "weights": [[w]]} for w in (8, 9, 10)]}
+    data = {"x": [1], "y": [0], "alpha": 0.1,
+            "layers": [{"activation": "sigmoid", "weights": [[w]]} for w in (8, 9, 10)]}
     out = table(data=data)
     s = [1 / (1 + np.exp(-8.0))]
     for w in (9.0, 10.0):

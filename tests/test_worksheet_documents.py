@@ -129,7 +129,8 @@ def trace_sheet(config: str) -> dict[tuple, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("options", [("--bias", "neuron"), ("--shape", "2-3-2-2", "--activations", "relu,relu,sigmoid")])
+@pytest.mark.parametrize("options", [("--bias", "neuron"),
+                                     ("--shape", "2-3-2-2", "--activations", "relu,relu,sigmoid")])
 def test_each_variant_has_its_worksheet_and_solution(options, tmp_path):
     folder = tmp_path / "class"
     result = run_cli("exercise", "--variants", "3", "--seed", "term", *options, "-o", str(folder))

@@ -35,7 +35,8 @@ def formulas() -> list[str]:
                     if block.table is not None:
                         kinds = [c.kind for c in block.table.columns[1:]]
                         for row in block.table.rows(6):
-                            found.update(spell(cell, page.fmt) for cell, kind in zip(row.cells, kinds) if kind == FORMULA)
+                            found.update(spell(cell, page.fmt) for cell, kind in zip(row.cells, kinds)
+                                         if kind == FORMULA)
     return sorted(line for text in found for line in text.split("\n"))
 
 

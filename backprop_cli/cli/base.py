@@ -24,7 +24,7 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = ExitStatus.USAGE) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares one per class; a Failure has its own
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
         say(f"bptrace: error: {self.message}")

@@ -60,7 +60,8 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
         WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(net), config)
     if output not in (None, "-"):
-        next_step = f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml" else "print it and fill it in"
+        next_step = (f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml"
+                     else "print it and fill it in")
         say(f"wrote {output}; {next_step}")
 
 

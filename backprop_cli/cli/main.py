@@ -35,8 +35,9 @@ def _take_debug(args: list[str]) -> tuple[list[str], bool]:
 
 # The commands beside 'run', by the module that holds each: imported only when named (or listed in the help),
 # so that 'bptrace run' starts without them.
-COMMANDS = {"run": "cli.run", "validate": "cli.tools", "init": "cli.tools", "schema": "cli.tools", "figure": "cli.tools",
-            "gradcheck": "cli.tools", "worksheet": "cli.course", "check": "cli.course", "exercise": "cli.course"}
+COMMANDS = {"run": "cli.run", "validate": "cli.tools", "init": "cli.tools", "schema": "cli.tools",
+            "figure": "cli.tools", "gradcheck": "cli.tools", "worksheet": "cli.course", "check": "cli.course",
+            "exercise": "cli.course"}
 
 
 class Group(click.Group):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO
 
@@ -79,19 +79,19 @@ class Guarded:
             return 0
         raise StreamError(f"cannot write to {self.name}: {error.strerror or error}") from None
 
-    def _reading(self, read):
+    def _reading(self, read: Callable[[IO[str]], str]) -> str:
         if self.stream is None:
             raise self._closed("read")
         try:
-            return read()
+            return read(self.stream)
         except OSError as error:
             raise StreamError(f"cannot read {self.name}: {error.strerror or error}") from None
 
     def readline(self, size: int = -1) -> str:
-        return self._reading(lambda: self.stream.readline(size))
+        return self._reading(lambda stream: stream.readline(size))
 
     def read(self, size: int = -1) -> str:
-        return self._reading(lambda: self.stream.read(size))
+        return self._reading(lambda stream: stream.read(size))
 
     @property
     def buffer(self):

@@ -96,8 +96,8 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
     if layers and y is not None and layers[-1] is not None:
         with v.section():
             if layers[-1].width != y.shape[1]:
-                v.fail(("y",), f"expected {counted(layers[-1].width, 'number')} per sample (the width of the output layer "
-                               f"'{layers[-1].name}'), got {y.shape[1]}")
+                v.fail(("y",), f"expected {counted(layers[-1].width, 'number')} per sample (the width of the output "
+                               f"layer '{layers[-1].name}'), got {y.shape[1]}")
     if layers and layers[-1] is not None and values.get("loss") in ("cross_entropy", "bce"):
         with v.section():
             loss, output = values["loss"], layers[-1].activation
@@ -149,8 +149,9 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
                                                    values.get("update_bias"))
     if v.errors:
         _raise(hints.annotate(v.errors, top))
+    read = tuple(layer for layer in layers if layer is not None)  # all of them: a layer is None after an error
     return Config(
-        x=x, y=y, alpha=values["alpha"], layers=tuple(layers), loss=values["loss"], title=values["title"],
+        x=x, y=y, alpha=values["alpha"], layers=read, loss=values["loss"], title=values["title"],
         single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
         batch_size=values["batch_size"], epochs=values["epochs"], precision=values["precision"],
         hand_rounding=values["hand_rounding"], optimizer=values.get("optimizer", OptimizerSpec()),
@@ -207,14 +208,15 @@ def _layers(v: Collector, top: dict, x: np.ndarray | None) -> list[Layer | None]
             if _is_list(bias):
                 bias = v.vector(bias, path + ("bias",), "the biases")
                 if bias.size != weights.shape[0]:
-                    v.fail(path + ("bias",), f"expected {counted(weights.shape[0], 'bias', 'biases')} (one per neuron of layer "
-                                             f"'{name}'), got {bias.size}")
+                    v.fail(path + ("bias",), f"expected {counted(weights.shape[0], 'bias', 'biases')} (one per neuron "
+                                             f"of layer '{name}'), got {bias.size}")
             elif bias is not None:
                 bias = v.number(bias, path + ("bias",))
             layer = Layer(name=name, activation=activation, weights=weights, bias=bias, negative_slope=slope)
             total += layer.parameters - weights.size
             if total > MAX_PARAMETERS:
-                v.fail(path + ("bias",), f"the network has more than {MAX_PARAMETERS:,} parameters; refusing to trace it")
+                v.fail(path + ("bias",),
+                       f"the network has more than {MAX_PARAMETERS:,} parameters; refusing to trace it")
             taken.add(name)
         layers.append(layer)
         inputs = layer.width if layer is not None else None

@@ -116,8 +116,9 @@ class _Validator:
             if len(row) != width:
                 because = f" ({why})" if why and columns is not None else " (like the rows above)"
                 self.fail(path + (i,), f"expected {counted(width, 'column')}{because}, got {len(row)}")
-        if len(value) * (width or 0) > MAX_PARAMETERS:
-            self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {len(value) * width:,}")
+        count = len(value) * (width or 0)
+        if count > MAX_PARAMETERS:
+            self.fail(path, f"expected at most {MAX_PARAMETERS:,} numbers, got {count:,}")
         # The fast path: a well-formed matrix of plain numbers. The check comes before numpy sees the
         # data, so nested lists (perhaps aliases that expand into a huge structure) never reach np.array.
         if _plain_numbers(value):

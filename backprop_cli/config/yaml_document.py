@@ -157,8 +157,9 @@ class _Builder:
             self.fail(node, path, f"the YAML tag '!!{kind}' needs {value}, got {shown!r}")
         return value
 
-    def mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
-        """A dict with string keys; merge keys first, as PyYAML merges them, then the explicit keys."""
+    def mapping(self, node: yaml.Node, path: tuple, depth: int) -> dict:
+        """A dict with string keys from a mapping ``node`` (the one kind of node left once scalars and lists
+        are told apart); merge keys first, as PyYAML merges them, then the explicit keys."""
         result: dict[str, Any] = {}
         self.memo[id(node)] = result
         self.building.add(id(node))

@@ -42,10 +42,16 @@ class Activation:
     elementwise: bool = True
     symbol: str = "g(p)"  # g(p) written symbolically, as in a worksheet's formulas: σ(p), ReLU(p)
 
+    def slope(self, p: np.ndarray) -> np.ndarray:
+        """g'(p) element-wise, for an element-wise activation (softmax has none)."""
+        if self.derivative is None:
+            raise TypeError(f"{self.name} has no element-wise derivative")
+        return self.derivative(p)
+
     def backward(self, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:
         """∂J/∂p from ∂J/∂z: g'(p)·∂J/∂z element-wise, or the Jacobian product for softmax."""
         if self.elementwise:
-            return dJ_dz * self.derivative(p)
+            return dJ_dz * self.slope(p)
         # softmax: ∂J/∂p_k = Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) = z_k · (∂J/∂z_k − Σ_j ∂J/∂z_j · z_j)
         return z * (dJ_dz - np.sum(dJ_dz * z, axis=-1, keepdims=True))
 

@@ -203,7 +203,8 @@ class Network:
 
     def updated_config(self) -> Config:
         """The config with the current parameters (and the optimizer's state), as a new starting point."""
-        states = tuple(self.states) if self.config.optimizer.keeps_state else None
+        # An optimizer that keeps state has it for every layer.
+        states = tuple(s for s in self.states if s is not None) if self.config.optimizer.keeps_state else None
         return replace(self.config, layers=tuple(self.layers), optimizer_state=states)
 
 

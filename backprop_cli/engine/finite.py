@@ -12,13 +12,14 @@ import math
 from collections.abc import Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.network import Config
 from backprop_cli.errors import BptraceError, one_line
 
 
-def _quantities(it: Iteration) -> Iterator[tuple[str, str | None, object]]:
+def _quantities(it: Iteration) -> Iterator[tuple[str, str | None, ArrayLike | None]]:
     """(what, layer, values) of one update, in the order the engine computes them."""
     for lp in it.passes:
         yield "p (the preactivation)", lp.name, lp.p

@@ -107,7 +107,7 @@ def _moves(probe: _Probe, i: int) -> list[tuple[str, tuple[int, ...], np.ndarray
     layer_in = probe.x if i == 0 else probe.zs[i - 1]
     shape = probe.ps[i].shape
     weights, bias = probe.net.layers[i].weights, probe.net.layers[i].bias
-    out = []
+    out: list[tuple[str, tuple[int, ...], np.ndarray]] = []
     for k, t in np.ndindex(*weights.shape):
         move = np.zeros(shape)
         move[:, k] = layer_in[:, t]
@@ -128,8 +128,8 @@ def gradcheck(config: Config, eps: float = 1e-6) -> GradCheck:
     with np.errstate(over="ignore", invalid="ignore"):
         first = Network(config, None).step(1, 1, indices)  # backpropagation, as `bptrace run --exact` shows it
     if not math.isfinite(first.loss):
-        raise BptraceError(f"{one_line(config.source)}: the loss of the network as given is not a finite number: its values "
-                           "are too large for floating point, so there is no gradient to check")
+        raise BptraceError(f"{one_line(config.source)}: the loss of the network as given is not a finite number: its "
+                           "values are too large for floating point, so there is no gradient to check")
     probe = _Probe(config, indices)
     kinked = [a.name in KINKED for a in probe.net.activations]
     tolerance = NOISE * max(1.0, abs(first.loss)) / eps
@@ -140,7 +140,7 @@ def gradcheck(config: Config, eps: float = 1e-6) -> GradCheck:
             down, ps_down = probe.loss(i, probe.ps[i] - eps * move)
             numerical = (up - down) / (2 * eps)
             backprop = float(np.asarray(step.dJ_dweights if kind == "weight" else step.dJ_dbias)[index])
-            here = set()
+            here: set[tuple[int, int, int]] = set()
             for j, (a, b) in enumerate(zip(ps_up, ps_down), start=i):
                 if kinked[j]:
                     here.update((j, int(s), int(k)) for s, k in zip(*np.nonzero((a > KINK) != (b > KINK))))

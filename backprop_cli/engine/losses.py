@@ -40,7 +40,7 @@ class Loss:
         paper, except where that z is 0 or 1 and its log does not exist.
         """
         form = self.fused.get(activation)
-        if form is None:
+        if form is None or self.from_logs is None:
             return None
         log_z, log_not = form.logs(p)
         if by_hand:

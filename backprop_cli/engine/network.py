@@ -32,7 +32,8 @@ class Parameters:
 
     @property
     def parameters(self) -> int:
-        return self.weights.size + (0 if self.bias is None else 1 if self.shared_bias else self.bias.size)
+        bias = self.bias
+        return self.weights.size + (bias.size if isinstance(bias, np.ndarray) else 0 if bias is None else 1)
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,8 @@ class Optimizer:
         """How many lines of Step 5 each parameter gets."""
         return sum(rule.shown for rule in self.rules_for(hyper))
 
-    def _run(self, theta, grad, state, alpha, hyper, r, record):
+    def _run(self, theta: Any, grad: Any, state: Mapping[str, Any], alpha: float, hyper: Mapping[str, float],
+             r: Callable | None, record: list[Line] | None) -> dict[str, Any]:
         """Apply the rules in order to the values so far; ``record`` (a list, or None) collects the lines."""
         values: dict[str, Any] = {"Θ": theta, GRADIENT: grad, "α": alpha, "g": grad}
         for key, value in hyper.items():

@@ -64,7 +64,7 @@ class OptimizerSpec:
         new_w, w_state = opt.step(weights, grad_w, before.weights, alpha, self.hyper, r)
         new_b, b_state = None, None
         if bias is not None:
-            new_b, b_state = opt.step(bias[0], bias[1], before.bias, alpha, self.hyper, r)
+            new_b, b_state = opt.step(bias[0], bias[1], before.bias or {}, alpha, self.hyper, r)
         return new_w, new_b, LayerState(w_state, b_state) if self.keeps_state else None
 
 

@@ -32,7 +32,8 @@ _SGD = Rule("Θ", lambda e, f: f.Difference(e["Θ"], f.product(e["α"], e["g"]))
 
 def _average(state: str, beta: str, of: Form) -> Form:
     """A running average: β · state + (1 − β) · of, with the smoothing constant ``beta``."""
-    return lambda e, f: f.Sum((f.product(e[beta], e[state]), f.product(f.Group(f.Difference(f.ONE, e[beta])), of(e, f))))
+    return lambda e, f: f.Sum((f.product(e[beta], e[state]),
+                               f.product(f.Group(f.Difference(f.ONE, e[beta])), of(e, f))))
 
 
 def _scaled(top: str, below: str) -> Form:

@@ -44,7 +44,7 @@ def output_error(loss, z: np.ndarray, y: np.ndarray, rounding: Rounding) -> np.n
 def derivative_factor(activation: Activation, p: np.ndarray) -> np.ndarray | None:
     """g'(p_k) of every neuron, the factor that takes ∂J/∂z_k to ∂J/∂p_k; None for softmax, where every z_j
     depends on every p_k. Not rounded."""
-    return activation.derivative(p) if activation.elementwise else None
+    return activation.slope(p) if activation.elementwise else None
 
 
 def local_gradient(activation: Activation, p: np.ndarray, z: np.ndarray, dJ_dz: np.ndarray) -> np.ndarray:

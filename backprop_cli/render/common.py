@@ -28,7 +28,7 @@ def header_rows(head: doc.Header) -> list[tuple[str, Parts]]:
     """The network as given, a row per fact: its name and its value."""
     sizes = [str(head.inputs)] + [f"{width} {act} [{name}]" for width, act, name in head.layers]
     rows: list[tuple[str, Parts]] = [("Network", (" → ".join(sizes),))]
-    if head.x is not None:
+    if head.x is not None and head.y is not None:
         rows += [("Input x", (head.x,)), ("Desired output y", (head.y,))]
     else:
         rows.append(("Samples", (f"{head.samples} (x and y given as rows)",)))

@@ -10,7 +10,7 @@ it happened to run in.
 from __future__ import annotations
 
 import re
-from typing import IO
+from typing import IO, cast
 
 from rich.console import Console
 from rich.segment import Segment
@@ -90,7 +90,7 @@ def make_console(stream, color: bool | None, env: Environment | None = None, wid
     env = env or Environment.from_process()
     terminal = env.is_terminal(stream)
     return PrintableConsole(
-        file=TrimmedLines(stream),
+        file=cast(IO[str], TrimmedLines(stream)),  # writes, and is the stream for everything else
         force_terminal=True if color or (color is None and terminal) else None,
         no_color=True if color is False else env.no_color,
         width=output_width(stream, env, width),

@@ -47,7 +47,8 @@ def curve(losses: np.ndarray, fmt: NumberFormat) -> Curve:
     x_scale = WIDTH / max(n - 1, 1)
     points = [(LEFT + float(x) * x_scale, y_of(float(y))) for x, y in zip(xs, ys)]
     middle = (top + bottom) / 2
-    labels = [(y_of(v), fmt.result(v)) for v in (top, middle, bottom)] if top != bottom else [(y_of(top), fmt.result(top))]
+    labels = ([(y_of(v), fmt.result(v)) for v in (top, middle, bottom)] if top != bottom
+              else [(y_of(top), fmt.result(top))])
     return Curve(points, labels, n)
 
 
@@ -56,13 +57,17 @@ def curve_svg(losses: np.ndarray, fmt: NumberFormat) -> str:
     c = curve(losses, fmt)
     x0, y0 = LEFT, TOP + HEIGHT
     lines = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{coordinate(c.width)}" height="{coordinate(c.height)}" '
-             f'viewBox="0 0 {coordinate(c.width)} {coordinate(c.height)}" font-family="{FONTS}" font-size="12" role="img">',
+             f'viewBox="0 0 {coordinate(c.width)} {coordinate(c.height)}" font-family="{FONTS}" font-size="12" '
+             'role="img">',
              f"<title>Loss J per epoch, epochs 1 to {c.epochs:,}</title>",
              '<rect width="100%" height="100%" fill="#fff"/>',
-             f'<path d="M{coordinate(x0)} {coordinate(TOP)} V{coordinate(y0)} H{coordinate(x0 + WIDTH)}" fill="none" stroke="{EDGE}"/>']
+             f'<path d="M{coordinate(x0)} {coordinate(TOP)} V{coordinate(y0)} H{coordinate(x0 + WIDTH)}" fill="none" '
+             f'stroke="{EDGE}"/>']
     for y, text in c.y_labels:
-        lines.append(f'<line x1="{coordinate(x0 - 4)}" y1="{coordinate(y)}" x2="{coordinate(x0)}" y2="{coordinate(y)}" stroke="{EDGE}"/>')
-        lines.append(f'<text x="{coordinate(x0 - 7)}" y="{coordinate(y + 4)}" text-anchor="end" fill="{NOTE}">{escape(text)}</text>')
+        lines.append(f'<line x1="{coordinate(x0 - 4)}" y1="{coordinate(y)}" x2="{coordinate(x0)}" y2="{coordinate(y)}" '
+                     f'stroke="{EDGE}"/>')
+        lines.append(f'<text x="{coordinate(x0 - 7)}" y="{coordinate(y + 4)}" text-anchor="end" fill="{NOTE}">'
+                     f'{escape(text)}</text>')
     lines.append(f'<text x="{coordinate(x0)}" y="{coordinate(y0 + 18)}" fill="{NOTE}">1</text>')
     lines.append(f'<text x="{coordinate(x0 + WIDTH)}" y="{coordinate(y0 + 18)}" text-anchor="end" fill="{NOTE}">'
                  f'{c.epochs:,} epoch</text>')

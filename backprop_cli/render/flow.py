@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
 from backprop_cli.model import document as doc
+from backprop_cli.model.figure_layout import Figure
 from backprop_cli.model.formula import Node, Relation, Sum, bias
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.model.page import Page
@@ -24,7 +25,7 @@ from backprop_cli.render.unicode import number
 if TYPE_CHECKING:
     from backprop_cli.model.training import Training
 
-Cell = "Node | str"
+Cell: TypeAlias = "Node | str"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Display:
     """Formulas set apart, one a row: (left, sign, right), aligned at the sign. A row without a left side
     goes on from the row above (its sign "+" continues a sum); a sign "" is a formula standing alone."""
 
-    rows: tuple[tuple[Node | None, str, Node], ...]
+    rows: tuple[tuple[Node | str | None, str, Node], ...]  # a left side given as text is set as words
     tag: int | None = None  # the handout's equation number
     note: str = ""  # words after the formula
 
@@ -75,7 +76,7 @@ class Pairs:
 class Picture:
     """The network figure (``figure``) or the loss curve (``curve``: J per epoch)."""
 
-    figure: object = None
+    figure: Figure | None = None
     curve: np.ndarray | None = None
     caption: str = ""
 
@@ -96,7 +97,8 @@ def example_rows(example: doc.Example) -> tuple[tuple[Node | None, str, Node], .
     """The worked example as the handout aligns it: what is computed = (or ←) the general formula, the
     formula with numbers (a stacked sum a term per row), the value; an optimizer's earlier lines first."""
     sign = "←" if example.update else "="
-    rows = [(line.left, line.sign, line.right) for line in example.before if isinstance(line, Relation)]
+    rows: list[tuple[Node | None, str, Node]] = [
+        (line.left, line.sign, line.right) for line in example.before if isinstance(line, Relation)]
     left = example.left
     if example.general is not None:
         rows.append((left, sign, example.general))
@@ -143,8 +145,8 @@ def block(part: doc.Block, level: int, rows: int, fmt: NumberFormat) -> Iterator
         yield Display(example_rows(ex))
     if part.table is not None:
         yield grid(part.table, rows)
-    for line in part.lines:
-        yield equation(line, fmt)
+    for total in part.lines:
+        yield equation(total, fmt)
 
 
 def weights(layers, rows: int) -> Iterator:
@@ -205,7 +207,8 @@ def elements(page: Page, rows: int) -> Iterator:
         for paragraph in page.derivation:
             yield Para(paragraph.text)
             if paragraph.display:
-                yield Display(tuple((line.left, line.sign, line.right) if isinstance(line, Relation) else (None, "", line)
-                                    for line in paragraph.display), paragraph.equation)  # left None: goes on
+                yield Display(tuple((line.left, line.sign, line.right) if isinstance(line, Relation)
+                                    else (None, "", line) for line in paragraph.display),
+                              paragraph.equation)  # left None: goes on
     if page.training is not None:
         yield from training(page.training, fmt, rows)

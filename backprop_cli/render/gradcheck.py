@@ -76,8 +76,10 @@ def write_table(stream, result: GradCheck, rows: int, color: bool | None = None)
 
     def label(check: Check) -> str:
         name = config.layers[check.layer].name
-        return weight(*check.index, name) if check.kind == "weight" else bias_label(
-            check.index[0] if check.index else None, name)
+        if check.kind == "weight":
+            k, t = check.index
+            return weight(k, t, name)
+        return bias_label(check.index[0] if check.index else None, name)
 
     labels = [label(c) for c in result.checks]
     first, last = result.samples[0] + 1, result.samples[-1] + 1  # an update's samples follow each other
@@ -122,9 +124,9 @@ def document(result: GradCheck) -> dict:
         "tolerance": {"relative": RTOL, "absolute": result.tolerance},
         "agree": result.agree,
         "parameters": [
-            {"layer": config.layers[c.layer].name, "kind": c.kind, "index": list(c.index), "backprop": _finite(c.backprop),
-             "numerical": _finite(c.numerical), "relative_error": _finite(c.relative_error), "agree": c.agree,
-             "kink": c.kink}
+            {"layer": config.layers[c.layer].name, "kind": c.kind, "index": list(c.index),
+             "backprop": _finite(c.backprop), "numerical": _finite(c.numerical),
+             "relative_error": _finite(c.relative_error), "agree": c.agree, "kink": c.kink}
             for c in result.checks
         ],
         "kinks": [{"layer": config.layers[k.layer].name, "neuron": k.neuron, "sample": k.sample, "p": k.p,

@@ -129,7 +129,7 @@ def rich_table(model: doc.Table, fmt: NumberFormat, limit: int) -> RenderableTyp
     """A table of the document with rich's boxes, at most ``limit`` rows (0: all); a matrix (a table with
     ``entries``) shows the columns that fit (see Matrix)."""
     if model.entries is not None:
-        return Matrix(model, fmt, limit)
+        return Matrix(model, model.entries, fmt, limit)
     return DocTable(model, fmt, limit)
 
 
@@ -146,8 +146,8 @@ class Matrix:
     """A matrix table that never cuts a number: all its columns where they fit; else, with --rows 0, its
     numbers one row each; else the columns that fit, and a note naming the others and how to see them."""
 
-    def __init__(self, model: doc.Table, fmt: NumberFormat, limit: int) -> None:
-        self.model, self.fmt, self.limit = model, fmt, limit
+    def __init__(self, model: doc.Table, entries: doc.Table, fmt: NumberFormat, limit: int) -> None:
+        self.model, self.entries, self.fmt, self.limit = model, entries, fmt, limit
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         model, whole = self.model, DocTable(self.model, self.fmt, self.limit)
@@ -156,7 +156,7 @@ class Matrix:
             yield whole
             return
         if self.limit <= 0:
-            yield DocTable(model.entries, self.fmt, 0)
+            yield DocTable(self.entries, self.fmt, 0)
             yield Text("One row per number: the matrix is wider than the terminal.", style="dim")
             return
         keep, used = 1, 1 + widths[0]

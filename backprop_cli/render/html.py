@@ -20,18 +20,24 @@ STYLE = """
 padding:0 1rem 3rem}
 .bptrace h1{font-size:1.6rem}.bptrace h2{font-size:1.25rem;margin-top:2rem}.bptrace h3{font-size:1.05rem}
 .bptrace math{font-family:"STIX Two Math","Latin Modern Math","Cambria Math",math;font-size:1.05em}
-.bptrace .display{display:flex;align-items:center;gap:1rem;overflow-x:auto;overflow-y:hidden;padding:.3rem 0;margin:.5rem 0}
-.bptrace td math{math-style:normal}.bptrace .display math{flex:1}.bptrace mtd{padding:.1em 0}.bptrace .tag{white-space:nowrap}
+.bptrace .display{display:flex;align-items:center;gap:1rem;overflow-x:auto;overflow-y:hidden;\
+padding:.3rem 0;margin:.5rem 0}
+.bptrace td math{math-style:normal}.bptrace .display math{flex:1}.bptrace mtd{padding:.1em 0}\
+.bptrace .tag{white-space:nowrap}
 .bptrace .scroll{overflow-x:auto;margin:.6rem 0}
 .bptrace table{border-collapse:collapse}.bptrace th,.bptrace td{padding:.2rem .6rem;vertical-align:top}
 .bptrace thead th{border-bottom:2px solid #444;text-align:left}.bptrace tbody tr{border-bottom:1px solid #ddd}
-.bptrace td.number,.bptrace td.value{text-align:right;white-space:nowrap}.bptrace td.value{font-weight:bold;color:#0b5394}
-.bptrace td.label{white-space:nowrap}.bptrace dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}
-.bptrace dt{font-weight:bold}.bptrace dd{margin:0;overflow-x:auto;overflow-y:hidden;padding:.15rem 0}.bptrace .note{font-size:.9em;color:#555}
+.bptrace td.number,.bptrace td.value{text-align:right;white-space:nowrap}\
+.bptrace td.value{font-weight:bold;color:#0b5394}
+.bptrace td.label{white-space:nowrap}\
+.bptrace dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}
+.bptrace dt{font-weight:bold}.bptrace dd{margin:0;overflow-x:auto;overflow-y:hidden;padding:.15rem 0}\
+.bptrace .note{font-size:.9em;color:#555}
 .bptrace figure{margin:1rem 0;overflow-x:auto}.bptrace figure svg{max-width:100%;height:auto}
 .bptrace figcaption{font-size:.9em;color:#555}
 .bptrace td.answer{min-width:9rem;height:1.8rem;border:1px solid #888}
-.bptrace .brace{border-top:1px solid;padding-top:3px;background:linear-gradient(currentColor,currentColor) left top/1px 6px
+.bptrace .brace{border-top:1px solid;padding-top:3px;\
+background:linear-gradient(currentColor,currentColor) left top/1px 6px
 no-repeat,linear-gradient(currentColor,currentColor) right top/1px 6px no-repeat}
 .bptrace .brace-note{font-size:.7em}
 @media print{.bptrace{max-width:none;padding:0;font-size:10pt}.bptrace .scroll,.bptrace .display,
@@ -95,12 +101,14 @@ def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
                                     for value, kind in zip(row, kinds)) + "</tr>" for row in item.rows)
     caption = f"<caption>{escape(item.title)}</caption>" if item.title else ""
     note = f'<p class="note">{escape(item.note)}</p>' if item.note else ""
-    return f'<div class="scroll"><table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{note}'
+    return (f'<div class="scroll"><table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+            f'{note}')
 
 
 @element.register
 def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
-    return "<dl>" + "".join(f"<dt>{escape(name)}</dt><dd>{parts(value, fmt)}</dd>" for name, value in item.rows) + "</dl>"
+    return "<dl>" + "".join(f"<dt>{escape(name)}</dt><dd>{parts(value, fmt)}</dd>"
+                            for name, value in item.rows) + "</dl>"
 
 
 def _curve(losses, fmt: NumberFormat) -> str:

@@ -13,7 +13,8 @@ from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render.unicode import number
 
 SIGNS = {"=": "=", "←": "←", ":=": "≔", "≤": "≤", ">": "&gt;", "+": "+"}
-COST = '<mi>𝒥</mi><mrow><mo stretchy="false">(</mo><mi mathvariant="normal">Θ</mi><mo stretchy="false">)</mo></mrow>'  # J(Θ)
+COST = ('<mi>𝒥</mi><mrow><mo stretchy="false">(</mo><mi mathvariant="normal">Θ</mi><mo stretchy="false">)</mo>'
+        '</mrow>')  # J(Θ)
 SYMBOLS = {"J": "<mi>𝒥</mi>", "½": "<mfrac><mn>1</mn><mn>2</mn></mfrac>", "⋮": "<mo>⋮</mo>",
            "Θ": '<mi mathvariant="normal">Θ</mi>'}
 

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import TypedDict
 
-from rich.console import Group, RenderableType
+from rich.console import Group, JustifyMethod, OverflowMethod, RenderableType
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
@@ -38,8 +39,17 @@ def heading(title: str, formula: str = "") -> RenderableType:
     return Group(text, Wrapped(formula, style="italic"))
 
 
+class ColumnStyle(TypedDict, total=False):
+    """The keyword arguments of rich's Table.add_column that set a kind of column."""
+
+    justify: JustifyMethod
+    no_wrap: bool
+    style: str
+    overflow: OverflowMethod
+
+
 # How each kind of column is set: rich's keyword arguments.
-COLUMN_STYLES = {
+COLUMN_STYLES: dict[str, ColumnStyle] = {
     doc.LABEL: {"no_wrap": True},
     doc.NUMBER: {"justify": "right", "no_wrap": True},  # a number is never cut or broken (render/grid.py)
     doc.VALUE: {"justify": "right", "no_wrap": True, "style": "bold cyan"},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from typing import IO, Protocol
 
 from backprop_cli.environment import isatty as _isatty
@@ -17,7 +18,8 @@ FIRST, UNKNOWN_KEY = "(this is the first phase)", "(unknown key)"  # notes of th
 
 
 class Named(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
 
 class StatusLine:
@@ -79,7 +81,7 @@ def fit_words(text: str, width: int | None) -> str:
     return kept.rstrip(" ·—") or text[:width]  # a single word wider than the terminal: what fits of it
 
 
-def prompt(pages: list[Named], index: int, note: str = "", width: int | None = None) -> str:
+def prompt(pages: Sequence[Named], index: int, note: str = "", width: int | None = None) -> str:
     """The status line: where the reader is, and which keys do what from here; in ``width`` columns, the
     keys said more briefly (and the note too) until it fits."""
     where = f"{pages[index].name} — {index + 1} of {len(pages)}"
@@ -89,6 +91,7 @@ def prompt(pages: list[Named], index: int, note: str = "", width: int | None = N
         text = f"{where} · {keys[last]}" + (f"  {said}" if said else "")
         if width is None or len(text) <= width:
             return text
-    if note and len(f"{where}  {NOTES.get(note, note)}") <= width:  # the note answers the key just pressed
-        return f"{where}  {NOTES.get(note, note)}"
+    answer = f"{where}  {NOTES.get(note, note)}"  # the note answers the key just pressed
+    if note and width is not None and len(answer) <= width:
+        return answer
     return fit_words(f"{where} · {KEY_HELP[-1][last]}", width)

@@ -1,8 +1,9 @@
 """Step mode (``run --step``): walk through one update phase by phase, at the reader's pace.
 
 The loop only moves through the sections of the document (``handout.build``) that the terminal
-renderer spelled; it does no math. Keys come from an injectable source: single key presses on a terminal (cbreak mode, restored
-in a ``finally``), one key per line from a pipe, or nothing at all (then the rest is shown).
+renderer spelled; it does no math. Keys come from an injectable source: single key presses on a terminal
+(cbreak mode, restored in a ``finally``), one key per line from a pipe, or nothing at all (then the rest
+is shown).
 
 Where things go: the phases are the result and go to stdout; the status line under them
 ("Step 1 — 2 of 6 · n/Enter: next · …") is a prompt and goes to stderr. On a terminal the status line

@@ -80,8 +80,9 @@ def svg(figure: Figure, *, standalone: bool = True, caption: bool = True) -> str
     to place the element inline in HTML); ``caption`` draws the caption lines below the figure."""
     height = figure.height if caption and figure.caption else figure.body_height
     lines = ['<?xml version="1.0" encoding="UTF-8"?>'] if standalone else []
-    lines.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="{coordinate(figure.width)}" height="{coordinate(height)}" '
-                 f'viewBox="0 0 {coordinate(figure.width)} {coordinate(height)}" font-family="{FONTS}" role="img">')
+    lines.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="{coordinate(figure.width)}" '
+                 f'height="{coordinate(height)}" viewBox="0 0 {coordinate(figure.width)} {coordinate(height)}" '
+                 f'font-family="{FONTS}" role="img">')
     lines.append(f"<title>{_text(figure.title)}</title>")
     lines.append('<rect width="100%" height="100%" fill="#fff"/>')
     lines.append(f'<g stroke="{EDGE}" stroke-width="1">')
@@ -89,8 +90,8 @@ def svg(figure: Figure, *, standalone: bool = True, caption: bool = True) -> str
               + ("" if s.tone is None else f' stroke="{TONES[s.tone]}"') + "/>" for s in figure.segments]
     lines.append("</g>")
     lines.append('<g stroke="#333" stroke-width="1.5">')
-    lines += [f'<circle cx="{coordinate(c.x)}" cy="{coordinate(c.y)}" r="{coordinate(c.r)}" fill="{INPUT if c.is_input else "#fff"}"/>'
-              for c in figure.circles]
+    lines += [f'<circle cx="{coordinate(c.x)}" cy="{coordinate(c.y)}" r="{coordinate(c.r)}" '
+              f'fill="{INPUT if c.is_input else "#fff"}"/>' for c in figure.circles]
     lines.append("</g>")
     lines += [_label(label) for label in figure.labels]
     if caption:

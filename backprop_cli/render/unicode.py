@@ -87,7 +87,8 @@ _spell.register(f.Sqrt, lambda node, fmt: "√" + spell(node.body, fmt, False))
 _spell.register(f.Power, lambda node, fmt: f"{spell(node.base, fmt, False)}^{spell(node.exponent, fmt, False)}")
 _spell.register(f.Cases, lambda node, fmt: ", ".join(f"{spell(v, fmt, False)} if {spell(c, fmt, False)}"
                                                      for v, c in node.cases))
-_spell.register(f.Relation, lambda node, fmt: f"{spell(node.left, fmt, False)} {node.sign} {spell(node.right, fmt, False)}")
+_spell.register(f.Relation, lambda node, fmt: f"{spell(node.left, fmt, False)} {node.sign} "
+                                              f"{spell(node.right, fmt, False)}")
 _spell.register(f.Product, lambda node, fmt: ("·" if node.tight else " · ").join(spell(x, fmt, False)
                                                                                for x in node.factors))
 _spell.register(f.Difference, lambda node, fmt: f"{spell(node.left, fmt, False)} − {spell(node.right, fmt, False)}")
