@@ -78,6 +78,7 @@ def _gradient_cells(config: Config, it: Iteration, i: int):
 
     for param in parameters(layer.name, st.weights, st.bias):
         index = param.index
+        formula: Node
         if param.field == "weights":
             k, t = index
             if samples == 1:
@@ -119,14 +120,20 @@ def weight_gradient(config: Config, it: Iteration, i: int) -> Block:
 
 def _update_row(config: Config, st, param) -> Row:
     """One parameter's new value: Θ − α · ∂J/∂Θ with its numbers."""
+    return Row(param.label, _update_cells(config, st, param))
+
+
+def _update_cells(config: Config, st, param) -> tuple[Node, Num]:
+    """The formula with numbers of one parameter's update, and its new value."""
     value = param.of(getattr(st, param.field))
     new = param.of(getattr(st, "new_" + param.field))
+    formula: Node
     if param.field == "bias" and not config.update_bias:
         formula = Kept(Num(value, PARAM), "update_bias: false keeps it")
     else:
         gradient = param.of(getattr(st, "dJ_d" + param.field))
         formula = Difference(Num(value, PARAM), product(Num(config.alpha, GIVEN), Num(gradient, RESULT, wrap=True)))
-    return Row(param.label, (formula, Num(new, PARAM)))
+    return formula, Num(new, PARAM)
 
 
 def loss_after(config: Config, it: Iteration, fmt: NumberFormat) -> Equation:
@@ -150,13 +157,13 @@ def update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
                 yield _update_row(config, st, param)
 
     total = sum(st.parameters for st in it.steps)
-    table = Table(formula_columns("Parameter", (general.update_rule().relations[0].right, " with numbers"),
+    table = Table(formula_columns("Parameter", (general.update_relation().right, " with numbers"),
                                   value="New value"), total, rows)
     out = it.steps[-1]
-    row = _update_row(config, out, next(parameters(out.name, out.weights, out.bias)))
-    example = Example(row.label, *row.cells, update=True, left=row.label, about="weight",
-                      general=general.update_rule(label=row.label, source="see Step 3)").relations[0].right)
-    return Block("update", "Step 5) Update", (general.update_rule(config.alpha),), table, lines=(loss_after(config, it, fmt),),
-                 example=example)
+    param = next(parameters(out.name, out.weights, out.bias))
+    example = Example(param.label, *_update_cells(config, out, param), update=True, left=param.label, about="weight",
+                      general=general.update_relation(label=param.label, source="see Step 3)").right)
+    return Block("update", "Step 5) Update", (general.update_rule(config.alpha),), table,
+                 lines=(loss_after(config, it, fmt),), example=example)
 
 

@@ -6,6 +6,7 @@ This is where the content of every format is decided; renderers only spell it.
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass, replace
+from typing import Any
 
 from backprop_cli.engine.activations import make_activation
 from backprop_cli.engine.backprop import Iteration
@@ -24,12 +25,13 @@ def _braced(node: Node) -> Node:
         return Brace(node, f"Derivative {make_activation(node.activation).label.split(' (')[0]}")
     if not is_dataclass(node):
         return node
-    changes = {}
+    # A field's new value, a node or a tuple of nodes: replace() takes the fields of the node's own kind.
+    changes: dict[str, Any] = {}
     for name in (f.name for f in fields(node)):
         value = getattr(node, name)
         if isinstance(value, tuple):
-            changes[name] = tuple(_braced(v) if is_dataclass(v) else v for v in value)
-        elif is_dataclass(value):
+            changes[name] = tuple(_braced(v) if isinstance(v, Node) else v for v in value)
+        elif isinstance(value, Node):
             changes[name] = _braced(value)
     return replace(node, **changes)
 
@@ -50,10 +52,12 @@ def with_example(block: Block) -> Block:
     if block.table is None or block.table.total == 0:
         return block
     row = next(block.table.rows(1))
-    formula, value = row.cells[-2], row.cells[-1]
+    label, formula, value = row.label, row.cells[-2], row.cells[-1]
+    # The first row of a step is about a neuron or a parameter, and ends with a formula and its value.
+    assert label is not None and not isinstance(formula, str) and not isinstance(value, str)
     note = FIGURE_NOTE if block.kind in ("step1", "step2") else ""
-    return replace(block, example=Example(row.label, _braced(formula), value, left=_COMPUTES[block.kind](row.label),
-                                          about=_ABOUT[row.label.symbol], note=note))
+    return replace(block, example=Example(label, _braced(formula), value, left=_COMPUTES[block.kind](label),
+                                          about=_ABOUT[label.symbol], note=note))
 
 
 def _first_example(blocks: list[Block]) -> list[Block]:
@@ -113,4 +117,5 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = F
 def document(config: Config, it: Iteration, fmt: NumberFormat, working: bool = False) -> Document:
     """The worked example of update ``it``: the header and every section, numbers written by ``fmt``;
     ``working`` adds the intermediate values (``sections``)."""
-    return Document(forward.header(config, fmt.rounding.digits), tuple(sections(config, it, fmt, working)), fmt, len(it.x))
+    return Document(forward.header(config, fmt.rounding.digits), tuple(sections(config, it, fmt, working)), fmt,
+                    len(it.x))

@@ -144,6 +144,8 @@ def output_weight(config: Config) -> list[Paragraph]:
     name, theta = layer.name, weight(0, 0, layer.name)
     z1, p1 = z_of(1, name), p_of(1, name)
     source = input_of(config, i, 1)
+    said: tuple[str | Node, ...]
+    chain: Node
     if layer.act.elementwise:
         others = (" Therefore, the other addends of the cost function are constant with respect to this parameter "
                   "and their derivative is equal to zero." if layer.width > 1 else "")
@@ -153,7 +155,8 @@ def output_weight(config: Config) -> list[Paragraph]:
     else:
         zj = z_of("j", name)
         said = (f"{layer.act.label} ties every output ", zj, " to ", p1, ", so the chain runs through each of them:")
-        chain = SumOver("j", product(Brace(Partial(zj), "Error gradient, cf. (1)"), Partial(p1, zj), Partial(theta, p1)))
+        chain = SumOver("j", product(Brace(Partial(zj), "Error gradient, cf. (1)"), Partial(p1, zj),
+                                     Partial(theta, p1)))
         factors = (output_error(config.loss, "j", name), Relation(Partial(p1, zj), Jacobian(zj, z1, delta="j1")))
     return [
         Paragraph(("Let us now compute the partial derivative of the cost function ", COST,
@@ -177,7 +180,8 @@ def hidden_weight(config: Config) -> list[Paragraph]:
     upper = Num(float(nxt.width), GIVEN)
     if nxt.act.elementwise:
         inner = product(Partial(zk), Partial(pk, zk), Partial(z1, pk))
-        factors = [output_error(config.loss, "k", nxt.name), Relation(Partial(pk, zk), Derivative(nxt.activation, pk))]
+        factors = [output_error(config.loss, "k", nxt.name),
+                   Relation(Partial(pk, zk), Derivative(nxt.activation, pk))]
     else:
         zj = z_of("j", nxt.name)
         inner = product(Partial(pk), Partial(z1, pk))
@@ -189,14 +193,14 @@ def hidden_weight(config: Config) -> list[Paragraph]:
                 Relation(Partial(theta, p1), input_of(config, i, 1))]
     out = [
         Paragraph(("Let us now compute the weight gradient for ", theta, ". We notice that the parameter is relevant "
-                   "to every addend of the cost function: it reaches ", COST, " through ", z1, ", an input of every neuron of '",
-                   nxt.name, "'."), (Relation(Partial(theta), chain),), equation=6),
+                   "to every addend of the cost function: it reaches ", COST, " through ", z1,
+                   ", an input of every neuron of '", nxt.name, "'."), (Relation(Partial(theta), chain),), equation=6),
         Paragraph(("Again we compute the partial derivatives occurring in the formula:",), tuple(factors)),
     ]
     if i > 0:
         out.append(Paragraph((f"The layers before '{here.name}' follow the same pattern one layer further back: the "
-                              "error gradient of each of their neurons is the sum over the layer after it (Step 2), and "
-                              "the last factor is the layer's own input.",)))
+                              "error gradient of each of their neurons is the sum over the layer after it (Step 2), "
+                              "and the last factor is the layer's own input.",)))
     return out
 
 

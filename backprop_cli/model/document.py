@@ -66,9 +66,9 @@ class Table:
 class Equation:
     """A line such as J(Θ) = (0.30 − 0)² + (0.38 − 1)² = 0.47: a name (a formula such as J(Θ), and words
     after it such as "after the update"), the formula with numbers, the value, and the value before an
-    update where there is one."""
+    update where there is one. A name given as text (b[hid]) is written as words are."""
 
-    name: Node
+    name: Node | str
     formula: Node | None
     value: Num
     before: Num | None = None

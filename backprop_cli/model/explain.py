@@ -17,7 +17,7 @@ from backprop_cli.engine.losses import LOSSES
 from backprop_cli.engine.network import Config
 from backprop_cli.model import general as formulas
 from backprop_cli.model.document import Section
-from backprop_cli.model.formula import Node, layer_input
+from backprop_cli.model.formula import Node, Relation, layer_input
 from backprop_cli.model.losses import output_error
 from backprop_cli.model.numbers import NumberFormat
 
@@ -71,7 +71,7 @@ def _bias_note(config: Config, i: int) -> list[str]:
 def blocked(config: Config, it: Iteration, i: int, fmt: NumberFormat) -> list[tuple[int, str, str]]:
     """The neurons of layer ``i`` whose (leaky) ReLU sits at p ≤ 0: (index k, sample label, p as shown)."""
     act = _act(config, i)
-    if act.name not in ("relu", "leaky_relu"):
+    if act.name not in ("relu", "leaky_relu") or act.derivative is None:
         return []
     p = it.passes[i].p
     several = p.shape[0] > 1
@@ -180,7 +180,7 @@ def _weight_chain(config: Config, i: int) -> tuple[str, list[str]]:
                    f"{_error_source(config, i)} (2)", slope] + tail
 
 
-def _weight_formula(config: Config, it: Iteration, i: int) -> str:
+def _weight_formula(config: Config, it: Iteration, i: int) -> Relation:
     source = layer_input("t", None if i == 0 else config.layers[i - 1].name)
     return formulas.weight_gradient(config.layers[i].name, source, it.passes[i].dJ_dp_shown)
 
@@ -251,12 +251,19 @@ def step5(config: Config, it: Iteration) -> Explanation:
     )
 
 
+def _hidden(phase: Section) -> int:
+    """The hidden layer that a "Step 2" section is about."""
+    if phase.layer is None:
+        raise ValueError(f"the section {phase.name!r} names no layer")
+    return phase.layer
+
+
 def explain(config: Config, it: Iteration, phase: Section, fmt: NumberFormat) -> Explanation | None:
     """The explanation of the section ``phase``, or None for a step it does not know."""
     known = {
         "Forward pass": lambda: forward(config),
         "Step 1": lambda: step1(config),
-        "Step 2": lambda: step2(config, it, phase.layer, fmt),
+        "Step 2": lambda: step2(config, it, _hidden(phase), fmt),
         "Step 3": lambda: step3(config, it, fmt),
         "Step 4": lambda: step4(config, it, fmt),
         "Step 5": lambda: step5(config, it),

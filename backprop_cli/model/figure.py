@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from backprop_cli.engine.backprop import Iteration
-from backprop_cli.engine.network import Config, is_shared
+from backprop_cli.engine.network import Config
 from backprop_cli.model.numbers import NumberFormat
 
 MAX_SHOWN = 6  # a layer of up to this many neurons is drawn whole
@@ -110,14 +112,15 @@ def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberForma
     layer, lp, st = config.layers[i], it.passes[i], it.steps[i]
     bias = st.new_bias if after else st.bias
     title = [Item("title", layer.name), Item("text", layer.act.label)]
-    if is_shared(bias):
-        title.append(value_item("b", fmt.param(bias), "(shared)"))
+    shared = None if isinstance(bias, np.ndarray) else bias  # one bias for the whole layer, or None
+    if shared is not None:
+        title.append(value_item("b", fmt.param(shared), "(shared)"))
     nodes = []
     for k in shown_rows(layer.width):
         if k is None:
             nodes.append(_gap(layer.width))
             continue
-        lines = [] if bias is None or is_shared(bias) else [value_item("b", fmt.param(bias[k]))]
+        lines = [value_item("b", fmt.param(bias[k]))] if isinstance(bias, np.ndarray) else []
         lines += [value_item("p", fmt.result(lp.p[s, k])), value_item("z", fmt.result(lp.z[s, k])),
                   gradient_item(fmt.result(lp.dJ_dz[s, k]))]
         nodes.append(Node(k, name_item("n", k + 1, layer.name), tuple(lines)))

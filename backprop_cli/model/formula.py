@@ -7,8 +7,8 @@ parameter), and the digits shown come from one ``NumberFormat`` for every format
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Union
 
 from backprop_cli.engine.kinds import GIVEN, RESULT  # the kinds of a Num
 
@@ -139,9 +139,10 @@ class SumOver:
 
 @dataclass(frozen=True)
 class Relation:
-    """left = right (``sign`` "=", or "←" for an update)."""
+    """left = right (``sign`` "=", or "←" for an update). A display line with a left side of None goes on
+    from the line above."""
 
-    left: Node
+    left: Node | None
     right: Node
     sign: str = "="
 
@@ -252,8 +253,8 @@ def vector(values, kind: str = GIVEN) -> Vector:
     return Vector(tuple(Num(float(v), kind) for v in values))
 
 
-Node = Union[Num, Symbol, Call, Sqrt, Power, Cases, Vector, Derivative, Partial, SumOver, Relation, Equations, Jacobian,
-             Product, Sum, Difference, Quotient, Negative, Square, Log, Group, Kept, Brace, Label]
+Node = (Num | Symbol | Call | Sqrt | Power | Cases | Vector | Derivative | Partial | SumOver | Relation | Equations
+        | Jacobian | Product | Sum | Difference | Quotient | Negative | Square | Log | Group | Kept | Brace | Label)
 
 MAX_TERMS = 4  # a sum of more terms keeps its first two and its last around a count of the rest
 
@@ -277,7 +278,7 @@ ONE = Num(1.0, GIVEN)
 
 # g'(p) of each activation as the handout writes it (activations.py has the same in unicode text, for the
 # sentences of answer sheets and explanations; a test keeps the two alike). "g" stands for any activation.
-SLOPES = {
+SLOPES: dict[str, Callable[[Num | Label], Node]] = {
     "sigmoid": lambda p: Product((Call("σ", p), Group(Difference(ONE, Call("σ", p)))), tight=True),
     "relu": lambda p: Call("ReLU'", p),
     "leaky_relu": lambda p: Call("LReLU'", p),

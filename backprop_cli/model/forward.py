@@ -3,10 +3,12 @@ layer, then ∂J/∂p where Step 1 shows it: softmax, and the exact forms of cro
 
 from __future__ import annotations
 
+import numpy as np
+
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.kinds import GIVEN, PARAM, RESULT
 from backprop_cli.engine.losses import LOSSES
-from backprop_cli.engine.network import Config, is_shared
+from backprop_cli.engine.network import Config
 from backprop_cli.model.document import (
     FORMULA,
     LABEL,
@@ -96,10 +98,10 @@ def preactivation_sum(config: Config, it: Iteration, i: int, s: int, k: int) -> 
     st, inputs = it.steps[i], it.layer_input(i)[s]
     kind = GIVEN if i == 0 else RESULT
     count = inputs.shape[0]
-    bias = None if st.bias is None else (st.bias if is_shared(st.bias) else st.bias[k])
+    bias = st.bias[k] if isinstance(st.bias, np.ndarray) else st.bias  # one per neuron, one shared, or None
 
     def term(t: int) -> Node:  # a negative weight after the first term in parentheses: + (−0.14) · 1
-        if t == count:
+        if t == count and bias is not None:
             return Num(float(bias), PARAM, wrap=True)
         return product(Num(float(st.weights[k, t]), PARAM, wrap=t > 0), Num(float(inputs[t]), kind, wrap=True))
 
@@ -117,7 +119,8 @@ def forward_pass(config: Config, it: Iteration, s: int, working: bool = False) -
     """The forward pass of sample ``s``: p and z of every neuron, and J; with ``working``, each p's sum with
     its numbers as well."""
     columns = (Column("Neuron", LABEL), *([Column(preactivation_column(config), FORMULA)] if working else []),
-               Column("Preactivation p", NUMBER), Column("Activation z", VALUE), Column("Activation function g(·)", TEXT))
+               Column("Preactivation p", NUMBER), Column("Activation z", VALUE),
+               Column("Activation function g(·)", TEXT))
 
     def rows():
         for i, (layer, lp) in enumerate(zip(config.layers, it.passes)):
@@ -128,7 +131,8 @@ def forward_pass(config: Config, it: Iteration, s: int, working: bool = False) -
 
     total = sum(layer.width for layer in config.layers)
     loss = loss_equation(config.loss, it.passes[-1].z[s], it.y[s], it.sample_losses[s])
-    return Block("forward", "Forward pass", table=Table(columns, total, rows), lines=(loss,), sample=sample_ref(config, it, s))
+    return Block("forward", "Forward pass", table=Table(columns, total, rows), lines=(loss,),
+                 sample=sample_ref(config, it, s))
 
 
 def step1(config: Config, it: Iteration, s: int) -> list[Block]:
@@ -153,7 +157,6 @@ def output_gradient(config: Config, it: Iteration, s: int) -> Block:
     the output activation, the short form it simplifies to (z_k − y_k), so both can be compared."""
     layer, out = config.layers[-1], it.passes[-1]
     act = layer.act
-    form = LOSSES[config.loss].fused.get(layer.activation)
     short = SHORT_FORMS.get((config.loss, layer.activation))
     K = out.z.shape[1]
     y = it.y[s]
@@ -176,11 +179,13 @@ def output_gradient(config: Config, it: Iteration, s: int) -> Block:
         title += f" ({act.label.lower()}: every z_j depends on every p_k)"
     lines: list = [Relation(Partial(symbol("p", "k")), general)]
     columns: list = [(general, " with numbers")]
-    if short:
-        simple = short_form(config.loss, layer.activation, unit=total is None)
+    simple = short_form(config.loss, layer.activation, unit=total is None)  # None where ``short`` is
+    if simple is not None:
+        form = LOSSES[config.loss].fused[layer.activation]
         lines[0] = Relation(lines[0], simple)
         unit_only = simple != short_form(config.loss, layer.activation, unit=False)
-        lines.append(f"why ({config.loss} on {layer.activation}): {form.why}" + (", and Σ_j y_j = 1" if unit_only else ""))
+        lines.append(f"why ({config.loss} on {layer.activation}): {form.why}"
+                     + (", and Σ_j y_j = 1" if unit_only else ""))
         columns.append(("= ", simple))  # between the long form and the value, as a worked example's "="
     table = Table(formula_columns("Neuron", *columns, value="∂J/∂p"), K, rows)
     return Block("output_gradient", title, tuple(lines), table, sample=sample_ref(config, it, s))

@@ -57,14 +57,20 @@ def bias_gradient(shared: bool, through_dJ_dp: bool) -> Relation:
     return Relation(Partial(symbol("b", "k")), delta(through_dJ_dp))
 
 
+def update_relation(name: str = "Θ", label: Label | None = None, source: str = "") -> Relation:
+    """Θ ← Θ − α · ∂J/∂Θ for the parameter ``name`` (or the one parameter ``label``, Θ_11[out]), its
+    gradient labelled with where it comes from (``source``)."""
+    theta = label or symbol(name)
+    gradient = Brace(Partial(theta), source) if source else Partial(theta)
+    return Relation(theta, Difference(theta, product(Symbol("α"), gradient)), "←")
+
+
 def update_rule(alpha: float | None = None, bias: bool = False, label: Label | None = None,
                 source: str = "") -> Equations:
     """Step 5: Θ ← Θ − α · ∂J/∂Θ (and b likewise), with the learning rate's value where given; for one
     parameter ``label`` (Θ_11[out]), its gradient labelled with where it comes from (``source``)."""
     def rule(name: str) -> Relation:
-        theta = label or symbol(name)
-        gradient = Brace(Partial(theta), source) if source else Partial(theta)
-        return Relation(theta, Difference(theta, product(Symbol("α"), gradient)), "←")
+        return update_relation(name, label, source)
 
     rules = Equations((rule("Θ"), rule("b")), joiner="  and  ") if bias else rule("Θ")
     if alpha is not None:

@@ -54,7 +54,8 @@ TOTALS: dict[str, Callable[[Sum, int], Node]] = {
     "bce": lambda terms, k: Negative(Group(terms)),
 }
 
-# J written with its sum over k, from that sum (backprop_cli.engine.losses has the same as text; a test keeps them alike).
+# J written with its sum over k, from that sum (backprop_cli.engine.losses has the same as text; a test keeps
+# them alike).
 GENERAL: dict[str, Callable[[Node], Node]] = {
     "sse": lambda total: total,
     "half_sse": lambda total: product(Symbol("½"), total),

@@ -90,12 +90,13 @@ def _led(node: Node) -> Node:
     if first is None:
         return node
     value = getattr(node, first)
-    if isinstance(value, tuple):
-        return replace(node, **{first: (_led(value[0]), *value[1:])})
-    return replace(node, **{first: _led(value)})
+    # Any: replace() takes the fields of the node's own kind, a node or a tuple of nodes here.
+    led: Any = (_led(value[0]), *value[1:]) if isinstance(value, tuple) else _led(value)
+    return replace(node, **{first: led})
 
 
-_LEADING = {"Sum", "Difference", "Product", "Quotient", "Square", "Power"}  # nodes whose text starts with their first part
+# nodes whose text starts with their first part
+_LEADING = {"Sum", "Difference", "Product", "Quotient", "Square", "Power"}
 
 
 def with_numbers(line: Line) -> Node:
@@ -159,8 +160,9 @@ def update(config: Config, it: Iteration, fmt: NumberFormat, after) -> Block:
     spec = config.optimizer
     opt = spec.optimizer
     general: list = [*formulas(spec), hyper_line(spec, config.alpha)]
-    if "t" in dict(opt.state):
-        general.append(f"t = {it.steps[0].state.weights['t']}: the number of updates so far, this one included")
+    state = it.steps[0].state
+    if "t" in dict(opt.state) and state is not None:
+        general.append(f"t = {state.weights['t']}: the number of updates so far, this one included")
     per = opt.lines(spec.hyper)  # lines per parameter; a frozen bias has one
     biases = sum(0 if st.bias is None else np.size(st.bias) for st in it.steps)
     total = sum(st.weights.size for st in it.steps) * per + biases * (per if config.update_bias else 1)

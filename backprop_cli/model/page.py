@@ -15,6 +15,7 @@ from backprop_cli.model.figure_layout import Figure, network_figure
 from backprop_cli.model.numbers import NumberFormat
 
 if TYPE_CHECKING:
+    from backprop_cli.model.derivation import Paragraph
     from backprop_cli.model.training import Training
 
 
@@ -31,7 +32,7 @@ class Page:
 def page(config: Config, it: Iteration, fmt: NumberFormat, *, explain: bool = False, summary=None) -> Page:
     """The document of update ``it`` of ``config`` (the traced one of ``summary``, a training.Summary, for a
     run of several updates)."""
-    said = ()
+    said: tuple[Paragraph, ...] = ()
     if explain:
         from backprop_cli.model.derivation import derivation
 

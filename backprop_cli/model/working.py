@@ -1,9 +1,10 @@
 """The working of ``--working``: the intermediate values a person writes down on the way to each result.
 
 The weights and biases before the forward pass (a matrix typed transposed shows at once), the sum of each
-p with its numbers (p = 0.40·1 + 0.21·1 = 0.61; ``forward.preactivation_sum``), and for each layer the value of every derivative factor
-g'(p) and of ∂J/∂p = ∂J/∂z · g'(p), which Steps 2-4 use as a product. These values are not rounded by
-hand (the run does not round them), so they are written as parameters are, to ``precision`` decimals.
+p with its numbers (p = 0.40·1 + 0.21·1 = 0.61; ``forward.preactivation_sum``), and for each layer the
+value of every derivative factor g'(p) and of ∂J/∂p = ∂J/∂z · g'(p), which Steps 2-4 use as a product.
+These values are not rounded by hand (the run does not round them), so they are written as parameters
+are, to ``precision`` decimals.
 """
 
 from __future__ import annotations

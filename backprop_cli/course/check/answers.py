@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import NoReturn
 
 import yaml
 
@@ -33,7 +34,7 @@ class _Reader:
         self.name = name
         self.answers: dict[tuple, Written] = {}
 
-    def fail(self, node: yaml.Node, path: tuple, message: str) -> None:
+    def fail(self, node: yaml.Node, path: tuple, message: str) -> NoReturn:
         mark = node.start_mark
         raise ConfigError(message, path=path_text(path), source=self.name, line=mark.line + 1, column=mark.column + 1)
 
@@ -80,7 +81,8 @@ class _Reader:
             source = self.text[node.start_mark.index:node.end_mark.index]
             hint = ""
             if node.flow_style and _FLOW_COMMA.search(source):
-                hint = "; in [...] a comma separates the numbers: write 0.61, or one number a line as the worksheet does"
+                hint = ("; in [...] a comma separates the numbers: write 0.61, or one number a line as the "
+                        "worksheet does")
             self.fail(node, path, f"expected {count} {shape.what}, got {len(node.value)}{hint}")
         for i, (item, inner) in enumerate(zip(node.value, shape.items)):
             self.walk(item, inner, path + (i,))

@@ -50,9 +50,16 @@ def by_hand(digits: int, results: bool = True, factors: bool = False) -> Roundin
     return Rounding(rounded if results else _keep, rounded if factors else _keep)
 
 
+def slope(act: Activation, p: np.ndarray) -> np.ndarray:
+    """g'(p) element-wise, for an element-wise activation (softmax has none: Step 1 shows its ∂J/∂p)."""
+    if act.derivative is None:
+        raise TypeError(f"{act.name} has no element-wise derivative")
+    return act.derivative(p)
+
+
 def _derivative(act: Activation, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     """g'(p), as the handout takes it."""
-    return act.derivative(p)
+    return slope(act, p)
 
 
 @dataclass(frozen=True)
@@ -150,15 +157,15 @@ def _bias(bias, k: int) -> float:
 
 def preactivation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """p_k = Σ_t Θ_kt · z_t + b_k."""
-    layer = pb.config.layers[q.layer]
+    layer = pb.config.layers[q.in_layer]
     k = q.index[0]
     row = layer.weights[:, k] if rules.transposed else layer.weights[k]
-    return float(row @ _layer_input(v, pb, q.sample, q.layer)) + _bias(layer.bias, k)
+    return float(row @ _layer_input(v, pb, q.in_sample, q.in_layer)) + _bias(layer.bias, k)
 
 
 def activation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """z_k = g(p)_k."""
-    return float(pb.config.layers[q.layer].act.forward(v.of("p", q.sample, q.layer))[q.index[0]])
+    return float(pb.config.layers[q.in_layer].act.forward(v.of("p", q.sample, q.layer))[q.index[0]])
 
 
 def _sample_loss(pb: Problem, z: np.ndarray, s: int) -> float:
@@ -182,7 +189,7 @@ def _delta(v: Values, pb: Problem, s: int, l: int, rules: Rules, r: Rounding) ->
 
 def error(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂z: from the loss in the output layer (Step 1); Σ_k ∂J/∂p_k · Θ_kt in a hidden one (Step 2)."""
-    s, l, k = q.sample, q.layer, q.index[0]
+    s, l, k = q.in_sample, q.in_layer, q.index[0]
     layers = pb.config.layers
     if l == len(layers) - 1:
         gradient = LOSSES[pb.config.loss].gradient(v.of("z", s, l)[None, :], pb.y[s][None, :])[0]
@@ -198,7 +205,7 @@ def error(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> flo
 def output_delta(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂p of the output layer where Step 1 shows it: the loss's short form (z − y), else the Jacobian
     product Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) of softmax."""
-    s, l = q.sample, q.layer
+    s, l = q.in_sample, q.in_layer
     act = pb.config.layers[l].act
     p, z = v.of("p", s, l)[None, :], v.of("z", s, l)[None, :]
     form = LOSSES[pb.config.loss].fused.get(act.name)
@@ -216,21 +223,21 @@ def _combined(pb: Problem, terms: list[float], r: Rounding) -> float:
 
 def weight_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂Θ_kt = ∂J/∂p_k · z_t (x_t in the first layer), combined over the samples."""
-    l, (k, t) = q.layer, q.index
+    l, (k, t) = q.in_layer, q.index
     return _combined(pb, [float(_delta(v, pb, s, l, rules, r)[k] * _layer_input(v, pb, s, l, rules)[t])
                           for s in pb.samples], r)
 
 
 def bias_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂b_k = ∂J/∂p_k; a bias shared by the layer takes Σ_k ∂J/∂p_k. Combined over the samples."""
-    l = q.layer
+    l = q.in_layer
     deltas = [_delta(v, pb, s, l, rules, r) for s in pb.samples]
     return _combined(pb, [float(np.sum(d)) if not q.index else float(d[q.index[0]]) for d in deltas], r)
 
 
 def new_parameter(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """Θ − α · ∂J/∂Θ (and b likewise), from the gradient of Steps 3-4."""
-    layer = pb.config.layers[q.layer]
+    layer = pb.config.layers[q.in_layer]
     if q.kind == "new_weights":
         old, gradient = layer.weights[q.index], v.of("dJ_dweights", None, q.layer)[q.index]
     else:

@@ -45,11 +45,12 @@ def layout(sheet: Sheet) -> dict:
         path = blank.path
         for depth, step in enumerate(path):
             last = depth == len(path) - 1
-            child = blank if last else None
+            child: Node | None = blank if last else None
             if child is None:
                 following = path[depth + 1]
                 child = Slots(_what(path[: depth + 1])) if isinstance(following, int) else {}
             if isinstance(node, Slots):
+                assert isinstance(step, int)  # a list's entries follow a number in the path
                 if step == len(node.items):
                     node.items.append(child)
                 node = node.items[step]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_cli.course.check.chain import Problem, Rules
+from backprop_cli.course.check.chain import Problem, Rules, slope
 from backprop_cli.course.check.sheet import Quantity
 from backprop_cli.engine.activations import Activation
 from backprop_cli.model.losses import output_error
@@ -49,9 +49,9 @@ def _derivative_mistakes(act: Activation) -> Iterator[Mistake]:
         yield Mistake("z-for-derivative", said, Rules(derivative=lambda g, p, z: g.forward(p)))
         yield Mistake("z-for-derivative", said, Rules(derivative=lambda g, p, z: z))
         yield Mistake("derivative-at-z", "the derivative taken at z instead of p: "
-                      + act.derivative_text("z"), Rules(derivative=lambda g, p, z: g.derivative(z)))
+                      + act.derivative_text("z"), Rules(derivative=lambda g, p, z: slope(g, z)))
     if act.name in KINKED:
-        below = f"{float(act.derivative(np.array([-1.0]))[0]):g}"  # 0, or the slope of leaky_relu
+        below = f"{float(slope(act, np.array([-1.0]))[0]):g}"  # 0, or the slope of leaky_relu
         said = f"{act.derivative_text('p')} taken as 1 for p ≤ 0 (it is {below} there)"
         yield Mistake("derivative-one", said, Rules(derivative=lambda g, p, z: np.ones_like(p)))
 
@@ -65,9 +65,9 @@ SWAPPED = "x and the z of the hidden layer swapped between Steps 3 and 4"
 
 
 def _step2(q: Quantity, pb: Problem) -> Iterator[Mistake]:
-    layers = pb.config.layers
-    nxt = layers[q.layer + 1]
-    if not pb.shown[q.layer + 1]:
+    layers, l = pb.config.layers, q.in_layer
+    nxt = layers[l + 1]
+    if not pb.shown[l + 1]:
         yield from _derivative_mistakes(nxt.act)
     if _square(nxt.weights):
         yield Mistake("transposed", TRANSPOSED, Rules(transposed=True))
@@ -80,16 +80,16 @@ def _step2(q: Quantity, pb: Problem) -> Iterator[Mistake]:
 
 
 def _gradient(q: Quantity, pb: Problem) -> Iterator[Mistake]:
-    layers = pb.config.layers
-    if not pb.shown[q.layer]:
-        yield from _derivative_mistakes(layers[q.layer].act)
+    layers, l = pb.config.layers, q.in_layer
+    if not pb.shown[l]:
+        yield from _derivative_mistakes(layers[l].act)
     if q.kind != "dJ_dweights":
         return
     inputs = pb.x.shape[1]
-    if q.layer == 0 and layers[0].width == inputs:
+    if l == 0 and layers[0].width == inputs:
         yield Mistake("x-z-swapped", f"z[{layers[0].name}] used for x: {SWAPPED}", Rules(swapped_input=True))
-    elif q.layer > 0 and layers[q.layer - 1].width == inputs:
-        yield Mistake("x-z-swapped", f"x used for z[{layers[q.layer - 1].name}]: {SWAPPED}", Rules(swapped_input=True))
+    elif l > 0 and layers[l - 1].width == inputs:
+        yield Mistake("x-z-swapped", f"x used for z[{layers[l - 1].name}]: {SWAPPED}", Rules(swapped_input=True))
 
 
 def _update(pb: Problem) -> Iterator[Mistake]:
@@ -109,9 +109,9 @@ def mistakes_for(q: Quantity, pb: Problem) -> Iterator[Mistake]:
     if q.kind == "dJ_dz" and q.layer == last and pb.config.loss in SQUARED_ERRORS:
         formula = spell(output_error(pb.config.loss), NumberFormat())
         yield Mistake("factor-2", f"the factor 2 of the squared error forgotten: {formula}", Rules(gradient_factor=0.5))
-    elif q.kind == "dJ_dz" and q.layer < last:
+    elif q.kind == "dJ_dz" and q.in_layer < last:
         yield from _step2(q, pb)
-    elif q.kind == "p" and _square(pb.config.layers[q.layer].weights):
+    elif q.kind == "p" and _square(pb.config.layers[q.in_layer].weights):
         yield Mistake("transposed", TRANSPOSED, Rules(transposed=True))
     elif q.kind in ("dJ_dweights", "dJ_dbias"):
         yield from _gradient(q, pb)

@@ -41,7 +41,7 @@ def expected_text(mark: Mark, precision: int) -> str:
     rounding to those digits was matched); for a blank, the key at the config's precision."""
     if mark.given is None:
         return NumberFormat(precision).result(mark.expected)
-    shown = mark.matched if mark.verdict == "correct" else mark.expected
+    shown = mark.matched if mark.verdict == "correct" and mark.matched is not None else mark.expected
     return _at(shown, mark.given.decimals)
 
 
@@ -57,7 +57,7 @@ def note(mark: Mark) -> str:
     """The diagnosis of a wrong answer, or what the person's own earlier answers give."""
     if mark.verdict == "carried":
         return "right from your earlier answers"
-    if mark.verdict != "wrong":
+    if mark.verdict != "wrong" or mark.given is None:  # a wrong answer is a filled one
         return ""
     if mark.diagnosis:
         return mark.diagnosis
@@ -91,7 +91,8 @@ def write_table(stream: IO[str], sheet: Sheet, markings: Sequence[Marking], colo
             console.print(table)
         console.print(Text(score_line(marking.score), style="bold"))
     if len(markings) > 1:
-        summary = Table(box=box.HEAVY_HEAD, header_style="bold", title="Class", title_justify="left", title_style="bold")
+        summary = Table(box=box.HEAVY_HEAD, header_style="bold", title="Class", title_justify="left",
+                        title_style="bold")
         for column in ("File", "Points", "Total", "%", "Correct", "Carried", "Wrong", "Blank"):
             summary.add_column(column, justify="left" if column == "File" else "right", overflow="fold")
         for marking in markings:

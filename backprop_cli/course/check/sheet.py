@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.losses import LOSSES
 from backprop_cli.engine.network import Config
@@ -46,6 +48,20 @@ class Quantity:
     sample: int | None = None  # per-sample quantities; None for J over the samples and Steps 3-5
     layer: int | None = None
     index: tuple[int, ...] = ()  # (k,) of a neuron, (k, t) of a weight, () of a shared bias or a loss
+
+    @property
+    def in_layer(self) -> int:
+        """``layer``, of a quantity of one layer (every kind but J)."""
+        if self.layer is None:
+            raise ValueError(f"{self.kind} is not a quantity of one layer")
+        return self.layer
+
+    @property
+    def in_sample(self) -> int:
+        """``sample``, of a quantity of one sample (the forward pass, J of a sample, Steps 1 and 2)."""
+        if self.sample is None:
+            raise ValueError(f"{self.kind} is not a quantity of one sample")
+        return self.sample
 
 
 @dataclass(frozen=True)
@@ -140,7 +156,8 @@ class _Builder:
                     terms = " + ".join(f"{weight(k, t, layer.name)}·{self.source(l, t)}" for t in range(m))
                 if layer.bias is not None:
                     terms += f" + {bias_label(None if layer.shared_bias else k, layer.name)}"
-                blanks.append(Blank(where + ("p", k), Quantity("p", s, l, (k,)), f"p of {neuron(k, layer.name)}", terms))
+                blanks.append(Blank(where + ("p", k), Quantity("p", s, l, (k,)), f"p of {neuron(k, layer.name)}",
+                                    terms))
             for k in range(layer.width):
                 blanks.append(Blank(where + ("z", k), Quantity("z", s, l, (k,)), f"z of {neuron(k, layer.name)}",
                                     layer.act.symbol))
@@ -190,11 +207,12 @@ class _Builder:
         where = (step, layer.name)
         n, m = layer.weights.shape
         blanks = [Blank(where + ("dJ_dweights", k, t), Quantity("dJ_dweights", None, l, (k, t)),
-                        f"∂J/∂{weight(k, t, layer.name)}", self.combined(f"{self.delta(l, k + 1)} · {self.source(l, t)}"))
+                        f"∂J/∂{weight(k, t, layer.name)}",
+                        self.combined(f"{self.delta(l, k + 1)} · {self.source(l, t)}"))
                   for k in range(n) for t in range(m)]
         if layer.shared_bias:
-            blanks.append(Blank(where + ("dJ_dbias",), Quantity("dJ_dbias", None, l), f"∂J/∂{bias_label(None, layer.name)}",
-                                self.combined(f"Σ_k {self.delta(l, 'k')}")))
+            blanks.append(Blank(where + ("dJ_dbias",), Quantity("dJ_dbias", None, l),
+                                f"∂J/∂{bias_label(None, layer.name)}", self.combined(f"Σ_k {self.delta(l, 'k')}")))
         elif layer.bias is not None:
             blanks += [Blank(where + ("dJ_dbias", k), Quantity("dJ_dbias", None, l, (k,)),
                              f"∂J/∂{bias_label(k, layer.name)}", self.combined(self.delta(l, k + 1)))
@@ -210,15 +228,19 @@ class _Builder:
             for k in range(n):
                 for t in range(m):
                     name = weight(k, t, layer.name)
-                    blanks.append(Blank(("step5", layer.name, "new_weights", k, t), Quantity("new_weights", None, l, (k, t)),
+                    blanks.append(Blank(("step5", layer.name, "new_weights", k, t),
+                                        Quantity("new_weights", None, l, (k, t)),
                                         f"new {name}", f"{self.given(layer.weights[k, t])} − {alpha} · ∂J/∂{name}"))
-            if layer.bias is None or not self.c.update_bias:
+            bias = layer.bias
+            if bias is None or not self.c.update_bias:
                 continue
-            for k in ([None] if layer.shared_bias else range(n)):
-                name = bias_label(k, layer.name)
-                value = layer.bias if k is None else layer.bias[k]
-                path = ("step5", layer.name, "new_bias") + (() if k is None else (k,))
-                blanks.append(Blank(path, Quantity("new_bias", None, l, () if k is None else (k,)), f"new {name}",
+            # One bias shared by the layer (a number), or one per neuron.
+            biases: list[tuple[int | None, float]] = (
+                [(k, bias[k]) for k in range(n)] if isinstance(bias, np.ndarray) else [(None, bias)])
+            for j, value in biases:
+                name = bias_label(j, layer.name)
+                path = ("step5", layer.name, "new_bias") + (() if j is None else (j,))
+                blanks.append(Blank(path, Quantity("new_bias", None, l, () if j is None else (j,)), f"new {name}",
                                     f"{self.given(value)} − {alpha} · ∂J/∂{name}"))
         blanks.append(Blank(("loss_after",), Quantity("loss_after"), "J(Θ) after the update",
                             self.combined("J(Θ)") + " with the new parameters (a second forward pass)"))
@@ -233,7 +255,8 @@ class _Builder:
                 yield self.step2(s, l)
         if self.samples > 1:
             yield Section("loss", f"J(Θ) over the {self.samples} samples",
-                          (Blank(("loss",), Quantity("loss"), "J(Θ) over the samples", f"{self.c.batch} of the samples' J(Θ)"),))
+                          (Blank(("loss",), Quantity("loss"), "J(Θ) over the samples",
+                                 f"{self.c.batch} of the samples' J(Θ)"),))
         yield self.gradients(self.last)
         for l in hidden:
             yield self.gradients(l)

@@ -89,8 +89,10 @@ def draw(stream: SeedStream, shape: tuple[int, ...], output: str, bias: str, dec
     elif kind == "binary":
         y = tuple(stream.below(2) for _ in range(width))
     else:
+        assert bounds is not None  # targets in tenths have their range
         y = tuple(stream.between(*bounds) for _ in range(width))
-    weights, biases = [], []
+    weights = []
+    biases: list[tuple[int, ...] | int | None] = []
     for inputs, neurons in zip(shape, shape[1:]):
         weights.append(tuple(tuple(stream.nonzero(unit) for _ in range(inputs)) for _ in range(neurons)))
         if bias == "neuron":

@@ -74,6 +74,7 @@ def exercise_command(options: ExerciseOptions, *, seed: str | None, variants: in
         made = listed_variants(options, seeds_file)
         command = set_command(options, output, seeds_file=seeds_file, form=form)
     else:
+        assert variants is not None  # --variants, as --seeds is not given
         base = random_seed() if seed is None else seed
         made = derived_variants(options, base, variants)
         command = set_command(options, output, variants=variants, seed=base, form=form)
@@ -212,6 +213,10 @@ def index_text(rows: list[tuple[list[str], Exercise]], command: str) -> str:
 def set_command(options: ExerciseOptions, output: str, *, variants: int | None = None, seed: str | None = None,
                 seeds_file: str | None = None, form: str | None = None) -> str:
     """The command line that writes the set again."""
-    source = f"--seeds {shlex.quote(seeds_file)}" if seeds_file else f"--variants {variants} --seed {shlex.quote(seed)}"
+    if seeds_file:
+        source = f"--seeds {shlex.quote(seeds_file)}"
+    else:
+        assert seed is not None  # --variants come with the seed they are derived from
+        source = f"--variants {variants} --seed {shlex.quote(seed)}"
     documents = f" --format {form}" if form else ""
     return f"bptrace exercise {source} {options.flags}{documents} -o {shlex.quote(output)}"

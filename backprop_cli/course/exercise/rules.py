@@ -100,7 +100,9 @@ def _blocked(config: Config, step: Iteration, index: int) -> np.ndarray:
     """Per neuron of layer ``index``: whether g'(p) is 0 there (an inactive ReLU), so no gradient flows."""
     act = config.layers[index].act
     p = step.passes[index].p[0]
-    return act.derivative(p) == 0 if act.elementwise else np.zeros(p.shape, dtype=bool)
+    if act.elementwise and act.derivative is not None:
+        return act.derivative(p) == 0
+    return np.zeros(p.shape, dtype=bool)
 
 
 def _shows(value: float, decimals: int) -> bool:
@@ -118,7 +120,7 @@ def _gradients_show(config: Config, step: Iteration, decimals: int) -> bool:
                for k in range(len(shown)) for t in range(len(shown[k]))):
             return False
         learns = any(map(any, shown))
-        if layer_step.bias is not None:
+        if layer_step.bias is not None and layer_step.dJ_dbias is not None:  # a bias has its gradient
             bias_grads = np.atleast_1d(layer_step.dJ_dbias)
             bias_blocked = [bool(np.all(blocked))] if layer_step.shared_bias else blocked
             bias_shown = [_shows(g, decimals) for g in bias_grads]
