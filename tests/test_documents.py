@@ -22,7 +22,7 @@ from backprop_cli.model.derivation import derivation
 from backprop_cli.model.losses import general_loss
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.model.page import page
-from backprop_cli.render.html import write_html
+from backprop_cli.render.html import write_page as write_html
 from backprop_cli.render.unicode import spell
 
 HANDOUT = CONFIGS / "handout.yaml"

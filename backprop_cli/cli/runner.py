@@ -112,9 +112,9 @@ def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Envi
 
         summary = summarize(job.config, iterations, job.network, options.show)
         it = summary.shown
-    from backprop_cli.render.documents import PAGE_WRITERS
+    from backprop_cli.render.documents import writer
 
-    PAGE_WRITERS[options.format](stream, page(job.config, it, fmt, explain=options.explain, summary=summary),
+    writer(options.format).write_page(stream, page(job.config, it, fmt, explain=options.explain, summary=summary),
                                  options.settings.rows, fragment=options.fragment)
 
 

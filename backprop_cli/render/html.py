@@ -138,6 +138,6 @@ def write_flow(stream, items, fmt: NumberFormat, fragment: bool = False, title: 
         stream.write("</body>\n</html>\n")
 
 
-def write_html(stream, page, rows: int, fragment: bool = False) -> None:
+def write_page(stream, page, rows: int, fragment: bool = False) -> None:
     """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
     write_flow(stream, flow.elements(page, rows), page.document.fmt, fragment, page.document.header.title or "bptrace")

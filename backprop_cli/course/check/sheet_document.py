@@ -17,7 +17,7 @@ from backprop_cli.model.document import ANSWER, FORMULA, LABEL
 from backprop_cli.model.forward import header as network_header
 from backprop_cli.model.weights import input_names, layer_weights
 from backprop_cli.render import common, flow
-from backprop_cli.render.documents import FLOW_WRITERS
+from backprop_cli.render.documents import writer
 from backprop_cli.render.settings import Settings
 
 COLUMNS = ((("Quantity",), LABEL), (("Formula",), FORMULA), (("Your answer",), ANSWER))
@@ -62,4 +62,4 @@ def elements(sheet: Sheet, source: str) -> Iterator:
 def write_document(form: str, stream: IO[str], sheet: Sheet, source: str) -> None:
     """The printed sheet in the document format ``form`` (latex, markdown, html)."""
     c = sheet.config
-    FLOW_WRITERS[form](stream, elements(sheet, source), Settings.resolve(c).numbers, title=title(sheet))
+    writer(form).write_flow(stream, elements(sheet, source), Settings.resolve(c).numbers, title=title(sheet))
