@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.network import Config
 from backprop_cli.errors import BptraceError, one_line
+
+if TYPE_CHECKING:  # for annotations only: numpy.typing takes a moment to import
+    from numpy.typing import ArrayLike
 
 
 def _quantities(it: Iteration) -> Iterator[tuple[str, str | None, ArrayLike | None]]:
