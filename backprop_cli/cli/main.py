@@ -2,13 +2,15 @@
 schemas) and writes; the run itself is orchestrated in ``runner.py``.
 
 Domain errors become one-line messages with exit code 2 here, at the edge. Heavy modules (numpy,
-PyYAML, rich) are imported inside the commands that need them, so start-up stays quick.
+PyYAML, rich) are imported by the commands that need them: each command's module is loaded when it is named.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import traceback
 
 import click
 
@@ -17,7 +19,10 @@ from backprop_cli.cli.base import (
     Failure,
 )
 from backprop_cli.cli.pipes import closed_pipe_status, flush_stdout
-from backprop_cli.errors import BptraceError, ExitStatus, headline
+from backprop_cli.cli.signals import report
+from backprop_cli.cli.streams import standard_streams
+from backprop_cli.environment import settle_size
+from backprop_cli.errors import BptraceError, ExitStatus, StreamError, headline
 
 DEBUG = "bptrace.debug"  # where --debug, given anywhere on the command line, is noted (ctx.meta)
 
@@ -48,16 +53,10 @@ class Group(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in COMMANDS:
-            import importlib
-
             return getattr(importlib.import_module(f"backprop_cli.{COMMANDS[name]}"), name)
         return super().get_command(ctx, name)
 
     def main(self, *args, **kwargs):
-        from backprop_cli.cli.streams import standard_streams
-        from backprop_cli.environment import settle_size
-        from backprop_cli.errors import StreamError
-
         settle_size(os.environ)
         with standard_streams():
             try:
@@ -98,16 +97,12 @@ class Group(click.Group):
         except BptraceError as error:
             raise Failure(headline(error), error.exit_status) from None
         except KeyboardInterrupt as error:  # Ctrl-C, SIGTERM, SIGHUP (see signals.py)
-            from backprop_cli.cli.signals import report
-
             raise click.exceptions.Exit(report(error)) from None
         except BrokenPipeError:  # the reader of the output left: pipes.py says what happens
             raise click.exceptions.Exit(closed_pipe_status()) from None
         except Exception as error:  # a bug: say so in one line, the traceback only on request
             debugging = _debug() or bool(ctx.obj and ctx.obj.get("debug"))
             if debugging:
-                import traceback  # only here: it pulls in linecache, tokenize and textwrap
-
                 traceback.print_exc()
             hint = "" if debugging else " (BPTRACE_DEBUG=1 shows the traceback)"
             raise Failure(f"unexpected {type(error).__name__}: {error}{hint}",
@@ -138,6 +133,4 @@ def main() -> None:
     except BrokenPipeError:  # from outside a command, where click did not see it
         sys.exit(closed_pipe_status())
     except KeyboardInterrupt as error:
-        from backprop_cli.cli.signals import report
-
         sys.exit(report(error))

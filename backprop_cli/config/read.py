@@ -14,6 +14,7 @@ import backprop_cli.config.hints as hints
 from backprop_cli.config.describe import is_list as _is_list
 from backprop_cli.config.describe import kind as _kind
 from backprop_cli.config.loader import parse_yaml, paused_gc, read_text
+from backprop_cli.config.optimizer import read_optimizer, read_state
 from backprop_cli.config.validator import MAX_ERRORS, MAX_PARAMETERS, Collector, Stop
 from backprop_cli.config.yaml_scalars import YES_NO
 from backprop_cli.engine.activations import ACTIVATIONS
@@ -140,8 +141,6 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
             rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=1, maximum=15)
         values["hand_rounding"] = rounding
     if "optimizer" in top or "optimizer_state" in top:  # read by optimizer_config.py, loaded only for them
-        from backprop_cli.config.optimizer import read_optimizer, read_state
-
         with v.section():
             values["optimizer"] = read_optimizer(v, top.get("optimizer", "sgd"))
         with v.section():

@@ -20,6 +20,7 @@ from backprop_cli.model.document import Section
 from backprop_cli.model.formula import Node, Relation, layer_input
 from backprop_cli.model.losses import output_error
 from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.model.optimizer import optimizer_explanation
 
 MAX_WARNINGS = 4  # notes about blocked neurons per layer before the rest are counted
 
@@ -233,10 +234,6 @@ def step5(config: Config, it: Iteration) -> Explanation:
     if len(it.x) > 1:
         notes.append(f"With {len(it.x)} samples, ∂J/∂Θ is the {config.batch} of the per-sample gradients.")
     if not config.optimizer.plain:  # momentum, Adam, weight decay, ...
-        from backprop_cli.model.optimizer import (
-            optimizer_explanation,  # loaded for such a run only
-        )
-
         said = optimizer_explanation(config)
         return Explanation(**{**said, "notes": said["notes"] + notes})
     return Explanation(

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.network import Config
 from backprop_cli.model.build import document
+from backprop_cli.model.derivation import derivation
 from backprop_cli.model.document import Document
 from backprop_cli.model.figure_layout import Figure, network_figure
 from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.model.training import training
 
 if TYPE_CHECKING:
     from backprop_cli.model.derivation import Paragraph
@@ -34,12 +36,8 @@ def page(config: Config, it: Iteration, fmt: NumberFormat, *, explain: bool = Fa
     run of several updates)."""
     said: tuple[Paragraph, ...] = ()
     if explain:
-        from backprop_cli.model.derivation import derivation
-
         said = derivation(config)
     run = None
     if summary is not None:
-        from backprop_cli.model.training import training
-
         run = training(config, summary)
     return Page(document(config, it, fmt), network_figure(config, it, fmt), said, run)

@@ -8,7 +8,7 @@ For a document that embeds the figure::
     tikz_picture(figure)                # a tikzpicture for LaTeX (\\usepackage{tikz})
 
 ``figure_text`` does all of it for a config, as ``bptrace figure`` does. The steps are separate modules:
-content.py decides what is shown, layout.py where it goes, svg.py and tikz.py spell it.
+model/figure.py decides what is shown, model/figure_layout.py where it goes, svg.py and tikz.py spell it.
 """
 
 from __future__ import annotations
@@ -23,20 +23,10 @@ __all__ = ["FORMATS", "Figure", "figure_text", "network_figure", "svg", "tikz_do
 FORMATS = {".svg": "svg", ".tex": "tikz"}  # the output formats by file extension
 
 
-def __getattr__(name: str):
-    """``tikz_picture`` and ``tikz_document``, loaded when asked for: only LaTeX needs them."""
-    if name in ("tikz_picture", "tikz_document"):
-        import backprop_cli.render.tikz as tikz
-
-        return getattr(tikz, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def figure_text(config, fmt, *, form: str = "svg", after: bool = False, fragment: bool = False) -> str:
     """The figure of the first update of ``config`` as text: ``form`` "svg" or "tikz"; a file of its own,
     or with ``fragment`` the <svg> element alone (no XML declaration) or the tikzpicture alone."""
     figure = network_figure(config, next(iter(trace(config, hand_rounding=fmt.rounding))), fmt, after=after)
     if form == "svg":
         return svg(figure, standalone=not fragment)
-
     return tikz_picture(figure) if fragment else tikz_document(figure)

@@ -12,8 +12,8 @@ from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import flow
 from backprop_cli.render.common import inline
 from backprop_cli.render.curve import curve_svg
-from backprop_cli.render.figure import svg
 from backprop_cli.render.mathml import spell
+from backprop_cli.render.svg import svg
 
 STYLE = """
 .bptrace{font-family:Georgia,"Times New Roman",serif;line-height:1.45;color:#1a1a1a;max-width:60rem;margin:0 auto;

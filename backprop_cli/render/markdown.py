@@ -10,8 +10,8 @@ from backprop_cli.model.document import NUMBER, VALUE
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import flow
 from backprop_cli.render.curve import curve_svg
-from backprop_cli.render.figure import svg
 from backprop_cli.render.latex_math import display, ending, inline
+from backprop_cli.render.svg import svg
 
 # Characters Markdown would read as markup in text.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|$~#])")

@@ -5,6 +5,7 @@ Nothing heavy is imported at the top: the command line reads the constants here 
 
 from __future__ import annotations
 
+import difflib
 import secrets
 import shlex
 from dataclasses import dataclass
@@ -94,8 +95,6 @@ def _shape(text: str) -> tuple[int, ...]:
 
 def _choose(option: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        import difflib
-
         close = difflib.get_close_matches(value.lower(), choices, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise BptraceError(f"{option}: expected one of {', '.join(choices)}, got {value!r}{hint}")
