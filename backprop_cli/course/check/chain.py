@@ -50,16 +50,9 @@ def by_hand(digits: int, results: bool = True, factors: bool = False) -> Roundin
     return Rounding(rounded if results else _keep, rounded if factors else _keep)
 
 
-def slope(act: Activation, p: np.ndarray) -> np.ndarray:
-    """g'(p) element-wise, for an element-wise activation (softmax has none: Step 1 shows its ∂J/∂p)."""
-    if act.derivative is None:
-        raise TypeError(f"{act.name} has no element-wise derivative")
-    return act.derivative(p)
-
-
 def _derivative(act: Activation, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     """g'(p), as the handout takes it."""
-    return slope(act, p)
+    return act.slope(p)
 
 
 @dataclass(frozen=True)

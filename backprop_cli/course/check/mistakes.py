@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_cli.course.check.chain import Problem, Rules, slope
+from backprop_cli.course.check.chain import Problem, Rules
 from backprop_cli.course.check.sheet import Quantity
 from backprop_cli.engine.activations import Activation
 from backprop_cli.model.losses import output_error
@@ -49,9 +49,9 @@ def _derivative_mistakes(act: Activation) -> Iterator[Mistake]:
         yield Mistake("z-for-derivative", said, Rules(derivative=lambda g, p, z: g.forward(p)))
         yield Mistake("z-for-derivative", said, Rules(derivative=lambda g, p, z: z))
         yield Mistake("derivative-at-z", "the derivative taken at z instead of p: "
-                      + act.derivative_text("z"), Rules(derivative=lambda g, p, z: slope(g, z)))
+                      + act.derivative_text("z"), Rules(derivative=lambda g, p, z: g.slope(z)))
     if act.name in KINKED:
-        below = f"{float(slope(act, np.array([-1.0]))[0]):g}"  # 0, or the slope of leaky_relu
+        below = f"{float(act.slope(np.array([-1.0]))[0]):g}"  # 0, or the slope of leaky_relu
         said = f"{act.derivative_text('p')} taken as 1 for p ≤ 0 (it is {below} there)"
         yield Mistake("derivative-one", said, Rules(derivative=lambda g, p, z: np.ones_like(p)))
 
