@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.network import Config
 from backprop_cli.model.build import document
-from backprop_cli.model.derivation import derivation
 from backprop_cli.model.document import Document
 from backprop_cli.model.figure_layout import Figure, network_figure
 from backprop_cli.model.numbers import NumberFormat
-from backprop_cli.model.training import training
 
 if TYPE_CHECKING:
     from backprop_cli.model.derivation import Paragraph
@@ -35,9 +33,13 @@ def page(config: Config, it: Iteration, fmt: NumberFormat, *, explain: bool = Fa
     """The document of update ``it`` of ``config`` (the traced one of ``summary``, a training.Summary, for a
     run of several updates)."""
     said: tuple[Paragraph, ...] = ()
-    if explain:
+    if explain:  # --explain's derivation: a mode of its own, loaded when asked for
+        from backprop_cli.model.derivation import derivation
+
         said = derivation(config)
     run = None
-    if summary is not None:
+    if summary is not None:  # a training run's loss per epoch and trained network, loaded for such a run
+        from backprop_cli.model.training import training
+
         run = training(config, summary)
     return Page(document(config, it, fmt), network_figure(config, it, fmt), said, run)

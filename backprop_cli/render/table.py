@@ -19,7 +19,6 @@ from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import common
 from backprop_cli.render.common import header_rows
 from backprop_cli.render.console import make_console
-from backprop_cli.render.explain import explanation
 from backprop_cli.render.grid import rich_table
 from backprop_cli.render.parts import TableOptions, heading
 from backprop_cli.render.unicode import number, spell
@@ -71,6 +70,8 @@ def section(part: doc.Section, fmt: NumberFormat, rows: int) -> list[RenderableT
 def render_document(config: Config, it: Iteration, page: doc.Document, opts: TableOptions) -> list[RenderableType]:
     """The header and every section, each after a blank line and, with --explain, its explanation."""
     items: list[RenderableType] = [header(page.header, opts.fmt)]
+    if opts.explain:  # --explain's panels and prose: a mode of its own, loaded when asked for
+        from backprop_cli.render.explain import explanation
     for part in page.sections:
         items.append(Text(""))
         if opts.explain:
