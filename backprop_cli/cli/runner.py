@@ -35,7 +35,7 @@ class RunOptions:
     output: str | None = None  # a file, or None for stdout
     step: bool = False  # walk through the phases by key
     explain: bool = False
-    working: bool = False  # the intermediate values of every step (handout/working.py)
+    working: bool = False  # the intermediate values of every step (model/working.py)
     stdin_config: bool = False  # standard input held the YAML, so it holds no keys
     epochs: int | None = None  # else the config's
     show: int = 1  # the update traced in full

@@ -140,7 +140,7 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
         if rounding is not None:
             rounding = v.integer(rounding, ("display", "hand_rounding"), minimum=1, maximum=15)
         values["hand_rounding"] = rounding
-    if "optimizer" in top or "optimizer_state" in top:  # read by optimizer_config.py, loaded only for them
+    if "optimizer" in top or "optimizer_state" in top:  # read by config/optimizer.py
         with v.section():
             values["optimizer"] = read_optimizer(v, top.get("optimizer", "sgd"))
         with v.section():

@@ -20,7 +20,7 @@ TINY = np.finfo(float).tiny
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss J with its gradient and general formulas (with numbers: ``handout.losses``)."""
+    """A loss J with its gradient and general formulas (with numbers: ``model.losses``)."""
 
     name: str
     formula: str  # the general formula, as in the handout

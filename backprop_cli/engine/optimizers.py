@@ -9,7 +9,7 @@ writes its algorithm (PyTorch 2.1): momentum and nesterov are ``torch.optim.SGD`
 The rules are the one source of both the arithmetic and its description: ``Optimizer.step`` runs them
 on whole arrays, ``Optimizer.describe`` runs them on one parameter and keeps every line as plain data
 (the symbol, the numbers put in, the result, and the rule's formula tree), for the document to write
-with numbers (``handout.optimizer``) and a renderer to spell.
+with numbers (``model.optimizer``) and a renderer to spell.
 With hand rounding every result a line shows is rounded, and the later lines use the rounded value;
 the new parameter is computed from them and kept as it is (as Step 5 does for plain gradient descent).
 """

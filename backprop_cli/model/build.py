@@ -82,7 +82,7 @@ def _section(step: str, blocks: list[Block], config: Config, layer: int | None =
 def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = False) -> list[Section]:
     """The trace of one update in the handout's order: the forward pass (per sample), Step 1 (per sample),
     Step 2 for each hidden layer from the last to the first (per sample), Steps 3, 4 and 5. ``working``
-    adds the weights before the update, each p's sum and each layer's g'(p) and ∂J/∂p (handout.working)."""
+    adds the weights before the update, each p's sum and each layer's g'(p) and ∂J/∂p (model.working)."""
     samples = range(len(it.x))
     last = len(config.layers) - 1
     hidden = list(reversed(range(last)))  # backwards, as the error flows

@@ -25,7 +25,7 @@ class Page:
 
     document: Document
     figure: Figure
-    derivation: tuple  # of handout.derivation.Paragraph; empty without --explain
+    derivation: tuple  # of model.derivation.Paragraph; empty without --explain
     training: Training | None  # None for a run of one update
 
 

@@ -1,4 +1,4 @@
-"""The explanations of ``--explain`` (``handout.explain``) as rich panels, printed before each phase."""
+"""The explanations of ``--explain`` (``model.explain``) as rich panels, printed before each phase."""
 
 from __future__ import annotations
 

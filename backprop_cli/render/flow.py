@@ -1,7 +1,7 @@
 """A document of a run as a flow of simple elements (headings, paragraphs, displayed formulas, tables,
 pictures), in the handout's order, for the LaTeX, Markdown and HTML writers to spell one by one.
 
-The flow only arranges what the page holds (``handout.page``); each writer spells text and formula nodes
+The flow only arranges what the page holds (``model.page``); each writer spells text and formula nodes
 its own way (LaTeX math, MathML) and decides nothing about what is shown.
 """
 
@@ -150,7 +150,7 @@ def block(part: doc.Block, level: int, rows: int, fmt: NumberFormat) -> Iterator
 
 
 def weights(layers, rows: int) -> Iterator:
-    """The parameters of each layer (handout.weights.LayerWeights) as a table, a shared bias below it."""
+    """The parameters of each layer (model.weights.LayerWeights) as a table, a shared bias below it."""
     for layer in layers:
         yield grid(layer.table, rows)
         if layer.shared_bias is not None:

@@ -139,5 +139,5 @@ def write_flow(stream, items, fmt: NumberFormat, fragment: bool = False, title: 
 
 
 def write_page(stream, page, rows: int, fragment: bool = False) -> None:
-    """The document of ``page`` (a handout.page.Page), tables cut to ``rows`` items (0: all)."""
+    """The document of ``page`` (a model.page.Page), tables cut to ``rows`` items (0: all)."""
     write_flow(stream, flow.elements(page, rows), page.document.fmt, fragment, page.document.header.title or "bptrace")

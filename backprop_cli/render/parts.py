@@ -27,7 +27,7 @@ class TableOptions:
     fmt: NumberFormat
     rows: int = 16  # rows shown per table; 0 = all
     explain: bool = False  # the general formula and why it holds before each phase (render/explain.py)
-    working: bool = False  # the intermediate values of every step (handout/working.py)
+    working: bool = False  # the intermediate values of every step (model/working.py)
     width: int | None = None  # --width: columns to print at (render/console.py decides without it)
 
 

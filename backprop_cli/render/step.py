@@ -1,6 +1,6 @@
 """Step mode (``run --step``): walk through one update phase by phase, at the reader's pace.
 
-The loop only moves through the sections of the document (``handout.build``) that the terminal
+The loop only moves through the sections of the document (``model.build``) that the terminal
 renderer spelled; it does no math. Keys come from an injectable source: single key presses on a terminal
 (cbreak mode, restored in a ``finally``), one key per line from a pipe, or nothing at all (then the rest
 is shown).

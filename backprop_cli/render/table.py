@@ -1,4 +1,4 @@
-"""The terminal renderer: the document of an update (``handout.build``) as rich renderables, laid out like
+"""The terminal renderer: the document of an update (``model.build``) as rich renderables, laid out like
 the handout. It only spells what the document holds; hints that name command-line options are added here.
 """
 

@@ -2,7 +2,7 @@
 table and as a curve drawn in the terminal, and the trained weights.
 
 Like render/table.py, every function returns rich renderables and none computes a gradient; what is
-shown comes from the document model of the run (``handout.training``).
+shown comes from the document model of the run (``model.training``).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Exercises: a fresh network a person can work by hand, drawn from a seed, the same on every machine.
 
-``generate(options, seed)`` draws candidates from the seed (``exercise_draw``), keeps the first one the
-engine's hand-rounded trace finds fit (``exercise_rules``) and returns it with its config text
-(``exercise_text``). Options that make the rules impossible are refused before any search
-(``exercise_options.check_possible``).
+``generate(options, seed)`` draws candidates from the seed (``draw.py``), keeps the first one the
+engine's hand-rounded trace finds fit (``rules.py``) and returns it with its config text
+(``text.py``). Options that make the rules impossible are refused before any search
+(``options.check_possible``).
 """
 
 from __future__ import annotations
