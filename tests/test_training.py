@@ -515,3 +515,17 @@ def test_progress_bar_on_a_terminal_stderr_only():
     assert b"training" in received and b"update" in received
     assert b"/300" in received  # "update 123/300"
     assert b"Loss per epoch" in out and b"/300" not in out
+
+
+def test_a_shared_bias_trained_with_adam_is_saved_and_trains_on_as_one_longer_run(tmp_path, write_config):
+    """A shared bias is one number, numpy's after an update: the saved file must hold it (and its optimizer
+    state) as a plain number, and running the file continues the very same computation."""
+    source = write_config("x: [[0, 1], [1, 1]]\ny: [[1], [0]]\nalpha: 0.1\noptimizer: {name: adam}\nlayers:\n"
+                          "  - {activation: tanh, weights: [[0.5, -0.4], [0.3, 0.8]], bias: [0.1, -0.1]}\n"
+                          "  - {activation: sigmoid, weights: [[0.7, -0.6]], bias: 0.05}\n")
+    saved = tmp_path / "saved.yaml"
+    first = run_cli("run", source, "--epochs", "3", "--save-updated", str(saved), "-f", "json", "-o", os.devnull)
+    assert first.exit_code == 0, first.stderr
+    on = json.loads(run_cli("run", str(saved), "--epochs", "1", "-f", "json").stdout)
+    whole = json.loads(run_cli("run", source, "--epochs", "4", "-f", "json").stdout)
+    assert on["iterations"][0]["layers"] == whole["iterations"][3]["layers"]

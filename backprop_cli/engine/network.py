@@ -80,7 +80,8 @@ class Config:
 
 
 def _plain(value: np.ndarray | float | None):
-    return value.tolist() if isinstance(value, np.ndarray) else value
+    """Arrays as lists and numpy scalars (a shared bias after an update) as Python numbers: what YAML writes."""
+    return value.tolist() if isinstance(value, np.ndarray | np.generic) else value
 
 
 def config_to_data(config: Config) -> dict:

@@ -95,4 +95,6 @@ def state_data(state: Mapping[str, Any] | None) -> dict | None:
     """One parameter's state as plain lists and numbers, as the JSON trace and a saved config hold it."""
     if state is None:
         return None
-    return {key: value.tolist() if isinstance(value, np.ndarray) else value for key, value in state.items()}
+    # .tolist() also makes a numpy scalar (a shared bias's state) a Python number, which YAML and JSON can write
+    return {key: value.tolist() if isinstance(value, np.ndarray | np.generic) else value
+            for key, value in state.items()}
