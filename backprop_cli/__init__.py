@@ -1,7 +1,7 @@
 """bptrace: trace one backpropagation step of a small neural network, as a course handout does.
 
 The Python API (see README "Python API"): ``load_config``, ``config_from_data``, ``run``, ``trace``,
-``Run`` and ``Rounding``, all from ``backprop_cli.api``.
+``Run``, ``Rounding`` and ``Settings``, all from ``backprop_cli.api``.
 """
 
 from backprop_cli._version import __version__

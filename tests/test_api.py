@@ -68,3 +68,11 @@ def test_trained_network_equals_the_saved_one(tmp_path):
     assert [layer.weights.tolist() for layer in trained.layers] == [l["weights"] for l in data["layers"]]
 
 
+
+
+@pytest.mark.parametrize("wrong", ["config", 0, 16, True, 2.5])
+def test_the_api_refuses_a_hand_rounding_the_command_line_would(wrong):
+    from backprop_cli.errors import BptraceError
+
+    with pytest.raises(BptraceError, match="hand_rounding: expected a whole number from 1 to 15"):
+        bptrace.run(CONFIGS / "handout.yaml", hand_rounding=wrong)

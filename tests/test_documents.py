@@ -76,8 +76,6 @@ def test_fragments_are_the_body_only(tmp_path):
     assert not markdown.startswith("# ") and markdown.startswith("- **Network**")
 
 
-# What a plain run of each document format leaves unloaded (start-up time; see benchmarks/benchmark.py): rich,
-# the optimizers' rules (plain gradient descent), the derivation (no --explain) and the other formats' writers.
 def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examples():
     text = run_cli("run", str(HANDOUT), "--format", "latex", "--explain").stdout
     order = ["\\section*{Handout example}", "\\begin{tikzpicture}", "\\subsection*{Forward pass}",

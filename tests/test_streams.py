@@ -335,12 +335,12 @@ def hostile(monkeypatch):
     it (whatever the validator says about such names, the output must be safe on its own)."""
     from dataclasses import replace
 
-    import backprop_cli.cli.base
+    import backprop_cli.cli.reading
 
     config = load_config(HANDOUT)
     config = replace(config, title=f"Title {HOSTILE}", layers=(
         replace(config.layers[0], name=f"h{HOSTILE}"), *config.layers[1:]))
-    monkeypatch.setattr(backprop_cli.cli.base, "load_config", lambda path: config)
+    monkeypatch.setattr(backprop_cli.cli.reading, "load_config", lambda path: config)
     return config
 
 

@@ -4,13 +4,9 @@ reading a config as a person gives it, and the rounding options resolved against
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 
-from backprop_cli.config.hints import config_warnings
-from backprop_cli.config.read import load_config
-from backprop_cli.environment import isatty
 from backprop_cli.errors import ExitStatus, one_line
 
 
@@ -28,22 +24,6 @@ class Failure(click.ClickException):
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
         say(f"bptrace: error: {self.message}")
-
-
-def load_user_config(source: str):
-    """The config at ``source``; from a terminal ('-'), after saying that bptrace waits for it there. What is
-    valid but probably not meant is said on stderr (hints.config_warnings)."""
-    waiting_for(source, "the config")
-    config = load_config(source)
-    for warning in config_warnings(config):
-        say(f"bptrace: warning: {config.source}: {warning}")
-    return config
-
-
-def waiting_for(source: str, what: str) -> None:
-    """Say that bptrace reads ``what`` from standard input when that is a terminal: else it seems to hang."""
-    if source == "-" and isatty(sys.stdin):
-        say(f"bptrace: reading {what} from standard input: type or paste the YAML, then Ctrl-D")
 
 
 def check_exact(exact: bool, hand_rounding: int | None) -> None:

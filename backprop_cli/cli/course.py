@@ -10,11 +10,10 @@ import click
 from backprop_cli.cli.base import (
     Failure,
     format_from_extension,
-    load_user_config,
     say,
-    waiting_for,
 )
 from backprop_cli.cli.formats import DOCUMENTS, EXTENSIONS
+from backprop_cli.cli.reading import load_user_config, waiting_for
 from backprop_cli.course.check import check_files
 from backprop_cli.course.check import worksheet as sheet_of
 from backprop_cli.course.check.report import REPORTS

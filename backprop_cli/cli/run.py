@@ -11,11 +11,11 @@ from backprop_cli.cli.base import (
     Failure,
     check_exact,
     format_from_extension,
-    load_user_config,
     rounding_options,
     say,
 )
 from backprop_cli.cli.formats import EXTENSIONS, FORMATS
+from backprop_cli.cli.reading import load_user_config
 from backprop_cli.cli.run_rules import refuse_idle_options, refuse_idle_precision
 from backprop_cli.cli.runner import RunOptions, execute, prepare
 from backprop_cli.config.save import reserve_save_target

@@ -123,7 +123,7 @@ WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl, "d
 
 def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> None:
     """Compute the run as a stream and write it (or walk through it by key); then save the trained network
-    into ``saving`` (see saving.reserve_save_target) if asked, finishing the run first where the output
+    into ``saving`` (see config.save.reserve_save_target) if asked, finishing the run first where the output
     did not need all of it."""
     from backprop_cli.output import destination
     from backprop_cli.render.progress import with_progress

@@ -12,10 +12,10 @@ from backprop_cli.cli.base import (
     Failure,
     check_exact,
     format_from_extension,
-    load_user_config,
     rounding_options,
     say,
 )
+from backprop_cli.cli.reading import load_user_config
 from backprop_cli.config.summary import summary
 from backprop_cli.config.templates import read_template, template_list, template_names
 from backprop_cli.engine.gradcheck import gradcheck as check

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from backprop_cli.engine.optimizers import OPTIMIZERS
+from backprop_cli.engine.optimizers import OPTIMIZERS, Optimizer
 
-if TYPE_CHECKING:
-    from backprop_cli.engine.optimizers import Optimizer
 
 @dataclass(frozen=True)
 class OptimizerSpec:
@@ -24,8 +22,6 @@ class OptimizerSpec:
 
     @property
     def optimizer(self) -> Optimizer:
-        # Loaded on first use: a run of plain gradient descent never needs the optimizers' rules.
-
         return OPTIMIZERS[self.name]
 
     @property

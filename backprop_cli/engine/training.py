@@ -2,7 +2,7 @@
 
 The engine yields one ``Iteration`` per update; ``summarize`` consumes them one at a time and keeps only
 what a table shows (the loss of every epoch and the one update traced in full), so memory stays flat
-however long the run. (The trained network is saved as a config by ``saving.py``.)
+however long the run. (The trained network is saved as a config by ``config/save.py``.)
 """
 
 from __future__ import annotations

@@ -29,11 +29,17 @@ class Settings:
         """The settings for ``config``: each given value, else the config's (``display.precision``,
         ``display.hand_rounding``), else the default. ``exact`` computes in full precision whatever the config
         asks; it contradicts a given ``hand_rounding``."""
-        if exact and hand_rounding is not None:
-            raise BptraceError("--exact and --hand-rounding contradict each other; give one of them")
         if isinstance(hand_rounding, Rounding):
+            if exact and not hand_rounding.exact:
+                raise BptraceError("exact=True and a hand rounding contradict each other; give one of them")
             rounding = hand_rounding
         else:
+            if exact and hand_rounding is not None:
+                raise BptraceError("--exact and --hand-rounding contradict each other; give one of them")
+            if hand_rounding is not None and (isinstance(hand_rounding, bool) or not isinstance(hand_rounding, int)
+                                              or not 1 <= hand_rounding <= 15):
+                raise BptraceError(f"hand_rounding: expected a whole number from 1 to 15 (decimals), a Rounding or "
+                                   f"None (the config's), got {hand_rounding!r}")
             rounding = Rounding(None if exact else config.hand_rounding if hand_rounding is None else hand_rounding)
         return cls(rounding, config.precision if precision is None else precision, ROWS if rows is None else rows,
                    width)
