@@ -11,18 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import dropwhile
-from typing import TYPE_CHECKING
 
 from backprop_cli.cli.formats import FORMATS
+from backprop_cli.config.save import save_network, saved_config_text
 from backprop_cli.engine.backprop import Iteration, Network, trace
 from backprop_cli.engine.finite import finite
 from backprop_cli.engine.network import Config
-from backprop_cli.engine.training import Plan, plan, with_epochs
-from backprop_cli.environment import Environment
+from backprop_cli.engine.training import Plan, plan, summarize, with_epochs
+from backprop_cli.environment import JSON, Environment, escaping
+from backprop_cli.output import PendingFile, destination
+from backprop_cli.render.progress import with_progress
 from backprop_cli.render.settings import Settings
-
-if TYPE_CHECKING:
-    from backprop_cli.output import PendingFile
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,6 @@ def _write_table(stream, job: Job, iterations: Iterator[Iteration], env: Environ
 
         write_table(stream, job.config, iterations, job.table_options(), color=color, env=env)
     else:
-        from backprop_cli.engine.training import summarize
         from backprop_cli.render.training import write_training
 
         summary = summarize(job.config, iterations, job.network, job.options.show)
@@ -82,7 +80,6 @@ def _write_table(stream, job: Job, iterations: Iterator[Iteration], env: Environ
 
 
 def _write_json(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
-    from backprop_cli.environment import JSON, escaping
     from backprop_cli.render.json import write_json
 
     settings = job.options.settings
@@ -91,7 +88,6 @@ def _write_json(stream, job: Job, iterations: Iterator[Iteration], env: Environm
 
 
 def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environment) -> None:
-    from backprop_cli.environment import JSON, escaping
     from backprop_cli.render.json import write_jsonl
 
     write_jsonl(escaping(stream, JSON), iterations)
@@ -108,7 +104,6 @@ def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Envi
     if job.plan.updates == 1:
         it = next(iter(iterations))
     else:
-        from backprop_cli.engine.training import summarize
 
         summary = summarize(job.config, iterations, job.network, options.show)
         it = summary.shown
@@ -125,8 +120,6 @@ def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> No
     """Compute the run as a stream and write it (or walk through it by key); then save the trained network
     into ``saving`` (see config.save.reserve_save_target) if asked, finishing the run first where the output
     did not need all of it."""
-    from backprop_cli.output import destination
-    from backprop_cli.render.progress import with_progress
 
     options = job.options
     # JSON Lines on stdout are their own progress report, and a bar would overwrite what their reader prints.
@@ -151,7 +144,6 @@ def execute(job: Job, env: Environment, saving: PendingFile | None = None) -> No
 def save(job: Job, saving: PendingFile) -> None:
     """Write the network after the last update, as a config with the keys of the one it came from, into
     the file ``saving`` reserved for it."""
-    from backprop_cli.config.save import save_network, saved_config_text
 
     trained = replace(job.network.updated_config(), epochs=job.given.epochs)  # only the parameters change
     save_network(saving, saved_config_text(trained, job.options.settings.rounding.digits, updates=job.plan.updates,

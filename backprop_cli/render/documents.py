@@ -10,7 +10,7 @@ from backprop_cli.engine.backprop import trace
 from backprop_cli.engine.finite import finite
 from backprop_cli.engine.network import Config
 from backprop_cli.model.page import page
-from backprop_cli.render.settings import Settings
+from backprop_cli.render.settings import ROWS, Settings
 
 
 def writer(form: str) -> ModuleType:
@@ -36,4 +36,4 @@ def write_solution(stream: IO[str], config: Config, form: str) -> None:
     """The document ``bptrace run CONFIG --format FORM`` writes (latex, markdown, html), with the config's own
     precision and hand rounding and the default options: the first update, as the handout lays it out."""
     it = next(iter(finite(config, trace(config, hand_rounding=config.hand_rounding))))
-    writer(form).write_page(stream, page(config, it, Settings.resolve(config).numbers), 16)
+    writer(form).write_page(stream, page(config, it, Settings.resolve(config).numbers), ROWS)
