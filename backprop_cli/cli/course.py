@@ -16,6 +16,7 @@ from backprop_cli.cli.formats import DOCUMENTS, EXTENSIONS
 from backprop_cli.cli.reading import load_user_config, waiting_for
 from backprop_cli.course.check import check_files
 from backprop_cli.course.check import worksheet as sheet_of
+from backprop_cli.course.check.page import writer as page_writer
 from backprop_cli.course.check.report import REPORTS
 from backprop_cli.course.check.sheet_yaml import WRITERS
 from backprop_cli.course.exercise.files import exercise_command
@@ -42,7 +43,13 @@ CHECK_FORMATS = ("table", "json", "csv")  # of 'check'
                    "markdown, latex, html: the same blanks as empty cells to print and fill by hand "
                    "[default: from the extension of -o (.yaml, .md, .tex, .html), else yaml].")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> None:
+@click.option("--interactive", is_flag=True,
+              help="An HTML page to fill in the browser: every answer marked as it is typed (with error carried "
+                   "forward), kept across a reload, and saved as the YAML sheet to hand in.")
+@click.option("--no-feedback", is_flag=True,
+              help="With --interactive: a page that only collects the answers (nothing of the key in it).")
+def worksheet(config: str, output: str | None, fmt: str | None, force: bool, interactive: bool,
+              no_feedback: bool) -> None:
     """Write the answer sheet of CONFIG: a blank for every number of one backpropagation step.
 
     \b
@@ -50,18 +57,30 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
       bptrace worksheet configs/handout.yaml -o answers.yaml  # fill in, then:
       bptrace check configs/handout.yaml answers.yaml
       bptrace worksheet configs/handout.yaml -o sheet.tex  # to print
+      bptrace worksheet configs/handout.yaml --interactive -o sheet.html  # to fill in the browser
     """
     extensions = {".yaml": "yaml", ".yml": "yaml", **{e: f for e, f in EXTENSIONS.items() if f in DOCUMENTS}}
-    fmt = format_from_extension(fmt, output, extensions, "yaml")
+    fmt = format_from_extension(fmt, output, extensions, "html" if interactive else "yaml")
+    interactive_form(fmt, interactive, no_feedback)
     net = load_user_config(config)
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(net), config)
+        write = page_writer(not no_feedback) if interactive else WRITERS[fmt]
+        write(escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(net), config)
     if output not in (None, "-"):
         next_step = (f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml"
+                     else "open it in a browser, fill it in and save it" if interactive
                      else "print it and fill it in")
         say(f"wrote {output}; {next_step}")
+
+
+def interactive_form(fmt: str | None, interactive: bool, no_feedback: bool) -> None:
+    """--interactive makes an HTML page; --no-feedback only changes what it holds."""
+    if no_feedback and not interactive:
+        raise Failure("--no-feedback changes the page --interactive writes; add --interactive")
+    if interactive and fmt not in (None, "html"):
+        raise Failure(f"--interactive writes an HTML page; it cannot be {fmt} (use -o FILE.html or --format html)")
 
 
 @click.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
@@ -129,8 +148,13 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
 @click.option("--format", "-f", "fmt", type=click.Choice(SHEET_FORMATS[1:]), default=None,
               help="With --variants or --seeds: the format of each exercise's worksheet and solution "
                    "[default: markdown].")
+@click.option("--interactive", is_flag=True,
+              help="With --format html: each worksheet a page to fill in the browser, marked as it is typed.")
+@click.option("--no-feedback", is_flag=True,
+              help="With --interactive: pages that only collect the answers (nothing of the key in them).")
 def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals: int, seed: str | None,
-             variants: int | None, seeds_file: str | None, output: str | None, fmt: str | None) -> None:
+             variants: int | None, seeds_file: str | None, output: str | None, fmt: str | None,
+             interactive: bool, no_feedback: bool) -> None:
     """Write a fresh config that a person can work by hand: weights with --decimals decimals in [-1, 1],
     inputs with one decimal, every ReLU p clear of the kink, an inactive ReLU neuron, no saturated sigmoid,
     no gradient that rounds to 0 except through an inactive neuron. The same seed gives the same file.
@@ -142,7 +166,12 @@ def exercise(shape: str, activations: str | None, loss: str, bias: str, decimals
       bptrace exercise --variants 30 --seed course-2027 -o class/  # 30 of them
       bptrace exercise --seeds students.txt -o class/   # one per student
     """
+    interactive_form(fmt, interactive, no_feedback)
+    if interactive and fmt is None:
+        raise Failure("--interactive writes each worksheet as an HTML page: add --format html")
     options = parse_options(shape, activations, loss, bias, decimals)
-    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output, form=fmt)
+    sheets = ("interactive" if not no_feedback else "no-feedback") if interactive else None
+    note = exercise_command(options, seed=seed, variants=variants, seeds_file=seeds_file, output=output, form=fmt,
+                            sheets=sheets)
     if note:
         say(note)

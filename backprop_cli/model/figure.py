@@ -107,8 +107,10 @@ def input_column(x, fmt: NumberFormat) -> Column:
     return Column((Item("title", "input"),), tuple(nodes))
 
 
-def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberFormat, after: bool) -> Column:
-    """Layer ``i`` for sample ``s``: under each neuron its bias (one per neuron), p, z and ∂J/∂z."""
+def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberFormat, after: bool,
+                 given: bool = False) -> Column:
+    """Layer ``i`` for sample ``s``: under each neuron its bias (one per neuron), p, z and ∂J/∂z (with
+    ``given``, the bias alone: the numbers of a sheet to work out are left to the person)."""
     layer, lp, st = config.layers[i], it.passes[i], it.steps[i]
     bias = st.new_bias if after else st.bias
     title = [Item("title", layer.name), Item("text", layer.act.label)]
@@ -121,8 +123,9 @@ def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberForma
             nodes.append(_gap(layer.width))
             continue
         lines = [value_item("b", fmt.param(bias[k]))] if isinstance(bias, np.ndarray) else []
-        lines += [value_item("p", fmt.result(lp.p[s, k])), value_item("z", fmt.result(lp.z[s, k])),
-                  gradient_item(fmt.result(lp.dJ_dz[s, k]))]
+        if not given:
+            lines += [value_item("p", fmt.result(lp.p[s, k])), value_item("z", fmt.result(lp.z[s, k])),
+                      gradient_item(fmt.result(lp.dJ_dz[s, k]))]
         nodes.append(Node(k, name_item("n", k + 1, layer.name), tuple(lines)))
     return Column(tuple(title), tuple(nodes))
 
@@ -140,13 +143,16 @@ def _edges(columns: list[Column], it: Iteration, fmt: NumberFormat, after: bool)
     return edges
 
 
-def _caption(config: Config, it: Iteration, s: int, after: bool) -> list[Item]:
+def _caption(config: Config, it: Iteration, s: int, after: bool, given: bool = False) -> list[Item]:
     when = "after" if after else "before"
     per_neuron = any(st.bias is not None and not st.shared_bias for st in it.steps)
     biases = " and biases b" if any(st.bias is not None for st in it.steps) else ""
-    lines = [f"Weights Θ (on the edges){biases}: {when} the update.",
-             f"Below each neuron: {'its bias b, ' if per_neuron else ''}p, z and, in bold blue, {GRADIENT}."]
-    if len(it.x) > 1:
+    lines = [f"Weights Θ (on the edges){biases}: {when} the update."]
+    if given:
+        lines += ["Below each neuron: its bias b."] if per_neuron else []
+    else:
+        lines.append(f"Below each neuron: {'its bias b, ' if per_neuron else ''}p, z and, in bold blue, {GRADIENT}.")
+    if len(it.x) > 1 and not given:
         lines.append(f"p, z and {GRADIENT} of sample {int(it.sample_indices[s]) + 1} of the {len(it.x)} "
                      f"in update {it.number}.")
     if any(layer.width > MAX_SHOWN for layer in config.layers) or config.x.shape[1] > MAX_SHOWN:
@@ -156,12 +162,13 @@ def _caption(config: Config, it: Iteration, s: int, after: bool) -> list[Item]:
 
 
 def figure_content(config: Config, it: Iteration, fmt: NumberFormat, *, after: bool = False,
-                   sample: int = 0) -> Content:
+                   sample: int = 0, given: bool = False) -> Content:
     """The figure of update ``it``: the values of its sample ``sample`` (an index into the update's
-    samples), and on the edges its weights before the update, or after it with ``after``."""
+    samples), and on the edges its weights before the update, or after it with ``after``. With ``given``
+    only what an exercise gives (x, the weights and biases), for an answer sheet."""
     columns = [input_column(it.x[sample], fmt)]
-    columns += [layer_column(config, it, i, sample, fmt, after) for i in range(len(config.layers))]
+    columns += [layer_column(config, it, i, sample, fmt, after, given) for i in range(len(config.layers))]
     sizes = "-".join(str(n) for n in (config.x.shape[1], *(l.width for l in config.layers)))
     title = f"{config.title or 'Network'}: {sizes} network, weights {'after' if after else 'before'} the update"
-    return Content(tuple(columns), tuple(_edges(columns, it, fmt, after)), tuple(_caption(config, it, sample, after)),
+    return Content(tuple(columns), tuple(_edges(columns, it, fmt, after)), tuple(_caption(config, it, sample, after, given)),
                    title)

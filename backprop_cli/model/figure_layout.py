@@ -252,8 +252,8 @@ def layout(content: Content) -> Figure:
                   content.title)
 
 
-def network_figure(config, iteration, fmt, *, after: bool = False, sample: int = 0) -> Figure:
+def network_figure(config, iteration, fmt, *, after: bool = False, sample: int = 0, given: bool = False) -> Figure:
     """The figure of one update of ``config`` (an engine ``Iteration``), its numbers written by ``fmt`` (a
     ``NumberFormat``): the values of the update's sample ``sample``, and the weights before the update,
     or after it with ``after``."""
-    return layout(figure_content(config, iteration, fmt, after=after, sample=sample))
+    return layout(figure_content(config, iteration, fmt, after=after, sample=sample, given=given))

@@ -1,6 +1,7 @@
 """Reading a filled answer sheet: every number with its source text and its place, checked against the
 shape of the sheet.
 
+The sheet may start with ``exercise:`` and ``student:`` (the browser page saves them); they are not marked.
 A number may be written with a decimal comma (``0,61``) or a true minus sign (``−0.85``); ``~``, ``null``
 or nothing is a blank, and so is a key left out. A sheet that does not fit the config (three numbers where
 the layer has two neurons, an unknown key, a list where a number belongs) is a bad file: a ConfigError
@@ -21,6 +22,7 @@ from backprop_cli.course.check.layout import Slots, layout
 from backprop_cli.course.check.sheet import Blank, Sheet, path_text
 from backprop_cli.errors import ConfigError
 
+SHEET_FIELDS = ("exercise", "student")  # at the top of a sheet saved from the browser page
 _Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A decimal comma inside [...]: YAML takes the comma for the separator of the list, 0,61 for 0 and 61.
 _FLOW_COMMA = re.compile(r"\d,\d")
@@ -67,6 +69,8 @@ class _Reader:
             self.fail(node, path, f"expected a mapping with the keys {keys}, got {self.kind(node)}")
         for key_node, value in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not path and key in SHEET_FIELDS:
+                continue  # who filled the sheet in, and for which exercise: not marked
             if key not in shape:
                 close = difflib.get_close_matches(str(key), [str(k) for k in shape], n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {keys}"

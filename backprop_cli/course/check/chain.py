@@ -17,11 +17,17 @@ import numpy as np
 from backprop_cli.course.check.sheet import Quantity
 from backprop_cli.engine.activations import Activation
 from backprop_cli.engine.backprop import Iteration
-from backprop_cli.engine.losses import LOSSES
+from backprop_cli.engine.losses import LOSSES, Loss
 from backprop_cli.engine.network import Config
 from backprop_cli.engine.rounding import hand_round
 
 Rounder = Callable[[np.ndarray], np.ndarray]
+
+
+def scalar(value) -> float:
+    """A number of a recomputation as a Python float (or, where recipe.py records the recomputation, the
+    expression it stands for): ``float()`` of a numpy scalar or 0-d array."""
+    return np.asarray(value).item()
 
 
 def _keep(values: np.ndarray) -> np.ndarray:
@@ -90,9 +96,18 @@ class Problem:
     def samples(self) -> range:
         return range(len(self.x))
 
+    def act(self, l: int) -> Activation:
+        """The activation of layer ``l``."""
+        return self.config.layers[l].act
+
+    @property
+    def loss(self) -> Loss:
+        """The config's loss."""
+        return LOSSES[self.config.loss]
+
     def combine(self, terms: list[float]) -> float:
         """Per-sample terms combined as the config's ``batch`` says: their mean or their sum."""
-        total = float(np.sum(terms))
+        total = scalar(np.sum(terms))
         return total / len(terms) if self.config.batch == "mean" else total
 
 
@@ -145,7 +160,7 @@ def _layer_input(v: Values, pb: Problem, s: int, l: int, rules: Rules = HANDOUT)
 def _bias(bias, k: int) -> float:
     if bias is None:
         return 0.0
-    return float(bias) if np.ndim(bias) == 0 else float(bias[k])
+    return scalar(bias) if np.ndim(bias) == 0 else scalar(bias[k])
 
 
 def preactivation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
@@ -153,30 +168,30 @@ def preactivation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding
     layer = pb.config.layers[q.in_layer]
     k = q.index[0]
     row = layer.weights[:, k] if rules.transposed else layer.weights[k]
-    return float(row @ _layer_input(v, pb, q.in_sample, q.in_layer)) + _bias(layer.bias, k)
+    return scalar(row @ _layer_input(v, pb, q.in_sample, q.in_layer)) + _bias(layer.bias, k)
 
 
 def activation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """z_k = g(p)_k."""
-    return float(pb.config.layers[q.in_layer].act.forward(v.of("p", q.sample, q.layer))[q.index[0]])
+    return scalar(pb.act(q.in_layer).forward(v.of("p", q.sample, q.layer))[q.index[0]])
 
 
 def _sample_loss(pb: Problem, z: np.ndarray, s: int) -> float:
-    return float(LOSSES[pb.config.loss].value(z[None, :], pb.y[s][None, :])[0])
+    return scalar(pb.loss.value(z[None, :], pb.y[s][None, :])[0])
 
 
 def loss(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """J of one sample from its output z; J over the samples from theirs."""
     if q.sample is not None:
         return _sample_loss(pb, v.of("z", q.sample, len(pb.config.layers) - 1), q.sample)
-    return pb.combine([float(v.of("loss", s, None)) for s in pb.samples])
+    return pb.combine([scalar(v.of("loss", s, None)) for s in pb.samples])
 
 
 def _delta(v: Values, pb: Problem, s: int, l: int, rules: Rules, r: Rounding) -> np.ndarray:
     """∂J/∂p of layer l: the number Step 1 shows, or ∂J/∂z · g'(p) (g'(p) as the rules take it)."""
     if pb.shown[l]:
         return v.of("dJ_dp", s, l)
-    act = pb.config.layers[l].act
+    act = pb.act(l)
     return v.of("dJ_dz", s, l) * r.factors(rules.derivative(act, v.of("p", s, l), v.of("z", s, l)))
 
 
@@ -185,39 +200,39 @@ def error(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> flo
     s, l, k = q.in_sample, q.in_layer, q.index[0]
     layers = pb.config.layers
     if l == len(layers) - 1:
-        gradient = LOSSES[pb.config.loss].gradient(v.of("z", s, l)[None, :], pb.y[s][None, :])[0]
-        return rules.gradient_factor * float(gradient[k])
+        gradient = pb.loss.gradient(v.of("z", s, l)[None, :], pb.y[s][None, :])[0]
+        return rules.gradient_factor * scalar(gradient[k])
     theta = v.of("new_weights", None, l + 1) if rules.updated_weights else layers[l + 1].weights
     column = theta[k, :] if rules.transposed else theta[:, k]
     terms = _delta(v, pb, s, l + 1, rules, r) * column
     if rules.only_term is not None:
         terms = terms[rules.only_term:rules.only_term + 1]
-    return float(np.sum(terms))
+    return scalar(np.sum(terms))
 
 
 def output_delta(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂p of the output layer where Step 1 shows it: the loss's short form (z − y), else the Jacobian
     product Σ_j ∂J/∂z_j · z_j·(δ_jk − z_k) of softmax."""
     s, l = q.in_sample, q.in_layer
-    act = pb.config.layers[l].act
+    act = pb.act(l)
     p, z = v.of("p", s, l)[None, :], v.of("z", s, l)[None, :]
-    form = LOSSES[pb.config.loss].fused.get(act.name)
+    form = pb.loss.fused.get(act.name)
     if form is not None:
         value = form.gradient(p, z, pb.y[s][None, :])
     else:
         value = act.backward(p, z, v.of("dJ_dz", s, l)[None, :])
-    return float(value[0][q.index[0]])
+    return scalar(value[0][q.index[0]])
 
 
 def _combined(pb: Problem, terms: list[float], r: Rounding) -> float:
     """The batch combination of per-sample terms; by hand each term is rounded first, as written down."""
-    return pb.combine([float(r.results(np.array(t))) for t in terms] if len(terms) > 1 else terms)
+    return pb.combine([scalar(r.results(np.array(t))) for t in terms] if len(terms) > 1 else terms)
 
 
 def weight_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """∂J/∂Θ_kt = ∂J/∂p_k · z_t (x_t in the first layer), combined over the samples."""
     l, (k, t) = q.in_layer, q.index
-    return _combined(pb, [float(_delta(v, pb, s, l, rules, r)[k] * _layer_input(v, pb, s, l, rules)[t])
+    return _combined(pb, [scalar(_delta(v, pb, s, l, rules, r)[k] * _layer_input(v, pb, s, l, rules)[t])
                           for s in pb.samples], r)
 
 
@@ -225,7 +240,7 @@ def bias_gradient(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding
     """∂J/∂b_k = ∂J/∂p_k; a bias shared by the layer takes Σ_k ∂J/∂p_k. Combined over the samples."""
     l = q.in_layer
     deltas = [_delta(v, pb, s, l, rules, r) for s in pb.samples]
-    return _combined(pb, [float(np.sum(d)) if not q.index else float(d[q.index[0]]) for d in deltas], r)
+    return _combined(pb, [scalar(np.sum(d)) if not q.index else scalar(d[q.index[0]]) for d in deltas], r)
 
 
 def new_parameter(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
@@ -236,7 +251,7 @@ def new_parameter(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding
     else:
         old, gradient = _bias(layer.bias, q.index[0] if q.index else 0), v.of("dJ_dbias", None, q.layer)[q.index]
     alpha = pb.config.alpha if rules.alpha is None else rules.alpha
-    return float(old + rules.update_sign * alpha * gradient)
+    return scalar(old + rules.update_sign * alpha * gradient)
 
 
 def loss_after(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
@@ -248,7 +263,7 @@ def loss_after(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -
         for l, layer in enumerate(layers):
             bias = v.arrays.get(("new_bias", None, l), 0.0)  # the key's new bias is the old one if not updated
             p = r.results(v.of("new_weights", None, l) @ z + bias)
-            z = r.results(layer.act.forward(p))
+            z = r.results(pb.act(l).forward(p))
         terms.append(_sample_loss(pb, z, s))
     return pb.combine(terms)
 

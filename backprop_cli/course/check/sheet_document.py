@@ -37,19 +37,26 @@ def _header(sheet: Sheet) -> list[tuple[str, common.Parts]]:
     return rows
 
 
+def given(sheet: Sheet) -> Iterator:
+    """What the sheet gives: the network, the rounding to use and the parameters before the update."""
+    c = sheet.config
+    yield flow.Pairs(tuple(_header(sheet)))
+    yield flow.Heading(2, ("Parameters before the update",))
+    yield from flow.weights([layer_weights(layer.name, layer.weights, layer.bias, input_names(c, i))
+                             for i, layer in enumerate(c.layers)], 0)
+
+
 def elements(sheet: Sheet, source: str) -> Iterator:
     """Every element of the printed sheet of the config read from ``source``."""
-    c = sheet.config
+    parts = given(sheet)
     yield flow.Heading(1, (title(sheet),))
-    yield flow.Pairs(tuple(_header(sheet)))
+    yield next(parts)  # the header
     yield flow.Para((f"Write each number into its empty cell, to at least {MIN_DIGITS} decimals or {MIN_DIGITS} "
                      "significant digits, and leave a cell empty where you did not work it out. Matrices: "
                      "row k = neuron k, column t = input t. To have it marked, copy the numbers into the YAML "
                      f"sheet (bptrace worksheet {source} -o answers.yaml) and run bptrace check {source} "
                      "answers.yaml.",), "note")
-    yield flow.Heading(2, ("Parameters before the update",))
-    yield from flow.weights([layer_weights(layer.name, layer.weights, layer.bias, input_names(c, i))
-                             for i, layer in enumerate(c.layers)], 0)
+    yield from parts
     samples = iter(sheet.sample_titles)
     for section in sheet.sections:
         if section.step == "forward" and sheet.sample_titles:

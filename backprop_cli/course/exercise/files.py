@@ -19,6 +19,7 @@ from pathlib import Path
 from backprop_cli.config.loader import parse_yaml, read_text
 from backprop_cli.config.read import config_from_data
 from backprop_cli.course.check import worksheet
+from backprop_cli.course.check.page import writer as page_writer
 from backprop_cli.course.check.sheet_yaml import WRITERS
 from backprop_cli.course.exercise.make import Exercise, generate
 from backprop_cli.course.exercise.options import (
@@ -46,10 +47,11 @@ DOCUMENT_EXTENSIONS = {"markdown": ".md", "latex": ".tex", "html": ".html"}  # o
 
 
 def exercise_command(options: ExerciseOptions, *, seed: str | None, variants: int | None, seeds_file: str | None,
-                     output: str | None, form: str | None = None) -> str | None:
+                     output: str | None, form: str | None = None, sheets: str | None = None) -> str | None:
     """What ``bptrace exercise`` does with its options read: write one exercise, or a set to a folder whose
-    worksheets and solutions are documents of ``form`` (markdown by default). Returns a note for standard
-    error, if any."""
+    worksheets and solutions are documents of ``form`` (markdown by default); ``sheets`` "interactive" or
+    "no-feedback" makes each worksheet the page to fill in the browser. Returns a note for standard error, if
+    any."""
     if variants is not None and seeds_file is not None:
         raise BptraceError("--variants and --seeds both say which exercises to write; give one of them")
     if seeds_file is not None and seed is not None:
@@ -72,13 +74,13 @@ def exercise_command(options: ExerciseOptions, *, seed: str | None, variants: in
     _check_folder(output)
     if seeds_file is not None:
         made = listed_variants(options, seeds_file)
-        command = set_command(options, output, seeds_file=seeds_file, form=form)
+        command = set_command(options, output, seeds_file=seeds_file, form=form, sheets=sheets)
     else:
         assert variants is not None  # --variants, as --seeds is not given
         base = random_seed() if seed is None else seed
         made = derived_variants(options, base, variants)
-        command = set_command(options, output, variants=variants, seed=base, form=form)
-    write_set(output, made, command, form or "markdown")
+        command = set_command(options, output, variants=variants, seed=base, form=form, sheets=sheets)
+    write_set(output, made, command, form or "markdown", sheets)
     return (f"wrote {len(made)} exercise{'s' if len(made) != 1 else ''} and {os.path.join(output, INDEX)}; "
             f"next: bptrace run {shlex.quote(os.path.join(output, made[0].name + '.yaml'))}")
 
@@ -143,14 +145,18 @@ def listed_variants(options: ExerciseOptions, path: str) -> list[Variant]:
     return [variant for _, variant in found]
 
 
-def variant_files(variant: Variant, form: str) -> list[tuple[str, str]]:
+SHEET_WRITERS = {"interactive": page_writer(True), "no-feedback": page_writer(False)}
+
+
+def variant_files(variant: Variant, form: str, sheets: str | None = None) -> list[tuple[str, str]]:
     """The files of one variant as (name, text): its config, its blank worksheet and its worked solution, the
-    documents in ``form`` as ``bptrace worksheet`` and ``bptrace run`` write them for the config."""
+    documents in ``form`` as ``bptrace worksheet`` and ``bptrace run`` write them for the config (the worksheet
+    the interactive page where ``sheets`` names one of SHEET_WRITERS)."""
 
     source = f"{variant.name}.yaml"
     config = config_from_data(parse_yaml(variant.exercise.text, source).data, source=source)
     sheet, solution = StringIO(), StringIO()
-    WRITERS[form](sheet, worksheet(config), source)
+    (SHEET_WRITERS[sheets] if sheets else WRITERS[form])(sheet, worksheet(config), source)
     write_solution(solution, config, form)
     extension = DOCUMENT_EXTENSIONS[form]
     return [(source, variant.exercise.text), (f"{variant.name}-worksheet{extension}", sheet.getvalue()),
@@ -171,11 +177,12 @@ def _check_folder(folder: str) -> None:
         raise BptraceError(f"{folder}: is a file; -o with --variants or --seeds names a folder to write into")
 
 
-def write_set(folder: str, variants: list[Variant], command: str, form: str = "markdown") -> None:
+def write_set(folder: str, variants: list[Variant], command: str, form: str = "markdown",
+              sheets: str | None = None) -> None:
     """Write every variant into ``folder`` (made if missing), then the index that lists them. Every file is
     made before the first is written."""
     _check_folder(folder)
-    made = [(variant_files(variant, form), variant.exercise) for variant in variants]
+    made = [(variant_files(variant, form, sheets), variant.exercise) for variant in variants]
     path = Path(folder)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -211,7 +218,7 @@ def index_text(rows: list[tuple[list[str], Exercise]], command: str) -> str:
 
 
 def set_command(options: ExerciseOptions, output: str, *, variants: int | None = None, seed: str | None = None,
-                seeds_file: str | None = None, form: str | None = None) -> str:
+                seeds_file: str | None = None, form: str | None = None, sheets: str | None = None) -> str:
     """The command line that writes the set again."""
     if seeds_file:
         source = f"--seeds {shlex.quote(seeds_file)}"
@@ -219,4 +226,5 @@ def set_command(options: ExerciseOptions, output: str, *, variants: int | None =
         assert seed is not None  # --variants come with the seed they are derived from
         source = f"--variants {variants} --seed {shlex.quote(seed)}"
     documents = f" --format {form}" if form else ""
+    documents += {"interactive": " --interactive", "no-feedback": " --interactive --no-feedback"}.get(sheets or "", "")
     return f"bptrace exercise {source} {options.flags}{documents} -o {shlex.quote(output)}"

@@ -1,0 +1,279 @@
+"use strict";
+// The answer sheet in the browser: keeps what is typed, saves the YAML sheet and, unless the page was made
+// without feedback, marks every answer as `bptrace check` does. The recomputation of each blank comes from
+// bptrace as an expression tree (recipe.py); the rules below compare a written number with its values, one
+// small function per rule, each named after the function of check/digits.py or check/marking.py it follows.
+
+const DATA = JSON.parse(document.getElementById("bptrace-data").textContent);
+
+// ---- Numbers as written (digits.py) ----------------------------------------------------------------
+const MIN_DIGITS = 2, RELATIVE = 1e-9, ABSOLUTE = 1e-12, HAND_LIMIT = 12;
+const BLANKS = ["", "~", "null", "Null", "NULL"];
+const NUMBER = /^([+\-\u2212]?)(\d*)(?:[.,](\d*))?(?:[eE]([+\-\u2212]?\d+))?$/;
+const TOO_FEW_DIGITS = `too few digits to judge: write at least ${MIN_DIGITS} decimals or ${MIN_DIGITS} significant digits`;
+
+function parse(text) { // digits.parse: {value, decimals, significant, digits} or null
+  const match = NUMBER.exec(text.trim());
+  if (!match) return null;
+  const [, sign, whole, fractionOrNone, exponent] = match;
+  const fraction = fractionOrNone || "";
+  if (!whole && !fraction) return null;
+  const power = exponent ? parseInt(exponent.replace("\u2212", "-"), 10) : 0;
+  const value = Number(`${sign && sign !== "+" ? "-" : ""}${whole || "0"}.${fraction || "0"}e${power}`);
+  if (!Number.isFinite(value)) return null;
+  const digits = (whole + fraction).replace(/^0+/, "");
+  return {value: value + 0, decimals: fraction.length - power, significant: digits.length, digits};
+}
+function halfUnit(w) { return 0.5 * Number(`1e${-w.decimals}`); }
+function slack(value) { return RELATIVE * Math.abs(value) + ABSOLUTE; }
+function same(w, value) { return Math.abs(w.value - value) <= slack(value); }
+function agrees(w, value) { return Number.isFinite(value) && Math.abs(w.value - value) <= halfUnit(w) + slack(value); }
+function preciseEnough(w) { return w.decimals >= MIN_DIGITS || w.significant >= MIN_DIGITS; }
+function matches(w, value) { return (preciseEnough(w) || same(w, value)) && agrees(w, value); }
+
+// ---- Hand rounding (engine/rounding.py), on the shortest decimal form of a float ---------------------
+function decimalOf(x) { // |x| as [digits as a BigInt, exponent]: |x| = digits · 10^exponent
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(Math.abs(x)));
+  const fraction = m[2] || "";
+  return [BigInt(m[1] + fraction), (m[3] ? parseInt(m[3], 10) : 0) - fraction.length];
+}
+function ulp(x) {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  view.setBigUint64(0, view.getBigUint64(0) + 1n);
+  return view.getFloat64(0) - Math.abs(x);
+}
+const pow10 = (n) => 10n ** BigInt(n);
+function roundHalfAway(value, decimals) { // rounding.round_half_away
+  if (!Number.isFinite(value) || Math.abs(value) >= 2 ** 53) return value;
+  let [digits, exponent] = decimalOf(value);
+  // A float within one unit in the last place of a tie's float is the tie (0.35 · 0.7 is 0.245 on paper).
+  const shift = exponent + decimals; // |value| · 10^decimals = digits · 10^shift
+  const floor = shift >= 0 ? digits * pow10(shift) : digits / pow10(-shift);
+  const tie = [floor * 10n + 5n, -(decimals + 1)];
+  if (Math.abs(Math.abs(value) - Number(`${tie[0]}e${tie[1]}`)) <= ulp(value)) [digits, exponent] = tie;
+  if (exponent < -decimals) { // round half up to `decimals` places
+    const unit = pow10(-decimals - exponent);
+    let kept = digits / unit;
+    if ((digits % unit) * 2n >= unit) kept += 1n;
+    [digits, exponent] = [kept, -decimals];
+  }
+  const rounded = Number(`${value < 0 ? "-" : ""}${digits}e${exponent}`);
+  return rounded + 0;
+}
+function decimalsFor(value, n) {
+  if (value === 0 || !Number.isFinite(value)) return n;
+  return Math.max(n, n - 1 - Math.floor(Math.log10(Math.abs(value))));
+}
+function handRound(value, n) { return roundHalfAway(value, decimalsFor(value, n)); }
+
+// ---- The functions of the activation and loss registries a recomputation calls ----------------------
+const KINK = 1e-12, TINY = 2.2250738585072014e-308;
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+function sigmoid(p) { const e = Math.exp(-Math.abs(p)); const d = 1 + e; return p >= 0 ? 1 / d : e / d; }
+const G = {
+  identity: (p) => p, sigmoid, tanh: Math.tanh,
+  relu: (p) => (p > KINK ? p : 0),
+  leaky_relu: (p, slope) => (p > KINK ? p : slope * (Math.abs(p) <= KINK ? 0 : p)),
+};
+const SLOPE = {
+  identity: () => 1, relu: (p) => (p > KINK ? 1 : 0), leaky_relu: (p, slope) => (p > KINK ? 1 : slope),
+  sigmoid: (p) => { const s = sigmoid(p); return s * (1 - s); },
+  tanh: (p) => { const t = Math.tanh(p); return 1 - t * t; },
+};
+function softmax(p, k) { const m = Math.max(...p); const e = p.map((v) => Math.exp(v - m)); return e[k] / sum(e); }
+const xlogy = (y, z) => (y === 0 ? 0 : y * Math.log(Math.max(z, TINY)));
+const squares = (z, y) => sum(z.map((v, k) => (v - y[k]) * (v - y[k])));
+const LOSS = {
+  sse: (z, y) => squares(z, y), half_sse: (z, y) => 0.5 * squares(z, y), mse: (z, y) => squares(z, y) / z.length,
+  cross_entropy: (z, y) => -sum(z.map((v, k) => xlogy(y[k], v))),
+  bce: (z, y) => -sum(z.map((v, k) => xlogy(y[k], v) + xlogy(1 - y[k], 1 - v))),
+};
+const inverse = (z, y) => (y === 0 ? 0 : -y / Math.max(z, TINY));
+const GRADIENT = {
+  sse: (z, y) => 2 * (z - y), half_sse: (z, y) => z - y, mse: (z, y, K) => (2 * (z - y)) / K,
+  cross_entropy: inverse, bce: (z, y) => inverse(z, y) + (y === 1 ? 0 : (1 - y) / Math.max(1 - z, TINY)),
+};
+function topOf(p) { let top = 0; p.forEach((v, j) => { if (v > p[top]) top = j; }); return top; }
+function logsumexp(q) { const m = Math.max(...q); return m + Math.log(sum(q.map((v) => Math.exp(v - m)))); }
+function softmaxLogs(p) {
+  const top = topOf(p), m = Math.max(...p);
+  const logTotal = Math.log1p(sum(p.map((v, j) => (j === top ? 0 : Math.exp(v - m)))));
+  const logZ = p.map((v) => v - m - logTotal);
+  if (p.length === 1) return [logZ, [-Infinity]];
+  const others = logsumexp(p.map((v, j) => (j === top ? -Infinity : v))) - m - logTotal;
+  return [logZ, logZ.map((v, j) => (j === top ? others : Math.log1p(-Math.min(Math.exp(v), 0.5))))];
+}
+function bceSoftmax(p, y, k) {
+  const top = topOf(p), [logZ, logNot] = softmaxLogs(p), z = logZ.map(Math.exp);
+  const u = p.map((_, j) => (j === top ? 0 : (1 - y[j]) * Math.exp(logZ[j] - logNot[j]) - y[j]));
+  const rest = sum(u), yTop = y[top], zTop = z[top];
+  const notTop = sum(z.map((v, j) => (j === top ? 0 : v)));
+  if (k === top) return (1 - yTop) * zTop - notTop * yTop - zTop * rest;
+  return u[k] - z[k] * rest + z[k] * yTop - (1 - yTop) * Math.exp(logZ[k] + (logZ[top] - logNot[top]));
+}
+const FUSED = {
+  "cross_entropy softmax": (p, z, y, k) => z[k] * sum(y) - y[k],
+  "cross_entropy sigmoid": (p, z, y, k) => -y[k] * (1 - z[k]),
+  "bce sigmoid": (p, z, y, k) => z[k] - y[k],
+  "bce softmax": (p, z, y, k) => bceSoftmax(p, y, k),
+};
+
+// ---- Evaluating a recomputation: values by key, rounding {n, results, factors} or null (exact) -------
+function evaluate(tree, values, rounding) {
+  if (typeof tree === "number") return tree;
+  const ev = (t) => evaluate(t, values, rounding), all = (ts) => ts.map(ev);
+  switch (tree[0]) {
+    case "ref": return values[tree[1]];
+    case "+": return ev(tree[1]) + ev(tree[2]);
+    case "-": return ev(tree[1]) - ev(tree[2]);
+    case "*": return ev(tree[1]) * ev(tree[2]);
+    case "/": return ev(tree[1]) / ev(tree[2]);
+    case "neg": return -ev(tree[1]);
+    case "sq": { const v = ev(tree[1]); return v * v; }
+    case "round": { const v = ev(tree[2]); return rounding && rounding[tree[1]] ? handRound(v, rounding.n) : v; }
+    case "g": return G[tree[1]](ev(tree[3]), tree[2]);
+    case "g'": return SLOPE[tree[1]](ev(tree[3]), tree[2]);
+    case "softmax": return softmax(all(tree[2]), tree[1]);
+    case "J": return LOSS[tree[1]](all(tree[2]), all(tree[3]));
+    case "dJ": { const z = all(tree[3]); return GRADIENT[tree[1]](z[tree[2]], ev(tree[4][tree[2]]), z.length); }
+    case "fused": return FUSED[`${tree[1]} ${tree[2]}`](all(tree[4]), all(tree[5]), all(tree[6]), tree[3]);
+    default: throw new Error(`unknown operation ${tree[0]}`);
+  }
+}
+
+// ---- Marking (marking.py) ---------------------------------------------------------------------------
+const HAND_PRACTICES = [[true, false], [false, true], [true, true]];
+function handDigits(w) { // marking.hand_digits
+  const n = Math.min(w.decimals, w.significant);
+  const candidates = new Set([w.decimals, n]);
+  if (w.digits.replace(/0+$/, "") === "1") candidates.add(n - 1);
+  return [...candidates].filter((c) => MIN_DIGITS <= c && c < HAND_LIMIT).sort((a, b) => a - b);
+}
+function byHand(digits, results, factors) { return {n: Math.max(1, Math.min(digits, 15)), results, factors}; }
+function chains(tree, values, w) { // Marker.chains: exactly, then rounding what is not written
+  const out = [evaluate(tree, values, null)];
+  for (const n of handDigits(w)) for (const [r, f] of HAND_PRACTICES) out.push(evaluate(tree, values, byHand(n, r, f)));
+  return out;
+}
+function judge(blank, w, key, own, sound) { // Marker.judge: the verdict of a filled answer
+  if (matches(w, key[blank.key])) return "correct";
+  for (const values of sound) if (chains(blank.tree, values, w).some((v) => matches(w, v))) return "correct";
+  return chains(blank.tree, own, w).some((v) => matches(w, v)) ? "carried" : "wrong";
+}
+function diagnose(blank, w, own) { // Marker.diagnose: the first known mistake that gives the answer
+  for (const [name, diagnosis, tree] of blank.mistakes) {
+    if (chains(tree, own, w).some((v) => matches(w, v))) return {diagnosis, mistake: name};
+  }
+  return preciseEnough(w) ? {} : {diagnosis: TOO_FEW_DIGITS};
+}
+function mark(answers) { // Marker.mark: answers by path (parsed numbers) → a verdict per blank
+  const key = DATA.marking.values, blanks = DATA.marking.blanks;
+  const own = {...key};
+  for (const b of blanks) if (answers[b.path]) own[b.key] = answers[b.path].value;
+  const sound = {...own}, rounded = {...own};
+  return blanks.map((b) => {
+    const w = answers[b.path], truth = key[b.key];
+    if (!w) return {verdict: "blank"};
+    const verdict = judge(b, w, key, own, [sound, rounded]);
+    if (verdict !== "correct") {
+      sound[b.key] = truth;
+      rounded[b.key] = w.decimals >= 0 && w.decimals < HAND_LIMIT ? roundHalfAway(truth, w.decimals) : truth;
+    }
+    return verdict === "wrong" ? {verdict, ...diagnose(b, w, own)} : {verdict};
+  });
+}
+
+// ---- The page -------------------------------------------------------------------------------------
+const STORE = `bptrace-sheet:${DATA.id}`;
+const fields = [...document.querySelectorAll("input[data-path]")];
+const student = document.querySelector('input[name="student"]');
+const WORDS = {correct: "✓ correct", carried: "↷ carried", wrong: "✗ wrong", blank: "· blank"};
+
+function typed() {
+  const answers = {}, invalid = new Set();
+  for (const input of fields) {
+    const text = input.value.trim();
+    if (BLANKS.includes(text)) continue;
+    const w = parse(text);
+    if (w) answers[input.name] = w; else invalid.add(input.name);
+  }
+  return {answers, invalid};
+}
+function show() {
+  const {answers, invalid} = typed();
+  const marks = DATA.marking ? mark(answers) : null;
+  const counts = {correct: 0, carried: 0, wrong: 0, blank: 0};
+  fields.forEach((input, i) => {
+    const out = document.querySelector(`[data-for="${CSS.escape(input.name)}"]`);
+    const m = marks ? marks[i] : {verdict: answers[input.name] ? "answered" : "blank"};
+    counts[m.verdict] = (counts[m.verdict] || 0) + 1;
+    out.dataset.verdict = m.verdict;
+    out.textContent = invalid.has(input.name) ? "not a number" : (WORDS[m.verdict] || "answered");
+    const note = document.getElementById(`note-${input.id}`);
+    note.textContent = m.diagnosis || "";
+    input.setAttribute("aria-invalid", invalid.has(input.name) || m.verdict === "wrong" ? "true" : "false");
+  });
+  const score = document.getElementById("score");
+  if (marks) {
+    score.textContent = `Score: ${counts.correct + counts.carried} of ${fields.length} ` +
+      `(${counts.correct} correct, ${counts.carried} carried, ${counts.wrong} wrong, ${counts.blank} blank)`;
+  } else {
+    score.textContent = `${fields.length - counts.blank} of ${fields.length} answered`;
+  }
+}
+function keep() {
+  const saved = {student: student.value, answers: {}};
+  for (const input of fields) if (input.value !== "") saved.answers[input.name] = input.value;
+  try { localStorage.setItem(STORE, JSON.stringify(saved)); } catch (e) { /* storage off: nothing kept */ }
+}
+function restore() {
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(STORE) || "null"); } catch (e) { saved = null; }
+  if (!saved) return;
+  student.value = saved.student || "";
+  for (const input of fields) input.value = (saved.answers || {})[input.name] || "";
+}
+function yamlText() { // the worksheet's YAML with the typed numbers in place of its ~
+  const {answers} = typed();
+  const name = student.value.trim();
+  const lines = [`exercise: ${DATA.id}`, `student: ${name ? JSON.stringify(name) : "~"}`];
+  const byPath = Object.fromEntries(fields.map((input) => [input.name, input.value.trim()]));
+  for (const line of DATA.yaml) {
+    if (typeof line === "string") { lines.push(line); continue; }
+    const [before, path, comment] = line; // a blank's line: its number, then its comment at DATA.column
+    const text = answers[path] ? byPath[path] : "~";
+    lines.push(`${(before + text).padEnd(DATA.column - 2)}  # ${comment}`);
+  }
+  return lines.join("\n") + "\n";
+}
+function save() {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([yamlText()], {type: "application/yaml"}));
+  link.download = `answers-${DATA.id}.yaml`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+function clearAll() {
+  if (!window.confirm("Clear every answer on this page?")) return;
+  for (const input of fields) input.value = "";
+  student.value = "";
+  try { localStorage.removeItem(STORE); } catch (e) { /* nothing kept */ }
+  show();
+}
+
+restore();
+for (const [i, input] of fields.entries()) {
+  input.addEventListener("input", () => { keep(); show(); });
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    (fields[i + 1] || document.getElementById("save")).focus();
+  });
+}
+student.addEventListener("input", keep);
+document.getElementById("save").addEventListener("click", save);
+document.getElementById("clear").addEventListener("click", clearAll);
+show();
+window.bptraceSheet = {parse, roundHalfAway, handRound, evaluate, mark, yamlText, show};
