@@ -237,7 +237,7 @@ function restore() {
 function yamlText() { // the worksheet's YAML with the typed numbers in place of its ~
   const {answers} = typed();
   const name = student.value.trim();
-  const lines = [`exercise: ${DATA.id}`, `student: ${name ? JSON.stringify(name) : "~"}`];
+  const lines = [`exercise: ${JSON.stringify(DATA.id)}`, `student: ${name ? JSON.stringify(name) : "~"}`];
   const byPath = Object.fromEntries(fields.map((input) => [input.name, input.value.trim()]));
   for (const line of DATA.yaml) {
     if (typeof line === "string") { lines.push(line); continue; }

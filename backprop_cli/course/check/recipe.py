@@ -17,6 +17,7 @@ A tree is plain JSON: a number is a constant; a list is ``[op, ...]`` with op on
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import json
@@ -181,9 +182,10 @@ def tree(q: Quantity, refs: Values, problem: Problem, rules: Rules = HANDOUT):
 
 
 def exercise_id(config) -> str:
-    """A short id for ``config``, stable across runs and machines: a hash of its content."""
+    """A short id for ``config``, stable across runs and machines: a hash of its content (8 letters and
+    digits of base 32)."""
     text = json.dumps(config_to_data(config), sort_keys=True, ensure_ascii=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:10]
+    return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode()[:8].lower()
 
 
 def recipes(sheet: Sheet, key: Iteration) -> dict:
