@@ -170,5 +170,5 @@ def figure_content(config: Config, it: Iteration, fmt: NumberFormat, *, after: b
     columns += [layer_column(config, it, i, sample, fmt, after, given) for i in range(len(config.layers))]
     sizes = "-".join(str(n) for n in (config.x.shape[1], *(l.width for l in config.layers)))
     title = f"{config.title or 'Network'}: {sizes} network, weights {'after' if after else 'before'} the update"
-    return Content(tuple(columns), tuple(_edges(columns, it, fmt, after)), tuple(_caption(config, it, sample, after, given)),
-                   title)
+    caption = _caption(config, it, sample, after, given)
+    return Content(tuple(columns), tuple(_edges(columns, it, fmt, after)), tuple(caption), title)
