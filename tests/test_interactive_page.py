@@ -249,7 +249,7 @@ def test_every_verdict_in_the_page_is_the_verdict_of_check(browser, tmp_path):
             page.close()
     print(f"\n{sheets} sheets, {fields} fields: every verdict and diagnosis of the page is check's; {tally}")
     assert sheets >= 1000
-    assert min(tally[v] for v in ("correct", "carried", "wrong", "blank", "named")) >= 500, tally
+    assert min(tally[v] for v in ("correct", "carried", "wrong", "blank")) >= 500 and tally["named"] >= 50, tally
 
 
 def handout_page(tmp_path, feedback: bool = True):

@@ -57,7 +57,7 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool, int
       bptrace worksheet configs/handout.yaml -o answers.yaml  # fill in, then:
       bptrace check configs/handout.yaml answers.yaml
       bptrace worksheet configs/handout.yaml -o sheet.tex  # to print
-      bptrace worksheet configs/handout.yaml --interactive -o sheet.html  # to fill in the browser
+      bptrace worksheet configs/handout.yaml --interactive -o sheet.html
     """
     extensions = {".yaml": "yaml", ".yml": "yaml", **{e: f for e, f in EXTENSIONS.items() if f in DOCUMENTS}}
     fmt = format_from_extension(fmt, output, extensions, "html" if interactive else "yaml")

@@ -59,7 +59,8 @@ gap:.3rem .6rem;align-items:center;padding:.35rem 0;border-bottom:1px solid #eee
 POLICY = ("default-src 'none'; script-src '{script}'; style-src 'unsafe-inline'; img-src 'none'; "
           "base-uri 'none'; form-action 'none'")
 
-_TOKEN = re.compile(r"(?P<partial>∂J/∂)?(?P<name>[^\W\d_]+'?²?)(?:_(?P<index>\w+))?(?:\[(?P<layer>[^\]]+)\])?"
+_TOKEN = re.compile(r"(?P<partial>∂J/∂)?(?P<name>[^\W\d_]+'?²?)(?:_(?P<index>\w+)|(?<=n)(?P<neuron>\d+))?"
+                    r"(?:\[(?P<layer>[^\]]+)\])?"
                     r"|(?P<number>\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<other>.)")
 FUNCTIONS = ("σ", "tanh", "tanh²", "ReLU", "ReLU'", "LReLU", "LReLU'", "log", "softmax'", "g", "g'", "e")
 
@@ -70,7 +71,7 @@ def formula_math(text: str) -> str:
     out = []
     for m in _TOKEN.finditer(text):
         if m["name"]:
-            name, index, layer = m["name"], m["index"], m["layer"]
+            name, index, layer = m["name"], m["index"] or m["neuron"], m["layer"]
             if len(name) > 1 and name not in FUNCTIONS and index is None and layer is None:
                 out.append(mathml.text(name))
                 continue
@@ -81,7 +82,8 @@ def formula_math(text: str) -> str:
         elif m["number"]:
             out.append(f"<mn>{m['number']}</mn>")
         elif m["other"]:
-            out.append(mathml.mo(m["other"]))
+            sign = m["other"]
+            out.append(f'<mo stretchy="false">{escape(sign)}</mo>' if sign in "()[]" else mathml.mo(sign))
         elif m["space"] and out and out[-1].startswith("<mtext>"):
             out.append('<mspace width="0.3em"/>')
     return "<math>" + mathml.row(*out) + "</math>"
@@ -116,7 +118,7 @@ def _field(n: int, blank: Blank) -> str:
             f'spellcheck="false" aria-describedby="v{n} note-f{n}">'
             f'<output id="v{n}" class="verdict" data-for="{path}" data-verdict="blank">· blank</output>'
             f'<p class="mistake" id="note-f{n}"></p>'
-            f"<details><summary>formula</summary>{formula_math(blank.label + ' = ' + blank.formula)}</details></div>")
+            f"<details><summary>formula</summary>{formula_math(blank.formula)}</details></div>")
 
 
 def _sections(sheet: Sheet) -> str:
