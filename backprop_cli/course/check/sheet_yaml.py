@@ -9,6 +9,7 @@ number has its comment. ``WRITERS`` maps a format to its writer; printed forms o
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import IO
 
@@ -28,7 +29,7 @@ def _key(name: str) -> str:
 
 
 def _comment(blank: Blank) -> str:
-    return f"{blank.label} = {blank.formula}"
+    return f"{blank.label} = {blank.formula_text}"
 
 
 def _emit(node: dict | Slots, indent: int, headings: bool, out: list[tuple[str, str]], titles=(),
@@ -63,8 +64,14 @@ def _emit(node: dict | Slots, indent: int, headings: bool, out: list[tuple[str, 
         out[start] = (pad + "- " + text[indent + 2:], comment)
 
 
+def config_name(source: str) -> str:
+    """The config as a sheet names it: its file name, never a folder of the machine it was made on."""
+    return os.path.basename(source) or source
+
+
 def header(sheet: Sheet, source: str) -> list[str]:
     c = sheet.config
+    source = config_name(source)
     title = f'"{c.title}" ({source})' if c.title else source
     lines = [
         f"# Answer sheet for {title}, written by bptrace {__version__}.",
@@ -75,7 +82,13 @@ def header(sheet: Sheet, source: str) -> list[str]:
     ]
     if sheet.samples > 1:
         lines.append(f"# The first update holds {sheet.samples} samples; J and Steps 3-4 are the {c.batch} over them.")
+    lines += ["", _commented(f"exercise: {sheet.exercise}", "the exercise this sheet is for: leave it as it is"),
+              _commented("student: ~", "your name or student number")]
     return lines
+
+
+def _commented(line: str, comment: str) -> str:
+    return f"{line.ljust(COMMENT_COLUMN - 2)}  # {comment}"
 
 
 def worksheet_yaml(sheet: Sheet, source: str) -> str:
@@ -84,9 +97,7 @@ def worksheet_yaml(sheet: Sheet, source: str) -> str:
     _emit(layout(sheet), 0, True, lines, sheet.sample_titles)
     text = header(sheet, source)
     for line, comment in lines:
-        if comment:
-            line = f"{line.ljust(COMMENT_COLUMN - 2)}  # {comment}"
-        text.append(line)
+        text.append(_commented(line, comment) if comment else line)
     return "\n".join(text) + "\n"
 
 
