@@ -25,7 +25,7 @@ from backprop_cli.render.unicode import number
 if TYPE_CHECKING:
     from backprop_cli.model.training import Training
 
-Cell: TypeAlias = "Node | str"
+Cell: TypeAlias = "Node | str | Parts"  # Parts: words and formulas in one cell
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,12 @@ class Grid:
     rows: list[tuple[Cell, ...]]
     note: str = ""
     title: str = ""
+    widths: tuple[float, ...] = ()  # shares of the line per column, where the layout is fixed (a printed sheet)
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page (printed); a rule between the parts on a screen."""
 
 
 @dataclass(frozen=True)

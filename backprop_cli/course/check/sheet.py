@@ -12,6 +12,7 @@ after the update are asked once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -116,6 +117,11 @@ def path_text(path: tuple[str | int, ...]) -> str:
     for step in path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
     return out
+
+
+def config_name(source: str) -> str:
+    """The config as a sheet names it: its file name, never a folder of the machine it was made on."""
+    return os.path.basename(source) or source
 
 
 def text(parts: Parts) -> str:

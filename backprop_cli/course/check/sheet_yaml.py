@@ -9,14 +9,13 @@ number has its comment. ``WRITERS`` maps a format to its writer; printed forms o
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import IO
 
 from backprop_cli._version import __version__
 from backprop_cli.course.check.digits import MIN_DIGITS
 from backprop_cli.course.check.layout import Slots, layout
-from backprop_cli.course.check.sheet import STEPS, Blank, Sheet
+from backprop_cli.course.check.sheet import STEPS, Blank, Sheet, config_name
 from backprop_cli.course.check.sheet_document import write_document
 
 COMMENT_COLUMN = 28  # comments start here, or two spaces after a longer line
@@ -62,11 +61,6 @@ def _emit(node: dict | Slots, indent: int, headings: bool, out: list[tuple[str, 
         _emit(child, indent + 2, isinstance(child, dict), out, entry=True)
         text, comment = out[start]
         out[start] = (pad + "- " + text[indent + 2:], comment)
-
-
-def config_name(source: str) -> str:
-    """The config as a sheet names it: its file name, never a folder of the machine it was made on."""
-    return os.path.basename(source) or source
 
 
 def header(sheet: Sheet, source: str) -> list[str]:
