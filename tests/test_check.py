@@ -315,7 +315,8 @@ BAD = [
      r"1:7: loss: expected a number or ~ \(a blank\) for J\(Θ\), got a list of 1$"),
     ("a number for a list", "step1:\n  out:\n    dJ_dz: 0.6\n",
      r"3:12: step1\.out\.dJ_dz: expected a list of 2 numbers .*, got the number 0\.6$"),
-    ("not a mapping", "- 0.61\n", r"1:1: expected a mapping with the keys exercise, student, forward, loss, .*, got a list of 1$"),
+    ("not a mapping", "- 0.61\n",
+     r"1:1: expected a mapping with the keys exercise, student, forward, loss, .*, got a list of 1$"),
     ("invalid YAML", "forward: {hid: [\n", r"\d+:\d+: invalid YAML"),
     ("a duplicate key", "loss: 0.47\nloss: 0.48\n", r"2:1: duplicate key 'loss'$"),
 ]

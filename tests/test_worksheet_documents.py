@@ -5,7 +5,6 @@ Chromium; a set's solutions are what ``bptrace run`` writes, and a sheet filled 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 

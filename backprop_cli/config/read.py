@@ -27,8 +27,8 @@ from backprop_cli.words import counted
 
 __all__ = ["MAX_ERRORS", "MAX_PARAMETERS", "config_from_data", "default_names", "load_config"]
 
-TOP_KEYS = ("title", "id", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display",
-            "optimizer", "optimizer_state")
+TOP_KEYS = ("title", "id", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs",
+            "display", "optimizer", "optimizer_state")
 LAYER_KEYS = ("name", "activation", "negative_slope", "weights", "bias")
 DISPLAY_KEYS = ("precision", "hand_rounding")
 BATCH_MODES = ("mean", "sum")

@@ -7,7 +7,7 @@ its own way (LaTeX math, MathML) and decides nothing about what is shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -60,7 +60,7 @@ class Grid:
     rows of cells, and a note below (rows left out)."""
 
     columns: tuple[tuple[Parts, str], ...]
-    rows: list[tuple[Cell, ...]]
+    rows: Sequence[tuple[Cell, ...]]
     note: str = ""
     title: str = ""
     widths: tuple[float, ...] = ()  # shares of the line per column, where the layout is fixed (a printed sheet)

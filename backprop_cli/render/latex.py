@@ -136,23 +136,24 @@ ROOM = r"\par\penalty-100\ifdim\dimexpr\pagegoal-\pagetotal\relax<8\baselineskip
 
 
 def write_flow(stream, items, fmt: NumberFormat, fragment: bool = False, title: str = "") -> None:
-    """The document of the flow ``items`` (its numbers written by ``fmt``); the title is its first heading."""
-    if not fragment:
-        stream.write(PREAMBLE + "\n")
+    """The document of the flow ``items`` (its numbers written by ``fmt``); the title is its first heading.
+    Written when whole: a name pdflatex cannot set stops it before anything is written."""
+    out = [] if fragment else [PREAMBLE + "\n"]
     waiting = None  # a heading, written when what follows it is known
     for item in items:
         if waiting is not None:
             room = ROOM + "\n" if isinstance(item, flow.Grid) and waiting.level > 1 else ""
-            stream.write(room + element(waiting, fmt) + "\n\n")
+            out.append(room + element(waiting, fmt) + "\n\n")
             waiting = None
         if isinstance(item, flow.Heading):
             waiting = item
             continue
-        stream.write(element(item, fmt) + "\n\n")
+        out.append(element(item, fmt) + "\n\n")
     if waiting is not None:
-        stream.write(element(waiting, fmt) + "\n\n")
+        out.append(element(waiting, fmt) + "\n\n")
     if not fragment:
-        stream.write("\\end{document}\n")
+        out.append("\\end{document}\n")
+    stream.write("".join(out))
 
 
 def write_page(stream, page, rows: int, fragment: bool = False) -> None:

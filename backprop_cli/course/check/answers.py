@@ -4,8 +4,8 @@ shape of the sheet.
 A number may be written with a decimal comma (``0,61``) or a true minus sign (``−0.85``); ``~``, ``null``
 or nothing is a blank, and so is a key left out. Above the answers a sheet names its exercise
 (``exercise: ID``) and the student (``student: …``, a name or a number); another top-level key that is not
-close to one of the sheet's (``notes:``) is ignored with a note. A sheet that does not fit the config (three numbers where
-the layer has two neurons, an unknown key, a list where a number belongs) is a bad file: a ConfigError
+close to one of the sheet's (``notes:``) is ignored with a note. A sheet that does not fit the config (three
+numbers where the layer has two neurons, an unknown key, a list where a number belongs) is a bad file: a ConfigError
 naming the file, line and column, the path in the sheet, what was expected and what was found.
 """
 

@@ -129,7 +129,7 @@ def text(parts: Parts) -> str:
     return inline(parts, str, lambda node: spell(node, NumberFormat(), False))
 
 
-def _p(k: int | str) -> f.Label:
+def _p(k: int | str | None) -> f.Label:
     return f.symbol("p", k)
 
 

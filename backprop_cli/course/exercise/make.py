@@ -19,8 +19,8 @@ from backprop_cli.course.exercise.options import (
     check_seed,
 )
 from backprop_cli.course.exercise.rules import RULES, broken_rules
-from backprop_cli.course.identity import exercise_id
 from backprop_cli.course.exercise.text import exercise_config, exercise_text
+from backprop_cli.course.identity import exercise_id
 from backprop_cli.errors import BptraceError
 
 
