@@ -18,6 +18,9 @@ from document_helpers import pdflatex_all, pdftotext
 from hand import sheet_yaml
 from test_worksheet_documents import trace_sheet
 
+from backprop_cli.course.check.spelling import VALUES, text
+from backprop_cli.engine.activations import ACTIVATIONS
+from backprop_cli.model import formula as f
 from backprop_cli.schemas import load_schema
 
 HANDOUT = str(CONFIGS / "handout.yaml")
@@ -59,6 +62,11 @@ def test_an_exercise_has_a_stable_id_and_its_sheet_names_it():
     assert ID.fullmatch(ident)
     assert yaml.safe_load(run_cli("exercise", "--seed", "8").stdout)["id"] != ident
     assert yaml.safe_load(run_cli("exercise", "--seed", "7", "--decimals", "3").stdout)["id"] != ident
+
+
+def test_the_value_of_each_activation_reads_as_the_engine_writes_it():
+    for name, activation in ACTIVATIONS.items():
+        assert text((VALUES[name](f.symbol("p")),)) == activation.symbol, name
 
 
 def test_a_config_without_an_id_gets_one_from_its_numbers(write_config):

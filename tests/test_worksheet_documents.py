@@ -167,8 +167,8 @@ def test_a_set_in_latex_compiles_and_a_format_without_a_set_is_refused(tmp_path)
     folder = tmp_path / "set"
     assert run_cli("exercise", "--variants", "2", "--seed", "s", "--format", "latex", "-o", str(folder)).exit_code == 0
     documents = sorted(folder.glob("*.tex"))
-    assert [p.name for p in documents] == ["s-01-solution.tex", "s-01-worksheet.tex", "s-02-solution.tex",
-                                           "s-02-worksheet.tex"]
+    assert [p.name for p in documents] == ["class-answers.tex", "class-worksheets.tex", "s-01-solution.tex",
+                                           "s-01-worksheet.tex", "s-02-solution.tex", "s-02-worksheet.tex"]
     assert "--format latex" in (folder / "index.md").read_text(encoding="utf-8")
     pdflatex_all(documents)
     result = run_cli("exercise", "--seed", "s", "--format", "html")

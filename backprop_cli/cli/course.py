@@ -89,7 +89,7 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
     \b
     Examples:
       bptrace check configs/handout.yaml answers.yaml
-      bptrace check class/ sheets/ --format csv -o grades.csv   # a class, each sheet by its exercise
+      bptrace check class/ sheets/ -f csv -o grades.csv  # a class
       bptrace check configs/handout.yaml answers.yaml --format json | jq .score
       bptrace check configs/handout.yaml answers.yaml --fail-under 80
     """

@@ -44,8 +44,10 @@ def tex_text(text: str) -> str:
             out.append(_SPECIAL[char])
         elif char == _HAT and out:
             out[-1] = rf"\^{{{out[-1]}}}"
+        elif not char.isprintable():  # a control character (a line break, ESC, C1): not for the page
+            out.append(" ")
         elif char.isascii():
-            out.append(char if char.isprintable() else " ")
+            out.append(char)
         elif settable(char):
             out.append(_as_written(char))
         else:

@@ -12,12 +12,12 @@ after the update are asked once.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from backprop_cli.course.check.spelling import VALUES, p_symbol, text
 from backprop_cli.course.identity import config_id
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.kinds import GIVEN
@@ -26,8 +26,8 @@ from backprop_cli.model import formula as f
 from backprop_cli.model.formula import Node
 from backprop_cli.model.losses import COST, GRADIENTS, SHORT_FORMS, general_loss
 from backprop_cli.model.numbers import NumberFormat
-from backprop_cli.render.common import Parts, inline
-from backprop_cli.render.unicode import spell, vector_text
+from backprop_cli.render.common import Parts
+from backprop_cli.render.unicode import vector_text
 
 MAX_TERMS = 3  # a formula with more inputs is written as a sum over t
 # The steps of the handout, by their key in the sheet (a hidden layer's name follows Steps 2 and 4).
@@ -119,33 +119,6 @@ def path_text(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def config_name(source: str) -> str:
-    """The config as a sheet names it: its file name, never a folder of the machine it was made on."""
-    return os.path.basename(source) or source
-
-
-def text(parts: Parts) -> str:
-    """Words and formula nodes in unicode, as a terminal and a YAML comment show them."""
-    return inline(parts, str, lambda node: spell(node, NumberFormat(), False))
-
-
-def _p(k: int | str | None) -> f.Label:
-    return f.symbol("p", k)
-
-
-# z = g(p) of each activation, written symbolically (engine.activations has the same in unicode text, for the
-# marking's words; a test keeps the two alike).
-VALUES: dict[str, Callable[[f.Label], Node]] = {
-    "identity": lambda p: p,
-    "relu": lambda p: f.Call("ReLU", p),
-    "leaky_relu": lambda p: f.Call("LReLU", p),
-    "sigmoid": lambda p: f.Call("σ", p),
-    "tanh": lambda p: f.Call("tanh", p),
-    "softmax": lambda p: f.Quotient(f.Power(f.Symbol("e"), _p("k")),
-                                    f.SumOver("j", f.Power(f.Symbol("e"), _p("j")))),
-}
-
-
 class _Builder:
     """Writes the blanks of one config; ``key`` tells the samples of the update and which ∂J/∂p are shown."""
 
@@ -174,7 +147,7 @@ class _Builder:
         """∂J/∂p_k of layer l as Steps 2-4 use it: one number where Step 1 shows it, else the product."""
         if self.shown[l]:
             return f.Partial(f.symbol("p", k, layer))
-        return f.Product((f.Partial(f.symbol("z", k, layer)), f.Derivative(self.c.layers[l].activation, _p(k))))
+        return f.Product((f.Partial(f.symbol("z", k, layer)), f.Derivative(self.c.layers[l].activation, p_symbol(k))))
 
     def forward(self, s: int) -> Section:
         blanks = []
@@ -192,9 +165,10 @@ class _Builder:
                     terms.append(f.bias(None if layer.shared_bias else k, layer.name))
                 blanks.append(Blank(where + ("p", k), Quantity("p", s, l, (k,)), ("p of ", f.neuron(k, layer.name)),
                                     (f.Sum(tuple(terms)),)))
+            value = VALUES[layer.activation](p_symbol("k" if layer.activation == "softmax" else None))
             for k in range(layer.width):
                 blanks.append(Blank(where + ("z", k), Quantity("z", s, l, (k,)), ("z of ", f.neuron(k, layer.name)),
-                                    (VALUES[layer.activation](_p("k" if layer.activation == "softmax" else None)),)))
+                                    (value,)))
         loss = general_loss(self.c.loss)
         assert isinstance(loss, f.Relation)
         name: Parts = (COST,) if self.samples == 1 else (COST, f" of sample {int(self.key.sample_indices[s]) + 1}")

@@ -15,7 +15,8 @@ from dataclasses import replace
 from typing import IO
 
 from backprop_cli.course.check.digits import MIN_DIGITS
-from backprop_cli.course.check.sheet import Sheet, config_name
+from backprop_cli.course.check.sheet import Sheet
+from backprop_cli.course.check.spelling import config_name
 from backprop_cli.model.document import ANSWER, FORMULA, LABEL, TEXT
 from backprop_cli.model.forward import header as network_header
 from backprop_cli.model.weights import input_names, layer_weights

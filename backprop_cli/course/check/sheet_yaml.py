@@ -15,8 +15,9 @@ from typing import IO
 from backprop_cli._version import __version__
 from backprop_cli.course.check.digits import MIN_DIGITS
 from backprop_cli.course.check.layout import Slots, layout
-from backprop_cli.course.check.sheet import STEPS, Blank, Sheet, config_name
+from backprop_cli.course.check.sheet import STEPS, Blank, Sheet
 from backprop_cli.course.check.sheet_document import write_document
+from backprop_cli.course.check.spelling import config_name
 
 COMMENT_COLUMN = 28  # comments start here, or two spaces after a longer line
 HEADINGS = {**STEPS, "samples": "One entry per sample of the first update: the forward pass, J and Steps 1-2"}
