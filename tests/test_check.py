@@ -159,7 +159,11 @@ def test_worksheet_has_the_shape_of_the_spec():
     result = run_cli("worksheet", HANDOUT)
     assert result.exit_code == 0, result.stderr
     pair, matrix = [None, None], [[None, None], [None, None]]
-    assert yaml.safe_load(result.stdout) == {
+    sheet = yaml.safe_load(result.stdout)
+    assert re.fullmatch(r"[A-Z2-7]{4}-[A-Z2-7]{4}", sheet["exercise"])
+    assert sheet == {
+        "exercise": sheet["exercise"],
+        "student": None,
         "forward": {"hid": {"p": pair, "z": pair}, "out": {"p": pair, "z": pair}},
         "loss": None,
         "step1": {"out": {"dJ_dz": pair}},
@@ -173,7 +177,7 @@ def test_worksheet_has_the_shape_of_the_spec():
 
 def test_every_blank_says_what_it_is_and_its_formula():
     text = run_cli("worksheet", HANDOUT).stdout
-    blanks = [line for line in text.splitlines() if re.search(r"(: |- )~ ", line)]
+    blanks = [line for line in text.splitlines() if re.search(r"(: |- )~ ", line) and not line.startswith("student:")]
     assert len(blanks) == 30
     assert all(re.search(r"~ +# \S.* = \S", line) for line in blanks), blanks
     assert "~                   # ∂J/∂z of n1[out] = 2 · (z_1 − y_1)" in text
@@ -202,7 +206,7 @@ def test_several_samples_have_a_section_each():
     data = yaml.safe_load(run_cli("worksheet", str(CONFIGS / "xor.yaml")).stdout)
     assert len(data["samples"]) == 4
     assert set(data["samples"][0]) == {"forward", "loss", "step1", "step2"}
-    assert set(data) == {"samples", "loss", "step3", "step4", "step5", "loss_after"}
+    assert set(data) == {"exercise", "student", "samples", "loss", "step3", "step4", "step5", "loss_after"}
     assert data["step3"]["out"] == {"dJ_dweights": [[None] * 3], "dJ_dbias": [None]}
 
 
@@ -311,7 +315,8 @@ BAD = [
      r"1:7: loss: expected a number or ~ \(a blank\) for J\(Θ\), got a list of 1$"),
     ("a number for a list", "step1:\n  out:\n    dJ_dz: 0.6\n",
      r"3:12: step1\.out\.dJ_dz: expected a list of 2 numbers .*, got the number 0\.6$"),
-    ("not a mapping", "- 0.61\n", r"1:1: expected a mapping with the keys forward, loss, .*, got a list of 1$"),
+    ("not a mapping", "- 0.61\n",
+     r"1:1: expected a mapping with the keys exercise, student, forward, loss, .*, got a list of 1$"),
     ("invalid YAML", "forward: {hid: [\n", r"\d+:\d+: invalid YAML"),
     ("a duplicate key", "loss: 0.47\nloss: 0.48\n", r"2:1: duplicate key 'loss'$"),
 ]

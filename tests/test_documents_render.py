@@ -35,7 +35,7 @@ def variants(folder):
     handout = yaml.safe_load(HANDOUT.read_text(encoding="utf-8"))
     mazur = yaml.safe_load((CONFIGS / "mazur.yaml").read_text(encoding="utf-8"))
     odd = yaml.safe_load((CONFIGS / "deep.yaml").read_text(encoding="utf-8"))
-    for layer, name in zip(odd["layers"], ["Ünïcödé Схема", "%_{}&#", "a^b~c", "out"]):
+    for layer, name in zip(odd["layers"], ["Ünïcödé Ødegård", "%_{}&#", "a^b~c", "out"]):
         layer["name"] = name
     odd["title"] = "50% <b>&</b> $x_1$ # {~} \\relax"
     out = []

@@ -332,11 +332,13 @@ def test_variants_are_different_valid_exercises_with_an_index(tmp_path):
         assert text == run_cli("exercise", "--seed", path.stem).stdout  # each one alone, byte for byte
     index = (folder / "index.md").read_text(encoding="utf-8")
     assert "--variants 12 --seed course-2027" in index
-    assert "| exercise | worksheet | solution | seed | shape |" in index
+    assert "| exercise | worksheet | solution | id | seed | shape |" in index
     for path in files:
         sheet, solution = f"{path.stem}-worksheet.md", f"{path.stem}-solution.md"
         assert (folder / sheet).is_file() and (folder / solution).is_file()
-        row = f"| [{path.name}]({path.name}) | [{sheet}]({sheet}) | [{solution}]({solution}) | {path.stem} | 2-2-2 |"
+        ident = yaml.safe_load(path.read_text(encoding="utf-8"))["id"]
+        row = (f"| [{path.name}]({path.name}) | [{sheet}]({sheet}) | [{solution}]({solution}) | {ident} | {path.stem} "
+               "| 2-2-2 |")
         assert row in index
 
 

@@ -33,7 +33,7 @@ def figures():
     from dataclasses import replace
 
     layers = tuple(replace(layer, name=name) for layer, name in
-                   zip(names.layers, ["MWMWMW", "Ünïcödé Схема", "%_{}&#", "mm"]))
+                   zip(names.layers, ["MWMWMW", "Ünïcödé Ødegård", "%_{}&#", "mm"]))
     out.append(("names", figure_helpers.figure_of(replace(names, layers=layers))))
     return out
 

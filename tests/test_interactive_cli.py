@@ -10,7 +10,7 @@ from conftest import CONFIGS, run_cli
 
 from backprop_cli.config.read import load_config
 from backprop_cli.course.check import worksheet
-from backprop_cli.course.check.recipe import exercise_id
+from backprop_cli.course.identity import config_id as exercise_id
 
 
 def page_data(text: str) -> dict:

@@ -27,8 +27,8 @@ from backprop_cli.course.check import key_trace, worksheet
 from backprop_cli.course.check.digits import BLANKS, parse
 from backprop_cli.course.check.marking import Marker
 from backprop_cli.course.check.page import page_html
-from backprop_cli.course.check.recipe import exercise_id
 from backprop_cli.course.check.sheet import path_text
+from backprop_cli.course.identity import config_id as exercise_id
 from backprop_cli.engine.rounding import round_half_away
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
@@ -304,10 +304,11 @@ def test_saved_sheet_is_the_worksheet_check_marks_with_the_page_score(browser, t
     blank_sheet = subprocess.run([sys.executable, "-m", "backprop_cli", "worksheet", "configs/handout.yaml"],
                                  capture_output=True, text=True, check=True, cwd=ROOT).stdout
     # The worksheet's lines, in order, with the numbers in place of their ~ (and the comments where they were).
-    filled = [re.sub(r"^(\s*(?:- )*(?:[\w\"]+: )?)\S+(\s+#.*)?$", r"\1~\2", line) if "  # " in line else line
-              for line in text.splitlines()[2:]]
-    assert [re.sub(r"\s+#", " #", line) for line in filled] == [re.sub(r"\s+#", " #", line)
-                                                                for line in blank_sheet.splitlines()]
+    filled = [re.sub(r"^(\s*(?:- )*(?:[\w\"]+: )?)\S+(\s+#.*)?$", r"\1~\2", line)
+              if "  # " in line and not line.startswith(("exercise:", "student:")) else line for line in text.splitlines()]
+    assert [re.sub(r"\s+#", " #", line) for line in filled] == [
+        re.sub(r"\s+#", " #", line.replace("student: ~", 'student: "Ada Lovelace: \\"test\\""'))
+        for line in blank_sheet.splitlines()]
     result = subprocess.run([sys.executable, "-m", "backprop_cli", "check", str(CONFIGS / "handout.yaml"), str(saved),
                              "--format", "json"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -5,7 +5,6 @@ Chromium; a set's solutions are what ``bptrace run`` writes, and a sheet filled 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
@@ -14,7 +13,10 @@ from conftest import CONFIGS, run_cli
 from document_helpers import SHIPPED, chromium, pdflatex_all, pdftotext
 from hand import sheet_yaml
 
-from backprop_cli.render.tex import tex_text
+from backprop_cli.config.read import load_config
+from backprop_cli.course.check import worksheet
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.render.documents import writer
 
 EXTENSIONS = {"markdown": ".md", "latex": ".tex", "html": ".html"}
 
@@ -24,18 +26,22 @@ def yaml_labels(config: str) -> list[str]:
     result = run_cli("worksheet", config)
     assert result.exit_code == 0, result.stderr
     return [line.split("# ", 1)[1].split(" = ", 1)[0] for line in result.stdout.splitlines()
-            if re.match(r"\s*(- )*([^#:]+: )?~\s+#", line)]
+            if re.match(r"\s*(- )*([^#:]+: )?~\s+#", line) and not line.startswith("student:")]
+
+
+def printed_labels(config: str, form: str) -> list[str]:
+    """The name of every blank of the sheet as the document format ``form`` spells it (formulas as math)."""
+    return [writer(form).parts(blank.name, NumberFormat()) for blank in worksheet(load_config(config)).blanks]
 
 
 def answer_rows(text: str, form: str) -> list[str]:
     """The first cell of every row with an empty answer cell, as the document writes it."""
     if form == "markdown":
-        return [line[2:].split(" | ", 1)[0].replace("\\", "") for line in text.splitlines()
+        return [line[2:].split(" | ", 1)[0] for line in text.splitlines()
                 if line.startswith("| ") and line.endswith(" |  |")]
     if form == "html":
-        rows = re.findall(r'<tr><td class="label">(.*?)</td>.*?<td class="answer"></td></tr>', text)
-        return [html.unescape(row) for row in rows]
-    return [line.split(" & ", 1)[0] for line in text.splitlines() if re.search(r" & +\\\\\*?\[0\.5em\]", line)]
+        return re.findall(r'<tr><td class="label">(.*?)</td>.*?<td class="answer"></td></tr>', text)
+    return [line.split(" & ", 1)[0] for line in text.splitlines() if re.search(r" & +\\\\\*?( \\hline)?$", line)]
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +63,10 @@ def sheets(tmp_path_factory):
 def test_every_blank_of_the_yaml_sheet_is_one_empty_cell_in_each_format(config, sheets):
     labels = yaml_labels(str(config))
     assert len(labels) >= 20
+    assert [blank.label for blank in worksheet(load_config(str(config))).blanks] == labels
     for form in EXTENSIONS:
         text = sheets[config.stem, form].read_text(encoding="utf-8")
-        want = [tex_text(label) for label in labels] if form == "latex" else labels
-        assert answer_rows(text, form) == want, form
+        assert answer_rows(text, form) == printed_labels(str(config), form), form
 
 
 @pytest.mark.slow
@@ -84,7 +90,8 @@ def test_the_latex_sheets_compile_and_the_html_sheets_load(sheets):
     for (stem, form), path in sheets.items():
         if form == "html":
             dom = chromium(path, "--dump-dom")
-            assert dom.count('<td class="answer"></td>') == len(yaml_labels(str(CONFIGS / f"{stem}.yaml")))
+            # A cell per blank, and the two of the student's name and number.
+            assert dom.count('<td class="answer"></td>') == len(yaml_labels(str(CONFIGS / f"{stem}.yaml"))) + 2
 
 
 def test_the_format_must_agree_with_the_extension(tmp_path):
@@ -146,7 +153,7 @@ def test_each_variant_has_its_worksheet_and_solution(options, tmp_path):
         first = next(v for row in grad["dJ_dweights"] for v in row if v)  # an input z = 0 gives 0: the next one
         value = f"{first:g}"  # the hand-rounded ∂J/∂Θ of an output weight, in bold as a result
         assert re.search(re.escape(r"\boldsymbol{" + value) + r"0*\}", text), value
-        assert answer_rows(sheet.read_text(encoding="utf-8"), "markdown") == yaml_labels(str(config))
+        assert answer_rows(sheet.read_text(encoding="utf-8"), "markdown") == printed_labels(str(config), "markdown")
         answers = tmp_path / f"{name}-answers.yaml"
         texts = trace_sheet(str(config))
         answers.write_text(sheet_yaml(texts), encoding="utf-8")
@@ -160,8 +167,8 @@ def test_a_set_in_latex_compiles_and_a_format_without_a_set_is_refused(tmp_path)
     folder = tmp_path / "set"
     assert run_cli("exercise", "--variants", "2", "--seed", "s", "--format", "latex", "-o", str(folder)).exit_code == 0
     documents = sorted(folder.glob("*.tex"))
-    assert [p.name for p in documents] == ["s-01-solution.tex", "s-01-worksheet.tex", "s-02-solution.tex",
-                                           "s-02-worksheet.tex"]
+    assert [p.name for p in documents] == ["class-answers.tex", "class-worksheets.tex", "s-01-solution.tex",
+                                           "s-01-worksheet.tex", "s-02-solution.tex", "s-02-worksheet.tex"]
     assert "--format latex" in (folder / "index.md").read_text(encoding="utf-8")
     pdflatex_all(documents)
     result = run_cli("exercise", "--seed", "s", "--format", "html")

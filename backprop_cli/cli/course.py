@@ -14,8 +14,8 @@ from backprop_cli.cli.base import (
 )
 from backprop_cli.cli.formats import DOCUMENTS, EXTENSIONS
 from backprop_cli.cli.reading import load_user_config, waiting_for
-from backprop_cli.course.check import check_files
 from backprop_cli.course.check import worksheet as sheet_of
+from backprop_cli.course.check.classroom import exercise_set, is_set, mark_class, sheet_files, single_config
 from backprop_cli.course.check.page import writer as page_writer
 from backprop_cli.course.check.report import REPORTS
 from backprop_cli.course.check.sheet_yaml import WRITERS
@@ -83,11 +83,12 @@ def interactive_form(fmt: str | None, interactive: bool, no_feedback: bool) -> N
         raise Failure(f"--interactive writes an HTML page; it cannot be {fmt} (use -o FILE.html or --format html)")
 
 
-@click.command(short_help="Mark filled answer sheets of CONFIG, with error carried forward.")
-@click.argument("config", metavar="CONFIG")
-@click.argument("answers", nargs=-1, required=True, metavar="ANSWERS...")
+@click.command(short_help="Mark filled answer sheets, each against its exercise, with error carried forward.")
+@click.argument("config", metavar="CONFIG|SET")
+@click.argument("answers", nargs=-1, required=True, metavar="SHEETS...")
 @click.option("--format", "-f", "fmt", type=click.Choice(CHECK_FORMATS), default="table", show_default=True,
-              help="table: every answer by step; json: bptrace/check-v1; csv: one row per answers file.")
+              help="table: every answer by step; json: bptrace/check-v1 (a set: one bptrace/class-v1 document); "
+                   "csv: one row per sheet (a set: the gradebook, sorted by student).")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="P",
               help="Exit with 3 when a sheet scores below P percent.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
@@ -95,30 +96,43 @@ def interactive_form(fmt: str | None, interactive: bool, no_feedback: bool) -> N
 @click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
 def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | None, output: str | None,
           color: bool | None) -> None:
-    """Mark the answers in ANSWERS (sheets from 'bptrace worksheet') against CONFIG.
+    """Mark the answer sheets SHEETS (files from 'bptrace worksheet', or folders of them) against CONFIG, or
+    each against the exercise its id names in SET (the folder of 'bptrace exercise --variants/--seeds', or
+    its index).
 
     Every answer is correct (the true value to the digits written, or what a hand calculation rounding to
     those digits gets), carried (right from your own earlier answers), wrong (with the likely mistake) or
-    blank. Numbers may have a decimal comma (0,61).
+    blank. Numbers may have a decimal comma (0,61). A sheet that cannot be marked (a bad file, or one for
+    another exercise) is named on stderr and skipped; the others are marked, and the exit code is then 2.
 
     \b
     Examples:
       bptrace check configs/handout.yaml answers.yaml
-      bptrace check configs/handout.yaml class/*.yaml --format csv -o scores.csv
+      bptrace check class/ sheets/ -f csv -o grades.csv  # a class
       bptrace check configs/handout.yaml answers.yaml --format json | jq .score
       bptrace check configs/handout.yaml answers.yaml --fail-under 80
     """
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")
-    net = load_user_config(config)
+    exercises = exercise_set(config) if is_set(config) else single_config(config, load_user_config(config))
     if "-" in answers:
         waiting_for("-", "the answers")
-    sheet, markings = check_files(net, answers)
-    reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
-    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
-    with destination(output, reads=reads) as stream:
-        REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings,
-                     color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
+    marks = mark_class(exercises, answers)
+    for note in marks.notes:
+        say(f"bptrace: note: {note}")
+    if marks.skipped and not marks.marked and len(marks.skipped) == 1:
+        raise Failure(marks.skipped[0][1])  # the one sheet given is a bad file
+    for _, reason in marks.skipped:
+        say(f"bptrace: not marked: {reason}")
+    if marks.marked:
+        reads = {config: "the config", **{name: "an answer sheet being marked" for name in sheet_files(answers)}}
+        forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
+        with destination(output, reads=reads) as stream:
+            REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, marks, exercises,
+                         color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
+    if marks.skipped:
+        raise click.exceptions.Exit(ExitStatus.USAGE)  # after the others were written
+    markings = [m.marking for m in marks.marked]
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
     if below:
         names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"

@@ -27,8 +27,8 @@ from backprop_cli.words import counted
 
 __all__ = ["MAX_ERRORS", "MAX_PARAMETERS", "config_from_data", "default_names", "load_config"]
 
-TOP_KEYS = ("title", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs", "display",
-            "optimizer", "optimizer_state")
+TOP_KEYS = ("title", "id", "x", "y", "alpha", "loss", "layers", "update_bias", "batch", "batch_size", "epochs",
+            "display", "optimizer", "optimizer_state")
 LAYER_KEYS = ("name", "activation", "negative_slope", "weights", "bias")
 DISPLAY_KEYS = ("precision", "hand_rounding")
 BATCH_MODES = ("mean", "sum")
@@ -78,6 +78,11 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
         if title is not None:
             v.text(title, ("title",), "text", blank=True)
         values["title"] = title
+    with v.section():
+        ident = top.get("id")
+        if ident is not None:
+            ident = v.identifier(ident, ("id",))
+        values["id"] = ident
     for key, what in (("x", "the input x"), ("y", "the desired output y")):
         with v.section():
             values[key] = v.samples(v.require(top, key, (), what), (key,), what)
@@ -151,7 +156,7 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
     read = tuple(layer for layer in layers if layer is not None)  # all of them: a layer is None after an error
     return Config(
         x=x, y=y, alpha=values["alpha"], layers=read, loss=values["loss"], title=values["title"],
-        single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
+        id=values["id"], single_sample=x_single, update_bias=values["update_bias"], batch=values["batch"],
         batch_size=values["batch_size"], epochs=values["epochs"], precision=values["precision"],
         hand_rounding=values["hand_rounding"], optimizer=values.get("optimizer", OptimizerSpec()),
         optimizer_state=values.get("optimizer_state"), source=source,

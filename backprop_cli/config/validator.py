@@ -26,6 +26,8 @@ MAX_PARAMETERS = 1_000_000
 MAX_ERRORS = 100
 # Characters refused in a title or a layer name, which are printed: control characters (an escape
 # sequence could retitle or clear the terminal), bidirectional overrides and other invisible formatting.
+# An exercise's id: short and printable, to be copied from a printed sheet (K7QM-2XDA, week3-a).
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
@@ -94,6 +96,14 @@ class _Validator:
             self.fail(path, f"expected {what} without control or formatting characters, got "
                             f"{_kind(value)} (U+{ord(hidden.group()):04X} at character {hidden.start() + 1})")
         return value
+
+    def identifier(self, value: Any, path: tuple) -> str:
+        """An exercise's id: letters, digits, '.', '_' and '-', at most 40 (a whole number is read as its digits)."""
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(text, str) or not ID_PATTERN.fullmatch(text):
+            self.fail(path, "expected an id of letters, digits, '.', '_' and '-' (at most 40, starting with a letter "
+                            f"or digit), got {_kind(value)}")
+        return text
 
     def vector(self, value: Any, path: tuple, what: str) -> np.ndarray:
         if not _is_list(value) or not len(value):

@@ -66,6 +66,7 @@ class Config:
     layers: tuple[Layer, ...]
     loss: str = "sse"
     title: str | None = None
+    id: str | None = None  # an exercise's id, which its answer sheets name (``exercise: ID``)
     single_sample: bool = True  # x and y were given as one row, not a list of rows
     update_bias: bool = True
     batch: str = "mean"

@@ -7,7 +7,7 @@ its own way (LaTeX math, MathML) and decides nothing about what is shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -25,7 +25,7 @@ from backprop_cli.render.unicode import number
 if TYPE_CHECKING:
     from backprop_cli.model.training import Training
 
-Cell: TypeAlias = "Node | str"
+Cell: TypeAlias = "Node | str | Parts"  # Parts: words and formulas in one cell
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,15 @@ class Grid:
     rows of cells, and a note below (rows left out)."""
 
     columns: tuple[tuple[Parts, str], ...]
-    rows: list[tuple[Cell, ...]]
+    rows: Sequence[tuple[Cell, ...]]
     note: str = ""
     title: str = ""
+    widths: tuple[float, ...] = ()  # shares of the line per column, where the layout is fixed (a printed sheet)
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page (printed); a rule between the parts on a screen."""
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,11 @@ def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
 
 
 @element.register
+def _page_break(item: flow.PageBreak, fmt: NumberFormat) -> str:
+    return '<hr style="break-after:page;margin:3rem 0">'
+
+
+@element.register
 def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
     return "<dl>" + "".join(f"<dt>{escape(name)}</dt><dd>{parts(value, fmt)}</dd>"
                             for name, value in item.rows) + "</dl>"

@@ -59,8 +59,17 @@ def _display(item: flow.Display, fmt: NumberFormat) -> str:
     return f"\\begin{{equation*}}\n{display(item.rows, fmt, end=end)}\n\\end{{equation*}}"
 
 
-def _spec(kinds: list[str]) -> str:
+def _fixed(kind: str, width: float) -> str:
+    """A column of a fixed share of the line: a table of such columns is laid out in one pdflatex run."""
+    align = r"\raggedleft" if kind in (NUMBER, VALUE) else r"\raggedright"
+    column = rf">{{{align}\arraybackslash}}p{{{width:.2f}\linewidth}}"
+    return f"|{column}|" if kind == ANSWER else column
+
+
+def _spec(kinds: list[str], widths: tuple[float, ...] = ()) -> str:
     """Column types: numbers right, formulas in wrapping columns sharing the width left over."""
+    if widths:
+        return "".join(_fixed(kind, width) for kind, width in zip(kinds, widths))
     formulas = kinds.count(FORMULA)
     answers = kinds.count(ANSWER)
     share = f"{(0.62 - ANSWER_SHARE * answers) / formulas:.2f}" if formulas else "0"
@@ -72,29 +81,37 @@ def _spec(kinds: list[str]) -> str:
 @element.register
 def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
     kinds = [kind for _, kind in item.columns]
-    lines = [rf"\begin{{longtable}}{{{_spec(kinds)}}}"]
+    lines = [rf"\begin{{longtable}}{{{_spec(kinds, item.widths)}}}"]
     if item.title:
         lines.append(rf"\multicolumn{{{len(kinds)}}}{{l}}{{\textbf{{{tex_text(item.title)}}}}} \\")
     lines.append(r"\hline")
     lines.append(" & ".join(rf"\textbf{{{parts(head, fmt)}}}" for head, _ in item.columns) + r" \\ \hline")
     lines.append(r"\endhead")
-    sheet = ANSWER in kinds  # a printed answer sheet: room to write, a rule under each answer
+    sheet = ANSWER in kinds  # a printed answer sheet: room to write (and for fractions), a rule under each answer
+    if sheet:
+        lines.insert(0, r"{\renewcommand{\arraystretch}{2}")
     for n, row in enumerate(item.rows, start=1):
         last = n == len(item.rows)
-        end = ("*" if last else "") + ("[0.5em]" if sheet else "") + (r" \hline" if sheet and not last else "")
+        end = ("*" if last else "") + (r" \hline" if sheet and not last else "")
         lines.append(" & ".join(parts(value, fmt, kind == VALUE) for value, kind in zip(row, kinds)) + r" \\" + end)
     lines.append(r"\hline")
-    lines.append(r"\end{longtable}")
+    lines.append(r"\end{longtable}" + ("}" if sheet else ""))
     if item.note:
         lines.append(rf"{{\small {tex_text(item.note)}}}")
     return "\n".join(lines)
 
 
 @element.register
+def _page_break(item: flow.PageBreak, fmt: NumberFormat) -> str:
+    return r"\clearpage"
+
+
+@element.register
 def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
     rows = [rf"\textbf{{{tex_text(name)}}} & {parts(value, fmt)} \\" for name, value in item.rows]
-    return "\n".join([r"\begin{longtable}{@{}l>{\raggedright\arraybackslash}p{0.75\linewidth}@{}}", *rows,
-                      r"\end{longtable}"])
+    # A tabular, not a longtable: a few rows, laid out in one pdflatex run.
+    return "\n".join([r"\begin{tabular}{@{}l>{\raggedright\arraybackslash}p{0.75\linewidth}@{}}", *rows,
+                      r"\end{tabular}"])
 
 
 def _curve(losses, fmt: NumberFormat) -> str:
@@ -113,14 +130,30 @@ def _picture(item: flow.Picture, fmt: NumberFormat) -> str:
     return "\n".join(lines)
 
 
+# Before a heading that a table follows: a new page unless there is room for the heading and the table's
+# first rows (a longtable may otherwise leave its heading alone at the foot of a page).
+ROOM = r"\par\penalty-100\ifdim\dimexpr\pagegoal-\pagetotal\relax<8\baselineskip\newpage\fi"
+
+
 def write_flow(stream, items, fmt: NumberFormat, fragment: bool = False, title: str = "") -> None:
-    """The document of the flow ``items`` (its numbers written by ``fmt``); the title is its first heading."""
-    if not fragment:
-        stream.write(PREAMBLE + "\n")
+    """The document of the flow ``items`` (its numbers written by ``fmt``); the title is its first heading.
+    Written when whole: a name pdflatex cannot set stops it before anything is written."""
+    out = [] if fragment else [PREAMBLE + "\n"]
+    waiting = None  # a heading, written when what follows it is known
     for item in items:
-        stream.write(element(item, fmt) + "\n\n")
+        if waiting is not None:
+            room = ROOM + "\n" if isinstance(item, flow.Grid) and waiting.level > 1 else ""
+            out.append(room + element(waiting, fmt) + "\n\n")
+            waiting = None
+        if isinstance(item, flow.Heading):
+            waiting = item
+            continue
+        out.append(element(item, fmt) + "\n\n")
+    if waiting is not None:
+        out.append(element(waiting, fmt) + "\n\n")
     if not fragment:
-        stream.write("\\end{document}\n")
+        out.append("\\end{document}\n")
+    stream.write("".join(out))
 
 
 def write_page(stream, page, rows: int, fragment: bool = False) -> None:

@@ -65,6 +65,11 @@ def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
 
 
 @element.register
+def _page_break(item: flow.PageBreak, fmt: NumberFormat) -> str:
+    return "---"
+
+
+@element.register
 def _pairs(item: flow.Pairs, fmt: NumberFormat) -> str:
     return "\n".join(f"- **{md_text(name)}**: {parts(value, fmt)}" for name, value in item.rows)
 

@@ -1,11 +1,13 @@
 """The one rule for writing text into LaTeX, shared by the network figure's TikZ and the LaTeX documents:
-TeX's special characters escaped, the notation's symbols as math, other letters beyond ASCII without
-their accents (pdflatex's standard fonts have no glyph for most of them), and numbers in math mode."""
+TeX's special characters escaped, the notation's symbols as math, letters beyond ASCII as written where
+pdflatex sets them with its standard fonts (é, ü, ñ, ø: UTF-8 input, LaTeX's default), and numbers in math
+mode. A letter it cannot set (Cyrillic, Greek text, CJK, ą, ð) is refused, never changed."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from backprop_cli.errors import BptraceError
 
 _MATH = {
     "−": "-", "σ": r"\sigma", "∂": r"\partial", "Θ": r"\Theta", "α": r"\alpha", "β": r"\beta", "δ": r"\delta",
@@ -21,6 +23,15 @@ _SPECIAL = {
 }
 # Letters with a mark above that the combining form keeps (m̂, v̂): the letter, then U+0302.
 _HAT = "\u0302"
+# Of Latin-1's letters and Latin Extended-A (U+00C0-U+017F), those pdflatex's standard (OT1) fonts lack:
+# they need T1 fonts, which not every TeX installation has.
+_UNSET = "ÐÞðþĄąĐđĘęĦħĮįĸĿŀŉŊŋŦŧŲųſ"
+
+
+def settable(char: str) -> bool:
+    """Whether pdflatex sets the character ``char`` (beyond ASCII) as written, with UTF-8 input and its
+    standard fonts."""
+    return "\u00c0" <= char <= "\u017f" and char not in _UNSET
 
 
 def tex_text(text: str) -> str:
@@ -33,12 +44,22 @@ def tex_text(text: str) -> str:
             out.append(_SPECIAL[char])
         elif char == _HAT and out:
             out[-1] = rf"\^{{{out[-1]}}}"
+        elif not char.isprintable():  # a control character (a line break, ESC, C1): not for the page
+            out.append(" ")
         elif char.isascii():
-            out.append(char if char.isprintable() else " ")
+            out.append(char)
+        elif settable(char):
+            out.append(_as_written(char))
         else:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(tex_text(plain) if plain.isprintable() and plain else "?")
+            raise BptraceError(f"pdflatex cannot set '{char}' (U+{ord(char):04X}) of {text!r} with its standard "
+                               "fonts; write it in Latin letters, or use HTML or Markdown")
     return "".join(out)
+
+
+def _as_written(char: str) -> str:
+    """A letter such as é as pdflatex sets it, marked with its character so that text taken from the PDF
+    (pdftotext, copy and paste) reads é and not e with a loose accent."""
+    return rf"\pdfliteral page{{/Span<</ActualText<FEFF{ord(char):04X}>>>BDC}}{char}\pdfliteral page{{EMC}}"
 
 
 def tex_number(text: str) -> str:

@@ -237,12 +237,12 @@ function restore() {
 function yamlText() { // the worksheet's YAML with the typed numbers in place of its ~
   const {answers} = typed();
   const name = student.value.trim();
-  const lines = [`exercise: ${JSON.stringify(DATA.id)}`, `student: ${name ? JSON.stringify(name) : "~"}`];
+  const lines = [];
   const byPath = Object.fromEntries(fields.map((input) => [input.name, input.value.trim()]));
   for (const line of DATA.yaml) {
     if (typeof line === "string") { lines.push(line); continue; }
     const [before, path, comment] = line; // a blank's line: its number, then its comment at DATA.column
-    const text = answers[path] ? byPath[path] : "~";
+    const text = path === "student" ? (name ? JSON.stringify(name) : "~") : answers[path] ? byPath[path] : "~";
     lines.push(`${(before + text).padEnd(DATA.column - 2)}  # ${comment}`);
   }
   return lines.join("\n") + "\n";

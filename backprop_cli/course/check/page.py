@@ -16,20 +16,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from html import escape
 from importlib import resources
 from typing import IO
 
 from backprop_cli.course.check import key_trace, sheet_document
 from backprop_cli.course.check.layout import Slots, layout
-from backprop_cli.course.check.recipe import exercise_id, recipes
+from backprop_cli.course.check.recipe import recipes
 from backprop_cli.course.check.sheet import Blank, Sheet
 from backprop_cli.course.check.sheet_yaml import COMMENT_COLUMN, worksheet_yaml
 from backprop_cli.engine.backprop import Iteration
-from backprop_cli.model import formula as f
 from backprop_cli.model.figure_layout import network_figure
-from backprop_cli.render import html, mathml
+from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.render import html
 from backprop_cli.render.settings import Settings
 from backprop_cli.render.svg import svg
 
@@ -59,36 +58,6 @@ gap:.3rem .6rem;align-items:center;padding:.35rem 0;border-bottom:1px solid #eee
 POLICY = ("default-src 'none'; script-src '{script}'; style-src 'unsafe-inline'; img-src 'none'; "
           "base-uri 'none'; form-action 'none'")
 
-_TOKEN = re.compile(r"(?P<partial>∂J/∂)?(?P<name>[^\W\d_]+'?²?)(?:_(?P<index>\w+)|(?<=n)(?P<neuron>\d+))?"
-                    r"(?:\[(?P<layer>[^\]]+)\])?"
-                    r"|(?P<number>\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<other>.)")
-FUNCTIONS = ("σ", "tanh", "tanh²", "ReLU", "ReLU'", "LReLU", "LReLU'", "log", "softmax'", "g", "g'", "e")
-
-
-def formula_math(text: str) -> str:
-    """A blank's formula (as the YAML sheet writes it, in unicode) as MathML: names with their indices and
-    layers as the documents set them, ∂J/∂z as a fraction, numbers and operators as such, words as text."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        if m["name"]:
-            name, index, layer = m["name"], m["index"] or m["neuron"], m["layer"]
-            if len(name) > 1 and name not in FUNCTIONS and index is None and layer is None:
-                out.append(mathml.text(name))
-                continue
-            indices: tuple[int | str, ...] = () if index is None else (index,)
-            spelled = mathml.label(f.Label(name, indices, layer))
-            out.append(f"<mfrac><mrow><mo>∂</mo>{mathml.SYMBOLS['J']}</mrow><mrow><mo>∂</mo>{spelled}</mrow></mfrac>"
-                       if m["partial"] else spelled)
-        elif m["number"]:
-            out.append(f"<mn>{m['number']}</mn>")
-        elif m["other"]:
-            sign = m["other"]
-            out.append(f'<mo stretchy="false">{escape(sign)}</mo>' if sign in "()[]" else mathml.mo(sign))
-        elif m["space"] and out and out[-1].startswith("<mtext>"):
-            out.append('<mspace width="0.3em"/>')
-    return "<math>" + mathml.row(*out) + "</math>"
-
-
 def _leaves(node) -> list[Blank]:
     """The blanks of the sheet's layout in the order the YAML writes them."""
     if isinstance(node, Blank):
@@ -98,12 +67,15 @@ def _leaves(node) -> list[Blank]:
 
 
 def yaml_template(sheet: Sheet, source: str) -> list:
-    """The YAML sheet's lines, each blank's line as [text before its ~, its path, its comment]."""
+    """The YAML sheet's lines, each blank's line as [text before its ~, its path, its comment]; the line of the
+    student's name as [text before its ~, "student", its comment]."""
     blanks = iter(_leaves(layout(sheet)))
     lines: list = []
     for line in worksheet_yaml(sheet, source).splitlines():
         code, _, comment = line.partition("  # ")
-        if not line.lstrip().startswith("#") and code.rstrip().endswith("~"):
+        if line.startswith("student:"):  # the student's name, from the page's own field
+            lines.append([code.rstrip()[:-1], "student", comment])
+        elif not line.lstrip().startswith("#") and code.rstrip().endswith("~"):
             blank = next(blanks)
             lines.append([code.rstrip()[:-1], blank.where, comment])
         else:
@@ -111,17 +83,17 @@ def yaml_template(sheet: Sheet, source: str) -> list:
     return lines
 
 
-def _field(n: int, blank: Blank) -> str:
+def _field(n: int, blank: Blank, fmt: NumberFormat) -> str:
     path = escape(blank.where)
     return (f'<div class="blank"><label for="f{n}">{escape(blank.label)}</label>'
             f'<input id="f{n}" name="{path}" data-path="{path}" type="text" inputmode="decimal" autocomplete="off" '
             f'spellcheck="false" aria-describedby="v{n} note-f{n}">'
             f'<output id="v{n}" class="verdict" data-for="{path}" data-verdict="blank">· blank</output>'
             f'<p class="mistake" id="note-f{n}"></p>'
-            f"<details><summary>formula</summary>{formula_math(blank.formula)}</details></div>")
+            f"<details><summary>formula</summary>{html.parts(blank.formula, fmt)}</details></div>")
 
 
-def _sections(sheet: Sheet) -> str:
+def _sections(sheet: Sheet, fmt: NumberFormat) -> str:
     out, n = [], 0
     titles = iter(sheet.sample_titles)
     for section in sheet.sections:
@@ -130,14 +102,14 @@ def _sections(sheet: Sheet) -> str:
         level = 3 if sheet.sample_titles and section.blanks[0].quantity.sample is not None else 2
         out.append(f"<section><h{level}>{escape(section.title)}</h{level}>")
         for blank in section.blanks:
-            out.append(_field(n, blank))
+            out.append(_field(n, blank, fmt))
             n += 1
         out.append("</section>")
     return "\n".join(out)
 
 
 def _data(sheet: Sheet, source: str, key: Iteration, feedback: bool) -> str:
-    data = {"id": exercise_id(sheet.config), "column": COMMENT_COLUMN, "yaml": yaml_template(sheet, source),
+    data = {"id": sheet.exercise, "column": COMMENT_COLUMN, "yaml": yaml_template(sheet, source),
             "marking": recipes(sheet, key) if feedback else None}
     # In a <script> element only "</" can end it early; JSON allows it written as "<\/".
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
@@ -156,7 +128,7 @@ def page_html(sheet: Sheet, source: str, key: Iteration, feedback: bool = True) 
     policy = POLICY.format(script=f"sha256-{digest}")
     given = "".join(html.element(item, fmt) + "\n" for item in sheet_document.given(sheet))
     figure = svg(network_figure(c, key, fmt, given=True), standalone=False)
-    ident = exercise_id(c)
+    ident = sheet.exercise
     how = ("Each answer is marked as you type: ✓ correct, ↷ carried (right from your own earlier answers), "
            "✗ wrong, · blank." if feedback else "Your answers are kept in this browser until you clear them.")
     title = sheet_document.title(sheet)
@@ -173,7 +145,7 @@ def page_html(sheet: Sheet, source: str, key: Iteration, feedback: bool = True) 
         '<input id="student" name="student" type="text" autocomplete="name">'
         '<button type="button" id="save">Save</button><button type="button" id="clear">Clear</button>'
         '<p id="score" role="status"></p></div>\n'
-        f"{given}<figure>{figure}</figure>\n{_sections(sheet)}\n</div>\n"
+        f"{given}<figure>{figure}</figure>\n{_sections(sheet, fmt)}\n</div>\n"
         f'<script type="application/json" id="bptrace-data">{_data(sheet, source, key, feedback)}</script>\n'
         f"<script>{code}</script>\n</body>\n</html>\n")
 

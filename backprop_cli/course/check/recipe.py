@@ -17,10 +17,7 @@ A tree is plain JSON: a number is a constant; a list is ``[op, ...]`` with op on
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
-import json
 
 import numpy as np
 
@@ -30,7 +27,6 @@ from backprop_cli.course.check.sheet import Quantity, Sheet
 from backprop_cli.engine.activations import Activation
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.losses import Loss, OutputForm
-from backprop_cli.engine.network import config_to_data
 
 
 class Expr:
@@ -179,13 +175,6 @@ def _references(values: Values) -> Values:
 def tree(q: Quantity, refs: Values, problem: Problem, rules: Rules = HANDOUT):
     """The recomputation of ``q`` by ``rules`` as a tree."""
     return Expr.of(recompute(q, refs, problem, rules, RECORDED)).tree
-
-
-def exercise_id(config) -> str:
-    """A short id for ``config``, stable across runs and machines: a hash of its content (8 letters and
-    digits of base 32)."""
-    text = json.dumps(config_to_data(config), sort_keys=True, ensure_ascii=True)
-    return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode()[:8].lower()
 
 
 def recipes(sheet: Sheet, key: Iteration) -> dict:

@@ -3,6 +3,10 @@
 Tables: one per step of the sheet, in the handout's order, with every answer's verdict, the expected
 value and the diagnosis, then the score; colours on a terminal only. JSON: one document per answers file
 (a list of them for several files). CSV: one row per file with its score and the verdict of every answer.
+
+A class marked against an exercise set (``classroom.exercise_set``) is one JSON document of schema
+bptrace/class-v1 (its sheets, and the sheets skipped), and its CSV a gradebook: one row per sheet sorted by
+student, with the points of each part of the sheet, for a learning platform's grade import.
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_cli._version import __version__
+from backprop_cli.course.check.classroom import ClassMarks, Exercises, Marked
 from backprop_cli.course.check.marking import Mark, Marking, Score
-from backprop_cli.course.check.sheet import Sheet
 from backprop_cli.model.numbers import MINUS, NumberFormat
 from backprop_cli.render.table import make_console
 
 SCHEMA = "bptrace/check-v1"
+CLASS_SCHEMA = "bptrace/class-v1"
+# The parts of a sheet, each a column of points in the gradebook: the first key of a blank's path.
+PARTS = ("forward", "loss", "step1", "step2", "step3", "step4", "step5", "loss_after")
+GRADEBOOK = ("student", "exercise", "file", "points", "total", "percent")
 STYLES = {"correct": "green", "carried": "yellow", "wrong": "bold red", "blank": "dim"}
 MAX_DECIMALS = 10  # an expected value is shown to the digits of the answer, but no more than these
 
@@ -67,15 +75,25 @@ def note(mark: Mark) -> str:
     return ""
 
 
-def write_table(stream: IO[str], sheet: Sheet, markings: Sequence[Marking], color: bool | None = None) -> None:
+def _title(marked: Marked) -> Text:
+    filled = marked.filled
+    title = Text(filled.source, style="bold underline")
+    if filled.student is not None:
+        title.append(f" ({filled.student})", style="bold")
+    title.append(f"  marked against {marked.target.source}")
+    return title
+
+
+def write_table(stream: IO[str], marked: Sequence[Marked], color: bool | None = None, single: bool = True) -> None:
     """Every sheet's answers, step by step, with the score; a summary of the class for several sheets."""
 
     console = make_console(stream, color)
-    precision = sheet.config.precision
-    for n, marking in enumerate(markings):
-        title = Text(("\n" if n else "") + marking.source, style="bold underline")
-        title.append(f"  marked against {sheet.config.source}")
-        console.print(title)
+    for n, entry in enumerate(marked):
+        sheet, marking = entry.filled.sheet, entry.marking
+        precision = sheet.config.precision
+        if n:
+            console.print(Text(""))
+        console.print(_title(entry))
         marks = iter(marking.marks)
         for section in sheet.sections:
             table = Table(box=box.HEAVY_HEAD, header_style="bold", title=section.title, title_justify="left",
@@ -90,20 +108,26 @@ def write_table(stream: IO[str], sheet: Sheet, markings: Sequence[Marking], colo
                               Text(note(mark)))
             console.print(table)
         console.print(Text(score_line(marking.score), style="bold"))
-    if len(markings) > 1:
+    if len(marked) > 1:
+        named = any(m.filled.student is not None for m in marked)
         summary = Table(box=box.HEAVY_HEAD, header_style="bold", title="Class", title_justify="left",
                         title_style="bold")
-        for column in ("File", "Points", "Total", "%", "Correct", "Carried", "Wrong", "Blank"):
-            summary.add_column(column, justify="left" if column == "File" else "right", overflow="fold")
-        for marking in markings:
-            s = marking.score
-            summary.add_row(Text(marking.source), *(str(v) for v in (s.points, s.total)), f"{s.percent:.1f}",
-                            *(str(v) for v in (s.correct, s.carried, s.wrong, s.blank)))
+        columns = (["Student"] if named else []) + ([] if single else ["Exercise"]) + [
+            "File", "Points", "Total", "%", "Correct", "Carried", "Wrong", "Blank"]
+        for column in columns:
+            summary.add_column(column, justify="left" if column in ("Student", "Exercise", "File") else "right",
+                               overflow="fold")
+        for entry in marked:
+            s = entry.marking.score
+            who = ([Text(entry.filled.student or "")] if named else []) + ([] if single else [Text(entry.target.id)])
+            summary.add_row(*who, Text(entry.marking.source), *(str(v) for v in (s.points, s.total)),
+                            f"{s.percent:.1f}", *(str(v) for v in (s.correct, s.carried, s.wrong, s.blank)))
         console.print(Text(""))
         console.print(summary)
 
 
-def marking_data(marking: Marking, config_source: str) -> dict:
+def marking_data(marking: Marking, config_source: str, exercise: str | None = None,
+                 student: str | None = None) -> dict:
     """One marked sheet in the bptrace/check-v1 form."""
     s = marking.score
     return {
@@ -111,6 +135,8 @@ def marking_data(marking: Marking, config_source: str) -> dict:
         "version": __version__,
         "file": marking.source,
         "config": config_source,
+        "exercise": exercise,
+        "student": student,
         "score": {"correct": s.correct, "carried": s.carried, "wrong": s.wrong, "blank": s.blank,
                   "total": s.total, "points": s.points, "percent": round(s.percent, 2)},
         "answers": [
@@ -123,35 +149,69 @@ def marking_data(marking: Marking, config_source: str) -> dict:
     }
 
 
-def write_json(stream: IO[str], sheet: Sheet, markings: Sequence[Marking], pretty: bool = False) -> None:
-    """One document for one answers file; a list of documents for several."""
-    documents = [marking_data(m, sheet.config.source) for m in markings]
-    data = documents[0] if len(documents) == 1 else documents
+def _document(entry: Marked) -> dict:
+    return marking_data(entry.marking, entry.target.source, entry.target.id, entry.filled.student)
+
+
+def write_json(stream: IO[str], marks: ClassMarks, exercises: Exercises, pretty: bool = False) -> None:
+    """One document for one answers file, a list of documents for several; for a class marked against an
+    exercise set, one document of schema bptrace/class-v1 with every sheet, sorted by student."""
+    data: dict | list
+    if exercises.single:
+        documents = [_document(entry) for entry in marks.marked]
+        data = documents[0] if len(documents) == 1 else documents
+    else:
+        data = {"schema": CLASS_SCHEMA, "version": __version__, "set": exercises.where,
+                "exercises": sorted(exercises.targets),
+                "sheets": [_document(entry) for entry in marks.by_student()],
+                "skipped": [{"file": file, "reason": reason} for file, reason in marks.skipped]}
     stream.write(json.dumps(data, allow_nan=False, ensure_ascii=False, indent=2 if pretty else None))
     stream.write("\n")
 
 
-def write_csv(stream: IO[str], sheet: Sheet, markings: Sequence[Marking]) -> None:
-    """One row per answers file: its score, then the verdict of every answer (a column per blank)."""
+def part_points(marking: Marking) -> dict[str, int]:
+    """The points of each part of the sheet (forward, loss, step1, ...), by the first key of each blank's path
+    (a sample's forward pass, J and Steps 1-2 count in their parts)."""
+    points: dict[str, list[Mark]] = {}
+    for mark in marking.marks:
+        path = mark.blank.path
+        part = str(path[2] if path[0] == "samples" else path[0])
+        points.setdefault(part, []).append(mark)
+    return {part: Marking(marking.source, tuple(marks)).score.points for part, marks in points.items()}
+
+
+def write_csv(stream: IO[str], marks: ClassMarks, exercises: Exercises) -> None:
+    """One config: one row per answers file, its score, then the verdict of every answer (a column per blank).
+    An exercise set: the gradebook, one row per sheet sorted by student: student, exercise, file, points,
+    total, percent, then the points of each part (empty where the exercise has no such part)."""
     writer = csv.writer(stream, lineterminator="\n")
-    paths = [blank.where for blank in sheet.blanks]
-    writer.writerow(["file", "points", "total", "percent", "correct", "carried", "wrong", "blank", *paths])
-    for marking in markings:
-        s = marking.score
-        writer.writerow([marking.source, s.points, s.total, f"{s.percent:.1f}", s.correct, s.carried, s.wrong,
-                         s.blank, *(m.verdict for m in marking.marks)])
+    if exercises.single:
+        sheet = exercises.made(next(iter(exercises.targets.values())))[0]
+        paths = [blank.where for blank in sheet.blanks]
+        writer.writerow(["file", "points", "total", "percent", "correct", "carried", "wrong", "blank", *paths])
+        for entry in marks.marked:
+            s = entry.marking.score
+            writer.writerow([entry.marking.source, s.points, s.total, f"{s.percent:.1f}", s.correct, s.carried,
+                             s.wrong, s.blank, *(m.verdict for m in entry.marking.marks)])
+        return
+    writer.writerow([*GRADEBOOK, *PARTS])
+    for entry in marks.by_student():
+        s = entry.marking.score
+        parts = part_points(entry.marking)
+        writer.writerow([entry.filled.student or "", entry.target.id, entry.marking.source, s.points, s.total,
+                         f"{s.percent:.1f}", *(parts.get(part, "") for part in PARTS)])
 
 
-def _table(stream: IO[str], sheet: Sheet, markings: Sequence[Marking], *, color: bool | None, pretty: bool) -> None:
-    write_table(stream, sheet, markings, color)
+def _table(stream: IO[str], marks: ClassMarks, exercises: Exercises, *, color: bool | None, pretty: bool) -> None:
+    write_table(stream, marks.marked if exercises.single else marks.by_student(), color, exercises.single)
 
 
-def _json(stream: IO[str], sheet: Sheet, markings: Sequence[Marking], *, color: bool | None, pretty: bool) -> None:
-    write_json(stream, sheet, markings, pretty)
+def _json(stream: IO[str], marks: ClassMarks, exercises: Exercises, *, color: bool | None, pretty: bool) -> None:
+    write_json(stream, marks, exercises, pretty)
 
 
-def _csv(stream: IO[str], sheet: Sheet, markings: Sequence[Marking], *, color: bool | None, pretty: bool) -> None:
-    write_csv(stream, sheet, markings)
+def _csv(stream: IO[str], marks: ClassMarks, exercises: Exercises, *, color: bool | None, pretty: bool) -> None:
+    write_csv(stream, marks, exercises)
 
 
 REPORTS = {"table": _table, "json": _json, "csv": _csv}

@@ -17,16 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backprop_cli.course.check.spelling import VALUES, p_symbol, text
+from backprop_cli.course.identity import config_id
 from backprop_cli.engine.backprop import Iteration
-from backprop_cli.engine.losses import LOSSES
+from backprop_cli.engine.kinds import GIVEN
 from backprop_cli.engine.network import Config
 from backprop_cli.model import formula as f
-from backprop_cli.model.losses import GRADIENTS, SHORT_FORMS
+from backprop_cli.model.formula import Node
+from backprop_cli.model.losses import COST, GRADIENTS, SHORT_FORMS, general_loss
 from backprop_cli.model.numbers import NumberFormat
-from backprop_cli.render.unicode import bias_text as bias_label
-from backprop_cli.render.unicode import neuron_text as neuron
-from backprop_cli.render.unicode import spell, vector_text
-from backprop_cli.render.unicode import weight_text as weight
+from backprop_cli.render.common import Parts
+from backprop_cli.render.unicode import vector_text
 
 MAX_TERMS = 3  # a formula with more inputs is written as a sum over t
 # The steps of the handout, by their key in the sheet (a hidden layer's name follows Steps 2 and 4).
@@ -70,12 +71,21 @@ class Blank:
 
     path: tuple[str | int, ...]  # where it sits in the YAML: ("step3", "out", "dJ_dweights", 0, 0)
     quantity: Quantity
-    label: str  # ∂J/∂Θ_11[out]
-    formula: str  # ∂J/∂z_1 · σ(p_1)·(1 − σ(p_1)) · z_1[hid]
+    name: Parts  # ∂J/∂Θ_11[out]: words and formula nodes, for each format to spell
+    formula: Parts  # ∂J/∂z_1 · σ(p_1)·(1 − σ(p_1)) · z_1[hid]
 
     @property
     def where(self) -> str:
         return path_text(self.path)
+
+    @property
+    def label(self) -> str:
+        """The name in unicode, as the YAML sheet and the marking write it: ∂J/∂Θ_11[out]."""
+        return text(self.name)
+
+    @property
+    def formula_text(self) -> str:
+        return text(self.formula)
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class Sheet:
     samples: int  # samples of the first update
     sections: tuple[Section, ...]
     sample_titles: tuple[str, ...] = ()  # "Sample 1: x = (0, 1), y = (1)", for sheets of several samples
+    exercise: str = ""  # the id of the network the sheet is made for (course.identity)
 
     @property
     def blanks(self) -> Iterator[Blank]:
@@ -108,10 +119,6 @@ def path_text(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def _derivative(act, argument: str) -> str:
-    return act.derivative_text(argument)
-
-
 class _Builder:
     """Writes the blanks of one config; ``key`` tells the samples of the update and which ∂J/∂p are shown."""
 
@@ -120,7 +127,6 @@ class _Builder:
         self.key = key
         self.samples = len(key.x)
         self.shown = tuple(lp.dJ_dp_shown for lp in key.passes)
-        self.given = NumberFormat().given
         self.last = len(config.layers) - 1
 
     def base(self, s: int) -> tuple:
@@ -133,16 +139,15 @@ class _Builder:
         x, y = (vector_text(v[s], NumberFormat()) for v in (self.key.x, self.key.y))
         return f"Sample {int(self.key.sample_indices[s]) + 1}: x = {x}, y = {y}"
 
-    def source(self, l: int, t: int | str) -> str:
+    def source(self, l: int, t: int | str) -> f.Label:
         """Input t of layer l: x_t, or z_t of the layer before."""
-        index = t + 1 if isinstance(t, int) else t
-        return f"x_{index}" if l == 0 else f"z_{index}[{self.c.layers[l - 1].name}]"
+        return f.layer_input(t + 1 if isinstance(t, int) else t, None if l == 0 else self.c.layers[l - 1].name)
 
-    def delta(self, l: int, k: int | str) -> str:
+    def delta(self, l: int, k: int | str, layer: str | None = None) -> Node:
         """∂J/∂p_k of layer l as Steps 2-4 use it: one number where Step 1 shows it, else the product."""
         if self.shown[l]:
-            return f"∂J/∂p_{k}"
-        return f"∂J/∂z_{k} · {_derivative(self.c.layers[l].act, f'p_{k}')}"
+            return f.Partial(f.symbol("p", k, layer))
+        return f.Product((f.Partial(f.symbol("z", k, layer)), f.Derivative(self.c.layers[l].activation, p_symbol(k))))
 
     def forward(self, s: int) -> Section:
         blanks = []
@@ -150,56 +155,64 @@ class _Builder:
             where = self.base(s) + ("forward", layer.name)
             m = layer.weights.shape[1]
             for k in range(layer.width):
+                terms: list[Node]
                 if m > MAX_TERMS:
-                    terms = f"Σ_t Θ_{k + 1}t[{layer.name}]·{self.source(l, 't')}"
+                    terms = [f.SumOver("t", f.Product((f.Label("Θ", (k + 1, "t"), layer.name), self.source(l, "t")),
+                                                      tight=True))]
                 else:
-                    terms = " + ".join(f"{weight(k, t, layer.name)}·{self.source(l, t)}" for t in range(m))
+                    terms = [f.Product((f.weight(k, t, layer.name), self.source(l, t)), tight=True) for t in range(m)]
                 if layer.bias is not None:
-                    terms += f" + {bias_label(None if layer.shared_bias else k, layer.name)}"
-                blanks.append(Blank(where + ("p", k), Quantity("p", s, l, (k,)), f"p of {neuron(k, layer.name)}",
-                                    terms))
+                    terms.append(f.bias(None if layer.shared_bias else k, layer.name))
+                blanks.append(Blank(where + ("p", k), Quantity("p", s, l, (k,)), ("p of ", f.neuron(k, layer.name)),
+                                    (f.Sum(tuple(terms)),)))
+            value = VALUES[layer.activation](p_symbol("k" if layer.activation == "softmax" else None))
             for k in range(layer.width):
-                blanks.append(Blank(where + ("z", k), Quantity("z", s, l, (k,)), f"z of {neuron(k, layer.name)}",
-                                    layer.act.symbol))
-        loss = LOSSES[self.c.loss].formula.split(" = ", 1)[1]
-        label = "J(Θ)" if self.samples == 1 else f"J(Θ) of sample {int(self.key.sample_indices[s]) + 1}"
-        blanks.append(Blank(self.base(s) + ("loss",), Quantity("loss", s), label, loss))
+                blanks.append(Blank(where + ("z", k), Quantity("z", s, l, (k,)), ("z of ", f.neuron(k, layer.name)),
+                                    (value,)))
+        loss = general_loss(self.c.loss)
+        assert isinstance(loss, f.Relation)
+        name: Parts = (COST,) if self.samples == 1 else (COST, f" of sample {int(self.key.sample_indices[s]) + 1}")
+        blanks.append(Blank(self.base(s) + ("loss",), Quantity("loss", s), name, (loss.right,)))
         return Section("forward", self.title(STEPS["forward"], s), tuple(blanks))
 
     def step1(self, s: int) -> Section:
         layer, L = self.c.layers[-1], self.last
         K = layer.width
         where = self.base(s) + ("step1", layer.name)
-        blanks = [Blank(where + ("dJ_dz", k), Quantity("dJ_dz", s, L, (k,)), f"∂J/∂z of {neuron(k, layer.name)}",
-                        spell(GRADIENTS[self.c.loss](f.symbol("z", k + 1), f.symbol("y", k + 1), f.Symbol(str(K))),
-                              NumberFormat())) for k in range(K)]
+        blanks = [Blank(where + ("dJ_dz", k), Quantity("dJ_dz", s, L, (k,)),
+                        (f.Partial(f.symbol("z")), " of ", f.neuron(k, layer.name)),
+                        (GRADIENTS[self.c.loss](f.symbol("z", k + 1), f.symbol("y", k + 1), f.Symbol(str(K))),))
+                  for k in range(K)]
         if self.shown[L]:
             form = SHORT_FORMS.get((self.c.loss, layer.activation))
             unit = abs(float(sum(self.key.y[s])) - 1.0) <= 1e-9
             total = None if unit else f.SumOver("j", f.symbol("y", "j"))
             for k in range(K):
+                node: Node
                 if form is not None:
-                    text = spell(form(f.symbol("z", k + 1), f.symbol("y", k + 1), total), NumberFormat())
+                    node = form(f.symbol("z", k + 1), f.symbol("y", k + 1), total)
                 elif layer.act.elementwise:
-                    text = self.delta(L, k + 1)
+                    node = self.delta(L, k + 1)
                 else:
-                    text = f"Σ_j ∂J/∂z_j · z_j·(δ_j{k + 1} − z_{k + 1})"
+                    node = f.SumOver("j", f.Product((f.Partial(f.symbol("z", "j")),
+                                                     f.Jacobian(f.symbol("z", "j"), f.symbol("z", k + 1),
+                                                                delta=f"j{k + 1}"))))
                 blanks.append(Blank(where + ("dJ_dp", k), Quantity("dJ_dp", s, L, (k,)),
-                                    f"∂J/∂p of {neuron(k, layer.name)}", text))
+                                    (f.Partial(f.symbol("p")), " of ", f.neuron(k, layer.name)), (node,)))
         return Section("step1", self.title(STEPS["step1"], s), tuple(blanks))
 
     def step2(self, s: int, l: int) -> Section:
         layer, nxt = self.c.layers[l], self.c.layers[l + 1].name
-        middle = f"∂J/∂p_k[{nxt}]" if self.shown[l + 1] else (
-            f"∂J/∂z_k[{nxt}] · {_derivative(self.c.layers[l + 1].act, 'p_k')}")
+        middle = self.delta(l + 1, "k", nxt)
         blanks = tuple(
             Blank(self.base(s) + ("step2", layer.name, "dJ_dz", t), Quantity("dJ_dz", s, l, (t,)),
-                  f"∂J/∂z of {neuron(t, layer.name)}", f"Σ_k {middle} · Θ_k{t + 1}[{nxt}]")
+                  (f.Partial(f.symbol("z")), " of ", f.neuron(t, layer.name)),
+                  (f.SumOver("k", f.product(middle, f.Label("Θ", ("k", t + 1), nxt))),))
             for t in range(layer.width))
         return Section("step2", self.title(f"{STEPS['step2']} '{layer.name}'", s), blanks)
 
-    def combined(self, text: str) -> str:
-        return text if self.samples == 1 else f"{self.c.batch} over the samples of {text}"
+    def combined(self, node: Node) -> Parts:
+        return (node,) if self.samples == 1 else (f"{self.c.batch} over the samples of ", node)
 
     def gradients(self, l: int) -> Section:
         layer = self.c.layers[l]
@@ -207,30 +220,35 @@ class _Builder:
         where = (step, layer.name)
         n, m = layer.weights.shape
         blanks = [Blank(where + ("dJ_dweights", k, t), Quantity("dJ_dweights", None, l, (k, t)),
-                        f"∂J/∂{weight(k, t, layer.name)}",
-                        self.combined(f"{self.delta(l, k + 1)} · {self.source(l, t)}"))
+                        (f.Partial(f.weight(k, t, layer.name)),),
+                        self.combined(f.product(self.delta(l, k + 1), self.source(l, t))))
                   for k in range(n) for t in range(m)]
         if layer.shared_bias:
             blanks.append(Blank(where + ("dJ_dbias",), Quantity("dJ_dbias", None, l),
-                                f"∂J/∂{bias_label(None, layer.name)}", self.combined(f"Σ_k {self.delta(l, 'k')}")))
+                                (f.Partial(f.bias(None, layer.name)),),
+                                self.combined(f.SumOver("k", self.delta(l, "k")))))
         elif layer.bias is not None:
             blanks += [Blank(where + ("dJ_dbias", k), Quantity("dJ_dbias", None, l, (k,)),
-                             f"∂J/∂{bias_label(k, layer.name)}", self.combined(self.delta(l, k + 1)))
+                             (f.Partial(f.bias(k, layer.name)),), self.combined(self.delta(l, k + 1)))
                        for k in range(n)]
         title = STEPS[step] if step == "step3" else f"{STEPS[step]} '{layer.name}'"
         return Section(step, title, tuple(blanks))
 
     def update(self) -> Section:
-        alpha = self.given(self.c.alpha)
+        alpha = f.Num(self.c.alpha, GIVEN)
+
+        def new(label: f.Label, value: float) -> Node:
+            return f.Difference(f.Num(float(value), GIVEN), f.Product((alpha, f.Partial(label))))
+
         blanks = []
         for l, layer in enumerate(self.c.layers):
             n, m = layer.weights.shape
             for k in range(n):
                 for t in range(m):
-                    name = weight(k, t, layer.name)
+                    name = f.weight(k, t, layer.name)
                     blanks.append(Blank(("step5", layer.name, "new_weights", k, t),
-                                        Quantity("new_weights", None, l, (k, t)),
-                                        f"new {name}", f"{self.given(layer.weights[k, t])} − {alpha} · ∂J/∂{name}"))
+                                        Quantity("new_weights", None, l, (k, t)), ("new ", name),
+                                        (new(name, layer.weights[k, t]),)))
             bias = layer.bias
             if bias is None or not self.c.update_bias:
                 continue
@@ -238,12 +256,12 @@ class _Builder:
             biases: list[tuple[int | None, float]] = (
                 [(k, bias[k]) for k in range(n)] if isinstance(bias, np.ndarray) else [(None, bias)])
             for j, value in biases:
-                name = bias_label(j, layer.name)
+                label = f.bias(j, layer.name)
                 path = ("step5", layer.name, "new_bias") + (() if j is None else (j,))
-                blanks.append(Blank(path, Quantity("new_bias", None, l, () if j is None else (j,)), f"new {name}",
-                                    f"{self.given(value)} − {alpha} · ∂J/∂{name}"))
-        blanks.append(Blank(("loss_after",), Quantity("loss_after"), "J(Θ) after the update",
-                            self.combined("J(Θ)") + " with the new parameters (a second forward pass)"))
+                blanks.append(Blank(path, Quantity("new_bias", None, l, () if j is None else (j,)), ("new ", label),
+                                    (new(label, value),)))
+        blanks.append(Blank(("loss_after",), Quantity("loss_after"), (COST, " after the update"),
+                            self.combined(COST) + (" with the new parameters (a second forward pass)",)))
         return Section("step5", STEPS["step5"], tuple(blanks))
 
     def sections(self) -> Iterator[Section]:
@@ -255,8 +273,8 @@ class _Builder:
                 yield self.step2(s, l)
         if self.samples > 1:
             yield Section("loss", f"J(Θ) over the {self.samples} samples",
-                          (Blank(("loss",), Quantity("loss"), "J(Θ) over the samples",
-                                 f"{self.c.batch} of the samples' J(Θ)"),))
+                          (Blank(("loss",), Quantity("loss"), (COST, " over the samples"),
+                                 (f"{self.c.batch} of the samples' ", COST)),))
         yield self.gradients(self.last)
         for l in hidden:
             yield self.gradients(l)
@@ -267,4 +285,5 @@ def build_sheet(config: Config, key: Iteration) -> Sheet:
     """The answer sheet of the first update of ``config``, whose trace is ``key``."""
     builder = _Builder(config, key)
     titles = tuple(builder.sample_title(s) for s in range(builder.samples)) if builder.samples > 1 else ()
-    return Sheet(config=config, samples=builder.samples, sections=tuple(builder.sections()), sample_titles=titles)
+    return Sheet(config=config, samples=builder.samples, sections=tuple(builder.sections()), sample_titles=titles,
+                 exercise=config_id(config))

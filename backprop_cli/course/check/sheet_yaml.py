@@ -17,6 +17,7 @@ from backprop_cli.course.check.digits import MIN_DIGITS
 from backprop_cli.course.check.layout import Slots, layout
 from backprop_cli.course.check.sheet import STEPS, Blank, Sheet
 from backprop_cli.course.check.sheet_document import write_document
+from backprop_cli.course.check.spelling import config_name
 
 COMMENT_COLUMN = 28  # comments start here, or two spaces after a longer line
 HEADINGS = {**STEPS, "samples": "One entry per sample of the first update: the forward pass, J and Steps 1-2"}
@@ -28,7 +29,7 @@ def _key(name: str) -> str:
 
 
 def _comment(blank: Blank) -> str:
-    return f"{blank.label} = {blank.formula}"
+    return f"{blank.label} = {blank.formula_text}"
 
 
 def _emit(node: dict | Slots, indent: int, headings: bool, out: list[tuple[str, str]], titles=(),
@@ -65,6 +66,7 @@ def _emit(node: dict | Slots, indent: int, headings: bool, out: list[tuple[str, 
 
 def header(sheet: Sheet, source: str) -> list[str]:
     c = sheet.config
+    source = config_name(source)
     title = f'"{c.title}" ({source})' if c.title else source
     lines = [
         f"# Answer sheet for {title}, written by bptrace {__version__}.",
@@ -75,7 +77,13 @@ def header(sheet: Sheet, source: str) -> list[str]:
     ]
     if sheet.samples > 1:
         lines.append(f"# The first update holds {sheet.samples} samples; J and Steps 3-4 are the {c.batch} over them.")
+    lines += ["", _commented(f"exercise: {sheet.exercise}", "the exercise this sheet is for: leave it as it is"),
+              _commented("student: ~", "your name or student number")]
     return lines
+
+
+def _commented(line: str, comment: str) -> str:
+    return f"{line.ljust(COMMENT_COLUMN - 2)}  # {comment}"
 
 
 def worksheet_yaml(sheet: Sheet, source: str) -> str:
@@ -84,9 +92,7 @@ def worksheet_yaml(sheet: Sheet, source: str) -> str:
     _emit(layout(sheet), 0, True, lines, sheet.sample_titles)
     text = header(sheet, source)
     for line, comment in lines:
-        if comment:
-            line = f"{line.ljust(COMMENT_COLUMN - 2)}  # {comment}"
-        text.append(line)
+        text.append(_commented(line, comment) if comment else line)
     return "\n".join(text) + "\n"
 
 

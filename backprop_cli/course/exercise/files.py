@@ -5,7 +5,9 @@ A set is one exercise per seed: seeds derived from ``--seed`` and the number of 
 a student number per line). Every exercise of a set is generated before the first file is written, so a
 set that cannot be made writes nothing. Each variant of a set is its config (NAME.yaml), its blank worksheet
 (NAME-worksheet.md) and its worked solution (NAME-solution.md, what ``bptrace run NAME.yaml`` writes), in the
-document format ``--format`` names; ``write_variant`` writes everything that belongs to one variant.
+document format ``--format`` names; ``write_variant`` writes everything that belongs to one variant. In LaTeX
+and HTML the set also has the whole class in two documents: every worksheet (class-worksheets.tex) and a
+compact answer key (class-answers.tex).
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from backprop_cli.config.read import config_from_data
 from backprop_cli.course.check import worksheet
 from backprop_cli.course.check.page import writer as page_writer
 from backprop_cli.course.check.sheet_yaml import WRITERS
+from backprop_cli.course.exercise.documents import answer_key, class_worksheets
 from backprop_cli.course.exercise.make import Exercise, generate
 from backprop_cli.course.exercise.options import (
     ExerciseOptions,
     check_seed,
     random_seed,
 )
+from backprop_cli.engine.network import Config
 from backprop_cli.errors import BptraceError
 from backprop_cli.output import atomic_file, destination
 from backprop_cli.render.documents import write_solution
@@ -44,6 +48,8 @@ class Variant:
 
 
 DOCUMENT_EXTENSIONS = {"markdown": ".md", "latex": ".tex", "html": ".html"}  # of a set's worksheets and solutions
+CLASS_FORMS = ("latex", "html")  # the formats in which a set has its class documents (to print)
+CLASS_DOCUMENTS = (("class-worksheets", class_worksheets), ("class-answers", answer_key))
 
 
 def exercise_command(options: ExerciseOptions, *, seed: str | None, variants: int | None, seeds_file: str | None,
@@ -154,13 +160,32 @@ def variant_files(variant: Variant, form: str, sheets: str | None = None) -> lis
     the interactive page where ``sheets`` names one of SHEET_WRITERS)."""
 
     source = f"{variant.name}.yaml"
-    config = config_from_data(parse_yaml(variant.exercise.text, source).data, source=source)
+    config = variant_config(variant)
     sheet, solution = StringIO(), StringIO()
     (SHEET_WRITERS[sheets] if sheets else WRITERS[form])(sheet, worksheet(config), source)
     write_solution(solution, config, form)
     extension = DOCUMENT_EXTENSIONS[form]
     return [(source, variant.exercise.text), (f"{variant.name}-worksheet{extension}", sheet.getvalue()),
             (f"{variant.name}-solution{extension}", solution.getvalue())]
+
+
+def variant_config(variant: Variant) -> Config:
+    """The config of ``variant`` as its file reads."""
+    source = f"{variant.name}.yaml"
+    return config_from_data(parse_yaml(variant.exercise.text, source).data, source=source)
+
+
+def class_files(variants: list[Variant], form: str) -> list[tuple[str, str]]:
+    """The documents of the whole class as (name, text): every worksheet, and the answer key."""
+    if form not in CLASS_FORMS:
+        return []
+    configs = [(f"{variant.name}.yaml", variant_config(variant)) for variant in variants]
+    files = []
+    for name, write in CLASS_DOCUMENTS:
+        text = StringIO()
+        write(text, form, configs)
+        files.append((f"{name}{DOCUMENT_EXTENSIONS[form]}", text.getvalue()))
+    return files
 
 
 def write_variant(folder: Path, files: list[tuple[str, str]]) -> list[str]:
@@ -183,14 +208,16 @@ def write_set(folder: str, variants: list[Variant], command: str, form: str = "m
     made before the first is written."""
     _check_folder(folder)
     made = [(variant_files(variant, form, sheets), variant.exercise) for variant in variants]
+    together = class_files(variants, form)
     path = Path(folder)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BptraceError(f"{folder}: cannot make the folder: {error.strerror or error}") from None
     rows = [(write_variant(path, files), exercise) for files, exercise in made]
+    write_variant(path, together)
     with atomic_file(str(path / INDEX)) as stream:
-        stream.write(index_text(rows, command))
+        stream.write(index_text(rows, command, [name for name, _ in together]))
 
 
 def _cell(text: str) -> str:
@@ -198,22 +225,30 @@ def _cell(text: str) -> str:
     return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and c not in " .-" else c for c in text)
 
 
-def index_text(rows: list[tuple[list[str], Exercise]], command: str) -> str:
-    """The index of a set: how it was made, then a table of each variant's files (config, worksheet,
-    solution), seed and shape."""
+def index_text(rows: list[tuple[list[str], Exercise]], command: str, together: list[str] | None = None) -> str:
+    """The index of a set: how it was made, the documents of the whole class, then a table of each variant's
+    files (config, worksheet, solution), id, seed and shape."""
     lines = [
         "# Exercises",
         "",
         f"{len(rows)} exercise{'s' if len(rows) != 1 else ''} made with `{command}`.",
         "Each exercise begins with the command that makes it again on its own; its worksheet has a blank for "
         "every number of the step, to print, and its solution is what `bptrace run` writes for it.",
+        "Mark the filled YAML sheets of the class against this folder: `bptrace check FOLDER SHEETS...`; each "
+        "sheet names its exercise by its id.",
+    ]
+    if together:
+        worksheets, key = together
+        lines.append(f"Every worksheet in one document to print: [{worksheets}]({worksheets}); the answer key: "
+                     f"[{key}]({key}).")
+    lines += [
         "",
-        "| exercise | worksheet | solution | seed | shape |",
-        "| --- | --- | --- | --- | --- |",
+        "| exercise | worksheet | solution | id | seed | shape |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for files, exercise in rows:
         links = " | ".join(f"[{_cell(name)}]({name})" for name in files)
-        lines.append(f"| {links} | {_cell(exercise.seed)} | {exercise.options.shape_text} |")
+        lines.append(f"| {links} | {exercise.id} | {_cell(exercise.seed)} | {exercise.options.shape_text} |")
     return "\n".join(lines) + "\n"
 
 

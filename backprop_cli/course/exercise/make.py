@@ -20,6 +20,7 @@ from backprop_cli.course.exercise.options import (
 )
 from backprop_cli.course.exercise.rules import RULES, broken_rules
 from backprop_cli.course.exercise.text import exercise_config, exercise_text
+from backprop_cli.course.identity import exercise_id
 from backprop_cli.errors import BptraceError
 
 
@@ -28,6 +29,7 @@ class Exercise:
     """A generated exercise: its seed, options, numbers (as drawn) and config text."""
 
     seed: str
+    id: str  # from the seed and the options: what its answer sheets name
     options: ExerciseOptions
     drawn: Drawn  # equal numbers ⇔ equal exercises, whatever the seed
     tries: int  # candidates drawn until this one fitted
@@ -45,13 +47,15 @@ def generate(options: ExerciseOptions, seed: str) -> Exercise:
     """
     check_possible(options)
     check_seed(seed)
-    stream = SeedStream(stream_key(seed, options.fields()))
+    key = stream_key(seed, options.fields())
+    stream = SeedStream(key)
+    ident = exercise_id(key)
     failures: Counter[str] = Counter()
     for tries in range(1, MAX_TRIES + 1):
         drawn = draw(stream, options.shape, options.activations[-1], options.bias, options.decimals)
         broken = broken_rules(exercise_config(drawn, options), options.decimals)
         if not broken:
-            return Exercise(seed, options, drawn, tries, exercise_text(drawn, options, seed))
+            return Exercise(seed, ident, options, drawn, tries, exercise_text(drawn, options, seed, ident))
         failures.update(broken)
     raise BptraceError(_no_exercise(options, failures))
 

@@ -68,7 +68,7 @@ def _network_line(options: ExerciseOptions, names: list[str]) -> str:
     return " → ".join(parts)
 
 
-def exercise_text(drawn: Drawn, options: ExerciseOptions, seed: str) -> str:
+def exercise_text(drawn: Drawn, options: ExerciseOptions, seed: str, ident: str) -> str:
     """The config of the exercise: a comment that says how to make it again, then the keys."""
     d = options.decimals
     names = default_names(len(options.activations))
@@ -82,6 +82,7 @@ def exercise_text(drawn: Drawn, options: ExerciseOptions, seed: str) -> str:
         f"#   {options.command(seed)}",
         yaml.safe_dump({"title": f"Exercise {options.shape_text} (seed {seed})"}, allow_unicode=True,
                        width=1_000_000).rstrip("\n"),
+        _line(f"id: {ident}", "the exercise's id: its answer sheets name it"),
         _line(f"x: {_row(drawn.x, 1)}", "input x"),
         _line(f"y: {_row(drawn.y, 0 if y_is_binary(options.activations[-1]) else 1)}", "desired output y"),
         _line(f"alpha: {ALPHA:g}", "learning rate α"),
