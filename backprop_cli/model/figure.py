@@ -109,7 +109,7 @@ def input_column(x, fmt: NumberFormat) -> Column:
 
 def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberFormat, after: bool) -> Column:
     """Layer ``i`` for sample ``s``: under each neuron its bias (one per neuron), p, z and ∂J/∂z."""
-    layer, lp, st = config.layers[i], it.passes[i], it.steps[i]
+    layer, lp, st = config.layers[i], it.passes[i], it.layers[i]
     bias = st.new_bias if after else st.bias
     title = [Item("title", layer.name), Item("text", layer.act.label)]
     shared = None if isinstance(bias, np.ndarray) else bias  # one bias for the whole layer, or None
@@ -130,7 +130,7 @@ def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberForma
 def _edges(columns: list[Column], it: Iteration, fmt: NumberFormat, after: bool) -> list[Edge]:
     """One edge between every two drawn neurons of neighbouring columns, labelled with its weight Θ_kt."""
     edges = []
-    for i, step in enumerate(it.steps):
+    for i, step in enumerate(it.layers):
         weights = step.new_weights if after else step.weights
         for a, source in enumerate(columns[i].nodes):
             for b, target in enumerate(columns[i + 1].nodes):
@@ -142,8 +142,8 @@ def _edges(columns: list[Column], it: Iteration, fmt: NumberFormat, after: bool)
 
 def _caption(config: Config, it: Iteration, s: int, after: bool) -> list[Item]:
     when = "after" if after else "before"
-    per_neuron = any(st.bias is not None and not st.shared_bias for st in it.steps)
-    biases = " and biases b" if any(st.bias is not None for st in it.steps) else ""
+    per_neuron = any(st.bias is not None and not st.shared_bias for st in it.layers)
+    biases = " and biases b" if any(st.bias is not None for st in it.layers) else ""
     lines = [f"Weights Θ (on the edges){biases}: {when} the update.",
              f"Below each neuron: {'its bias b, ' if per_neuron else ''}p, z and, in bold blue, {GRADIENT}."]
     if len(it.x) > 1:
