@@ -1,18 +1,32 @@
 """bptrace: trace one backpropagation step of a small neural network, as a course handout does.
 
-The Python API (see README "Python API"): ``load_config``, ``config_from_data``, ``run``, ``trace``,
-``Run``, ``Rounding`` and ``Settings``, all from ``backprop_cli.api``.
+The Python API (README "Python API"; each function's docstring has an example):
+
+    >>> import backprop_cli as bptrace
+    >>> bptrace.run("configs/handout.yaml").loss
+    0.47
+
+``run``, ``trace``, ``load_config`` and ``config_from_data``; the course commands ``worksheet``, ``check``,
+``exercise``, ``gradcheck`` and ``figure``; ``Run`` and ``Update`` (what ``run`` returns), ``Rounding`` and
+``Settings``. All of them come from ``backprop_cli.api``.
 """
 
 from backprop_cli._version import __version__
+from backprop_cli.api import (
+    Rounding,
+    Run,
+    Settings,
+    Update,
+    check,
+    config_from_data,
+    exercise,
+    figure,
+    gradcheck,
+    load_config,
+    run,
+    trace,
+    worksheet,
+)
 
-__all__ = ["__version__", "Rounding", "Run", "Settings", "config_from_data", "load_config", "run", "trace"]
-
-
-def __getattr__(name: str):
-    # Loaded on first use, for start-up speed: the command line needs none of it (numpy, the engine).
-    if name in __all__:
-        from backprop_cli import api
-
-        return getattr(api, name)
-    raise AttributeError(f"module 'backprop_cli' has no attribute {name!r}")
+__all__ = ["__version__", "Rounding", "Run", "Settings", "Update", "check", "config_from_data", "exercise", "figure",
+           "gradcheck", "load_config", "run", "trace", "worksheet"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import IO
 
 import click
 
@@ -25,6 +26,7 @@ from backprop_cli.course.exercise.options import (
     MAX_VARIANTS,
     parse_options,
 )
+from backprop_cli.engine.network import Config
 from backprop_cli.environment import JSON, TEXT, escaping
 from backprop_cli.errors import ExitStatus
 from backprop_cli.output import destination
@@ -57,7 +59,7 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(net), config)
+        write_sheet(stream, net, config, fmt)
     if output not in (None, "-"):
         next_step = (f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml"
                      else "print it and fill it in")
@@ -96,15 +98,27 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         waiting_for("-", "the answers")
     sheet, markings = check_files(net, answers)
     reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
-    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
     with destination(output, reads=reads) as stream:
-        REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings,
-                     color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
+        write_check(stream, sheet, markings, fmt, color=color if output is None else False,
+                    pretty=output is None and sys.stdout.isatty())
     below = [m.source for m in markings if fail_under is not None and m.score.percent < fail_under]
     if below:
         names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"
         say(f"bptrace: {names} scored below {fail_under:g} %")
         raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
+
+
+def write_sheet(stream: IO[str], config: Config, source: str, fmt: str) -> None:
+    """The answer sheet of ``config`` (read from ``source``) as ``bptrace worksheet --format FMT`` writes it."""
+    WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(config), source)
+
+
+def write_check(stream: IO[str], sheet, markings, fmt: str, *, color: bool | None = None,
+                pretty: bool = False) -> None:
+    """The marked sheets as ``bptrace check --format FMT`` writes them (a Sheet and its Markings)."""
+    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
+    REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, sheet, markings, color=color,
+                 pretty=pretty)
 
 
 @click.command(short_help="Write a fresh exercise to work by hand (or one per student).")

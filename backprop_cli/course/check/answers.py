@@ -98,9 +98,10 @@ class _Reader:
         self.answers[blank.path] = written
 
 
-def read_answers(source: str, sheet: Sheet) -> dict[tuple, Written]:
-    """The numbers of the answer file at ``source`` (a path, or ``-``), by the path of their blank."""
-    text, name = read_text(source)
+def read_answers(source: str, sheet: Sheet, text: str | None = None) -> dict[tuple, Written]:
+    """The numbers of the answer file at ``source`` (a path, or ``-``), by the path of their blank; ``text``,
+    where given, is the file's YAML text (answers that were never in a file, named ``source``)."""
+    text, name = read_text(source) if text is None else (text, source)
     parse_yaml(text, name)  # invalid YAML, tags and duplicate keys: one message with the position
     root = yaml.compose(text, Loader=_Composer)
     reader = _Reader(text, name)
