@@ -54,7 +54,8 @@ def _table_html(write) -> str:
     from rich.text import Text
 
     text = Text.from_ansi(_written(lambda out: write(out, True)))
-    console = Console(record=True, file=io.StringIO(), width=max(map(len, text.plain.splitlines() or [""])) + 1)
+    console = Console(record=True, file=io.StringIO(), force_jupyter=False,
+                      width=max(map(len, text.plain.splitlines() or [""])) + 1)
     console.print(text)
     return console.export_html(inline_styles=True, code_format='<pre style="font-family:ui-monospace,Menlo,'
                                                                'Consolas,monospace;line-height:1.3">{code}</pre>')

@@ -132,7 +132,7 @@ class Run:
         """The options ``bptrace run --format FORM`` is given for this run: those of ``options`` the format
         takes (cli/formats.py), the others left out as the command line would have to leave them out."""
         takes, o = FORMATS[form].options, self.options
-        return RunOptions(format=form, settings=self.settings(width), explain=o.explain and "explain" in takes,
+        return RunOptions(format=form, settings=self.settings(width), color=False, explain=o.explain and "explain" in takes,
                           working=o.working and "working" in takes, show=(o.show or 1) if "show" in takes else 1,
                           fragment=fragment)
 
