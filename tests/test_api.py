@@ -87,7 +87,11 @@ PUBLIC_FUNCTIONS = ("run", "trace", "load_config", "config_from_data", "check", 
 
 def test_dir_lists_every_public_name_and_each_function_says_how_to_call_it():
     import inspect
+    import subprocess
+    import sys
 
+    fresh = "import backprop_cli as b; print(sorted(set(b.__all__) - set(dir(b))))"  # before any name is used
+    assert subprocess.run([sys.executable, "-c", fresh], capture_output=True, text=True).stdout == "[]\n"
     assert set(bptrace.__all__) <= set(dir(bptrace))
     assert set(PUBLIC_FUNCTIONS) <= set(bptrace.__all__)
     for name in PUBLIC_FUNCTIONS:

@@ -11,6 +11,7 @@ import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from backprop_cli.cli.formats import FORMATS
 from backprop_cli.cli.run_rules import refuse_idle_precision
@@ -70,8 +71,38 @@ def _whole(name: str, value, least: int, most: int | None = None) -> None:
         raise BptraceError(f"{name}: expected a whole number {span}, got {value!r}")
 
 
+class _Documents:
+    """The documents of a run or an update, and what a notebook displays: the worked example (HTML with
+    MathML; Markdown or LaTeX where a front end prefers them)."""
+
+    def document(self, form: str, fragment: bool = False) -> str:
+        raise NotImplementedError  # each class writes its own
+
+    def to_latex(self, fragment: bool = False) -> str:
+        """The LaTeX document, as ``bptrace run CONFIG --format latex`` writes it (``fragment``: its body)."""
+        return self.document("latex", fragment)
+
+    def to_markdown(self, fragment: bool = False) -> str:
+        """The Markdown document, as ``bptrace run CONFIG --format markdown`` writes it."""
+        return self.document("markdown", fragment)
+
+    def to_html(self, fragment: bool = False) -> str:
+        """The HTML page (math as MathML, the figure as inline SVG), as ``bptrace run CONFIG --format html``
+        writes it (``fragment``: the <div> alone, its style inside it)."""
+        return self.document("html", fragment)
+
+    def _repr_html_(self) -> str:
+        return self.to_html(fragment=True)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown(fragment=True)
+
+    def _repr_latex_(self) -> str:
+        return self.to_latex(fragment=True)
+
+
 @dataclass(frozen=True, repr=False)
-class Run:
+class Run(_Documents):
     """A finished run: every update, the network after the last one, and how the run is shown.
 
     >>> result = run("configs/handout.yaml")
@@ -113,8 +144,8 @@ class Run:
         >>> run("configs/xor.yaml").with_options(show=3, rows=0).options.show
         3
         """
-        changes = {name: value for name, value in (("precision", precision), ("rows", rows), ("explain", explain),
-                                                   ("working", working), ("show", show)) if value is not None}
+        given = (("precision", precision), ("rows", rows), ("explain", explain), ("working", working), ("show", show))
+        changes: dict[str, Any] = {name: value for name, value in given if value is not None}
         _whole("precision", precision, 0, 15)
         _whole("rows", rows, 0)
         _whole("show", show, 1)
@@ -132,9 +163,9 @@ class Run:
         """The options ``bptrace run --format FORM`` is given for this run: those of ``options`` the format
         takes (cli/formats.py), the others left out as the command line would have to leave them out."""
         takes, o = FORMATS[form].options, self.options
-        return RunOptions(format=form, settings=self.settings(width), color=False, explain=o.explain and "explain" in takes,
-                          working=o.working and "working" in takes, show=(o.show or 1) if "show" in takes else 1,
-                          fragment=fragment)
+        return RunOptions(format=form, settings=self.settings(width), color=False,
+                          explain=o.explain and "explain" in takes, working=o.working and "working" in takes,
+                          show=(o.show or 1) if "show" in takes else 1, fragment=fragment)
 
     def write(self, form: str, *, width: int | None = None, fragment: bool = False) -> str:
         """The text ``bptrace run --format FORM -o FILE`` writes into FILE, with this run's options."""
@@ -152,18 +183,8 @@ class Run:
         _whole("width", width, 60)
         return self.write("table", width=width)
 
-    def to_latex(self, fragment: bool = False) -> str:
-        """The LaTeX document, as ``bptrace run CONFIG --format latex`` writes it (``fragment``: its body)."""
-        return self.write("latex", fragment=fragment)
-
-    def to_markdown(self, fragment: bool = False) -> str:
-        """The Markdown document, as ``bptrace run CONFIG --format markdown`` writes it."""
-        return self.write("markdown", fragment=fragment)
-
-    def to_html(self, fragment: bool = False) -> str:
-        """The HTML page (math as MathML, the figure as inline SVG), as ``bptrace run CONFIG --format html``
-        writes it (``fragment``: the <div> alone, its style inside it)."""
-        return self.write("html", fragment=fragment)
+    def document(self, form: str, fragment: bool = False) -> str:
+        return self.write(form, fragment=fragment)
 
     def to_json(self) -> str:
         """The JSON trace, as ``bptrace run CONFIG --format json`` writes it into a file or a pipe."""
@@ -178,19 +199,9 @@ class Run:
         _whole("number", number, 1, len(self.iterations))
         return Update(self, self.iterations[number - 1])
 
-    # What a notebook displays: the worked example (HTML with MathML; Markdown or LaTeX where preferred).
-    def _repr_html_(self) -> str:
-        return self.to_html(fragment=True)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown(fragment=True)
-
-    def _repr_latex_(self) -> str:
-        return self.to_latex(fragment=True)
-
 
 @dataclass(frozen=True, repr=False)
-class Update:
+class Update(_Documents):
     """One update of a Run (``Run.update(n)``), shown alone with the Run's options: its worked example."""
 
     run: Run
@@ -203,7 +214,7 @@ class Update:
         """The update in the trace-v1 form (an item of ``Run.to_dict()["iterations"]``, a line of jsonl)."""
         return iteration_data(self.iteration)
 
-    def _document(self, form: str, fragment: bool) -> str:
+    def document(self, form: str, fragment: bool = False) -> str:
         out = io.StringIO()
         write_document(out, self.run.config, self.iteration, self.run.run_options(form, fragment=fragment))
         return out.getvalue()
@@ -217,24 +228,6 @@ class Update:
         options = self.run.run_options("table", width=width)
         write_table(out, self.run.config, [self.iteration], options.table_options(), color=False, env=_quiet(out))
         return out.getvalue()
-
-    def to_latex(self, fragment: bool = False) -> str:
-        return self._document("latex", fragment)
-
-    def to_markdown(self, fragment: bool = False) -> str:
-        return self._document("markdown", fragment)
-
-    def to_html(self, fragment: bool = False) -> str:
-        return self._document("html", fragment)
-
-    def _repr_html_(self) -> str:
-        return self.to_html(fragment=True)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown(fragment=True)
-
-    def _repr_latex_(self) -> str:
-        return self.to_latex(fragment=True)
 
 
 def run(config: ConfigLike, *, hand_rounding: int | Rounding | None = None, exact: bool = False,

@@ -23,8 +23,8 @@ from backprop_cli.engine.gradcheck import gradcheck as check
 from backprop_cli.engine.network import Config
 from backprop_cli.environment import JSON, XML, escaping, printable
 from backprop_cli.errors import BptraceError, ExitStatus, one_line
-from backprop_cli.output import atomic_file, destination
 from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.output import atomic_file, destination
 from backprop_cli.render.figure import FORMATS, figure_text
 from backprop_cli.render.settings import Settings
 from backprop_cli.schemas import schema_text
