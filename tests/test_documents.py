@@ -170,7 +170,7 @@ def test_an_optimizers_step5_is_a_table_of_formula_nodes_with_every_line_of_a_pa
     rows = list(table.rows(2))
     assert len(rows) == 12 and [r.label for r in rows if r.label] == [f.weight(0, 0, "hid"), f.weight(0, 1, "hid")]
     news = [row.cells[-1].value for row in table.rows() if row.cells[0] == f.Symbol("Θ")]
-    assert news == [float(w) for step in it.steps for w in step.new_weights.ravel()]
+    assert news == [float(w) for step in it.layers for w in step.new_weights.ravel()]
     assert all(not isinstance(cell, str) for row in rows for cell in row.cells)
     assert block.example.target == f.weight(0, 0, "out") and len(block.example.before) == 5
 

@@ -98,7 +98,7 @@ def check_rules(config, decimals: int) -> None:
             assert np.all(np.abs(p) <= 3), f"{layer.name}: p {p} saturated"
         dead = (p <= 0) if layer.activation == "relu" else np.zeros(p.shape, dtype=bool)
         inputs = (config.x if i == 0 else step.passes[i - 1].z)[0]
-        grads = step.steps[i].dJ_dweights
+        grads = step.layers[i].dJ_dweights
         visible = 0
         for k in range(grads.shape[0]):
             for t in range(grads.shape[1]):
@@ -106,7 +106,7 @@ def check_rules(config, decimals: int) -> None:
                     assert dead[k] or inputs[t] == 0, f"∂J/∂Θ_{k + 1}{t + 1}[{layer.name}] = {grads[k, t]} rounds to 0"
                 else:
                     visible += 1
-        bias_grads = step.steps[i].dJ_dbias
+        bias_grads = step.layers[i].dJ_dbias
         if bias_grads is not None:
             shared = np.ndim(bias_grads) == 0
             for k, g in enumerate(np.atleast_1d(bias_grads)):

@@ -305,7 +305,8 @@ def test_saved_sheet_is_the_worksheet_check_marks_with_the_page_score(browser, t
                                  capture_output=True, text=True, check=True, cwd=ROOT).stdout
     # The worksheet's lines, in order, with the numbers in place of their ~ (and the comments where they were).
     filled = [re.sub(r"^(\s*(?:- )*(?:[\w\"]+: )?)\S+(\s+#.*)?$", r"\1~\2", line)
-              if "  # " in line and not line.startswith(("exercise:", "student:")) else line for line in text.splitlines()]
+              if "  # " in line and not line.startswith(("exercise:", "student:")) else line
+              for line in text.splitlines()]
     assert [re.sub(r"\s+#", " #", line) for line in filled] == [
         re.sub(r"\s+#", " #", line.replace("student: ~", 'student: "Ada Lovelace: \\"test\\""'))
         for line in blank_sheet.splitlines()]

@@ -87,7 +87,7 @@ def test_every_update_equals_torch_optim_step_for_step(name, decay, data):
         for it in trace(config):
             if not (math.isfinite(it.loss_after) and abs(it.loss) < 1e6):
                 return  # diverging (α too large for these numbers): nothing precise left to compare
-            for i, step in enumerate(it.steps):
+            for i, step in enumerate(it.layers):
                 for which, value, grad, new in (("weights", step.weights, step.dJ_dweights, step.new_weights),
                                                 ("bias", step.bias, step.dJ_dbias, step.new_bias)):
                     if value is None:
@@ -136,7 +136,7 @@ def test_one_adam_step_from_zero_moves_every_parameter_by_alpha_against_the_grad
     """Kingma & Ba (2015): at t = 1, m̂ = g and v̂ = g², so the step is α·g/(|g| + ε) ≈ α·sign(g)."""
     it = _first(_handout(optimizer="adam", alpha=0.01))
     moved = 0
-    for step in it.steps:
+    for step in it.layers:
         g, delta = step.dJ_dweights, step.new_weights - step.weights
         for gk, dk in zip(g.ravel(), delta.ravel()):
             if gk == 0:
@@ -150,7 +150,7 @@ def test_one_adam_step_from_zero_moves_every_parameter_by_alpha_against_the_grad
 def test_one_rmsprop_step_from_zero_is_alpha_over_root_one_minus_rho():
     """v = (1 − ρ)·g², so the step is α·g/(√(1 − ρ)·|g| + ε) ≈ α·sign(g)/√(1 − ρ): 10·α for ρ = 0.99."""
     it = _first(_handout(optimizer={"name": "rmsprop"}, alpha=0.001))
-    step = it.steps[1]
+    step = it.layers[1]
     delta = step.new_weights[0, 0] - step.weights[0, 0]
     g = step.dJ_dweights[0, 0]
     assert g > 0
@@ -162,24 +162,24 @@ def test_momentum_starts_as_gradient_descent_and_then_adds_mu_times_the_velocity
     data = _handout(epochs=2)
     plain = list(trace(config_from_data(data)))
     momentum = list(trace(config_from_data({**data, "optimizer": {"name": "momentum", "momentum": 0.5}})))
-    for a, b in zip(plain[0].steps, momentum[0].steps):
+    for a, b in zip(plain[0].layers, momentum[0].layers):
         np.testing.assert_array_equal(a.new_weights, b.new_weights)  # v = g: the same step
-    second = momentum[1].steps[1]
-    g1, g2 = momentum[0].steps[1].dJ_dweights, second.dJ_dweights
+    second = momentum[1].layers[1]
+    g1, g2 = momentum[0].layers[1].dJ_dweights, second.dJ_dweights
     np.testing.assert_allclose(second.state.weights["velocity"], 0.5 * g1 + g2, rtol=1e-15)
     np.testing.assert_allclose(second.new_weights, second.weights - 0.1 * (0.5 * g1 + g2), rtol=1e-15)
 
 
 def test_nesterov_first_step_is_one_plus_mu_times_the_gradient_step():
     it = _first(_handout(optimizer={"name": "nesterov", "momentum": 0.9}))
-    for step in it.steps:
+    for step in it.layers:
         np.testing.assert_allclose(step.new_weights, step.weights - 0.1 * 1.9 * step.dJ_dweights, rtol=1e-15)
 
 
 def test_weight_decay_adds_lambda_theta_to_every_gradient_biases_included():
     data = _handout(layers=[{**layer, "bias": [0.1, -0.2]} for layer in _handout()["layers"]])
     plain, decayed = _first(data), _first({**data, "optimizer": {"name": "sgd", "weight_decay": 0.05}})
-    for a, b in zip(plain.steps, decayed.steps):
+    for a, b in zip(plain.layers, decayed.layers):
         np.testing.assert_array_equal(a.dJ_dweights, b.dJ_dweights)  # J has no penalty term: ∂J/∂Θ is the same
         np.testing.assert_allclose(b.new_weights, a.new_weights - 0.1 * 0.05 * a.weights, rtol=1e-15, atol=1e-17)
         np.testing.assert_allclose(b.new_bias, a.new_bias - 0.1 * 0.05 * a.bias, rtol=1e-15, atol=1e-17)
@@ -187,7 +187,7 @@ def test_weight_decay_adds_lambda_theta_to_every_gradient_biases_included():
 
 def test_frozen_biases_stay_and_keep_no_state():
     data = _handout(optimizer="adam", update_bias=False, layers=[{**l, "bias": 0.3} for l in _handout()["layers"]])
-    for step in _first(data).steps:
+    for step in _first(data).layers:
         assert step.new_bias == step.bias == 0.3 and step.state.bias is None
 
 
@@ -201,7 +201,7 @@ def test_hand_rounded_momentum_uses_the_rounded_state():
             "optimizer": {"name": "momentum", "momentum": 0.9, "weight_decay": 0.01}}
     velocity = None
     for it in trace(config_from_data(data), hand_rounding=2):
-        step = it.steps[1]
+        step = it.layers[1]
         for k, t in np.ndindex(*step.weights.shape):
             theta, grad = step.weights[k, t], step.dJ_dweights[k, t]
             g = hand_round_value(grad + 0.01 * theta, 2)
@@ -304,7 +304,7 @@ def test_every_shown_line_is_the_number_the_engine_used():
         for rounding in (None, 3):
             r = None if rounding is None else (lambda v, n=rounding: hand_round_value(float(v), n))
             for it in trace(config, hand_rounding=rounding):
-                for step in it.steps:
+                for step in it.layers:
                     for k, t in np.ndindex(*step.weights.shape):
                         before = {key: v if key == "t" else v[k, t] for key, v in step.state_before.weights.items()}
                         lines = config.optimizer.optimizer.describe(

@@ -56,20 +56,20 @@ def test_every_update_has_the_gradient_of_its_combined_loss(data):
         count += 1
         if not abs(it.loss) < 1e6:  # diverging (α too large for these numbers): nothing precise left to compare
             return
-        weights = [s.weights for s in it.steps]
-        biases = [s.bias for s in it.steps]
+        weights = [s.weights for s in it.layers]
+        biases = [s.bias for s in it.layers]
         assume(reference.away_from_kinks(data, weights, biases, it.x))  # no relu p near 0
         grads = reference.parameter_gradients(data, weights, biases, it.x, it.y)
         # A difference quotient of J carries J's rounding error divided by eps: a large J gets a looser
         # absolute bound, still far tighter than any wrong factor in a gradient.
         atol = 1e-6 + 1e-8 * abs(it.loss)
-        for step, (gw, gb) in zip(it.steps, grads):
+        for step, (gw, gb) in zip(it.layers, grads):
             np.testing.assert_allclose(step.dJ_dweights, gw, rtol=1e-5, atol=atol)
             if gb is not None:
                 np.testing.assert_allclose(step.dJ_dbias, gb, rtol=1e-5, atol=atol)
         assert it.loss == pytest.approx(reference.total_loss(data, weights, biases, it.x, it.y), rel=1e-12, abs=1e-12)
         if previous is not None:  # each update starts where the one before ended
-            for before, now in zip(previous.steps, it.steps):
+            for before, now in zip(previous.layers, it.layers):
                 np.testing.assert_array_equal(before.new_weights, now.weights)
         previous = it
     size = data["batch_size"] or len(data["x"])
@@ -96,7 +96,7 @@ def test_sum_is_the_number_of_samples_times_the_mean():
     total = next(trace(config_from_data(_config(batch="sum"))))
     assert total.loss == pytest.approx(3 * mean.loss, rel=1e-14)
     np.testing.assert_array_equal(mean.sample_losses, total.sample_losses)
-    for m, s in zip(mean.steps, total.steps):
+    for m, s in zip(mean.layers, total.layers):
         np.testing.assert_allclose(s.dJ_dweights, 3 * m.dJ_dweights, rtol=1e-14)
         np.testing.assert_allclose(s.dJ_dbias, 3 * np.asarray(m.dJ_dbias), rtol=1e-14)
 
@@ -104,7 +104,7 @@ def test_sum_is_the_number_of_samples_times_the_mean():
 def test_mean_is_the_default():
     assert config_from_data(_config()).batch == "mean"
     a, b = next(trace(config_from_data(_config()))), next(trace(config_from_data(_config(batch="mean"))))
-    np.testing.assert_array_equal(a.steps[0].dJ_dweights, b.steps[0].dJ_dweights)
+    np.testing.assert_array_equal(a.layers[0].dJ_dweights, b.layers[0].dJ_dweights)
 
 
 def test_online_updates_take_the_samples_one_by_one_in_order():
@@ -118,12 +118,12 @@ def test_online_updates_take_the_samples_one_by_one_in_order():
         s = int(it.sample_indices[0])
         single = config_from_data({**data, "x": data["x"][s], "y": data["y"][s], "layers": layers})
         alone = next(trace(single))
-        for a, b in zip(alone.steps, it.steps):
+        for a, b in zip(alone.layers, it.layers):
             np.testing.assert_array_equal(a.weights, b.weights)
             np.testing.assert_array_equal(a.new_weights, b.new_weights)
         layers = [{**layer, "weights": step.new_weights.tolist(),
                    "bias": step.new_bias.tolist() if isinstance(step.new_bias, np.ndarray) else step.new_bias}
-                  for layer, step in zip(layers, alone.steps)]
+                  for layer, step in zip(layers, alone.layers)]
 
 
 def test_mini_batches_split_each_epoch_in_order_with_a_short_last_one():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import IO
 
 import click
 
@@ -15,7 +16,15 @@ from backprop_cli.cli.base import (
 from backprop_cli.cli.formats import DOCUMENTS, EXTENSIONS
 from backprop_cli.cli.reading import load_user_config, waiting_for
 from backprop_cli.course.check import worksheet as sheet_of
-from backprop_cli.course.check.classroom import exercise_set, is_set, mark_class, sheet_files, single_config
+from backprop_cli.course.check.classroom import (
+    ClassMarks,
+    Exercises,
+    exercise_set,
+    is_set,
+    mark_class,
+    sheet_files,
+    single_config,
+)
 from backprop_cli.course.check.page import writer as page_writer
 from backprop_cli.course.check.report import REPORTS
 from backprop_cli.course.check.sheet_yaml import WRITERS
@@ -26,6 +35,7 @@ from backprop_cli.course.exercise.options import (
     MAX_VARIANTS,
     parse_options,
 )
+from backprop_cli.engine.network import Config
 from backprop_cli.environment import JSON, TEXT, escaping
 from backprop_cli.errors import ExitStatus
 from backprop_cli.output import destination
@@ -66,8 +76,10 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool, int
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        write = page_writer(not no_feedback) if interactive else WRITERS[fmt]
-        write(escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(net), config)
+        if interactive:
+            page_writer(not no_feedback)(stream, sheet_of(net), config)
+        else:
+            write_sheet(stream, net, config, fmt)
     if output not in (None, "-"):
         next_step = (f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml"
                      else "open it in a browser, fill it in and save it" if interactive
@@ -126,10 +138,9 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         say(f"bptrace: not marked: {reason}")
     if marks.marked:
         reads = {config: "the config", **{name: "an answer sheet being marked" for name in sheet_files(answers)}}
-        forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
         with destination(output, reads=reads) as stream:
-            REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, marks, exercises,
-                         color=color if output is None else False, pretty=output is None and sys.stdout.isatty())
+            write_check(stream, marks, exercises, fmt, color=color if output is None else False,
+                        pretty=output is None and sys.stdout.isatty())
     if marks.skipped:
         raise click.exceptions.Exit(ExitStatus.USAGE)  # after the others were written
     markings = [m.marking for m in marks.marked]
@@ -138,6 +149,19 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         names = below[0] if len(below) == 1 else f"{len(below)} of {len(markings)} sheets"
         say(f"bptrace: {names} scored below {fail_under:g} %")
         raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
+
+
+def write_sheet(stream: IO[str], config: Config, source: str, fmt: str) -> None:
+    """The answer sheet of ``config`` (read from ``source``) as ``bptrace worksheet --format FMT`` writes it."""
+    WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(config), source)
+
+
+def write_check(stream: IO[str], marks: ClassMarks, exercises: Exercises, fmt: str, *, color: bool | None = None,
+                pretty: bool = False) -> None:
+    """The marked sheets as ``bptrace check --format FMT`` writes them."""
+    forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
+    REPORTS[fmt](escaping(stream, forms[fmt]) if fmt in forms else stream, marks, exercises, color=color,
+                 pretty=pretty)
 
 
 @click.command(short_help="Write a fresh exercise to work by hand (or one per student).")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # The options of 'run' that only some formats take.
 TABLE_OPTIONS = frozenset({"step", "explain", "working", "rows", "width", "show", "color"})
-DOCUMENT_OPTIONS = frozenset({"explain", "rows", "show", "fragment"})
+DOCUMENT_OPTIONS = frozenset({"explain", "working", "rows", "show", "fragment"})
 
 
 @dataclass(frozen=True)

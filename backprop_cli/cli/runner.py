@@ -42,6 +42,12 @@ class RunOptions:
     force: bool = False  # --force: -o may replace a write-protected file (--save-updated: see reserve_save_target)
     fragment: bool = False  # documents: the body only
 
+    def table_options(self):
+        from backprop_cli.render.table import TableOptions
+
+        s = self.settings
+        return TableOptions(fmt=s.numbers, rows=s.rows, explain=self.explain, working=self.working, width=s.width)
+
 
 @dataclass(frozen=True)
 class Job:
@@ -54,10 +60,7 @@ class Job:
     options: RunOptions
 
     def table_options(self):
-        from backprop_cli.render.table import TableOptions
-
-        o, s = self.options, self.options.settings
-        return TableOptions(fmt=s.numbers, rows=s.rows, explain=o.explain, working=o.working, width=s.width)
+        return self.options.table_options()
 
 
 def prepare(config: Config, options: RunOptions) -> Job:
@@ -96,21 +99,24 @@ def _write_jsonl(stream, job: Job, iterations: Iterator[Iteration], env: Environ
 def _write_document(stream, job: Job, iterations: Iterator[Iteration], env: Environment | None) -> None:
     """A document of the run (LaTeX, Markdown or HTML): the traced update as the handout lays it out, the
     network's figure, the derivation with --explain, and the loss per epoch of a training run."""
-    from backprop_cli.model.page import page
-
-    options = job.options
-    fmt = options.settings.numbers
     summary = None
     if job.plan.updates == 1:
         it = next(iter(iterations))
     else:
-
-        summary = summarize(job.config, iterations, job.network, options.show)
+        summary = summarize(job.config, iterations, job.network, job.options.show)
         it = summary.shown
+    write_document(stream, job.config, it, job.options, summary)
+
+
+def write_document(stream, config: Config, it: Iteration, options: RunOptions, summary=None) -> None:
+    """The document of update ``it`` of ``config`` in the format ``options.format`` names (with the loss per
+    epoch of ``summary``, an engine.training.Summary, for a run of several updates)."""
+    from backprop_cli.model.page import page
     from backprop_cli.render.documents import writer
 
-    writer(options.format).write_page(stream, page(job.config, it, fmt, explain=options.explain, summary=summary),
-                                 options.settings.rows, fragment=options.fragment)
+    shown = page(config, it, options.settings.numbers, explain=options.explain, working=options.working,
+                 summary=summary)
+    writer(options.format).write_page(stream, shown, options.settings.rows, fragment=options.fragment)
 
 
 WRITERS = {"table": _write_table, "json": _write_json, "jsonl": _write_jsonl, "document": _write_document}

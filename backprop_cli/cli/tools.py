@@ -18,9 +18,12 @@ from backprop_cli.cli.base import (
 from backprop_cli.cli.reading import load_user_config
 from backprop_cli.config.summary import summary
 from backprop_cli.config.templates import read_template, template_list, template_names
+from backprop_cli.engine.gradcheck import GradCheck
 from backprop_cli.engine.gradcheck import gradcheck as check
+from backprop_cli.engine.network import Config
 from backprop_cli.environment import JSON, XML, escaping, printable
 from backprop_cli.errors import BptraceError, ExitStatus, one_line
+from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.output import atomic_file, destination
 from backprop_cli.render.figure import FORMATS, figure_text
 from backprop_cli.render.settings import Settings
@@ -133,8 +136,14 @@ def figure(config: str, output: str | None, form: str | None, after: bool, fragm
     fmt = Settings.resolve(net, precision=precision, hand_rounding=hand_rounding, exact=exact).numbers
     form = form or "svg"
     with destination(output, reads={config: "the config being drawn"}) as stream:
-        (escaping(stream, XML) if form == "svg" else stream).write(
-            figure_text(net, fmt, form=form, after=after, fragment=fragment))
+        write_figure(stream, net, fmt, form, after=after, fragment=fragment)
+
+
+def write_figure(stream, config: Config, fmt: NumberFormat, form: str, *, after: bool = False,
+                 fragment: bool = False) -> None:
+    """The figure of ``config`` as ``bptrace figure --format FORM`` writes it (svg or tikz)."""
+    (escaping(stream, XML) if form == "svg" else stream).write(
+        figure_text(config, fmt, form=form, after=after, fragment=fragment))
 
 
 
@@ -167,14 +176,19 @@ def gradcheck(config: str, eps: float, fmt: str, rows: int) -> None:
       bptrace gradcheck configs/deep.yaml --eps 1e-5 --format json | jq .agree
     """
     result = check(load_user_config(config), eps)
+    write_gradcheck(sys.stdout, result, fmt, rows, pretty=sys.stdout.isatty())
+    if not result.agree:
+        raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
+
+
+def write_gradcheck(stream, result: GradCheck, fmt: str, rows: int = 0, *, color: bool | None = None,
+                    pretty: bool = False) -> None:
+    """The gradient check as ``bptrace gradcheck --format FMT`` writes it (table or json)."""
     if fmt == "json":
-        from backprop_cli.environment import JSON, escaping
         from backprop_cli.render.gradcheck import write_json
 
-        write_json(escaping(sys.stdout, JSON), result, pretty=sys.stdout.isatty())
+        write_json(escaping(stream, JSON), result, pretty=pretty)
     else:
         from backprop_cli.render.gradcheck import write_table
 
-        write_table(sys.stdout, result, rows)
-    if not result.agree:
-        raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
+        write_table(stream, result, rows, color)

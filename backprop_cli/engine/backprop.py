@@ -13,6 +13,7 @@ optimizer's shown state, such as Adam's m and v, is rounded too).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -76,8 +77,15 @@ class Iteration:
     sample_losses: np.ndarray  # (samples,)
     loss: float  # J over the samples, combined by the batch mode
     loss_after: float  # the same J with the new parameters
-    passes: tuple[LayerPass, ...]  # forward order
-    steps: tuple[LayerStep, ...]  # forward order
+    passes: tuple[LayerPass, ...]  # forward order: p, z and the error gradients of every layer
+    layers: tuple[LayerStep, ...]  # forward order: every layer's parameters, their gradients and new values
+
+    @property
+    def steps(self) -> tuple[LayerStep, ...]:
+        """The old name of ``layers`` (the handout's Steps are something else)."""
+        warnings.warn("Iteration.steps is deprecated; use Iteration.layers (the same records: each layer's "
+                      "parameters, their gradients and new values)", DeprecationWarning, stacklevel=2)
+        return self.layers
 
     def layer_input(self, index: int) -> np.ndarray:
         """What layer ``index`` received: x for the first layer, else the previous layer's z."""
@@ -85,7 +93,7 @@ class Iteration:
 
     def sample_gradients(self, index: int, sample: int) -> tuple[np.ndarray, np.ndarray | float | None]:
         """∂J/∂Θ and ∂J/∂b of one sample alone, for layer ``index`` (the terms a batch combines)."""
-        step = self.steps[index]
+        step = self.layers[index]
         if step.sample_dJ_dweights is not None:
             bias = None if step.sample_dJ_dbias is None else step.sample_dJ_dbias[sample]
             return step.sample_dJ_dweights[sample], bias
@@ -181,7 +189,7 @@ class Network:
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
             sample_losses=sample_losses, loss=loss, loss_after=self.loss_of(x, y),
-            passes=tuple(passes), steps=tuple(layer_steps),
+            passes=tuple(passes), layers=tuple(layer_steps),
         )
 
     def update(self, i: int, grad_w: np.ndarray, grad_b):
@@ -215,7 +223,7 @@ def full_precision_losses(config: Config, it: Iteration) -> tuple[float, float]:
 
     def loss(after: bool) -> float:
         net.layers = [replace(layer, weights=st.new_weights if after else st.weights,
-                              bias=st.new_bias if after else st.bias) for layer, st in zip(config.layers, it.steps)]
+                              bias=st.new_bias if after else st.bias) for layer, st in zip(config.layers, it.layers)]
         return net.loss_of(it.x, it.y)
 
     return loss(False), loss(True)

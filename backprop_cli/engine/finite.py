@@ -29,14 +29,14 @@ def _quantities(it: Iteration) -> Iterator[tuple[str, str | None, ArrayLike | No
         yield "z (the activation)", lp.name, lp.z
     yield "the loss J", None, it.sample_losses
     yield "the loss J", None, it.loss
-    for lp, st in zip(reversed(it.passes), reversed(it.steps)):
+    for lp, st in zip(reversed(it.passes), reversed(it.layers)):
         yield "∂J/∂z", lp.name, lp.dJ_dz
         yield "∂J/∂p", lp.name, lp.dJ_dp
         yield "∂J/∂Θ", st.name, st.sample_dJ_dweights
         yield "∂J/∂Θ", st.name, st.dJ_dweights
         yield "∂J/∂b", st.name, st.sample_dJ_dbias
         yield "∂J/∂b", st.name, st.dJ_dbias
-    for st in it.steps:
+    for st in it.layers:
         if st.state is not None:  # an optimizer's velocity, m, v, ...
             for part, state in (("weights", st.state.weights), ("bias", st.state.bias or {})):
                 for key, values in state.items():

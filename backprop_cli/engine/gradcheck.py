@@ -134,7 +134,7 @@ def gradcheck(config: Config, eps: float = 1e-6) -> GradCheck:
     kinked = [a.name in KINKED for a in probe.net.activations]
     tolerance = NOISE * max(1.0, abs(first.loss)) / eps
     checks, crossed = [], set()
-    for i, step in enumerate(first.steps):
+    for i, step in enumerate(first.layers):
         for kind, index, move in _moves(probe, i):
             up, ps_up = probe.loss(i, probe.ps[i] + eps * move)
             down, ps_down = probe.loss(i, probe.ps[i] - eps * move)

@@ -36,7 +36,7 @@ def step2(config: Config, it: Iteration, s: int, i: int) -> Block:
     """The error gradient of hidden layer ``i`` for sample ``s``, from the layer after it (the handout's (2))."""
     here, nxt = it.passes[i], it.passes[i + 1]
     activation = config.layers[i + 1].activation
-    theta = it.steps[i + 1].weights
+    theta = it.layers[i + 1].weights
     chain = not nxt.dJ_dp_shown  # else ∂J/∂p_k of the next layer is one number, from Step 1
     general_sum = SumOver("k", product(general.delta(not chain), symbol("Θ", "kt")))
 
@@ -61,7 +61,7 @@ def step2(config: Config, it: Iteration, s: int, i: int) -> Block:
 def _gradient_cells(config: Config, it: Iteration, i: int):
     """One (label, formula, value) per weight (then per bias) of layer ``i``: the chain with numbers, or
     the batch combination of the per-sample gradients."""
-    layer, lp, st = config.layers[i], it.passes[i], it.steps[i]
+    layer, lp, st = config.layers[i], it.passes[i], it.layers[i]
     inputs = it.layer_input(i)
     samples = len(it.x)
     input_kind = GIVEN if i == 0 else RESULT  # x is given; a previous layer's z is a result
@@ -97,7 +97,7 @@ def _gradient_cells(config: Config, it: Iteration, i: int):
 
 def weight_gradient(config: Config, it: Iteration, i: int) -> Block:
     """∂J/∂Θ (and ∂J/∂b) of layer ``i``: Step 3 for the output layer, Step 4 for a hidden one (the handout's (3))."""
-    layer, st = config.layers[i], it.steps[i]
+    layer, st = config.layers[i], it.layers[i]
     last = i == len(config.layers) - 1
     source = layer_input("t", None if i == 0 else config.layers[i - 1].name)
     shown = it.passes[i].dJ_dp_shown
@@ -152,14 +152,14 @@ def update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
     """Step 5: every parameter's new value, Θ − α · ∂J/∂Θ, then J after the update. The worked example is
     Θ_11 of the output layer, as in the handout, with the gradient it takes from Step 3."""
     def rows():
-        for st in it.steps:
+        for st in it.layers:
             for param in parameters(st.name, st.weights, st.bias):
                 yield _update_row(config, st, param)
 
-    total = sum(st.parameters for st in it.steps)
+    total = sum(st.parameters for st in it.layers)
     table = Table(formula_columns("Parameter", (general.update_relation().right, " with numbers"),
                                   value="New value"), total, rows)
-    out = it.steps[-1]
+    out = it.layers[-1]
     param = next(parameters(out.name, out.weights, out.bias))
     example = Example(param.label, *_update_cells(config, out, param), update=True, left=param.label, about="weight",
                       general=general.update_relation(label=param.label, source="see Step 3)").right)

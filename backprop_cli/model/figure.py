@@ -111,7 +111,7 @@ def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberForma
                  given: bool = False) -> Column:
     """Layer ``i`` for sample ``s``: under each neuron its bias (one per neuron), p, z and ∂J/∂z (with
     ``given``, the bias alone: the numbers of a sheet to work out are left to the person)."""
-    layer, lp, st = config.layers[i], it.passes[i], it.steps[i]
+    layer, lp, st = config.layers[i], it.passes[i], it.layers[i]
     bias = st.new_bias if after else st.bias
     title = [Item("title", layer.name), Item("text", layer.act.label)]
     shared = None if isinstance(bias, np.ndarray) else bias  # one bias for the whole layer, or None
@@ -133,7 +133,7 @@ def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberForma
 def _edges(columns: list[Column], it: Iteration, fmt: NumberFormat, after: bool) -> list[Edge]:
     """One edge between every two drawn neurons of neighbouring columns, labelled with its weight Θ_kt."""
     edges = []
-    for i, step in enumerate(it.steps):
+    for i, step in enumerate(it.layers):
         weights = step.new_weights if after else step.weights
         for a, source in enumerate(columns[i].nodes):
             for b, target in enumerate(columns[i + 1].nodes):
@@ -145,8 +145,8 @@ def _edges(columns: list[Column], it: Iteration, fmt: NumberFormat, after: bool)
 
 def _caption(config: Config, it: Iteration, s: int, after: bool, given: bool = False) -> list[Item]:
     when = "after" if after else "before"
-    per_neuron = any(st.bias is not None and not st.shared_bias for st in it.steps)
-    biases = " and biases b" if any(st.bias is not None for st in it.steps) else ""
+    per_neuron = any(st.bias is not None and not st.shared_bias for st in it.layers)
+    biases = " and biases b" if any(st.bias is not None for st in it.layers) else ""
     lines = [f"Weights Θ (on the edges){biases}: {when} the update."]
     if given:
         lines += ["Below each neuron: its bias b."] if per_neuron else []

@@ -95,7 +95,7 @@ def loss_equation(loss: str, z, y, value: float) -> Equation:
 
 def preactivation_sum(config: Config, it: Iteration, i: int, s: int, k: int) -> Node:
     """p_k of layer ``i`` for sample ``s`` with its numbers: Θ_k1 · z_1 + Θ_k2 · z_2 (+ b_k)."""
-    st, inputs = it.steps[i], it.layer_input(i)[s]
+    st, inputs = it.layers[i], it.layer_input(i)[s]
     kind = GIVEN if i == 0 else RESULT
     count = inputs.shape[0]
     bias = st.bias[k] if isinstance(st.bias, np.ndarray) else st.bias  # one per neuron, one shared, or None

@@ -131,7 +131,7 @@ def _lines(config: Config, st: LayerStep, field: str, index, rounding: Rounding)
 def _rows(config: Config, it: Iteration, rounding: Rounding) -> Iterator[Row]:
     """A row per line of every parameter, its label on the first line; a row of its own per line, so that
     a long formula wraps without shifting the rest."""
-    for st in it.steps:
+    for st in it.layers:
         for param in parameters(st.name, st.weights, st.bias):
             if param.field == "bias" and not config.update_bias:
                 b = Num(param.of(st.bias), PARAM)
@@ -143,7 +143,7 @@ def _rows(config: Config, it: Iteration, rounding: Rounding) -> Iterator[Row]:
 
 def example(config: Config, it: Iteration, rounding: Rounding) -> Example:
     """Θ_11 of the output layer, line by line as the table shows it, the new value last."""
-    st = it.steps[-1]
+    st = it.layers[-1]
     *before, last = _lines(config, st, "weights", (0, 0), rounding)
     sign = {True: "=", False: "←"}
     lines = tuple(Relation(Symbol(line.symbol), Relation(with_numbers(line), _value(line)), sign[line.symbol == "g"])
@@ -160,12 +160,12 @@ def update(config: Config, it: Iteration, fmt: NumberFormat, after) -> Block:
     spec = config.optimizer
     opt = spec.optimizer
     general: list = [*formulas(spec), hyper_line(spec, config.alpha)]
-    state = it.steps[0].state
+    state = it.layers[0].state
     if "t" in dict(opt.state) and state is not None:
         general.append(f"t = {state.weights['t']}: the number of updates so far, this one included")
     per = opt.lines(spec.hyper)  # lines per parameter; a frozen bias has one
-    biases = sum(0 if st.bias is None else np.size(st.bias) for st in it.steps)
-    total = sum(st.weights.size for st in it.steps) * per + biases * (per if config.update_bias else 1)
+    biases = sum(0 if st.bias is None else np.size(st.bias) for st in it.layers)
+    total = sum(st.weights.size for st in it.layers) * per + biases * (per if config.update_bias else 1)
     table = Table(COLUMNS, total, lambda: _rows(config, it, fmt.rounding), group=per)
     return Block("update", f"Step 5) Update with {opt.label}, as {opt.torch}", tuple(general), table,
                  lines=(after,), example=example(config, it, fmt.rounding))

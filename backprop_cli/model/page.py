@@ -29,9 +29,10 @@ class Page:
     training: Training | None  # None for a run of one update
 
 
-def page(config: Config, it: Iteration, fmt: NumberFormat, *, explain: bool = False, summary=None) -> Page:
+def page(config: Config, it: Iteration, fmt: NumberFormat, *, explain: bool = False, working: bool = False,
+         summary=None) -> Page:
     """The document of update ``it`` of ``config`` (the traced one of ``summary``, a training.Summary, for a
-    run of several updates)."""
+    run of several updates); ``working`` adds the intermediate values (model.working)."""
     said: tuple[Paragraph, ...] = ()
     if explain:  # --explain's derivation: a mode of its own, loaded when asked for
         from backprop_cli.model.derivation import derivation
@@ -42,4 +43,4 @@ def page(config: Config, it: Iteration, fmt: NumberFormat, *, explain: bool = Fa
         from backprop_cli.model.training import training
 
         run = training(config, summary)
-    return Page(document(config, it, fmt), network_figure(config, it, fmt), said, run)
+    return Page(document(config, it, fmt, working), network_figure(config, it, fmt), said, run)

@@ -76,14 +76,14 @@ def quantities(it, sample: int = 0) -> Iterator[Quantity]:
         yield from _cells(f"step1.{out.name}.dJ_dp", out.dJ_dp[sample])
     for lp in reversed(it.passes[:-1]):
         yield from _cells(f"step2.{lp.name}.dJ_dz", lp.dJ_dz[sample])
-    last = len(it.steps) - 1
+    last = len(it.layers) - 1
     for i in [last, *reversed(range(last))]:
-        st = it.steps[i]
+        st = it.layers[i]
         step = "step3" if i == last else "step4"
         yield from _cells(f"{step}.{st.name}.dJ_dweights", st.dJ_dweights)
         if st.bias is not None:
             yield from _cells(f"{step}.{st.name}.dJ_dbias", st.dJ_dbias)
-    for st in it.steps:
+    for st in it.layers:
         yield from _cells(f"step5.{st.name}.new_weights", st.new_weights)
         if st.bias is not None:
             yield from _cells(f"step5.{st.name}.new_bias", st.new_bias)

@@ -36,7 +36,7 @@ def weights_before(config: Config, it: Iteration) -> list[Block]:
     """One block per layer: its weights (a row per neuron, a column per input) and biases, as the update
     found them."""
     blocks = []
-    for i, (layer, st) in enumerate(zip(config.layers, it.steps)):
+    for i, (layer, st) in enumerate(zip(config.layers, it.layers)):
         tables = layer_weights(layer.name, st.weights, st.bias, input_names(config, i))
         lines = () if tables.shared_bias is None else (Equation(f"b[{layer.name}]", None, tables.shared_bias),)
         title = f"Θ[{layer.name}] before the update" + (", with its biases" if st.bias is not None else "")

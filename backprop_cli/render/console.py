@@ -91,7 +91,9 @@ def make_console(stream, color: bool | None, env: Environment | None = None, wid
     terminal = env.is_terminal(stream)
     return PrintableConsole(
         file=cast(IO[str], TrimmedLines(stream)),  # writes, and is the stream for everything else
-        force_terminal=True if color or (color is None and terminal) else None,
+        # --no-color and files hold no escape codes, whatever FORCE_COLOR says (a notebook's kernel sets it)
+        force_terminal=True if color or (color is None and terminal) else False if color is False else None,
+        force_jupyter=False,  # the text goes to ``stream``, also inside a notebook's kernel
         no_color=True if color is False else env.no_color,
         width=output_width(stream, env, width),
         highlight=False,

@@ -46,9 +46,9 @@ def iteration_data(it: Iteration) -> dict:
          "weights": st.weights.tolist(), "dJ_dweights": st.dJ_dweights.tolist(),
          "new_weights": st.new_weights.tolist(),
          "bias": _plain(st.bias), "dJ_dbias": _plain(st.dJ_dbias), "new_bias": _plain(st.new_bias)}
-        for st in it.steps
+        for st in it.layers
     ]
-    for st, layer in zip(it.steps, layers):
+    for st, layer in zip(it.layers, layers):
         if st.state is not None:  # an optimizer that keeps a state: as it is after this update
             layer["state"], layer["bias_state"] = state_data(st.state.weights), state_data(st.state.bias)
     return {"iteration": it.number, "epoch": it.epoch, "loss": it.loss, "loss_after": it.loss_after,

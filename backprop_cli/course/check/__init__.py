@@ -14,7 +14,7 @@ rounding the config asks for: a hand-rounded answer is judged by the digits it w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.course.check.marking import Marker
@@ -33,11 +33,12 @@ def worksheet(config: Config, key: Iteration | None = None):
     return build_sheet(config, key or key_trace(config))
 
 
-def check_files(config: Config, sources: Iterable[str]) -> tuple:
+def check_files(config: Config, sources: Iterable[str], texts: Mapping[str, str] | None = None) -> tuple:
     """The sheet of ``config`` and every answer file in ``sources`` marked against it (a ``Marking`` each).
-    A file that does not fit the sheet raises ConfigError before any is marked."""
+    ``texts`` holds the YAML text of sources that are no file, by name. A file that does not fit the sheet
+    raises ConfigError before any is marked."""
     key = key_trace(config)
     sheet = worksheet(config, key)
-    answers = [(source, read_answers(source, sheet)) for source in sources]
+    answers = [(source, read_answers(source, sheet, (texts or {}).get(source))) for source in sources]
     marker = Marker(sheet, key)
     return sheet, [marker.mark(given, "<stdin>" if source == "-" else source) for source, given in answers]

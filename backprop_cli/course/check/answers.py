@@ -138,10 +138,11 @@ class _Reader:
         self.answers[blank.path] = written
 
 
-def read_filled(source: str, sheet_for: Callable[[str | None, str], Sheet]) -> Filled:
+def read_filled(source: str, sheet_for: Callable[[str | None, str], Sheet], text: str | None = None) -> Filled:
     """The answer file at ``source`` (a path, or ``-``), read against the sheet ``sheet_for(id, file)`` gives
-    for the exercise id it names (which may refuse it with a BptraceError)."""
-    text, name = read_text(source)
+    for the exercise id it names (which may refuse it with a BptraceError); ``text``, where given, is the
+    file's YAML text (answers that were never in a file, named ``source``)."""
+    text, name = read_text(source) if text is None else (text, source)
     parse_yaml(text, name)  # invalid YAML, tags and duplicate keys: one message with the position
     root = yaml.compose(text, Loader=_Composer)
     reader = _Reader(text, name)
@@ -155,6 +156,7 @@ def read_filled(source: str, sheet_for: Callable[[str | None, str], Sheet]) -> F
     return Filled(name, exercise, student, reader.answers, sheet, tuple(reader.notes))
 
 
-def read_answers(source: str, sheet: Sheet) -> dict[tuple, Written]:
-    """The numbers of the answer file at ``source`` (a path, or ``-``), by the path of their blank."""
-    return read_filled(source, lambda exercise, name: sheet).answers
+def read_answers(source: str, sheet: Sheet, text: str | None = None) -> dict[tuple, Written]:
+    """The numbers of the answer file at ``source`` (a path, or ``-``), by the path of their blank; ``text``,
+    where given, is the file's YAML text."""
+    return read_filled(source, lambda exercise, name: sheet, text).answers

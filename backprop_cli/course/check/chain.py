@@ -116,7 +116,7 @@ class Values:
 
     def __init__(self, key: Iteration) -> None:
         self.arrays: dict[tuple, np.ndarray] = {}
-        for l, (lp, st) in enumerate(zip(key.passes, key.steps)):
+        for l, (lp, st) in enumerate(zip(key.passes, key.layers)):
             for s in range(len(key.x)):
                 for kind in ("p", "z", "dJ_dz", "dJ_dp"):
                     self.arrays[(kind, s, l)] = np.array(getattr(lp, kind)[s], dtype=float)

@@ -14,7 +14,7 @@ list where a number belongs) — is skipped with one line saying why, and the re
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,15 +148,19 @@ def sheet_files(paths: Iterable[str]) -> list[str]:
     return files
 
 
-def mark_class(exercises: Exercises, paths: Iterable[str]) -> ClassMarks:
-    """Every sheet of ``paths`` marked against the exercise it names; a sheet that cannot be, skipped."""
+def mark_class(exercises: Exercises, paths: Iterable[str], texts: Mapping[str, str] | None = None,
+               strict: bool = False) -> ClassMarks:
+    """Every sheet of ``paths`` marked against the exercise it names; a sheet that cannot be, skipped (with
+    ``strict``, its error raised). ``texts`` holds the YAML text of sheets that are no file, by name."""
     marked: list[Marked] = []
     skipped: list[tuple[str, str]] = []
     notes: list[str] = []
     for path in sheet_files(paths):
         try:
-            filled = read_filled(path, exercises.sheet_for)
+            filled = read_filled(path, exercises.sheet_for, (texts or {}).get(path))
         except BptraceError as error:
+            if strict:
+                raise
             skipped.append((getattr(error, "source", None) or path, str(error)))
             continue
         notes += filled.notes

@@ -84,7 +84,8 @@ def elements(sheet: Sheet, source: str) -> Iterator:
         yield flow.Grid(COLUMNS, [(blank.name, blank.formula, "") for blank in section.blanks], widths=WIDTHS)
 
 
-def write_document(form: str, stream: IO[str], sheet: Sheet, source: str) -> None:
-    """The printed sheet in the document format ``form`` (latex, markdown, html)."""
+def write_document(form: str, stream: IO[str], sheet: Sheet, source: str, fragment: bool = False) -> None:
+    """The printed sheet in the document format ``form`` (latex, markdown, html); ``fragment``: its body."""
     c = sheet.config
-    writer(form).write_flow(stream, elements(sheet, source), Settings.resolve(c).numbers, title=title(sheet))
+    writer(form).write_flow(stream, elements(sheet, source), Settings.resolve(c).numbers, fragment,
+                            title=title(sheet))

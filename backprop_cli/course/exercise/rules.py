@@ -112,7 +112,7 @@ def _shows(value: float, decimals: int) -> bool:
 def _gradients_show(config: Config, step: Iteration, decimals: int) -> bool:
     """Every ∂J/∂Θ_kt and ∂J/∂b_k is non-zero at ``decimals`` unless neuron k is blocked or input t is 0;
     every layer has at least one that is."""
-    for index, layer_step in enumerate(step.steps):
+    for index, layer_step in enumerate(step.layers):
         blocked = _blocked(config, step, index)
         silent = step.layer_input(index)[0] == 0
         shown = [[_shows(g, decimals) for g in row] for row in layer_step.dJ_dweights]
