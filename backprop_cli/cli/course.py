@@ -68,7 +68,7 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
 @click.argument("config", metavar="CONFIG")
 @click.argument("answers", nargs=-1, required=True, metavar="ANSWERS...")
 @click.option("--format", "-f", "fmt", type=click.Choice(CHECK_FORMATS), default="table", show_default=True,
-              help="table: every answer by step; json: bptrace/check-v1; csv: one row per answers file.")
+              help="table: every answer by step; json: bptrace/check-v2; csv: one row per answers file.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="P",
               help="Exit with 3 when a sheet scores below P percent.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
