@@ -269,14 +269,12 @@ class Marker:
                     for values, key in zip(sound, self.keys):
                         values.set(q, key.get(q))
                     sound[-1].set(q, round_half_away(full, w.decimals) if 0 <= w.decimals < HAND_LIMIT else full)
-                diagnosis = None
+                # Too few digits to judge, unless a mistake gives the number (the old weight 0.4 copied).
+                few = verdict == "wrong" and any(too_few_digits(w, value) for value in right)
                 if verdict == "wrong":
-                    if any(too_few_digits(w, value) for value in right):
-                        diagnosis = TOO_FEW_DIGITS
-                    else:
-                        wrong[len(marks)] = self.explain(q, w, owns, right)
+                    wrong[len(marks)] = self.explain(q, w, owns, right)
                 mine = recompute(q, owns[0], self.problem)
-                marks.append(Mark(blank, w, truth, verdict, diagnosis, None, mine, exact_key))
+                marks.append(Mark(blank, w, truth, verdict, TOO_FEW_DIGITS if few else None, None, mine, exact_key))
             for at, named in zip(wrong, name_mistakes(list(wrong.values()))):
                 if named is not None:
                     marks[at] = replace(marks[at], mistake=named[0], diagnosis=named[1])
