@@ -73,14 +73,17 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool) -> 
               help="Exit with 3 when a sheet scores below P percent.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically: a failed run leaves no half-written file).")
+@click.option("--hand-rounding", "-r", type=click.IntRange(1, 15), default=None, metavar="N",
+              help="The sheet asks for hand rounding to N, as 'bptrace run -r N' prints it [default: the config's].")
 @click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
 def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | None, output: str | None,
-          color: bool | None) -> None:
+          hand_rounding: int | None, color: bool | None) -> None:
     """Mark the answers in ANSWERS (sheets from 'bptrace worksheet') against CONFIG.
 
-    Every answer is correct (the true value to the digits written, or what a hand calculation rounding to
-    those digits gets), carried (right from your own earlier answers), wrong (with the likely mistake) or
-    blank. Numbers may have a decimal comma (0,61).
+    Every answer is correct (the key that 'bptrace run' prints for the sheet's rounding, or the value in full
+    precision, at the digits written or the sheet's; or what a hand calculation rounding to those digits
+    gets), carried (right from your own earlier answers), wrong (with the mistake, where it is sure) or
+    blank. Numbers may have a decimal comma (0,61); trailing zeros never make a right number wrong.
 
     \b
     Examples:
@@ -88,13 +91,14 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
       bptrace check configs/handout.yaml class/*.yaml --format csv -o scores.csv
       bptrace check configs/handout.yaml answers.yaml --format json | jq .score
       bptrace check configs/handout.yaml answers.yaml --fail-under 80
+      bptrace check configs/deep.yaml answers.yaml -r 3  # worked as 'bptrace run -r 3' does
     """
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")
     net = load_user_config(config)
     if "-" in answers:
         waiting_for("-", "the answers")
-    sheet, markings = check_files(net, answers)
+    sheet, markings = check_files(net, answers, hand_rounding)
     reads = {config: "the config", **{name: "an answer sheet being marked" for name in answers}}
     forms = {"json": JSON, "csv": TEXT}  # the table's console makes its text printable itself
     with destination(output, reads=reads) as stream:

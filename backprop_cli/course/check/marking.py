@@ -226,15 +226,17 @@ class Marker:
         found = _Wrong()
         size = unit(w, w.value, self.rounding)
 
-        def apart(value: float) -> bool:
-            return all(abs(value - r) > size for r in right)
+        def apart(value: float, by: float) -> bool:
+            return all(abs(value - r) > by for r in right)
 
         for mistake in mistakes_for(q, self.problem):
             values = [v for own in owns for v in self.chains(q, own, w, mistake.rules) if math.isfinite(v)]
-            told = [v for v in values if apart(v)]
-            if told:
+            if any(apart(v, size) for v in values):
                 found.shows.add(mistake.name)
-            given = [v for v in told if self.matches(w, v)]
+            # A mistake that gives the very number written needs only to be apart from what is right by half
+            # a unit (the answer is wrong); one that gives it to the digits written, by a whole unit.
+            given = [v for v in values if (apart(v, size / 2) if same(w, v) else apart(v, size))
+                     and self.matches(w, v)]
             if given and mistake.name not in found.explains:
                 found.explains[mistake.name] = (mistake.diagnosis, any(same(w, v) for v in given))
         decimals = w.decimals
