@@ -15,8 +15,8 @@ from backprop_cli.config.read import config_from_data
 from backprop_cli.course.check import key_trace, worksheet
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.course.check.marking import TRUNCATED, Marker, truncated
-from backprop_cli.engine.rounding import round_half_away
 from backprop_cli.course.check.sheet import path_text
+from backprop_cli.engine.rounding import round_half_away
 
 HANDOUT = yaml.safe_load((CONFIGS / "handout.yaml").read_text(encoding="utf-8"))
 # A ReLU layer with biases whose second neuron is switched off (p = −0.7), a sigmoid output, squared error.

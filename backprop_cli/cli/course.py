@@ -91,7 +91,7 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
       bptrace check configs/handout.yaml class/*.yaml --format csv -o scores.csv
       bptrace check configs/handout.yaml answers.yaml --format json | jq .score
       bptrace check configs/handout.yaml answers.yaml --fail-under 80
-      bptrace check configs/deep.yaml answers.yaml -r 3  # worked as 'bptrace run -r 3' does
+      bptrace check configs/deep.yaml answers.yaml -r 3  # as 'run -r 3' works
     """
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")

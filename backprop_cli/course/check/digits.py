@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from backprop_cli.engine.rounding import decimals_for
+from backprop_cli.engine.rounding import decimals_for, round_half_away
 
 MIN_DIGITS = 2  # decimals, or significant digits, an answer needs to be judged
 RELATIVE = 1e-9  # agreement to 9 significant digits counts whatever the digits written
@@ -115,14 +115,15 @@ def agrees(written: Written, value: float, n: int | None) -> bool:
     return written.decimals < wanted and within(written, value, wanted)
 
 
-def unit(written: Written, value: float, n: int | None) -> float:
-    """One unit of the coarsest decimal ``written`` may be judged at against ``value`` (see ``agrees``): two
-    values further apart than this are told apart by a number written so."""
-    wanted = sheet_decimals(value, n)
+def told_apart(first: float, second: float, written: Written, n: int | None) -> bool:
+    """``first`` and ``second`` come out as different numbers when written to the coarsest decimals ``written``
+    may be judged at (see ``agrees``): a number written so can tell the one from the other."""
+    wanted = sheet_decimals(second, n)
     levels = [d for d in (judged_decimals(written),) if d is not None]
     if written.decimals < wanted or not levels:
         levels.append(wanted)
-    return 10.0 ** -min(levels)
+    decimals = min(levels)
+    return round_half_away(first, decimals) != round_half_away(second, decimals)
 
 
 def too_few_digits(written: Written, value: float) -> bool:

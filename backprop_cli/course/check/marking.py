@@ -41,8 +41,8 @@ from backprop_cli.course.check.digits import (
     Written,
     agrees,
     same,
+    told_apart,
     too_few_digits,
-    unit,
 )
 from backprop_cli.course.check.mistakes import mistakes_for
 from backprop_cli.course.check.sheet import Blank, Quantity, Sheet
@@ -146,10 +146,10 @@ class Marking:
 
 @dataclass
 class _Wrong:
-    """What the known mistakes say about one wrong answer: the names that give it (each with what is said,
-    and whether it gives the number exactly), and the names that would have shown in it."""
+    """What the known mistakes say about one wrong answer: the names that give it (each with what is said),
+    and the names that would have shown in it."""
 
-    explains: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    explains: dict[str, str] = field(default_factory=dict)
     shows: set[str] = field(default_factory=set)
 
 
@@ -159,8 +159,8 @@ def name_mistakes(section: list[_Wrong]) -> Iterator[tuple[str, str] | None]:
     A name is given only where its mistake gives the answer and the correct chain does not, the two told apart
     at the digits written (see ``Marker.explain``), and consistently across the step: a mistake that would
     have shown in another wrong answer of the step, but does not give it, made neither (a coincidence). Where
-    several names are left, the one that gives more of the step's wrong answers wins, then the one that gives
-    the number exactly (the old weight copied, not α misread by a tenth); a tie between names gives none."""
+    several names are left, the one that gives more of the step's wrong answers wins; a tie gives none (the old
+    weight copied and α misread by a tenth, where the two cannot be told apart)."""
     contradicted = {name for wrong in section for name in wrong.shows - set(wrong.explains)}
     counts: dict[str, int] = {}
     for wrong in section:
@@ -173,9 +173,7 @@ def name_mistakes(section: list[_Wrong]) -> Iterator[tuple[str, str] | None]:
             continue
         best = max(counts[name] for name in left)
         left = {name: said for name, said in left.items() if counts[name] == best}
-        exact_ones = {name: said for name, said in left.items() if said[1]}
-        left = exact_ones or left
-        yield (next(iter(left)), next(iter(left.values()))[0]) if len(left) == 1 else None
+        yield next(iter(left.items())) if len(left) == 1 else None
 
 
 class Marker:
@@ -221,24 +219,21 @@ class Marker:
 
     def explain(self, q: Quantity, w: Written, owns: list[Values], right: list[float]) -> _Wrong:
         """Which known mistakes, made in this step from the person's own numbers, give the wrong answer ``w``
-        and would show at the digits written: each mistake's value told apart from every value a correct
-        answer could have had by more than one unit of the last digit the answer is judged at."""
+        and would show at the digits written: the mistake's value and every value a correct answer could have
+        had come out as different numbers at the digits the answer is judged at (digits.told_apart)."""
         found = _Wrong()
-        size = unit(w, w.value, self.rounding)
+        if w.value == 0:
+            return found  # 0 is what many a mistake gives (a neuron switched off, a term left out): no name
 
-        def apart(value: float, by: float) -> bool:
-            return all(abs(value - r) > by for r in right)
+        def apart(value: float) -> bool:
+            return all(told_apart(value, r, w, self.rounding) for r in right)
 
         for mistake in mistakes_for(q, self.problem):
-            values = [v for own in owns for v in self.chains(q, own, w, mistake.rules) if math.isfinite(v)]
-            if any(apart(v, size) for v in values):
+            told = [v for own in owns for v in self.chains(q, own, w, mistake.rules) if math.isfinite(v) and apart(v)]
+            if told:
                 found.shows.add(mistake.name)
-            # A mistake that gives the very number written needs only to be apart from what is right by half
-            # a unit (the answer is wrong); one that gives it to the digits written, by a whole unit.
-            given = [v for v in values if (apart(v, size / 2) if same(w, v) else apart(v, size))
-                     and self.matches(w, v)]
-            if given and mistake.name not in found.explains:
-                found.explains[mistake.name] = (mistake.diagnosis, any(same(w, v) for v in given))
+            if any(self.matches(w, v) for v in told) and mistake.name not in found.explains:
+                found.explains[mistake.name] = mistake.diagnosis
         decimals = w.decimals
         cut = {r: truncated(r, decimals) for r in right if 0 <= decimals < HAND_LIMIT}
         cut = {r: t for r, t in cut.items() if t != round_half_away(r, decimals)}
@@ -246,8 +241,8 @@ class Marker:
             found.shows.add(TRUNCATED)
         for r, t in cut.items():
             if same(w, t):
-                found.explains[TRUNCATED] = (f"truncated: {r:.{decimals + 2}f}… rounds to "
-                                             f"{round_half_away(r, decimals):.{decimals}f}, not {w.text}", True)
+                found.explains[TRUNCATED] = (f"truncated, not rounded: {r:.{decimals + 2}f}… rounds to "
+                                             f"{round_half_away(r, decimals):.{decimals}f}")
                 break
         return found
 

@@ -89,7 +89,8 @@ def first_mistake_line(marking: Marking, sheet: Sheet, numbers: NumberFormat) ->
     if first is None:
         return None
     section = next(s for s in sheet.sections if first.blank in s.blanks)
-    said = note(first, numbers) or f"{given_text(first)}, the key is {written_as_run(first.expected, first.blank, numbers)}"
+    key = written_as_run(first.expected, first.blank, numbers)
+    said = note(first, numbers) or f"{given_text(first)}, the key is {key}"
     return f"First mistake: {step_name(section)}, {first.blank.label} — {said}"
 
 
