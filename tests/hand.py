@@ -116,7 +116,7 @@ class HandCalculation:
             return z
         if variant == "derivative-at-z":
             return np.array([derivative(name, v, slope) for v in z])
-        if variant == "derivative-one":
+        if variant in ("derivative-one", "derivative-left-out"):
             return np.ones_like(p)
         exact = np.array([derivative(name, v, slope) for v in p])
         return np.array([float(self.write(v)) for v in exact]) if self.round_factors else exact
@@ -136,7 +136,10 @@ class HandCalculation:
             terms += [(1 - yk) * math.log(1 - zk) for zk, yk in zip(z, y) if yk != 1]
         return -sum(terms)
 
-    def output_gradient(self, z: float, y: float, K: int, forgot_two: bool) -> float:
+    def output_gradient(self, z: float, y: float, K: int, forgot_two: bool, sign: float = 1.0) -> float:
+        return sign * self._output_gradient(z, y, K, forgot_two)
+
+    def _output_gradient(self, z: float, y: float, K: int, forgot_two: bool) -> float:
         two = 1.0 if forgot_two else 2.0
         if self.loss == "sse":
             return two * (z - y)
@@ -182,7 +185,8 @@ class HandCalculation:
         z, y = self.Z[s, L], self.y[s]
         K = len(z)
         self.DZ[s, L] = np.array([self.put(base + ("step1", out, "dJ_dz", k), self.output_gradient(
-            z[k], y[k], K, self.at(base + ("step1", out, "dJ_dz", k), "factor-2"))) for k in range(K)])
+            z[k], y[k], K, self.at(base + ("step1", out, "dJ_dz", k), "factor-2"),
+            -1.0 if self.at(base + ("step1", out, "dJ_dz", k), "step1-sign") else 1.0)) for k in range(K)])
         if self.shown(L):
             dp = self.output_delta(z, y, self.DZ[s, L])
             self.DP[s, L] = np.array([self.put(base + ("step1", out, "dJ_dp", k), dp[k]) for k in range(K)])
@@ -252,7 +256,8 @@ class HandCalculation:
         for s in samples:
             base = ("samples", s) if self.multi else ()
             self.forward(s, base)
-            losses.append(self.put(base + ("loss",), self.sample_loss(self.Z[s, self.L], self.y[s])))
+            half = 0.5 if self.at(base + ("loss",), "half-sse") else 1.0
+            losses.append(self.put(base + ("loss",), half * self.sample_loss(self.Z[s, self.L], self.y[s])))
             self.backward(s, base)
         if self.multi:
             self.put(("loss",), self.combine(losses))
@@ -280,7 +285,7 @@ class HandCalculation:
                 activation, slope = self.act(l)
                 z = activate(activation, np.where(np.abs(p) <= KINK, 0.0, p), slope)
             after.append(self.sample_loss(z, self.y[s]))
-        self.put(("loss_after",), self.combine(after))
+        self.put(("loss_after",), (0.5 if self.at(("loss_after",), "half-sse") else 1.0) * self.combine(after))
 
 
 def _nest(texts: dict[Path, str]):

@@ -118,7 +118,8 @@ GRADIENT, UPDATE = "step3.out.dJ_dweights[0][0]", "step5.out.new_weights[0][0]"
     (GRADIENT, "0.08", "correct"),    # 2 decimals: 0.0763 and 0.0768 both round to 0.08
     (GRADIENT, "0.078", "wrong"),     # neither chain gives 0.078 at 3 decimals
     (GRADIENT, "0.075", "wrong"),
-    (GRADIENT, "0.0770", "wrong"),    # 4 decimals: 0.0763 or 0.0768, not 0.0770
+    (GRADIENT, "0.0770", "correct"),  # a trailing zero never makes a right number wrong: 0.077
+    (GRADIENT, "0.0771", "wrong"),    # 4 decimals: 0.0763 or 0.0768, not 0.0771
     (GRADIENT, "0.1", "wrong"),       # too few digits to judge
     (UPDATE, "-1.4076", "correct"),
     (UPDATE, "-1.41", "correct"),
@@ -235,7 +236,8 @@ def test_the_table_goes_by_step_in_the_handouts_order_with_a_score(write_config)
     row = next(line for line in out.splitlines() if "∂J/∂z of n1[out]" in line)
     assert re.search(r"0\.30 │ +0\.60 │ wrong +│ the factor 2 of the squared", row), row
     assert "carried" in out and "right from your earlier answers" in out
-    assert out.rstrip().splitlines()[-1].startswith("Score: ")
+    assert re.search(r"^Score: .*\nFirst mistake: ", out, re.MULTILINE)
+    assert "First mistake: Step 1, ∂J/∂z of n1[out] — the factor 2 of the squared error forgotten" in out
     assert re.search(r"Score: \d+ of 30 \(\d+\.\d %\) — \d+ correct, \d+ carried, 1 wrong, 0 blank", out)
     coloured = run_cli("check", HANDOUT, answers, "--color").stdout
     assert "\x1b[" in coloured
@@ -250,7 +252,7 @@ def test_json_follows_the_shipped_schema(write_config):
     two = write_config(HANDOUT_NUMBERS.replace("0.077", "0.1"), "two.yaml")
     document = check_json(HANDOUT, one)
     jsonschema.validate(document, schema)
-    assert document["schema"] == "bptrace/check-v1" and document["file"] == one
+    assert document["schema"] == "bptrace/check-v2" and document["file"] == one
     several = check_json(HANDOUT, one, two)
     jsonschema.validate(several, schema)
     assert [d["file"] for d in several] == [one, two]
@@ -261,9 +263,10 @@ def test_json_follows_the_shipped_schema(write_config):
 
 def test_the_schema_names_every_mistake():
     import backprop_cli.course.check.mistakes as mistakes
+    from backprop_cli.course.check.marking import TRUNCATED
 
     source = open(mistakes.__file__, encoding="utf-8").read()
-    named = set(re.findall(r'Mistake\("([a-z0-9-]+)"', source))
+    named = set(re.findall(r'Mistake\("([a-z0-9-]+)"', source)) | {TRUNCATED}
     enum = set(load_schema("check")["$defs"]["answer"]["properties"]["mistake"]["enum"]) - {None}
     assert named == enum
 

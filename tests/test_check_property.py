@@ -107,3 +107,44 @@ def test_one_changed_number_is_wrong_and_the_numbers_after_it_follow(data, style
     assert marks[path].verdict == "wrong", (path_text(path), right[path], made[path], marks[path])
     others = {path_text(p): (made[p], m.verdict) for p, m in marks.items() if p != path and m.verdict == "wrong"}
     assert others == {}
+
+
+def run_prints(data: dict, n: int) -> tuple:
+    """(the marker of the sheet at hand rounding ``n``, every number as `bptrace run -r n` prints it)."""
+    from backprop_cli.course.check import marker
+    from backprop_cli.course.check.report import number_format, written_as_run
+
+    mark = marker(config_from_data(data), n)
+    numbers = number_format(mark.mark({}, "-"), mark.sheet)
+    return mark, {blank.path: written_as_run(mark.shown.get(blank.quantity), blank, numbers)
+                  for blank in mark.sheet.blanks}
+
+
+def retouched(text: str, zeros: int) -> str:
+    """``text`` with ``zeros`` trailing zeros added, or (``zeros`` < 0) all its trailing zeros dropped."""
+    mantissa, e, exponent = text.partition("e")
+    if "." not in mantissa:
+        return text
+    mantissa = mantissa + "0" * zeros if zeros >= 0 else mantissa.rstrip("0").rstrip(".")
+    return mantissa + e + exponent
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(data=networks(), n=st.integers(1, 4), draws=st.data())
+def test_what_run_prints_is_all_correct_padded_stripped_or_with_steps_blank(data, n, draws):
+    from backprop_cli.course.check.digits import parse
+
+    mark, texts = run_prints(data, n)
+    steps = sorted({section.step for section in mark.sheet.sections})
+    blank = set(draws.draw(st.lists(st.sampled_from(steps), unique=True)))
+    answers = {}
+    for section in mark.sheet.sections:
+        if section.step in blank:
+            continue
+        for b in section.blanks:
+            zeros = draws.draw(st.sampled_from([-1, 0, 1, 2]))
+            answers[b.path] = parse(retouched(texts[b.path].replace("−", "-"), zeros))
+    marking = mark.mark(answers, "-")
+    assert {m.blank.where: (m.given.text, m.verdict) for m in marking.marks
+            if m.given is not None and m.verdict != "correct"} == {}

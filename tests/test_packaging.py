@@ -51,7 +51,7 @@ def test_wheel_carries_templates_and_schemas(tmp_path):
         assert f"backprop_cli/templates/{config.name}" in names
     assert "backprop_cli/schemas/config.schema.json" in names
     assert "backprop_cli/schemas/trace-v1.schema.json" in names
-    assert "backprop_cli/schemas/check-v1.schema.json" in names
+    assert "backprop_cli/schemas/check-v2.schema.json" in names
     assert "backprop_cli/course/check/marking.py" in names
     modules = {path.relative_to(ROOT).as_posix() for path in (ROOT / "backprop_cli").rglob("*.py")}
     assert modules - names == set()  # every subpackage is listed in pyproject.toml

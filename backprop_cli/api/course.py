@@ -122,12 +122,12 @@ class _Marked:
 
 
 class MarkedSheet(dict, _Marked):
-    """One marked sheet: the bptrace/check-v1 document (``score``, ``answers`` with their verdicts and
+    """One marked sheet: the bptrace/check-v2 document (``score``, ``answers`` with their verdicts and
     diagnoses); displays as the table of ``bptrace check``."""
 
 
 class MarkedSheets(list, _Marked):
-    """Several marked sheets: a list of bptrace/check-v1 documents; displays as the table of ``bptrace check``."""
+    """Several marked sheets: a list of bptrace/check-v2 documents; displays as the table of ``bptrace check``."""
 
 
 def _plain(value):
@@ -139,11 +139,12 @@ def _plain(value):
     return value.tolist() if hasattr(value, "tolist") else value
 
 
-def check(config: ConfigLike, answers: Mapping | str | os.PathLike | Sequence[str | os.PathLike]
-          ) -> MarkedSheet | MarkedSheets:
+def check(config: ConfigLike, answers: Mapping | str | os.PathLike | Sequence[str | os.PathLike],
+          hand_rounding: int | None = None) -> MarkedSheet | MarkedSheets:
     """Mark ``answers`` (a filled ``worksheet`` dict, the path of a YAML sheet, or a list of paths) against
     ``config``, with error carried forward: what ``bptrace check CONFIG ANSWERS --format json`` writes (one
-    document, or a list for several files), displayed as its table.
+    document, or a list for several files), displayed as its table. ``hand_rounding`` is the N the sheet asks
+    for, as ``check -r N`` (default: the config's).
 
     >>> sheet = worksheet("configs/handout.yaml")
     >>> sheet["forward"]["hid"]["p"] = [0.61, -0.64]
@@ -162,7 +163,7 @@ def check(config: ConfigLike, answers: Mapping | str | os.PathLike | Sequence[st
         sources = [os.fspath(path) for path in answers]
         if not sources:
             raise BptraceError("check: no answers given; expected a dict, a path or a list of paths")
-    exercises = single_config(source, net)
+    exercises = single_config(source, net, hand_rounding)
     marks = mark_class(exercises, sources, texts, strict=True)
     data = json.loads(_written(lambda out: write_check(out, marks, exercises, "json")))
     marked = MarkedSheet(data) if isinstance(data, dict) else MarkedSheets(data)

@@ -99,23 +99,27 @@ def interactive_form(fmt: str | None, interactive: bool, no_feedback: bool) -> N
 @click.argument("config", metavar="CONFIG|SET")
 @click.argument("answers", nargs=-1, required=True, metavar="SHEETS...")
 @click.option("--format", "-f", "fmt", type=click.Choice(CHECK_FORMATS), default="table", show_default=True,
-              help="table: every answer by step; json: bptrace/check-v1 (a set: one bptrace/class-v1 document); "
+              help="table: every answer by step; json: bptrace/check-v2 (a set: one bptrace/class-v1 document); "
                    "csv: one row per sheet (a set: the gradebook, sorted by student).")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="P",
               help="Exit with 3 when a sheet scores below P percent.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically: a failed run leaves no half-written file).")
+@click.option("--hand-rounding", "-r", type=click.IntRange(1, 15), default=None, metavar="N",
+              help="The sheet asks for hand rounding to N, as 'bptrace run -r N' prints it [default: the config's].")
 @click.option("--color/--no-color", default=None, help="Colour [default: on a terminal only; NO_COLOR is honoured].")
 def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | None, output: str | None,
-          color: bool | None) -> None:
+          hand_rounding: int | None, color: bool | None) -> None:
     """Mark the answer sheets SHEETS (files from 'bptrace worksheet', or folders of them) against CONFIG, or
     each against the exercise its id names in SET (the folder of 'bptrace exercise --variants/--seeds', or
     its index).
 
-    Every answer is correct (the true value to the digits written, or what a hand calculation rounding to
-    those digits gets), carried (right from your own earlier answers), wrong (with the likely mistake) or
-    blank. Numbers may have a decimal comma (0,61). A sheet that cannot be marked (a bad file, or one for
-    another exercise) is named on stderr and skipped; the others are marked, and the exit code is then 2.
+    Every answer is correct (the key that 'bptrace run' prints for the sheet's rounding, or the value in full
+    precision, at the digits written or the sheet's; or what a hand calculation rounding to those digits
+    gets), carried (right from your own earlier answers), wrong (with the mistake, where it is sure) or
+    blank. Numbers may have a decimal comma (0,61); trailing zeros never make a right number wrong. A sheet
+    that cannot be marked (a bad file, or one for another exercise) is named on stderr and skipped; the
+    others are marked, and the exit code is then 2.
 
     \b
     Examples:
@@ -123,10 +127,12 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
       bptrace check class/ sheets/ -f csv -o grades.csv  # a class
       bptrace check configs/handout.yaml answers.yaml --format json | jq .score
       bptrace check configs/handout.yaml answers.yaml --fail-under 80
+      bptrace check configs/deep.yaml answers.yaml -r 3  # as 'run -r 3' works
     """
     if "-" in answers and (config == "-" or answers.count("-") > 1):
         raise Failure("standard input can be read once: give '-' for one file only")
-    exercises = exercise_set(config) if is_set(config) else single_config(config, load_user_config(config))
+    exercises = (exercise_set(config, hand_rounding) if is_set(config)
+                 else single_config(config, load_user_config(config), hand_rounding))
     if "-" in answers:
         waiting_for("-", "the answers")
     marks = mark_class(exercises, answers)

@@ -1,12 +1,12 @@
 """JSON Schemas shipped with the package: the config file, the JSON trace (trace-v1) and a marked answer sheet
-(check-v1)."""
+(check-v2)."""
 
 from __future__ import annotations
 
 import json
 from importlib import resources
 
-FILES = {"config": "config.schema.json", "trace": "trace-v1.schema.json", "check": "check-v1.schema.json"}
+FILES = {"config": "config.schema.json", "trace": "trace-v1.schema.json", "check": "check-v2.schema.json"}
 
 
 def schema_text(which: str) -> str:

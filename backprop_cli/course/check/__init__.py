@@ -8,8 +8,9 @@
     sheet, [marking] = check_files(config, ["answers.yaml"])
     marking.score.percent, [(m.blank.where, m.verdict, m.diagnosis) for m in marking.marks]
 
-The key is the first update of the config computed in full precision by the engine, whatever hand
-rounding the config asks for: a hand-rounded answer is judged by the digits it was written with.
+The key is the first update of the config as ``bptrace run`` computes it for the sheet's rounding (the
+config's hand rounding, or ``hand_rounding`` given here), and in full precision: a hand-rounded answer is
+judged by the digits it was written with and the sheet's.
 """
 
 from __future__ import annotations
@@ -28,17 +29,33 @@ def key_trace(config: Config) -> Iteration:
     return next(trace(config, hand_rounding=None))
 
 
+def sheet_rounding(config: Config, hand_rounding: int | None = None) -> int | None:
+    """The N of hand rounding the sheet asks for: ``hand_rounding``, else the config's (None: none)."""
+    return config.hand_rounding if hand_rounding is None else hand_rounding
+
+
+def hand_trace(config: Config, hand_rounding: int | None = None) -> Iteration | None:
+    """The first update as ``bptrace run -r N`` computes it for the sheet's rounding N; None without one."""
+    n = sheet_rounding(config, hand_rounding)
+    return None if n is None else next(trace(config, hand_rounding=n))
+
+
+def marker(config: Config, hand_rounding: int | None = None) -> Marker:
+    """The marker of ``config``'s answer sheets, on the sheet's rounding."""
+    key = key_trace(config)
+    return Marker(worksheet(config, key), key, hand_trace(config, hand_rounding), sheet_rounding(config, hand_rounding))
+
+
 def worksheet(config: Config, key: Iteration | None = None):
     """The answer sheet of ``config`` (a ``Sheet``: sections of blanks)."""
     return build_sheet(config, key or key_trace(config))
 
 
-def check_files(config: Config, sources: Iterable[str], texts: Mapping[str, str] | None = None) -> tuple:
-    """The sheet of ``config`` and every answer file in ``sources`` marked against it (a ``Marking`` each).
-    ``texts`` holds the YAML text of sources that are no file, by name. A file that does not fit the sheet
-    raises ConfigError before any is marked."""
-    key = key_trace(config)
-    sheet = worksheet(config, key)
-    answers = [(source, read_answers(source, sheet, (texts or {}).get(source))) for source in sources]
-    marker = Marker(sheet, key)
-    return sheet, [marker.mark(given, "<stdin>" if source == "-" else source) for source, given in answers]
+def check_files(config: Config, sources: Iterable[str], hand_rounding: int | None = None,
+                texts: Mapping[str, str] | None = None) -> tuple:
+    """The sheet of ``config`` and every answer file in ``sources`` marked against it (a ``Marking`` each), on
+    the sheet's rounding (``hand_rounding``, else the config's). ``texts`` holds the YAML text of sources that
+    are no file, by name. A file that does not fit the sheet raises ConfigError before any is marked."""
+    marks = marker(config, hand_rounding)
+    answers = [(source, read_answers(source, marks.sheet, (texts or {}).get(source))) for source in sources]
+    return marks.sheet, [marks.mark(given, "<stdin>" if source == "-" else source) for source, given in answers]

@@ -10,7 +10,7 @@ mistakes.py); ``r`` rounds the intermediate numbers a person does not write on t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from backprop_cli.engine.activations import Activation
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.losses import LOSSES, Loss
 from backprop_cli.engine.network import Config
-from backprop_cli.engine.rounding import hand_round
+from backprop_cli.engine.rounding import hand_round, round_half_away
 
 Rounder = Callable[[np.ndarray], np.ndarray]
 
@@ -45,12 +45,16 @@ class Rounding:
 exact = Rounding()  # a calculator's memory
 
 
-def by_hand(digits: int, results: bool = True, factors: bool = False) -> Rounding:
+def by_hand(digits: int, results: bool = True, factors: bool = False, strict: bool = False) -> Rounding:
     """Rounded to ``digits`` as bptrace's hand rounding rounds: the ``results`` it rounds, and (``factors``)
-    g'(p) as well, which a person may write down before multiplying (σ'(−0.85) ≈ 0.21)."""
+    g'(p) as well, which a person may write down before multiplying (σ'(−0.85) ≈ 0.21). ``strict``: to
+    ``digits`` decimals whatever the size (0.0768 → 0.08 for 2), as a person who always keeps N decimals."""
     n = max(1, min(digits, 15))
 
     def rounded(values: np.ndarray) -> np.ndarray:
+        if strict:
+            flat = [round_half_away(v, n) for v in np.asarray(values, dtype=float).ravel().tolist()]
+            return np.array(flat, dtype=float).reshape(np.shape(values))
         return hand_round(np.asarray(values, dtype=float), n)
 
     return Rounding(rounded if results else _keep, rounded if factors else _keep)
@@ -66,13 +70,16 @@ class Rules:
     """How each quantity is computed: the handout's rules, unless a known mistake changes one of them."""
 
     derivative: Callable[[Activation, np.ndarray, np.ndarray], np.ndarray] = _derivative  # (g, p, z) → g'(p)
-    gradient_factor: float = 1.0  # ½: the factor 2 of a squared error forgotten in Step 1
+    gradient_factor: float = 1.0  # ½: the factor 2 of a squared error forgotten in Step 1; −1: y − z for z − y
+    delta_sign: float = 1.0  # −1: y − z for z − y in the ∂J/∂p that Step 1 shows
+    loss_factor: float = 1.0  # ½: J as ½·Σ(z − y)² where the loss is the plain sum of squares
     transposed: bool = False  # Θ_tk for Θ_kt, in p and in Step 2
     updated_weights: bool = False  # Step 2 with the new weights of Step 5
     only_term: int | None = None  # Step 2 with the one term k of the sum over k
     swapped_input: bool = False  # Steps 3-4: x for the z of the layer before, the layer's own z for x
     update_sign: float = -1.0  # +1: Θ + α·∂J/∂Θ
-    alpha: float | None = None  # α as misread; None: the config's
+    alpha: float | None = None  # α as misread (0: no update at all); None: the config's
+    neuron: int | None = None  # the value of this neuron of the layer written for the one asked (neurons swapped)
 
 
 HANDOUT = Rules()
@@ -176,14 +183,14 @@ def activation(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -
     return scalar(pb.act(q.in_layer).forward(v.of("p", q.sample, q.layer))[q.index[0]])
 
 
-def _sample_loss(pb: Problem, z: np.ndarray, s: int) -> float:
-    return scalar(pb.loss.value(z[None, :], pb.y[s][None, :])[0])
+def _sample_loss(pb: Problem, z: np.ndarray, s: int, rules: Rules = HANDOUT) -> float:
+    return rules.loss_factor * scalar(pb.loss.value(z[None, :], pb.y[s][None, :])[0])
 
 
 def loss(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -> float:
     """J of one sample from its output z; J over the samples from theirs."""
     if q.sample is not None:
-        return _sample_loss(pb, v.of("z", q.sample, len(pb.config.layers) - 1), q.sample)
+        return _sample_loss(pb, v.of("z", q.sample, len(pb.config.layers) - 1), q.sample, rules)
     return pb.combine([scalar(v.of("loss", s, None)) for s in pb.samples])
 
 
@@ -221,7 +228,7 @@ def output_delta(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding)
         value = form.gradient(p, z, pb.y[s][None, :])
     else:
         value = act.backward(p, z, v.of("dJ_dz", s, l)[None, :])
-    return scalar(value[0][q.index[0]])
+    return rules.delta_sign * scalar(value[0][q.index[0]])
 
 
 def _combined(pb: Problem, terms: list[float], r: Rounding) -> float:
@@ -264,7 +271,7 @@ def loss_after(q: Quantity, v: Values, pb: Problem, rules: Rules, r: Rounding) -
             bias = v.arrays.get(("new_bias", None, l), 0.0)  # the key's new bias is the old one if not updated
             p = r.results(v.of("new_weights", None, l) @ z + bias)
             z = r.results(pb.act(l).forward(p))
-        terms.append(_sample_loss(pb, z, s))
+        terms.append(_sample_loss(pb, z, s, rules))
     return pb.combine(terms)
 
 
@@ -284,4 +291,6 @@ RECOMPUTE: dict[str, Callable[[Quantity, Values, Problem, Rules, Rounding], floa
 
 def recompute(q: Quantity, v: Values, pb: Problem, rules: Rules = HANDOUT, r: Rounding = exact) -> float:
     """Quantity ``q`` computed from the numbers in ``v`` by ``rules``, intermediate results rounded by ``r``."""
+    if rules.neuron is not None:
+        q = replace(q, index=(rules.neuron,) + q.index[1:])
     return RECOMPUTE[q.kind](q, v, pb, rules, r)

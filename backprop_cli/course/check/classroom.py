@@ -20,7 +20,7 @@ from pathlib import Path
 
 from backprop_cli.config.loader import parse_yaml, read_text
 from backprop_cli.config.read import config_from_data
-from backprop_cli.course.check import key_trace, worksheet
+from backprop_cli.course.check import marker
 from backprop_cli.course.check.answers import Filled, read_filled
 from backprop_cli.course.check.marking import Marker, Marking
 from backprop_cli.course.check.sheet import Sheet
@@ -49,6 +49,7 @@ class Exercises:
     targets: dict[str, Target]
     where: str  # the set's folder or the config, for messages
     single: bool = False
+    hand_rounding: int | None = None  # the sheet's rounding, where the command line gives it
     _made: dict[str, tuple[Sheet, Marker]] = field(default_factory=dict)
 
     def expected(self) -> str:
@@ -72,9 +73,8 @@ class Exercises:
     def made(self, target: Target) -> tuple[Sheet, Marker]:
         """The sheet and the marker of ``target``, made when a sheet first needs them."""
         if target.id not in self._made:
-            key = key_trace(target.config)
-            sheet = worksheet(target.config, key)
-            self._made[target.id] = (sheet, Marker(sheet, key))
+            made = marker(target.config, self.hand_rounding)
+            self._made[target.id] = (made.sheet, made)
         return self._made[target.id]
 
     def sheet_for(self, exercise: str | None, name: str) -> Sheet:
@@ -102,10 +102,10 @@ class ClassMarks:
                                                   m.filled.source))
 
 
-def single_config(source: str, config: Config) -> Exercises:
+def single_config(source: str, config: Config, hand_rounding: int | None = None) -> Exercises:
     """The exercises of ``bptrace check CONFIG``: that one."""
     ident = config_id(config)
-    return Exercises({ident: Target(ident, source, config)}, source, single=True)
+    return Exercises({ident: Target(ident, source, config)}, source, single=True, hand_rounding=hand_rounding)
 
 
 def is_set(path: str) -> bool:
@@ -113,7 +113,7 @@ def is_set(path: str) -> bool:
     return os.path.isdir(path) or Path(path).stem == "index"
 
 
-def exercise_set(path: str) -> Exercises:
+def exercise_set(path: str, hand_rounding: int | None = None) -> Exercises:
     """Every config of the set at ``path`` (its folder, or its index) by its id. Files of the folder that are
     no config (no ``layers``) are passed over; a config that is invalid is an error."""
     folder = Path(path) if os.path.isdir(path) else Path(path).parent
@@ -134,7 +134,7 @@ def exercise_set(path: str) -> Exercises:
     if not targets:
         raise BptraceError(f"{path}: no exercise config in {folder}; expected a folder that bptrace exercise "
                            "--variants or --seeds wrote")
-    return Exercises(targets, str(folder) + os.sep)
+    return Exercises(targets, str(folder) + os.sep, hand_rounding=hand_rounding)
 
 
 def sheet_files(paths: Iterable[str]) -> list[str]:

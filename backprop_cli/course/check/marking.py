@@ -1,25 +1,31 @@
 """Marking an answer sheet: a verdict for every answer, with error carried forward.
 
-Answers are judged in the order a person computes them. Each is compared with
+The key is the first update as ``bptrace run`` computes it for the sheet's rounding (``-r N``: the config's
+hand rounding, or the one given to ``check``), and in full precision; a sheet without hand rounding has the
+full-precision key only. Answers are judged in the order a person computes them. Each is compared (digits.py:
+at the digits written, trailing zeros dropped while enough remain, or padded to the sheet's decimals) with
 
-1. the key (the engine's trace in full precision), to the digits written (see digits.py);
-2. the value recomputed from the person's earlier answers that were judged correct (where they are blank
-   or not correct, from the key, or from the key rounded to the digits they wrote there): a hand
-   calculation that rounds to the digits written gets it, so it is correct too (the handout's 0.077 where
-   the key says 0.0763);
-3. the value recomputed from all of the person's own earlier answers: right from a wrong start, so
-   ``carried`` (a wrong z followed by a consistent ∂J/∂z loses one mark, not every mark after it).
+1. the key, either of them;
+2. the value recomputed from the person's earlier answers that were judged correct, where an earlier answer is
+   blank or not correct from a key (``stand_ins``): a hand calculation gets it, so it is correct too;
+3. the value recomputed from all of the person's own earlier answers (a blank again stands for a key): right
+   from a wrong start, so ``carried`` (a wrong z followed by a consistent ∂J/∂z loses one mark, not every mark
+   after it).
 
-A recomputation keeps the numbers not written on the sheet exact, and is done again rounding them to the
-digits of the answer (see hand_digits): those bptrace's hand rounding rounds (the per-sample terms of a
-batch, the forward pass after the update), g'(p), or both. A person with a calculator may do any of these. An
-answer that is none of these is ``wrong``; its diagnosis names the first known mistake (mistakes.py) that,
-made in this step from the person's own earlier numbers, gives their number.
+A recomputation keeps the numbers not written on the sheet exact, and is done again rounding them (see
+``chains``): those bptrace's hand rounding rounds (the per-sample terms of a batch, the forward pass after
+the update; also to N decimals strictly), g'(p), or both, to the digits of the answer or the sheet's. A person
+with a calculator may do any of these. An answer that is none of these is ``wrong``.
+
+A wrong answer is named by a known mistake (mistakes.py) only where the name is sure (``name_mistakes``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_DOWN, Decimal
 
 from backprop_cli.course.check.chain import (
     HANDOUT,
@@ -34,8 +40,9 @@ from backprop_cli.course.check.digits import (
     MIN_DIGITS,
     Written,
     agrees,
-    precise_enough,
     same,
+    told_apart,
+    too_few_digits,
 )
 from backprop_cli.course.check.mistakes import mistakes_for
 from backprop_cli.course.check.sheet import Blank, Quantity, Sheet
@@ -44,25 +51,44 @@ from backprop_cli.engine.rounding import round_half_away
 
 VERDICTS = ("correct", "carried", "wrong", "blank")
 TOO_FEW_DIGITS = f"too few digits to judge: write at least {MIN_DIGITS} decimals or {MIN_DIGITS} significant digits"
+TRUNCATED = "truncated"  # the name of the mistake of cutting digits off instead of rounding
 HAND_LIMIT = 12  # from this many decimals on a hand chain is the exact one
-# (results, factors) a person may round besides what the sheet asks for: what bptrace's hand rounding rounds
-# (the terms of a batch, the forward pass after the update), g'(p), or both.
-HAND_PRACTICES = ((True, False), (False, True), (True, True))
+# How a person may round the numbers the sheet does not ask for: what bptrace's hand rounding rounds (the
+# terms of a batch, the forward pass after the update), g'(p), both, or the results to N decimals strictly.
+HAND_PRACTICES = ({"results": True}, {"results": False, "factors": True}, {"results": True, "factors": True},
+                  {"results": True, "strict": True})
 
 
-def hand_digits(written: Written) -> list[int]:
+def hand_digits(written: Written, sheet: int | None = None) -> list[int]:
     """The N of hand rounding (N decimals, or N significant digits where that keeps more) a person may have
-    rounded intermediate results to, given an answer written with d decimals and s significant digits: d,
-    and min(d, s), the N that writes this answer so (0.065: 3 and 2); one less where rounding went up past a
-    power of ten (0.00997 to 2 digits is 0.0100); never fewer than MIN_DIGITS."""
+    rounded intermediate results to, given an answer written with d decimals and s significant digits: the
+    sheet's N, d, and min(d, s), the N that writes this answer so (0.065: 3 and 2); one less where rounding
+    went up past a power of ten (0.00997 to 2 digits is 0.0100); never fewer than MIN_DIGITS."""
     n = min(written.decimals, written.significant)
     candidates = {written.decimals, n} | ({n - 1} if written.digits.rstrip("0") == "1" else set())
+    if sheet is not None:
+        candidates.add(sheet)
     return sorted(n for n in candidates if MIN_DIGITS <= n < HAND_LIMIT)
 
 
-def matches(written: Written, value: float) -> bool:
-    """``written`` agrees with ``value`` (digits.py), and has digits enough to tell, unless it is ``value``."""
-    return (precise_enough(written) or same(written, value)) and agrees(written, value)
+def stand_ins(keys: list[Values], answers: dict[tuple, Written], sheet: Sheet) -> list[Values]:
+    """What stands for a blank in a recomputation: each key (the hand chain ``bptrace run`` prints for the
+    sheet's rounding, and the full-precision one), with the person's answers written into it."""
+    filled = []
+    for key in keys:
+        values = key.copy()
+        for blank in sheet.blanks:
+            if blank.path in answers:
+                values.set(blank.quantity, answers[blank.path].value)
+        filled.append(values)
+    return filled
+
+
+def truncated(value: float, decimals: int) -> float:
+    """``value`` with the digits after ``decimals`` places cut off (toward zero), as a person who truncates."""
+    if not math.isfinite(value) or abs(value) >= 2.0**53:
+        return value
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)) + 0.0
 
 
 @dataclass(frozen=True)
@@ -71,12 +97,12 @@ class Mark:
 
     blank: Blank
     given: Written | None
-    expected: float  # the key
+    expected: float  # the key: as ``bptrace run`` computes it for the sheet's rounding
     verdict: str
     diagnosis: str | None = None
     mistake: str | None = None  # the name of the mistake diagnosed
-    matched: float | None = None  # what a correct or carried answer agrees with
     from_answers: float | None = None  # recomputed from the person's own earlier answers
+    exact: float | None = None  # the key in full precision (None where it is ``expected``)
 
 
 @dataclass(frozen=True)
@@ -106,70 +132,147 @@ class Marking:
 
     source: str  # the answers file as named on the command line
     marks: tuple[Mark, ...]
+    rounding: int | None = None  # the hand rounding N of the sheet (``bptrace run -r N``), None for none
 
     @property
     def score(self) -> Score:
         return Score(*(sum(m.verdict == v for m in self.marks) for v in VERDICTS))
 
+    @property
+    def first_mistake(self) -> Mark | None:
+        """The first wrong answer in the order a person computes: where to look first."""
+        return next((m for m in self.marks if m.verdict == "wrong"), None)
+
+
+@dataclass
+class _Wrong:
+    """What the known mistakes say about one wrong answer: the names that give it (each with what is said),
+    and the names that would have shown in it."""
+
+    explains: dict[str, str] = field(default_factory=dict)
+    shows: set[str] = field(default_factory=set)
+
+
+def name_mistakes(section: list[_Wrong]) -> Iterator[tuple[str, str] | None]:
+    """(name, diagnosis) of each wrong answer of one step, or None where no name is sure.
+
+    A name is given only where its mistake gives the answer and the correct chain does not, the two told apart
+    at the digits written (see ``Marker.explain``), and consistently across the step: a mistake that would
+    have shown in another wrong answer of the step, but does not give it, made neither (a coincidence). Where
+    several names are left, the one that gives more of the step's wrong answers wins; a tie gives none (the old
+    weight copied and α misread by a tenth, where the two cannot be told apart)."""
+    contradicted = {name for wrong in section for name in wrong.shows - set(wrong.explains)}
+    counts: dict[str, int] = {}
+    for wrong in section:
+        for name in wrong.explains:
+            counts[name] = counts.get(name, 0) + 1
+    for wrong in section:
+        left = {name: said for name, said in wrong.explains.items() if name not in contradicted}
+        if not left:
+            yield None
+            continue
+        best = max(counts[name] for name in left)
+        left = {name: said for name, said in left.items() if counts[name] == best}
+        yield next(iter(left.items())) if len(left) == 1 else None
+
 
 class Marker:
     """Marks answer sheets of one config against its key."""
 
-    def __init__(self, sheet: Sheet, key: Iteration) -> None:
+    def __init__(self, sheet: Sheet, key: Iteration, hand: Iteration | None = None,
+                 rounding: int | None = None) -> None:
+        """``key``: the first update in full precision; ``hand``: as ``bptrace run -r N`` computes it for the
+        sheet's rounding N (``rounding``), where the sheet has one."""
         self.sheet = sheet
-        self.key = Values(key)
+        self.rounding = rounding
+        self.exact = Values(key)
+        self.keys = [self.exact] if hand is None else [Values(hand), self.exact]
+        self.shown = self.keys[0]  # the key the person is shown: what `bptrace run` prints
         self.problem = Problem.of(sheet.config, key)
 
+    def matches(self, written: Written, value: float) -> bool:
+        """The one rule of agreement (digits.py), on this sheet's rounding."""
+        return agrees(written, value, self.rounding)
+
     def chains(self, q: Quantity, values: Values, written: Written, rules: Rules = HANDOUT) -> list[float]:
-        """``q`` recomputed from ``values``: exactly, and rounding what is not written to the answer's digits."""
+        """``q`` recomputed from ``values``: exactly, and rounding what is not written to the answer's digits
+        or the sheet's, in each of the ways a person may (HAND_PRACTICES)."""
         return [recompute(q, values, self.problem, rules, exact)] + [
-            recompute(q, values, self.problem, rules, by_hand(n, results, factors))
-            for n in hand_digits(written) for results, factors in HAND_PRACTICES]
+            recompute(q, values, self.problem, rules, by_hand(n, **practice))
+            for n in hand_digits(written, self.rounding) for practice in HAND_PRACTICES]
 
-    def judge(self, q: Quantity, w: Written, own: Values, sound: list[Values]) -> tuple[str, float | None, float]:
-        """(verdict, the value matched, the value from the person's own answers) of a filled answer."""
-        truth = self.key.get(q)
-        if matches(w, truth):
-            return "correct", truth, recompute(q, own, self.problem)
+    def judge(self, q: Quantity, w: Written, owns: list[Values], sound: list[Values]) -> tuple[str, list[float]]:
+        """(verdict, the values a correct answer could have had) of a filled answer."""
+        right = [key.get(q) for key in self.keys]
+        if any(self.matches(w, value) for value in right):
+            return "correct", right
         for values in sound:
-            for value in self.chains(q, values, w):
-                if matches(w, value):
-                    return "correct", value, recompute(q, own, self.problem)
-        mine = self.chains(q, own, w)
-        for value in mine:
-            if matches(w, value):
-                return "carried", value, mine[0]
-        return "wrong", None, mine[0]
+            right += self.chains(q, values, w)
+            if any(self.matches(w, value) for value in right):
+                return "correct", right
+        for values in owns:
+            mine = self.chains(q, values, w)
+            if any(self.matches(w, value) for value in mine):
+                return "carried", right
+            right += mine
+        return "wrong", right
 
-    def diagnose(self, q: Quantity, w: Written, own: Values) -> tuple[str | None, str | None]:
-        """(diagnosis, mistake name) of a wrong answer: the first known mistake that gives it, or why an
-        answer with too few digits cannot be judged."""
+    def explain(self, q: Quantity, w: Written, owns: list[Values], right: list[float]) -> _Wrong:
+        """Which known mistakes, made in this step from the person's own numbers, give the wrong answer ``w``
+        and would show at the digits written: the mistake's value and every value a correct answer could have
+        had come out as different numbers at the digits the answer is judged at (digits.told_apart)."""
+        found = _Wrong()
+        if w.value == 0:
+            return found  # 0 is what many a mistake gives (a neuron switched off, a term left out): no name
+
+        def apart(value: float) -> bool:
+            return all(told_apart(value, r, w, self.rounding) for r in right)
+
         for mistake in mistakes_for(q, self.problem):
-            if any(matches(w, value) for value in self.chains(q, own, w, mistake.rules)):
-                return mistake.diagnosis, mistake.name
-        return (None, None) if precise_enough(w) else (TOO_FEW_DIGITS, None)
+            told = [v for own in owns for v in self.chains(q, own, w, mistake.rules) if math.isfinite(v) and apart(v)]
+            if told:
+                found.shows.add(mistake.name)
+            if any(self.matches(w, v) for v in told) and mistake.name not in found.explains:
+                found.explains[mistake.name] = mistake.diagnosis
+        decimals = w.decimals
+        cut = {r: truncated(r, decimals) for r in right if 0 <= decimals < HAND_LIMIT}
+        cut = {r: t for r, t in cut.items() if t != round_half_away(r, decimals)}
+        if cut:
+            found.shows.add(TRUNCATED)
+        for r, t in cut.items():
+            if same(w, t):
+                found.explains[TRUNCATED] = (f"truncated, not rounded: {r:.{decimals + 2}f}… rounds to "
+                                             f"{round_half_away(r, decimals):.{decimals}f}")
+                break
+        return found
 
     def mark(self, answers: dict[tuple, Written], source: str) -> Marking:
-        own = self.key.copy()
-        for blank in self.sheet.blanks:
-            if blank.path in answers:
-                own.set(blank.quantity, answers[blank.path].value)
+        owns = stand_ins(self.keys, answers, self.sheet)
         # The person's answers judged correct so far; in place of the others what a correct calculation has
-        # there: the key, or the key rounded to the digits the person wrote.
-        sound, rounded = own.copy(), own.copy()
-        marks = []
-        for blank in self.sheet.blanks:
-            q, w = blank.quantity, answers.get(blank.path)
-            truth = self.key.get(q)
-            if w is None:
-                marks.append(Mark(blank, None, truth, "blank"))
-                continue
-            verdict, matched, mine = self.judge(q, w, own, [sound, rounded])
-            diagnosis = mistake = None
-            if verdict != "correct":
-                sound.set(q, truth)
-                rounded.set(q, round_half_away(truth, w.decimals) if 0 <= w.decimals < HAND_LIMIT else truth)
-            if verdict == "wrong":
-                diagnosis, mistake = self.diagnose(q, w, own)
-            marks.append(Mark(blank, w, truth, verdict, diagnosis, mistake, matched, mine))
-        return Marking(source, tuple(marks))
+        # there: a key, or the full-precision key rounded to the digits the person wrote.
+        sound = [own.copy() for own in owns] + [owns[-1].copy()]
+        marks: list[Mark] = []
+        for section in self.sheet.sections:
+            wrong: dict[int, _Wrong] = {}
+            for blank in section.blanks:
+                q, w = blank.quantity, answers.get(blank.path)
+                truth, full = self.shown.get(q), self.exact.get(q)
+                exact_key = None if self.shown is self.exact else full
+                if w is None:
+                    marks.append(Mark(blank, None, truth, "blank", exact=exact_key))
+                    continue
+                verdict, right = self.judge(q, w, owns, sound)
+                if verdict != "correct":
+                    for values, key in zip(sound, self.keys):
+                        values.set(q, key.get(q))
+                    sound[-1].set(q, round_half_away(full, w.decimals) if 0 <= w.decimals < HAND_LIMIT else full)
+                # Too few digits to judge, unless a mistake gives the number (the old weight 0.4 copied).
+                few = verdict == "wrong" and any(too_few_digits(w, value) for value in right)
+                if verdict == "wrong":
+                    wrong[len(marks)] = self.explain(q, w, owns, right)
+                mine = recompute(q, owns[0], self.problem)
+                marks.append(Mark(blank, w, truth, verdict, TOO_FEW_DIGITS if few else None, None, mine, exact_key))
+            for at, named in zip(wrong, name_mistakes(list(wrong.values()))):
+                if named is not None:
+                    marks[at] = replace(marks[at], mistake=named[0], diagnosis=named[1])
+        return Marking(source, tuple(marks), self.rounding)

@@ -1,4 +1,4 @@
-"""The marked sheets as a person reads them (tables), as JSON (schema bptrace/check-v1) and as CSV for a class.
+"""The marked sheets as a person reads them (tables), as JSON (schema bptrace/check-v2) and as CSV for a class.
 
 Tables: one per step of the sheet, in the handout's order, with every answer's verdict, the expected
 value and the diagnosis, then the score; colours on a terminal only. JSON: one document per answers file
@@ -23,16 +23,18 @@ from rich.text import Text
 from backprop_cli._version import __version__
 from backprop_cli.course.check.classroom import ClassMarks, Exercises, Marked
 from backprop_cli.course.check.marking import Mark, Marking, Score
+from backprop_cli.course.check.sheet import Blank, Section, Sheet
+from backprop_cli.engine.kinds import PARAM, RESULT
+from backprop_cli.engine.rounding import Rounding
 from backprop_cli.model.numbers import MINUS, NumberFormat
 from backprop_cli.render.table import make_console
 
-SCHEMA = "bptrace/check-v1"
+SCHEMA = "bptrace/check-v2"
 CLASS_SCHEMA = "bptrace/class-v1"
 # The parts of a sheet, each a column of points in the gradebook: the first key of a blank's path.
 PARTS = ("forward", "loss", "step1", "step2", "step3", "step4", "step5", "loss_after")
 GRADEBOOK = ("student", "exercise", "file", "points", "total", "percent")
 STYLES = {"correct": "green", "carried": "yellow", "wrong": "bold red", "blank": "dim"}
-MAX_DECIMALS = 10  # an expected value is shown to the digits of the answer, but no more than these
 
 
 def score_line(score: Score) -> str:
@@ -40,17 +42,23 @@ def score_line(score: Score) -> str:
             f"{score.carried} carried, {score.wrong} wrong, {score.blank} blank")
 
 
-def _at(value: float, decimals: int) -> str:
-    return NumberFormat(min(max(decimals, 0), MAX_DECIMALS)).result(value)
+def number_format(marking: Marking, sheet: Sheet) -> NumberFormat:
+    """How ``bptrace run`` writes the numbers of the sheet's rounding (``-r N``), at the config's precision."""
+    return NumberFormat(sheet.config.precision, Rounding(marking.rounding))
 
 
-def expected_text(mark: Mark, precision: int) -> str:
-    """The value a right answer has at the digits the person wrote (the key's, unless a hand calculation
-    rounding to those digits was matched); for a blank, the key at the config's precision."""
-    if mark.given is None:
-        return NumberFormat(precision).result(mark.expected)
-    shown = mark.matched if mark.verdict == "correct" and mark.matched is not None else mark.expected
-    return _at(shown, mark.given.decimals)
+def written_as_run(value: float, blank: Blank, numbers: NumberFormat) -> str:
+    """``value`` of ``blank`` as ``bptrace run`` prints it: a new weight or bias as a parameter, the rest as
+    results (hand-rounded where the sheet has hand rounding)."""
+    return numbers.write(value, PARAM if blank.quantity.kind in ("new_weights", "new_bias") else RESULT)
+
+
+def expected_text(mark: Mark, numbers: NumberFormat) -> str:
+    """The Expected column: the key as ``bptrace run`` prints it for the sheet's rounding; for a carried
+    answer the value from the person's own earlier answers, labelled so."""
+    if mark.verdict == "carried" and mark.from_answers is not None:
+        return f"{written_as_run(mark.from_answers, mark.blank, numbers)} (yours)"
+    return written_as_run(mark.expected, mark.blank, numbers)
 
 
 def given_text(mark: Mark) -> str:
@@ -61,18 +69,38 @@ def given_text(mark: Mark) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
-def note(mark: Mark) -> str:
+def note(mark: Mark, numbers: NumberFormat) -> str:
     """The diagnosis of a wrong answer, or what the person's own earlier answers give."""
+    key = written_as_run(mark.expected, mark.blank, numbers)
     if mark.verdict == "carried":
-        return "right from your earlier answers"
+        return f"right from your earlier answers; the key is {key}"
     if mark.verdict != "wrong" or mark.given is None:  # a wrong answer is a filled one
         return ""
     if mark.diagnosis:
         return mark.diagnosis
-    decimals = mark.given.decimals
-    if mark.from_answers is not None and _at(mark.from_answers, decimals) != _at(mark.expected, decimals):
-        return f"your earlier answers give {_at(mark.from_answers, decimals)}"
+    if mark.from_answers is not None:
+        yours = written_as_run(mark.from_answers, mark.blank, numbers)
+        if yours != key:
+            return f"your earlier answers give {yours}"
     return ""
+
+
+def step_name(section: Section) -> str:
+    """The step of ``section`` as the summary names it: "Step 3", "Forward pass", "Step 1, sample 2"."""
+    title, _, sample = section.title.partition(" — ")
+    name = title.split(")")[0] if title.startswith("Step ") else title
+    return f"{name}, {sample}" if sample else name
+
+
+def first_mistake_line(marking: Marking, sheet: Sheet, numbers: NumberFormat) -> str | None:
+    """"First mistake: Step 1, ∂J/∂z of n1[out] — sign: z − y, not y − z"; None for a sheet without one."""
+    first = marking.first_mistake
+    if first is None:
+        return None
+    section = next(s for s in sheet.sections if first.blank in s.blanks)
+    key = written_as_run(first.expected, first.blank, numbers)
+    said = note(first, numbers) or f"{given_text(first)}, the key is {key}"
+    return f"First mistake: {step_name(section)}, {first.blank.label} — {said}"
 
 
 def _title(marked: Marked) -> Text:
@@ -90,7 +118,7 @@ def write_table(stream: IO[str], marked: Sequence[Marked], color: bool | None = 
     console = make_console(stream, color)
     for n, entry in enumerate(marked):
         sheet, marking = entry.filled.sheet, entry.marking
-        precision = sheet.config.precision
+        numbers = number_format(marking, sheet)
         if n:
             console.print(Text(""))
         console.print(_title(entry))
@@ -104,10 +132,13 @@ def write_table(stream: IO[str], marked: Sequence[Marked], color: bool | None = 
             for _ in section.blanks:
                 mark = next(marks)
                 table.add_row(Text(mark.blank.label), Text(given_text(mark)),
-                              Text(expected_text(mark, precision)), Text(mark.verdict, style=STYLES[mark.verdict]),
-                              Text(note(mark)))
+                              Text(expected_text(mark, numbers)), Text(mark.verdict, style=STYLES[mark.verdict]),
+                              Text(note(mark, numbers)))
             console.print(table)
         console.print(Text(score_line(marking.score), style="bold"))
+        first = first_mistake_line(marking, sheet, numbers)
+        if first is not None:
+            console.print(Text(first))
     if len(marked) > 1:
         named = any(m.filled.student is not None for m in marked)
         summary = Table(box=box.HEAVY_HEAD, header_style="bold", title="Class", title_justify="left",
@@ -126,10 +157,12 @@ def write_table(stream: IO[str], marked: Sequence[Marked], color: bool | None = 
         console.print(summary)
 
 
-def marking_data(marking: Marking, config_source: str, exercise: str | None = None,
+def marking_data(marking: Marking, sheet: Sheet, config_source: str, exercise: str | None = None,
                  student: str | None = None) -> dict:
-    """One marked sheet in the bptrace/check-v1 form."""
+    """One marked sheet in the bptrace/check-v2 form."""
     s = marking.score
+    numbers = number_format(marking, sheet)
+    first = marking.first_mistake
     return {
         "schema": SCHEMA,
         "version": __version__,
@@ -137,20 +170,26 @@ def marking_data(marking: Marking, config_source: str, exercise: str | None = No
         "config": config_source,
         "exercise": exercise,
         "student": student,
+        "rounding": marking.rounding,
         "score": {"correct": s.correct, "carried": s.carried, "wrong": s.wrong, "blank": s.blank,
                   "total": s.total, "points": s.points, "percent": round(s.percent, 2)},
+        "first_mistake": None if first is None else first.blank.where,
         "answers": [
             {"path": m.blank.where, "label": m.blank.label,
              "given": None if m.given is None else m.given.value,
              "written": None if m.given is None else m.given.text,
-             "expected": m.expected, "verdict": m.verdict, "diagnosis": m.diagnosis, "mistake": m.mistake}
+             "expected": m.expected, "expected_text": written_as_run(m.expected, m.blank, numbers),
+             "exact": m.expected if m.exact is None else m.exact,
+             "from_answers": m.from_answers if m.verdict in ("carried", "wrong") else None,
+             "verdict": m.verdict, "diagnosis": m.diagnosis, "mistake": m.mistake}
             for m in marking.marks
         ],
     }
 
 
 def _document(entry: Marked) -> dict:
-    return marking_data(entry.marking, entry.target.source, entry.target.id, entry.filled.student)
+    return marking_data(entry.marking, entry.filled.sheet, entry.target.source, entry.target.id,
+                        entry.filled.student)
 
 
 def write_json(stream: IO[str], marks: ClassMarks, exercises: Exercises, pretty: bool = False) -> None:
