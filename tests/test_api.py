@@ -1,34 +1,12 @@
-"""The Python API as the README shows it: its example runs as written and prints what it says."""
+"""The Python API: the rounding it resolves, its dict as the JSON trace, its trained network (its documented
+examples run in tests/test_docs.py)."""
 
 from __future__ import annotations
 
-import doctest
-import os
-
 import pytest
-from conftest import CONFIGS, ROOT
+from conftest import CONFIGS
 
 import backprop_cli as bptrace
-
-
-def readme_section(title: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
-
-
-def test_readme_python_api_example_runs_and_reproduces_the_handout():
-    example = readme_section("Python API").split("```python\n", 1)[1].split("```", 1)[0]
-    assert "(0.077, -1.4077)" in example  # the handout's Step 3 and Step 5
-    test = doctest.DocTestParser().get_doctest(example, {}, "README Python API", "README.md", 0)
-    assert len(test.examples) >= 6
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # the example names configs/ relative to the project
-    try:
-        runner.run(test)
-    finally:
-        os.chdir(cwd)
-    assert runner.summarize(verbose=False).failed == 0
 
 
 def test_the_config_hand_rounding_is_honoured_unless_told_otherwise():

@@ -67,15 +67,3 @@ def test_bce_table():
     # rich must not take the formula's brackets for markup
     assert "bce: J(Θ) = −Σ_k [y_k · log z_k + (1 − y_k) · log(1 − z_k)]" in result.stdout
     check_golden("bce.txt", result.stdout)
-
-
-def test_readme_excerpt_is_real_output():
-    """The README's example of the output is cut from what bptrace prints at 80 columns."""
-    from conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    excerpt = readme.split("```\nForward pass", 1)[1].split("```", 1)[0]
-    printed = "\n".join(line.rstrip() for line in run_cli(
-        "run", str(CONFIGS / "handout.yaml"), "--no-color", env={"COLUMNS": "80"}).stdout.splitlines())
-    for block in ("Forward pass" + excerpt).strip().split("\n\n"):
-        assert block in printed, block

@@ -397,20 +397,6 @@ def test_the_config_schema_knows_the_optimizers():
             jsonschema.validate({**base, "optimizer": bad}, schema)
 
 
-def test_readme_adam_excerpt_is_real_output():
-    """The README's Step 5 lines for Adam are cut from what bptrace prints at 80 columns."""
-    from conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    excerpt = readme.split("```\n│ Θ_11[out] │ m │", 1)[1].split("```", 1)[0]
-    printed = run_cli("run", "-", "--exact", "--no-color", env={"COLUMNS": "80"},
-                      input=HANDOUT.read_text(encoding="utf-8") + "optimizer: adam\n").stdout
-    lines = ("│ Θ_11[out] │ m │" + excerpt).strip().splitlines()
-    assert len(lines) == 5
-    start = printed.splitlines().index(lines[0])
-    assert printed.splitlines()[start:start + 5] == lines
-
-
 def test_rows_counts_parameters_each_with_all_its_lines():
     result = run_cli("run", "-", "--exact", "--rows", "2",
                      input=HANDOUT.read_text(encoding="utf-8") + "optimizer: adam\n")
