@@ -150,8 +150,7 @@ class Network:
         shown = exact is not None or not self._activations[i].elementwise
         if shown:
             dJ_dp = rounding(dJ_dp)
-        grad_w, sample_w = steps.weight_gradient(dJ_dp, layer_in, batch, rounding)
-        grad_b, sample_b = steps.bias_gradient(layer.bias, dJ_dp, batch, rounding)
+        grad_w, sample_w, grad_b, sample_b = steps.parameter_gradients(dJ_dp, layer_in, layer.bias, batch, rounding)
         new_w, new_b, state = self.update(i, grad_w, grad_b)
         step = LayerStep(
             name=layer.name, activation=layer.activation,
