@@ -10,7 +10,7 @@ from functools import singledispatch
 from backprop_cli.model import formula as f
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import common
-from backprop_cli.render.tex import math_symbol, tex_number, tex_text
+from backprop_cli.render.tex import math_symbol, math_text, tex_number, tex_text
 from backprop_cli.render.unicode import number
 
 SIGNS = {"=": "=", "←": r"\leftarrow", ":=": ":=", "≤": r"\leq", ">": ">", "+": "+"}
@@ -23,7 +23,7 @@ def layer_name(name: str) -> str:
     """[hid] as a superscript: in italic like the handout's where it is a plain word, else as text."""
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
         return rf"[\mathit{{{name}}}]"
-    return rf"\text{{[{tex_text(name)}]}}"
+    return math_text(f"[{name}]")
 
 
 def label(node: f.Label) -> str:
@@ -42,7 +42,7 @@ def label(node: f.Label) -> str:
 def spell(node, fmt: NumberFormat) -> str:
     """``node`` in LaTeX math (a str is set as text)."""
     if isinstance(node, str):
-        return rf"\text{{{tex_text(node)}}}"
+        return math_text(node)
     return _spell(node, fmt)
 
 
@@ -66,7 +66,7 @@ def display(rows, fmt: NumberFormat, env: str = "aligned", end: str = "") -> str
 
 def ending(note: str, tag: int | None) -> str:
     """What follows a displayed formula: words in parentheses, and the handout's equation number."""
-    return (rf"\quad\text{{({tex_text(note)})}}" if note else "") + ("" if tag is None else rf" \tag{{{tag}}}")
+    return (rf"\quad {math_text(f'({note})')}" if note else "") + ("" if tag is None else rf" \tag{{{tag}}}")
 
 
 def inline(items, fmt: NumberFormat, text, strong: bool = False) -> str:
@@ -116,7 +116,7 @@ def _vector(node: f.Vector, fmt: NumberFormat) -> str:
 def _equations(node: f.Equations, fmt: NumberFormat) -> str:
     joiner = r"\quad\text{and}\quad " if node.joiner.strip() == "and" else node.joiner.strip() + r"\quad "
     text = joiner.join(spell(r, fmt) for r in node.relations)
-    return text + (rf"\quad\text{{({tex_text(node.note)})}}" if node.note else "")
+    return text + (rf"\quad {math_text(f'({node.note})')}" if node.note else "")
 
 
 def _cases(node: f.Cases, fmt: NumberFormat) -> str:
@@ -173,5 +173,5 @@ _spell.register(f.Square, lambda node, fmt: f"{{{spell(node.body, fmt)}}}^2")
 _spell.register(f.Log, lambda node, fmt: r"\log" + ("" if isinstance(node.body, f.Group) else " ")
                 + spell(node.body, fmt))
 _spell.register(f.Group, _group)
-_spell.register(f.Kept, lambda node, fmt: rf"{spell(node.value, fmt)}\ \text{{({tex_text(node.reason)})}}")
-_spell.register(f.Brace, lambda node, fmt: rf"\overbrace{{{spell(node.body, fmt)}}}^{{\text{{{tex_text(node.note)}}}}}")
+_spell.register(f.Kept, lambda node, fmt: rf"{spell(node.value, fmt)}\ {math_text(f'({node.reason})')}")
+_spell.register(f.Brace, lambda node, fmt: rf"\overbrace{{{spell(node.body, fmt)}}}^{{{math_text(node.note)}}}")
