@@ -39,7 +39,8 @@ def pytest_runtest_setup(item):
         if item.get_closest_marker(marker) is not None:
             absent = [program for program in programs if shutil.which(program) is None]
             if marker == "node":
-                absent += [f"tests/js/node_modules/{name}" for name in NODE_NEEDS if not (NODE_PACKAGES / name).is_dir()]
+                absent += [f"tests/js/node_modules/{name}" for name in NODE_NEEDS
+                           if not (NODE_PACKAGES / name).is_dir()]
             if absent:
                 missing += absent
                 installs.append(install)

@@ -68,7 +68,7 @@ def _magnitude_start(k: int) -> float:
     return start
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _scales(n: int) -> tuple[np.ndarray, np.ndarray]:
     """The bins of |value| that hand rounding to ``n`` scales alike, and 10^d for each (d the decimals kept):
     ``scales[searchsorted(bounds, |value|, "right")]``. 0 is a bin of its own (scale 1); a value too small

@@ -4,14 +4,14 @@ The LaTeX documents and the Markdown math ($…$) use it alike; every result is 
 
 from __future__ import annotations
 
-import re
 from functools import singledispatch
 
 from backprop_cli.model import formula as f
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import common
-from backprop_cli.render.tex import math_symbol, math_text, tex_number, tex_text
+from backprop_cli.render.tex import math_symbol, math_text, plain_name, tex_number, tex_text
 from backprop_cli.render.unicode import number
+from backprop_cli.render.unicode import spell as unicode_spell
 
 SIGNS = {"=": "=", "←": r"\leftarrow", ":=": ":=", "≤": r"\leq", ">": ">", "+": "+"}
 # Functions named as the handout names them; others by math_symbol.
@@ -21,7 +21,7 @@ COST = r"\mathcal{J}(\Theta)"  # what ∂ is taken of, where a Partial does not 
 
 def layer_name(name: str) -> str:
     """[hid] as a superscript: in italic like the handout's where it is a plain word, else as text."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+    if plain_name(name):
         return rf"[\mathit{{{name}}}]"
     return math_text(f"[{name}]")
 
@@ -130,15 +130,21 @@ def _jacobian(node: f.Jacobian, fmt: NumberFormat) -> str:
 
 
 TALL = (r"\frac", r"\overbrace", r"\sum")  # content that needs the brackets around it to grow
+# A group up to this many characters (as the terminal writes it) is kept on one line: (1 − σ(−0.8540)) fits
+# in the narrowest column of a document's table.
+SHORT_GROUP = 16
 
 
 def _group(node: f.Group, fmt: NumberFormat) -> str:
     """In brackets or parentheses; growing with their content only where it is tall, so that a long
-    product in a table can still break after an operator."""
+    product in a table can still break after an operator. A short group is a subformula ({…}), which TeX
+    does not break: a line breaks between the terms of a product rather than inside (1 − σ(p))."""
     body = spell(node.body, fmt)
     pair = "[]" if node.square else "()"
     if any(mark in body for mark in TALL):
         return rf"\left{pair[0]}{body}\right{pair[1]}"
+    if len(unicode_spell(node, fmt)) <= SHORT_GROUP:
+        return f"{{{pair[0]}{body}{pair[1]}}}"
     return f"{pair[0]}{body}{pair[1]}"
 
 

@@ -90,6 +90,12 @@ def _opens(text: str, n: int) -> bool:
     return (n == 0 or text[n - 1] in " ([") and text[n + 1:n + 2].isalnum()
 
 
+def plain_name(name: str) -> bool:
+    """Whether a layer's name is a plain word (letters, then letters or digits: hid, out, hid2), set in italic
+    as the handout's [hid] is, in the formulas and the figure alike; any other name is set as text."""
+    return re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) is not None
+
+
 def tex_number(text: str) -> str:
     """A number as the tables write it (−0.85, (−1.40), 1.5e+20), in math mode: the sign of an exponent
     is not a binary operator (1\\mathrm{e}{-}08)."""
