@@ -148,6 +148,12 @@ def _group(node: f.Group, fmt: NumberFormat) -> str:
     return f"{pair[0]}{body}{pair[1]}"
 
 
+def _base(node, fmt: NumberFormat) -> str:
+    """What a power is taken of, as a subformula {…} (a short group already is one)."""
+    text = spell(node, fmt)
+    return text if isinstance(node, f.Group) and text.startswith("{") else f"{{{text}}}"
+
+
 @singledispatch
 def _spell(node, fmt: NumberFormat) -> str:
     raise TypeError(f"cannot spell {type(node).__name__}")
@@ -158,7 +164,7 @@ _spell.register(f.Num, lambda node, fmt: tex_number(number(node, fmt)))
 _spell.register(f.Symbol, lambda node, fmt: math_symbol(node.name))
 _spell.register(f.Call, lambda node, fmt: f"{_call(node.function)}({spell(node.argument, fmt)})")
 _spell.register(f.Sqrt, lambda node, fmt: rf"\sqrt{{{_bare(node.body, fmt)}}}")
-_spell.register(f.Power, lambda node, fmt: f"{{{spell(node.base, fmt)}}}^{{{spell(node.exponent, fmt)}}}")
+_spell.register(f.Power, lambda node, fmt: f"{_base(node.base, fmt)}^{{{spell(node.exponent, fmt)}}}")
 _spell.register(f.Cases, _cases)
 _spell.register(f.Vector, _vector)
 _spell.register(f.Derivative, lambda node, fmt: spell(f.slope(node), fmt))
@@ -175,7 +181,7 @@ _spell.register(f.Difference, lambda node, fmt: f"{spell(node.left, fmt)} - {spe
 _spell.register(f.Quotient, lambda node, fmt: (f"{spell(node.top, fmt)}/{spell(node.bottom, fmt)}" if node.tight else
                                                rf"\dfrac{{{_bare(node.top, fmt)}}}{{{_bare(node.bottom, fmt)}}}"))
 _spell.register(f.Negative, lambda node, fmt: "-" + spell(node.body, fmt))
-_spell.register(f.Square, lambda node, fmt: f"{{{spell(node.body, fmt)}}}^2")
+_spell.register(f.Square, lambda node, fmt: f"{_base(node.body, fmt)}^2")
 _spell.register(f.Log, lambda node, fmt: r"\log" + ("" if isinstance(node.body, f.Group) else " ")
                 + spell(node.body, fmt))
 _spell.register(f.Group, _group)
