@@ -80,7 +80,8 @@ def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examp
     text = run_cli("run", str(HANDOUT), "--format", "latex", "--explain").stdout
     order = ["\\section*{Handout example}", "\\begin{tikzpicture}", "\\subsection*{Forward pass}",
              "\\mathcal{J}(\\Theta) = {(0.30 - 0)}^2 + {(0.38 - 1)}^2 = 0.47", "Step 1) Error gradient", "\\tag{1}",
-             "Example for neuron $n_{1}^{[\\mathit{out}]}$", "= 2 \\cdot {(0.30 - 0)}", "&= 0.60", "Step 2)", "\\tag{2}",
+             "Example for neuron $n_{1}^{[\\mathit{out}]}$", "= 2 \\cdot {(0.30 - 0)}", "&= 0.60", "Step 2)",
+             "\\tag{2}",
              "\\overbrace{\\sigma(-0.85) \\cdot {(1 - \\sigma(-0.85))}}"
              "^{\\text{Derivative Sigmoid }{\\sigma}}",
              "&\\quad + \\left[-1.24", "&= 0.06", "Step 3)", "\\tag{3}", "&= 0.077", "Step 4)", "Step 5) Update",
