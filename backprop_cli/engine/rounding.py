@@ -128,6 +128,13 @@ class Rounding:
     def exact(self) -> bool:
         return self.digits is None
 
+    def squared(self) -> Rounding:
+        """The rounding of a quantity of the order of a squared result, such as an optimizer's running average
+        of g²: twice the digits (at most 15), which the square of a number with N digits has. 0.077² is
+        0.005929, and its root is 0.077 again, as on paper; to 2 digits it would be 0.0059, whose root is
+        0.0768."""
+        return self if self.digits is None else Rounding(min(2 * self.digits, 15))
+
     def __call__(self, values):
         if self.digits is None:
             return values

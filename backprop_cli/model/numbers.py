@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from backprop_cli.engine.kinds import COUNT, GIVEN, PARAM
+from backprop_cli.engine.kinds import COUNT, GIVEN, PARAM, SQUARED
 from backprop_cli.engine.rounding import Rounding, decimals_for
 
 MINUS = "−"
@@ -110,9 +110,11 @@ class NumberFormat:
         return texts
 
     def write(self, value: float, kind: str) -> str:
-        """``value`` written as a number of ``kind`` (GIVEN, RESULT, PARAM or COUNT)."""
+        """``value`` written as a number of ``kind`` (GIVEN, RESULT, SQUARED, PARAM or COUNT)."""
         if kind == COUNT:
             return str(value)
+        if kind == SQUARED:  # with the digits hand rounding keeps for it
+            return NumberFormat(self.precision, self.rounding.squared()).result(value)
         return {GIVEN: self.given, PARAM: self.param}.get(kind, self.result)(value)
 
     @staticmethod

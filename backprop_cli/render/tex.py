@@ -54,7 +54,8 @@ def math_text(text: str) -> str:
     """``text`` inside math: words in \\text{…}, and the notation's symbols (σ, →) and the characters TeX reads
     as markup between them in math mode, with commands that LaTeX, KaTeX and MathJax all know
     (\\text{Derivative Sigmoid }\\sigma, \\text{50}\\%)."""
-    out, words = [], []
+    out: list[str] = []
+    words: list[str] = []
 
     def close() -> None:
         if words:
