@@ -94,7 +94,7 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = F
         for s in samples:
             made = make(s)
             blocks += _first_example(made) if not blocks else made
-            extra = working and derivatives(config, it, s, i)
+            extra = working and derivatives(config, it, s, i, not fmt.rounding.exact)
             if extra:
                 blocks.append(extra)
         return blocks
