@@ -73,11 +73,12 @@ def test_each_derivative_factor_and_dJ_dp_with_its_value():
 @pytest.mark.slow
 def test_the_working_is_off_by_default_and_in_step_mode_when_asked():
     plain = run_cli("run", str(HANDOUT), "--no-color").stdout
-    assert "before the update" not in plain and "g'(p) with numbers" not in plain
+    assert "g'(p) with numbers" not in plain and "0.40 · 1" not in plain  # no sums of p, no g'(p)
+    assert "Θ[hid] before the update" in plain  # but the weights, above the forward pass
     stepped = run_cli("run", str(HANDOUT), "--step", "--working", "--no-color", input="a\n")
     assert stepped.exit_code == 0
     assert stepped.stdout == run_cli("run", str(HANDOUT), "--working", "--no-color").stdout  # every phase, alike
-    assert stepped.stderr.splitlines()[0].startswith("Weights — 1 of 7")
+    assert stepped.stderr.splitlines()[0].startswith("Forward pass — 1 of 6")
 
 
 @pytest.mark.slow
