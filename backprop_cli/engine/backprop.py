@@ -103,6 +103,9 @@ class Network:
         self.loss = LOSSES[config.loss]
         self.layers: list[Layer] = list(config.layers)
         self._activations = [layer.act for layer in config.layers]  # bound once: a layer's act builds one
+        # The forward pass that gave the last J after an update: (sample indices, the layers, (p, z) of each),
+        # which the next update over the same samples (full-batch training) starts from as it is.
+        self._after: tuple[np.ndarray, list[Layer], list[tuple[np.ndarray, np.ndarray]]] | None = None
         self.states: list[LayerState | None] = list(
             config.optimizer_state or config.optimizer.initial_states(config.layers, config.update_bias))
 
@@ -164,7 +167,11 @@ class Network:
     def step(self, number: int, epoch: int, indices: np.ndarray) -> Iteration:
         """Forward pass, backpropagation and update over the samples ``indices``."""
         x, y = self.config.x[indices], self.config.y[indices]
-        outputs = self.forward(x)
+        after = self._after
+        if after is not None and after[1] is self.layers and np.array_equal(after[0], indices):
+            outputs = after[2]  # the same samples through the same layers: the last J after's forward pass
+        else:
+            outputs = self.forward(x)
         sample_losses, loss = self.losses(*outputs[-1], y)
         dJ_dz = steps.output_error(self.loss, outputs[-1][1], y, self.rounding)  # Step 1
         count = len(self.layers)
@@ -177,9 +184,10 @@ class Network:
                 dJ_dz = steps.hidden_error(passes[i].dJ_dp, self.layers[i].weights, self.rounding)  # Step 2
         self.layers = [_updated(layer, s) for layer, s in zip(self.layers, layer_steps)]  # Step 5
         self.states = [s.state for s in layer_steps]
+        self._after = (indices, self.layers, self.forward(x))
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
-            sample_losses=sample_losses, loss=loss, loss_after=self.loss_of(x, y),
+            sample_losses=sample_losses, loss=loss, loss_after=self.losses(*self._after[2][-1], y)[1],
             passes=tuple(passes), steps=tuple(layer_steps),
         )
 

@@ -102,9 +102,8 @@ def hand_round(values: np.ndarray, n: int | None) -> np.ndarray:
     np.floor(whole, out=whole)  # ⌊s⌋
     tie = whole + _HALF
     tie /= scale
-    # |value| and a unit in the last place: the next float up, exactly (the largest values, whose scale is NaN,
-    # cut to the limit first, so that none overflows)
-    size += np.spacing(np.minimum(size, _SCALED_LIMIT))
+    # Up where |value| + ulp(|value|) ≥ the tie, i.e. where |value| ≥ the float just below the tie.
+    np.nextafter(tie, _ZERO, out=tie)
     whole += size >= tie
     whole /= scale
     np.copysign(whole, flat, out=whole)
