@@ -103,9 +103,11 @@ class Network:
         self.loss = LOSSES[config.loss]
         self.layers: list[Layer] = list(config.layers)
         self._activations = [layer.act for layer in config.layers]  # bound once: a layer's act builds one
-        # The forward pass that gave the last J after an update: (sample indices, the layers, (p, z) of each),
-        # which the next update over the same samples (full-batch training) starts from as it is.
-        self._after: tuple[np.ndarray, list[Layer], list[tuple[np.ndarray, np.ndarray]]] | None = None
+        # The forward pass that gave the last J after an update: (sample indices, the layers, (p, z) of each,
+        # J per sample and combined), which the next update over the same samples (full-batch training) starts
+        # from as it is.
+        self._after: tuple[np.ndarray, list[Layer], list[tuple[np.ndarray, np.ndarray]],
+                           tuple[np.ndarray, float]] | None = None
         self.states: list[LayerState | None] = list(
             config.optimizer_state or config.optimizer.initial_states(config.layers, config.update_bias))
 
@@ -169,10 +171,10 @@ class Network:
         x, y = self.config.x[indices], self.config.y[indices]
         after = self._after
         if after is not None and after[1] is self.layers and np.array_equal(after[0], indices):
-            outputs = after[2]  # the same samples through the same layers: the last J after's forward pass
+            outputs, (sample_losses, loss) = after[2], after[3]  # the same samples through the same layers
         else:
             outputs = self.forward(x)
-        sample_losses, loss = self.losses(*outputs[-1], y)
+            sample_losses, loss = self.losses(*outputs[-1], y)
         dJ_dz = steps.output_error(self.loss, outputs[-1][1], y, self.rounding)  # Step 1
         count = len(self.layers)
         passes: list[LayerPass] = [None] * count  # type: ignore[list-item]
@@ -184,10 +186,11 @@ class Network:
                 dJ_dz = steps.hidden_error(passes[i].dJ_dp, self.layers[i].weights, self.rounding)  # Step 2
         self.layers = [_updated(layer, s) for layer, s in zip(self.layers, layer_steps)]  # Step 5
         self.states = [s.state for s in layer_steps]
-        self._after = (indices, self.layers, self.forward(x))
+        after_outputs = self.forward(x)
+        self._after = (indices, self.layers, after_outputs, self.losses(*after_outputs[-1], y))
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
-            sample_losses=sample_losses, loss=loss, loss_after=self.losses(*self._after[2][-1], y)[1],
+            sample_losses=sample_losses, loss=loss, loss_after=self._after[3][1],
             passes=tuple(passes), steps=tuple(layer_steps),
         )
 
