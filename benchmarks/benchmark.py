@@ -747,6 +747,47 @@ CASES += [
 ]
 
 
+# Hand rounding: the shipped XOR training (2,000 full-batch updates) rounded as by hand, against the same run
+# exact. Every result of every update is hand-rounded, as whole arrays.
+XOR_CONFIG = str(ROOT / "configs" / "xor.yaml")
+
+
+def check_hand_tables(a: str, b: str | None) -> str | None:
+    wanted = ("Rounding         by hand: 1 decimals", "Trace of update 1 of 2,000", "J after training")
+    missing = [w for w in wanted if w not in a]
+    return f"missing {missing}" if missing else None
+
+
+def check_hand_json(a: str, b: str | None) -> str | None:
+    document = json.loads(a)
+    if document["rounding"]["hand_rounding"] != 2 or len(document["iterations"]) != 2000:
+        return "not 2,000 updates with hand rounding 2"
+    exact = json.loads(b or "{}")
+    return None if exact.get("rounding", {}).get("hand_rounding") is None else "B is not exact"
+
+
+CASES += [
+    Case(
+        name="xor-hand",
+        a=lambda ws: [*BPTRACE, "run", XOR_CONFIG, "--hand-rounding", "1"],
+        b=lambda ws: [*BPTRACE, "run", XOR_CONFIG],
+        goal=1.5,
+        check=check_hand_tables,
+        runs=9,
+        note="configs/xor.yaml (2,000 updates) with --hand-rounding 1  vs  the same run exact (the tables)",
+    ),
+    Case(
+        name="xor-hand-json",
+        a=lambda ws: [*BPTRACE, "run", XOR_CONFIG, "--hand-rounding", "2", "--format", "json"],
+        b=lambda ws: [*BPTRACE, "run", XOR_CONFIG, "--format", "json"],
+        goal=1.5,
+        check=check_hand_json,
+        runs=9,
+        note="the same with --hand-rounding 2, --format json  vs  exact --format json",
+    ),
+]
+
+
 # Reading configs: bad files answered at once, the largest config allowed read and traced in bounds
 
 

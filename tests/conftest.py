@@ -1,5 +1,5 @@
 """Shared functions for the tests: running the command line in-process and reading golden files; and the
-rule for the tests that run an external program (the markers pdflatex, poppler and chromium)."""
+rule for the tests that run an external program (the markers pdflatex, poppler, chromium and node)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ TOOLS = {
     "pdflatex": (("pdflatex",), "TeX Live (texlive-latex-base, texlive-latex-recommended, texlive-pictures)"),
     "poppler": (("pdftotext", "pdfinfo"), "poppler-utils"),
     "chromium": (("chromium",), "chromium"),
+    "node": (("node",), "Node.js (nodejs) and the packages of tests/js (npm ci --prefix tests/js)"),
 }
+# The packages of tests/js/package.json that the node marker needs besides node itself.
+NODE_PACKAGES = ROOT / "tests" / "js" / "node_modules"
+NODE_NEEDS = ("katex", "mathjax-full")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -34,11 +38,14 @@ def pytest_runtest_setup(item):
     for marker, (programs, install) in TOOLS.items():
         if item.get_closest_marker(marker) is not None:
             absent = [program for program in programs if shutil.which(program) is None]
+            if marker == "node":
+                absent += [f"tests/js/node_modules/{name}" for name in NODE_NEEDS
+                           if not (NODE_PACKAGES / name).is_dir()]
             if absent:
                 missing += absent
                 installs.append(install)
     if missing:
-        reason = f"{', '.join(missing)} not found on PATH; install {', '.join(installs)} as .ci/run does"
+        reason = f"{', '.join(missing)} not found; install {', '.join(installs)} as .ci/run does"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; CI is set, so a missing program is a failure", pytrace=False)
         pytest.skip(reason)

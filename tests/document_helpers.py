@@ -23,6 +23,13 @@ FORMATS = {"latex": ".tex", "markdown": ".md", "html": ".html"}
 
 
 
+def markdown_spans(text: str) -> list[tuple[str, bool]]:
+    """Every math span of a Markdown document: (its LaTeX, whether it is displayed, $$…$$, or inline, $…$)."""
+    spans = [(m.strip(), True) for m in re.findall(r"\$\$(.+?)\$\$", text, re.S)]
+    inline = re.sub(r"\$\$.+?\$\$", "", text, flags=re.S)
+    return spans + [(m, False) for m in re.findall(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$", inline)]
+
+
 def write(folder: Path, config: Path, form: str, *args: str, name: str | None = None) -> Path:
     """``bptrace run CONFIG --format FORM ARGS -o folder/NAME.ext``; the file written."""
     target = folder / f"{name or config.stem}{FORMATS[form]}"

@@ -80,9 +80,10 @@ def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examp
     text = run_cli("run", str(HANDOUT), "--format", "latex", "--explain").stdout
     order = ["\\section*{Handout example}", "\\begin{tikzpicture}", "\\subsection*{Forward pass}",
              "\\mathcal{J}(\\Theta) = {(0.30 - 0)}^2 + {(0.38 - 1)}^2 = 0.47", "Step 1) Error gradient", "\\tag{1}",
-             "Example for neuron $n_{1}^{[\\mathit{out}]}$", "= 2 \\cdot (0.30 - 0)", "&= 0.60", "Step 2)", "\\tag{2}",
-             "\\overbrace{\\sigma(-0.85) \\cdot (1 - \\sigma(-0.85))}"
-             "^{\\text{Derivative Sigmoid \\ensuremath{\\sigma}}}",
+             "Example for neuron $n_{1}^{[\\mathit{out}]}$", "= 2 \\cdot {(0.30 - 0)}", "&= 0.60", "Step 2)",
+             "\\tag{2}",
+             "\\overbrace{\\sigma(-0.85) \\cdot {(1 - \\sigma(-0.85))}}"
+             "^{\\text{Derivative Sigmoid }{\\sigma}}",
              "&\\quad + \\left[-1.24", "&= 0.06", "Step 3)", "\\tag{3}", "&= 0.077", "Step 4)", "Step 5) Update",
              "\\overbrace{\\frac{\\partial \\mathcal{J}(\\Theta)}{\\partial \\Theta_{11}^{[\\mathit{out}]}}}"
              "^{\\text{see Step 3)}}",
@@ -97,9 +98,11 @@ def test_the_handout_in_the_handouts_order_with_its_numbered_equations_and_examp
 @pytest.mark.slow
 def test_every_number_the_tables_show_is_in_every_document():
     """The same NumberFormat writes both: each number of the terminal's tables appears in the HTML and, with
-    an ASCII minus, in the LaTeX and the Markdown."""
+    an ASCII minus, in the LaTeX and the Markdown. The weights before the update, which the tables show above
+    the forward pass, are the figure's in a document (the figure's own test holds them)."""
     for path in SHIPPED:
-        shown = numbers(run_cli("run", str(path)).stdout)
+        tables = run_cli("run", str(path)).stdout
+        shown = numbers(tables[:tables.index("\nΘ[")] + tables[tables.index("\nForward pass"):])
         assert len(shown) > 10, path.stem
         page_text = html_text(run_cli("run", str(path), "--format", "html").stdout)
         assert shown <= numbers(page_text), (path.stem, shown - numbers(page_text))
@@ -205,3 +208,29 @@ def test_a_training_run_adds_the_loss_per_epoch_its_curve_and_the_weights_and_sh
     latex = run_cli("run", "-", "--format", "latex", input=(CONFIGS / "xor.yaml").read_text(encoding="utf-8")).stdout
     assert latex.count("\\begin{tikzpicture}") == 2  # the network, and the loss curve in plain TikZ
     assert "\\documentclass{article}" in latex and "pgfplots" not in latex
+
+
+@pytest.mark.parametrize("config", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_the_html_math_is_built_so_that_chromium_aligns_spaces_and_braces_it(config):
+    """MathML Core as Chromium renders it: an aligned derivation is an <mtable> whose left cells are aligned
+    right and right cells left by CSS text-align (Chromium reads no columnalign), so every row's sign
+    lines up; words keep their spaces as <mspace> (an <mtext> drops its own at either end: "0if p ≤ 0");
+    a brace is a stretchy ⏞ over the part, with its note above."""
+    import re
+    from xml.etree import ElementTree
+
+    page_html = run_cli("run", str(config), "--format", "html", "--explain").stdout
+    aligned = [table for math in re.findall(r'<math display="block">.*?</math>', page_html)
+               for table in ElementTree.fromstring(math).iter("mtable") if table.get("displaystyle") == "true"]
+    assert aligned
+    for table in aligned:
+        for mtr in table.findall("mtr"):
+            left, right = mtr.findall("mtd")
+            assert (left.get("style"), right.get("style")) == ("text-align:right", "text-align:left")
+    assert not re.search(r"<mtext[^>]*>\s|\s</mtext>", page_html), "an <mtext> with a space at an end"
+    assert 'class="brace"' not in page_html
+    notes = re.findall(r'<mover><mover accent="true"><mrow>.*?</mrow><mo stretchy="true">⏞</mo></mover>'
+                       r'<mtext class="brace-note">([^<]*)</mtext></mover>', page_html)
+    assert "see Step 1)" in notes
+    cases = page_html.count('<mtable columnalign="left left">')  # ReLU'(p) = 0 if p ≤ 0, 1 if p > 0
+    assert page_html.count('<mspace width="1em"/><mtext>if</mtext><mspace width="0.3em"/>') == 2 * cases

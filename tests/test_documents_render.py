@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -16,6 +18,7 @@ from document_helpers import (
     SHIPPED,
     chromium,
     html_text,
+    markdown_spans,
     numbers,
     pdflatex,
     pdflatex_all,
@@ -25,6 +28,7 @@ from document_helpers import (
 )
 
 HANDOUT = CONFIGS / "handout.yaml"
+JS = Path(__file__).resolve().parent / "js"  # node's packages for the math check (package.json, check_math.js)
 # The numbers the handout prints (hand rounding 2), as SPEC.md lists them.
 HANDOUTS_NUMBERS = {"0.61", "−0.64", "−0.85", "−0.49", "0.30", "0.38", "0.60", "−1.24", "0.06", "0.077", "−1.4077"}
 
@@ -85,15 +89,30 @@ def test_every_math_span_of_the_markdown_is_valid_latex(documents, tmp_path):
     spans = []
     for key, path in documents.items():
         if key[2] == "markdown":
-            text = path.read_text(encoding="utf-8")
-            spans += [f"\\begin{{equation*}}{m}\\end{{equation*}}" for m in re.findall(r"\$\$(.+?)\$\$", text, re.S)]
-            inline = re.sub(r"\$\$.+?\$\$", "", text, flags=re.S)
-            spans += [f"${m}$\\par" for m in re.findall(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$", inline)]
+            spans += [f"\\begin{{equation*}}{tex}\\end{{equation*}}" if shown else f"${tex}$\\par"
+                      for tex, shown in markdown_spans(path.read_text(encoding="utf-8"))]
     assert len(spans) > 500
     source = tmp_path / "spans.tex"
     source.write_text("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
                       + "\n".join(spans) + "\n\\end{document}\n", encoding="utf-8")
     pdflatex(source)
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_every_math_span_of_the_markdown_renders_in_katex_and_in_mathjax(documents):
+    """KaTeX (VS Code's preview, many static sites) and MathJax 3 (GitHub, Jupyter) both render every span
+    of every Markdown document without an error, and neither shows a control sequence as text."""
+    spans = sorted({span for key, path in documents.items() if key[2] == "markdown"
+                    for span in markdown_spans(path.read_text(encoding="utf-8"))})
+    assert len(spans) > 300
+    proc = subprocess.run(["node", str(JS / "check_math.js")], input=json.dumps([{"tex": tex, "display": shown}
+                                                                                for tex, shown in spans]),
+                          capture_output=True, text=True, timeout=300, cwd=JS)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    failures = [f"{engine}: {message}\n  {tex}" for (tex, _), verdicts in zip(spans, json.loads(proc.stdout))
+                for engine, message in verdicts.items() if message]
+    assert not failures, f"{len(failures)} of {len(spans)} spans fail:\n" + "\n".join(failures[:20])
 
 
 @pytest.mark.slow

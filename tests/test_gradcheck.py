@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import pytest
@@ -49,6 +50,14 @@ def test_every_shipped_config_passes(path):
     document = json.loads(run_cli("gradcheck", str(path), "--format", "json").stdout)
     assert document["agree"] is True and document["kinks"] == []
     assert len(document["parameters"]) == sum(layer.parameters for layer in load_config(str(path)).layers)
+
+
+def test_the_table_writes_every_minus_sign_as_the_other_tables_do():
+    """A true minus sign, in an exponent too (2.9e−10, ε = 1e−06), as the run's tables write 1e−08."""
+    text = run_cli("gradcheck", str(CONFIGS / "handout.yaml")).stdout
+    exponents = re.findall(r"\d+e([−+-])\d\d", text)
+    assert len(exponents) > 8 and "−" in exponents and "-" not in exponents, text
+    assert not re.search(r"(?<![\w(])-\d", text), text  # no hyphen before a number either
 
 
 def test_a_neuron_on_the_relu_kink_is_named_and_the_check_fails_with_3(write_config):

@@ -127,3 +127,31 @@ def test_a_product_on_a_tie_rounds_as_on_paper(a, b, n):
 def test_the_ties_a_float_product_hides():
     for a, b, rounded in [(0.35, 0.7, 0.25), (0.65, 0.7, 0.46), (0.75, 0.3, 0.23), (0.95, 0.7, 0.67)]:
         assert hand_round_value(a * b, 2) == rounded
+
+
+def _floats_near_ties():
+    """Numbers a hand calculation meets: decimals with few digits (many of them ties at the next place),
+    their products, the floats right beside them, powers of ten and the floats next to those, and any
+    double at all (tiny, huge, infinite, NaN)."""
+    decimal = st.builds(lambda m, e: m / 10.0**e, st.integers(-10**7, 10**7), st.integers(0, 9))
+    product = st.builds(lambda a, b: a * b, decimal, decimal)
+    power = st.builds(lambda e, s: s * 10.0**e, st.integers(-30, 20), st.sampled_from([1.0, -1.0, 0.5, 5.0, 9.5, 0.95]))
+    beside = st.builds(lambda v, up: np.nextafter(v, np.inf if up else -np.inf), decimal | product | power,
+                       st.booleans())
+    return decimal | product | power | beside | st.floats(allow_nan=True, allow_infinity=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_floats_near_ties(), min_size=1, max_size=24), st.integers(1, 15), st.sampled_from([(-1,), (2, -1)]))
+def test_an_array_is_rounded_as_each_of_its_numbers(values, n, shape):
+    """Rounding a whole array gives, element by element, the number hand_round_value gives (which rounds
+    the shortest decimal form with Decimal), ties and the floats beside them included, in any shape."""
+    from backprop_cli.engine.rounding import hand_round
+
+    array = np.array(values * 2 if shape == (2, -1) else values, dtype=float).reshape(shape)
+    rounded = hand_round(array, n)
+    assert rounded.shape == array.shape
+    for got, value in zip(rounded.ravel().tolist(), array.ravel().tolist()):
+        expected = hand_round_value(value, n)
+        assert got == expected or (np.isnan(got) and np.isnan(expected)), f"{value!r} to {n}: {got!r}, not {expected!r}"
+        assert np.signbit(got) == np.signbit(expected), f"{value!r} to {n}: the sign of {got!r}"

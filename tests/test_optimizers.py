@@ -25,7 +25,7 @@ from test_training import TRAINING
 from backprop_cli.config.read import config_from_data
 from backprop_cli.engine.backprop import trace
 from backprop_cli.engine.optimizers import OPTIMIZERS
-from backprop_cli.engine.rounding import hand_round_value
+from backprop_cli.engine.rounding import Rounding, hand_round_value
 from backprop_cli.errors import ExitStatus
 from backprop_cli.schemas import load_schema
 
@@ -302,7 +302,7 @@ def test_every_shown_line_is_the_number_the_engine_used():
     for name in ("momentum", "nesterov", "rmsprop", "adam"):
         config = config_from_data({**data, "epochs": 3, "optimizer": {"name": name, "weight_decay": 0.1}})
         for rounding in (None, 3):
-            r = None if rounding is None else (lambda v, n=rounding: hand_round_value(float(v), n))
+            r = None if rounding is None else Rounding(rounding)
             for it in trace(config, hand_rounding=rounding):
                 for step in it.layers:
                     for k, t in np.ndindex(*step.weights.shape):
@@ -315,6 +315,29 @@ def test_every_shown_line_is_the_number_the_engine_used():
                         for key, symbol in config.optimizer.optimizer.state:
                             if key != "t":
                                 assert shown[symbol] == step.state.weights[key][k, t]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_adams_first_step_by_hand_moves_each_weight_by_alpha(n):
+    """The lesson of Adam's first update: m̂ / √v̂ is ±1, so every weight with a gradient moves by α against its
+    sign. By hand, v and v̂ (of the order of g²) keep twice the digits, so √v̂ gives |g| back as on paper:
+    Θ_11[out] = −1.40 − 0.1 · 0.077 / √0.005929 = −1.50 with hand rounding 2 (−1.5002 from v̂ = 0.0059)."""
+    data = yaml.safe_load(HANDOUT.read_text(encoding="utf-8")) | {"optimizer": {"name": "adam"}}
+    config = config_from_data(data)
+    it = next(trace(config, hand_rounding=n))
+    moved = 0
+    for step in it.steps:
+        for old, grad, new in zip(step.weights.ravel(), step.dJ_dweights.ravel(), step.new_weights.ravel()):
+            if grad != 0:
+                assert abs((old - new) - np.sign(grad) * config.alpha) < 1e-6, (old, grad, new)
+                moved += 1
+            else:
+                assert new == old
+    assert moved >= 4
+    if n == 2:
+        table = run_cli("run", "-", "--hand-rounding", "2", input=yaml.safe_dump(data)).stdout
+        line = " ".join(table[table.index("Θ_11[out] │ m"):].split("Θ_12[out]")[0].split())
+        assert "0.077² │ 5.9290e−06" in line and "√0.005929 + 1e−08) │ −1.50 " in line, line
 
 
 @pytest.mark.slow

@@ -40,8 +40,8 @@ def test_debug_shows_the_traceback_wherever_it_is_given(monkeypatch, args):
     (["--color", "-o", "out.txt"], "--color colours the tables on standard output; a file written with --output "
                                    "never holds colour codes"),
     (["--color", "--format", "json"], "--color colours the tables; --format json has no colour"),
-    (["--precision", "2"], "--precision 2 changes nothing with hand rounding to 2"),
-    (["--precision", "3", "--hand-rounding", "3"], "--precision 3 changes nothing with hand rounding to 3"),
+    (["--precision", "1"], "--precision 1 changes nothing with hand rounding to 2"),
+    (["--precision", "2", "--hand-rounding", "3"], "--precision 2 changes nothing with hand rounding to 3"),
     (["--width", "10"], "Invalid value for '--width'"),
 ])
 def test_options_that_would_do_nothing_are_refused(tmp_path, args, reason):

@@ -73,11 +73,12 @@ def test_each_derivative_factor_and_dJ_dp_with_its_value():
 @pytest.mark.slow
 def test_the_working_is_off_by_default_and_in_step_mode_when_asked():
     plain = run_cli("run", str(HANDOUT), "--no-color").stdout
-    assert "before the update" not in plain and "g'(p) with numbers" not in plain
+    assert "g'(p) with numbers" not in plain and "0.40 · 1" not in plain  # no sums of p, no g'(p)
+    assert "Θ[hid] before the update" in plain  # but the weights, above the forward pass
     stepped = run_cli("run", str(HANDOUT), "--step", "--working", "--no-color", input="a\n")
     assert stepped.exit_code == 0
     assert stepped.stdout == run_cli("run", str(HANDOUT), "--working", "--no-color").stdout  # every phase, alike
-    assert stepped.stderr.splitlines()[0].startswith("Weights — 1 of 7")
+    assert stepped.stderr.splitlines()[0].startswith("Forward pass — 1 of 6")
 
 
 @pytest.mark.slow
@@ -125,3 +126,36 @@ def test_a_diverging_run_shows_its_epochs_before_the_error():
     stopped = int(re.search(r"The run stopped in epoch ([\d,]+)", result.stdout).group(1).replace(",", ""))
     assert listed[:3] == [1, 2, 3] and listed[-1] == stopped - 1
     assert "Weights after" not in result.stdout  # the trained weights are the diverged ones: not shown
+
+
+def _derivative_rows(text: str) -> dict[str, list[str]]:
+    """The rows of the output layer's g'(p) table of --working: neuron → its cells."""
+    block = text[text.index("∂J/∂p = ∂J/∂z · g'(p) in the output layer"):]
+    block = block[:block.index("└")]
+    return {cells[0]: cells[1:] for line in block.splitlines() if line.startswith("│")
+            for cells in [[c.strip() for c in line.strip("│").split("│")]]}
+
+
+@pytest.mark.parametrize(("precision", "factor", "dJ_dp", "new"), [
+    (None, "0.2098", "0.1259", "−1.4077"), ("2", "0.21", "0.13", "−1.41"), ("3", "0.21", "0.126", "−1.408")])
+def test_working_says_which_values_hand_rounding_leaves_alone_and_precision_sets_their_digits(
+        precision, factor, dJ_dp, new):
+    """With hand rounding 2 the results keep 2 decimals (0.60, 0.077); g'(p) and ∂J/∂p, which the hand
+    calculation keeps inside its products, and the new parameters are written to --precision decimals (4 by
+    default; trailing zeros dropped, as for every parameter), and the table says that they are not rounded."""
+    args = ("run", str(CONFIGS / "handout.yaml"), "--working") + (("--precision", precision) if precision else ())
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "g'(p) and ∂J/∂p are not rounded by hand" in " ".join(text.split())
+    row = _derivative_rows(text)["n1[out]"]
+    assert row == ["σ(−0.85)·(1 − σ(−0.85))", factor, f"0.60 · {factor}", dJ_dp], row
+    assert re.search(rf"Θ_11\[out\] │ −1\.40 − 0\.1 · 0\.077 +│ +{new} ", text), text[text.index("Step 5)"):][:600]
+
+
+def test_an_exact_run_has_no_note_on_rounding_and_precision_below_the_hand_rounding_is_refused():
+    exact = run_cli("run", str(CONFIGS / "handout.yaml"), "--working", "--exact").stdout
+    assert "are not rounded by hand" not in exact and _derivative_rows(exact)["n1[out]"][1] == "0.2094"
+    refused = run_cli("run", str(CONFIGS / "handout.yaml"), "--precision", "1")
+    assert refused.exit_code == 2
+    assert "--precision 1 changes nothing with hand rounding to 2" in refused.stderr

@@ -34,8 +34,11 @@ def refuse_idle_options(fmt: str, *, output: str | None, step: bool, explain: bo
 
 
 def refuse_idle_precision(fmt: str, precision: int | None, hand_rounding: int | None) -> None:
-    """Refuse --precision N where hand rounding to H ≥ N decides every digit the tables show."""
-    if fmt == "table" and precision is not None and hand_rounding is not None and precision <= hand_rounding:
+    """Refuse --precision N where hand rounding to H > N decides every digit the tables show: results are
+    shown as rounded by hand, and what the hand calculation does not round (g'(p), the new parameters) to
+    ``precision`` decimals but never fewer than H."""
+    if fmt == "table" and precision is not None and hand_rounding is not None and precision < hand_rounding:
         raise BptraceError(f"--precision {precision} changes nothing with hand rounding to {hand_rounding}: results "
-                           f"are shown as rounded by hand and parameters to at least {hand_rounding} decimals; "
-                           f"give more than {hand_rounding} decimals, or --exact")
+                           f"are shown as rounded by hand, and the values it does not round (g'(p), the new "
+                           f"parameters) to at least {hand_rounding} decimals; give {hand_rounding} or more "
+                           f"decimals, or --exact")

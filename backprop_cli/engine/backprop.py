@@ -111,6 +111,11 @@ class Network:
         self.loss = LOSSES[config.loss]
         self.layers: list[Layer] = list(config.layers)
         self._activations = [layer.act for layer in config.layers]  # bound once: a layer's act builds one
+        # The forward pass that gave the last J after an update: (sample indices, the layers, (p, z) of each,
+        # J per sample and combined), which the next update over the same samples (full-batch training) starts
+        # from as it is.
+        self._after: tuple[np.ndarray, list[Layer], list[tuple[np.ndarray, np.ndarray]],
+                           tuple[np.ndarray, float]] | None = None
         self.states: list[LayerState | None] = list(
             config.optimizer_state or config.optimizer.initial_states(config.layers, config.update_bias))
 
@@ -158,8 +163,7 @@ class Network:
         shown = exact is not None or not self._activations[i].elementwise
         if shown:
             dJ_dp = rounding(dJ_dp)
-        grad_w, sample_w = steps.weight_gradient(dJ_dp, layer_in, batch, rounding)
-        grad_b, sample_b = steps.bias_gradient(layer.bias, dJ_dp, batch, rounding)
+        grad_w, sample_w, grad_b, sample_b = steps.parameter_gradients(dJ_dp, layer_in, layer.bias, batch, rounding)
         new_w, new_b, state = self.update(i, grad_w, grad_b)
         step = LayerStep(
             name=layer.name, activation=layer.activation,
@@ -173,8 +177,12 @@ class Network:
     def step(self, number: int, epoch: int, indices: np.ndarray) -> Iteration:
         """Forward pass, backpropagation and update over the samples ``indices``."""
         x, y = self.config.x[indices], self.config.y[indices]
-        outputs = self.forward(x)
-        sample_losses, loss = self.losses(*outputs[-1], y)
+        after = self._after
+        if after is not None and after[1] is self.layers and np.array_equal(after[0], indices):
+            outputs, (sample_losses, loss) = after[2], after[3]  # the same samples through the same layers
+        else:
+            outputs = self.forward(x)
+            sample_losses, loss = self.losses(*outputs[-1], y)
         dJ_dz = steps.output_error(self.loss, outputs[-1][1], y, self.rounding)  # Step 1
         count = len(self.layers)
         passes: list[LayerPass] = [None] * count  # type: ignore[list-item]
@@ -186,9 +194,11 @@ class Network:
                 dJ_dz = steps.hidden_error(passes[i].dJ_dp, self.layers[i].weights, self.rounding)  # Step 2
         self.layers = [_updated(layer, s) for layer, s in zip(self.layers, layer_steps)]  # Step 5
         self.states = [s.state for s in layer_steps]
+        after_outputs = self.forward(x)
+        self._after = (indices, self.layers, after_outputs, self.losses(*after_outputs[-1], y))
         return Iteration(
             number=number, epoch=epoch, sample_indices=indices, x=x, y=y,
-            sample_losses=sample_losses, loss=loss, loss_after=self.loss_of(x, y),
+            sample_losses=sample_losses, loss=loss, loss_after=self._after[3][1],
             passes=tuple(passes), layers=tuple(layer_steps),
         )
 

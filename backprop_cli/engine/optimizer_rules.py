@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from backprop_cli.engine.kinds import COUNT, GIVEN, PARAM, RESULT
+from backprop_cli.engine.kinds import COUNT, GIVEN, PARAM, RESULT, SQUARED
+from backprop_cli.engine.rounding import Rounding
 
 GRADIENT = "∂J/∂Θ"  # the name of the gradient from Steps 3 and 4 among a rule's values
 
@@ -49,6 +50,7 @@ class Rule:
     form: Form  # the right-hand side as a formula tree, from a node per value it reads: μ · v + g
     compute: Callable[[Mapping[str, Any]], Any]
     shown: bool = True  # False: kept but not a line of its own (Adam's step count t)
+    squared: bool = False  # of the order of g² (v of RMSprop and Adam, v̂): hand-rounded to twice the digits
 
 
 # Weight decay, as its own line before the optimizer's rules (PyTorch: g ← g + λ·Θ).
@@ -69,7 +71,7 @@ class Line:
     form: Form = field(repr=False, compare=False)
     values: tuple[tuple[str, float, str], ...]
     result: float
-    kind: str  # RESULT, or PARAM for the new parameter
+    kind: str  # RESULT (SQUARED for a quantity of the order of g²), or PARAM for the new parameter
 
 
 @dataclass(frozen=True)
@@ -101,33 +103,36 @@ class Optimizer:
         return sum(rule.shown for rule in self.rules_for(hyper))
 
     def _run(self, theta: Any, grad: Any, state: Mapping[str, Any], alpha: float, hyper: Mapping[str, float],
-             r: Callable | None, record: list[Line] | None) -> dict[str, Any]:
+             r: Rounding | None, record: list[Line] | None) -> dict[str, Any]:
         """Apply the rules in order to the values so far; ``record`` (a list, or None) collects the lines."""
         values: dict[str, Any] = {"Θ": theta, GRADIENT: grad, "α": alpha, "g": grad}
         for key, value in hyper.items():
             values[HYPERS[key].symbol] = value
         for key, symbol in self.state:
             values[symbol] = state[key]
-        for rule in self.rules_for(hyper):
+        rules = self.rules_for(hyper)
+        squared = {rule.symbol for rule in rules if rule.squared}
+        for rule in rules:
             result = rule.compute(values)
             if r is not None and rule.shown and rule.symbol != "Θ":
-                result = r(result)
+                result = (r.squared() if rule.squared else r)(result)
             if record is not None and rule.shown:
-                record.append(_line(rule, values, result))
+                record.append(_line(rule, values, result, squared))
             values[rule.symbol] = result
         return values
 
     def step(self, theta, grad, state: Mapping[str, Any], alpha: float, hyper: Mapping[str, float],
-             r: Callable | None = None) -> tuple[Any, dict[str, Any]]:
+             r: Rounding | None = None) -> tuple[Any, dict[str, Any]]:
         """One update of ``theta`` (an array, or a number for a shared bias): (new Θ, new state).
 
-        ``hyper`` maps the keys of HYPERS to values; ``r`` hand-rounds a shown result (None: no rounding).
+        ``hyper`` maps the keys of HYPERS to values; ``r`` hand-rounds a shown result (None: no rounding); a
+        quantity of the order of g² (``Rule.squared``) is rounded to twice the digits (``Rounding.squared``).
         """
         values = self._run(theta, grad, state, alpha, hyper, r, None)
         return values["Θ"], {key: _plain(values[symbol]) for key, symbol in self.state}
 
     def describe(self, theta: float, grad: float, state: Mapping[str, Any], alpha: float,
-                 hyper: Mapping[str, float], r: Callable | None = None, param: str = "Θ") -> list[Line]:
+                 hyper: Mapping[str, float], r: Rounding | None = None, param: str = "Θ") -> list[Line]:
         """The lines of Step 5 for one parameter (``param`` names the new parameter's line: Θ or b)."""
         lines: list[Line] = []
         self._run(theta, grad, state, alpha, hyper, r, lines)
@@ -141,7 +146,9 @@ class Optimizer:
 SYMBOLS = {h.symbol for h in HYPERS.values()}  # the hyper-parameters' symbols: given numbers in a line
 
 
-def _kind(slot: str) -> str:
+def _kind(slot: str, squared: set[str]) -> str:
+    if slot in squared:
+        return SQUARED
     if slot == "Θ":
         return PARAM
     if slot == "t":
@@ -151,9 +158,9 @@ def _kind(slot: str) -> str:
     return RESULT
 
 
-def _line(rule: Rule, values: Mapping[str, Any], result) -> Line:
-    return Line(rule.symbol, rule.form, tuple((s, _plain(v), _kind(s)) for s, v in values.items()), _plain(result),
-                PARAM if rule.symbol == "Θ" else RESULT)
+def _line(rule: Rule, values: Mapping[str, Any], result, squared: set[str]) -> Line:
+    return Line(rule.symbol, rule.form, tuple((s, _plain(v), _kind(s, squared)) for s, v in values.items()),
+                _plain(result), PARAM if rule.symbol == "Θ" else _kind(rule.symbol, squared))
 
 
 def _plain(value):

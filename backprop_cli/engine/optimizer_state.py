@@ -4,13 +4,14 @@ hold them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from backprop_cli.engine.optimizers import OPTIMIZERS, Optimizer
+from backprop_cli.engine.rounding import Rounding
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class OptimizerSpec:
                 for layer in layers]
 
     def update_layer(self, before: LayerState | None, alpha: float, weights: np.ndarray, grad_w: np.ndarray,
-                     bias: tuple | None, r: Callable | None = None) -> tuple[Any, Any, LayerState | None]:
+                     bias: tuple | None, r: Rounding | None = None) -> tuple[Any, Any, LayerState | None]:
         """One layer's step: (new weights, new bias, state after). ``bias`` is (b, ∂J/∂b), or None when
         there is none or it is kept fixed (then the new bias is None too: the caller keeps its own)."""
         opt, before = self.optimizer, before or LayerState({}, {})  # sgd with weight decay keeps no state

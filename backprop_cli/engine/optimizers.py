@@ -76,7 +76,7 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
         name="rmsprop", label="RMSprop", torch="torch.optim.RMSprop(alpha=ρ)", hypers=("rho", "eps"),
         state=(("square_avg", "v"),),
         rules=(Rule("v", _average("v", "ρ", lambda e, f: f.Square(e["g"])),
-                    lambda e: e["ρ"] * e["v"] + (1 - e["ρ"]) * e["g"] * e["g"]),
+                    lambda e: e["ρ"] * e["v"] + (1 - e["ρ"]) * e["g"] * e["g"], squared=True),
                Rule("Θ", _scaled("g", "v"), lambda e: e["Θ"] - e["α"] * e["g"] / (np.sqrt(e["v"]) + e["ε"]))),
         reason="v is a running average of the squared gradient of each parameter. Dividing by its root scales "
                "every parameter's step to about α, whatever the size of its gradient: steep directions are "
@@ -89,9 +89,9 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
                Rule("m", _average("m", "β1", lambda e, f: e["g"]),
                     lambda e: e["β1"] * e["m"] + (1 - e["β1"]) * e["g"]),
                Rule("v", _average("v", "β2", lambda e, f: f.Square(e["g"])),
-                    lambda e: e["β2"] * e["v"] + (1 - e["β2"]) * e["g"] * e["g"]),
+                    lambda e: e["β2"] * e["v"] + (1 - e["β2"]) * e["g"] * e["g"], squared=True),
                Rule("m̂", _corrected("m", "β1"), lambda e: e["m"] / (1 - e["β1"] ** e["t"])),
-               Rule("v̂", _corrected("v", "β2"), lambda e: e["v"] / (1 - e["β2"] ** e["t"])),
+               Rule("v̂", _corrected("v", "β2"), lambda e: e["v"] / (1 - e["β2"] ** e["t"]), squared=True),
                Rule("Θ", _scaled("m̂", "v̂"), lambda e: e["Θ"] - e["α"] * e["m̂"] / (np.sqrt(e["v̂"]) + e["ε"]))),
         reason="m is a running average of the gradient (its direction), v of its square (its size). Both start "
                "at 0, so early on they are too small; dividing by 1 − β^t (t = the number of updates) corrects "

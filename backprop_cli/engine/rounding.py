@@ -6,6 +6,7 @@ A value is rounded to N decimal places, or to N significant digits where that ke
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
@@ -47,12 +48,70 @@ def hand_round_value(value: float, n: int) -> float:
     return round_half_away(value, decimals_for(value, n))
 
 
+# The largest power of ten a double holds exactly (5^22 < 2^53): m / 10^d with both exact is the correctly
+# rounded float of the decimal m·10^−d, as float(Decimal(...)) is.
+_EXACT_POWER = 22
+# The largest |value|·10^d the arrays are rounded in floating point: its float error (a unit in the last
+# place or two, 2^−3 at most) stays far below the half that separates an integer from a tie.
+_SCALED_LIMIT = 2.0**49
+_HALF, _ZERO = np.float64(0.5), np.float64(0.0)  # numpy's own scalars: no conversion at every use
+
+
+def _magnitude_start(k: int) -> float:
+    """The least float whose magnitude (``decimals_for``'s floor of log10) is ``k``: 10^k, or the float next
+    to it where log10 rounds the other way."""
+    start = float(f"1e{k}")
+    while math.floor(math.log10(start)) < k:
+        start = math.nextafter(start, math.inf)
+    while math.floor(math.log10(math.nextafter(start, 0.0))) >= k:
+        start = math.nextafter(start, 0.0)
+    return start
+
+
+@functools.cache
+def _scales(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The bins of |value| that hand rounding to ``n`` scales alike, and 10^d for each (d the decimals kept):
+    ``scales[searchsorted(bounds, |value|, "right")]``. 0 is a bin of its own (scale 1); a value too small
+    for an exact 10^d, too large to scale below the limit, infinite or NaN gets NaN, which sends it to
+    ``hand_round_value``."""
+    lowest = n - 1 - _EXACT_POWER  # the least magnitude with d ≤ 22 decimals
+    bounds = [5e-324, *(_magnitude_start(k) for k in range(lowest, 0)), _SCALED_LIMIT / 10.0**n]
+    scales = [1.0, math.nan, *(float(f"1e{max(n, n - 1 - k)}") for k in range(lowest, 0)), math.nan]
+    return np.array(bounds), np.array(scales)
+
+
 def hand_round(values: np.ndarray, n: int | None) -> np.ndarray:
-    """Every element of ``values`` hand-rounded to ``n``; unchanged when ``n`` is None."""
+    """Every element of ``values`` hand-rounded to ``n``; unchanged when ``n`` is None.
+
+    The same numbers as ``hand_round_value`` element by element, computed on the whole array in floating
+    point. |value| is scaled by 10^d to s; the decimal result is m·10^−d with m = ⌊s⌋ or ⌊s⌋ + 1, up when
+    |value| reaches the float of the tie (⌊s⌋ + ½)·10^−d, or lies within a unit in the last place below it
+    (the tie a calculator shows, see ``round_half_away``); a float on either side of a tie's float has its
+    shortest decimal form on the same side of the tie. m / 10^d is then the correctly rounded float of the
+    decimal, as the Decimal rounding gives it. Elements outside the range where this is exact (very small,
+    very large, infinite or NaN) are left to ``hand_round_value``.
+    """
     if n is None:
         return values
-    flat = [hand_round_value(v, n) for v in np.asarray(values, dtype=float).ravel().tolist()]
-    return np.array(flat, dtype=float).reshape(np.shape(values))
+    bounds, scales = _scales(n)
+    array = np.asarray(values, dtype=float)
+    flat = array.ravel()
+    size = np.abs(flat)
+    scale = scales.take(bounds.searchsorted(size, "right"))
+    whole = size * scale
+    np.floor(whole, out=whole)  # ⌊s⌋
+    tie = whole + _HALF
+    tie /= scale
+    # Up where |value| + ulp(|value|) ≥ the tie, i.e. where |value| ≥ the float just below the tie.
+    np.nextafter(tie, _ZERO, out=tie)
+    whole += size >= tie
+    whole /= scale
+    np.copysign(whole, flat, out=whole)
+    whole += _ZERO  # no −0.0
+    if math.isnan(whole.dot(whole)):  # NaN where the scale was: outside the range of the arrays, one by one
+        for index in np.flatnonzero(np.isnan(whole)).tolist():
+            whole[index] = hand_round_value(float(flat[index]), n)
+    return whole.reshape(array.shape)
 
 
 @dataclass(frozen=True)
@@ -68,8 +127,18 @@ class Rounding:
     def exact(self) -> bool:
         return self.digits is None
 
+    def squared(self) -> Rounding:
+        """The rounding of a quantity of the order of a squared result, such as an optimizer's running average
+        of g²: twice the digits (at most 15), which the square of a number with N digits has. 0.077² is
+        0.005929, and its root is 0.077 again, as on paper; to 2 digits it would be 0.0059, whose root is
+        0.0768."""
+        return self if self.digits is None else Rounding(min(2 * self.digits, 15))
+
     def __call__(self, values):
         if self.digits is None:
             return values
-        rounded = hand_round(np.asarray(values, dtype=float), self.digits)
-        return float(rounded) if np.ndim(values) == 0 else rounded
+        if isinstance(values, np.ndarray) and values.ndim:
+            return hand_round(values, self.digits)
+        if np.ndim(values) == 0:
+            return hand_round_value(float(values), self.digits)
+        return hand_round(np.asarray(values, dtype=float), self.digits)

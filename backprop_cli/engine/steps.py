@@ -98,6 +98,20 @@ def bias_gradient(bias, dJ_dp: np.ndarray, batch: str, rounding: Rounding):
     return (float(combined) if is_shared(bias) else combined), (None if rounding.exact else per_sample)
 
 
+def parameter_gradients(dJ_dp: np.ndarray, inputs: np.ndarray, bias, batch: str, rounding: Rounding):
+    """Steps 3 and 4 for a layer's weights and bias: ∂J/∂Θ and its per-sample terms, ∂J/∂b and its per-sample
+    terms, as ``weight_gradient`` and ``bias_gradient`` give them.
+
+    By hand with a bias per neuron the bias is the weight of an input that is always 1 (∂p_k/∂b_k = 1): its
+    terms ∂J/∂p_k · 1 are the weights' last column, rounded in the same pass, to the same numbers.
+    """
+    if rounding.exact or bias is None or is_shared(bias):
+        return (*weight_gradient(dJ_dp, inputs, batch, rounding), *bias_gradient(bias, dJ_dp, batch, rounding))
+    grad, per_sample = weight_gradient(dJ_dp, np.hstack([inputs, np.ones((len(inputs), 1))]), batch, rounding)
+    assert per_sample is not None  # by hand
+    return grad[:, :-1], per_sample[:, :, :-1], grad[:, -1], per_sample[:, :, -1]
+
+
 def update(value, gradient, alpha: float):
     """Step 5, gradient descent: Θ ← Θ − α · ∂J/∂Θ (and b likewise); not rounded, shown as it is."""
     return value - alpha * gradient

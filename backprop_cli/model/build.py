@@ -79,10 +79,12 @@ def _section(step: str, blocks: list[Block], config: Config, layer: int | None =
     return Section(step, name, tuple(blocks), layer)
 
 
-def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = False) -> list[Section]:
+def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = False,
+             weights: bool = False) -> list[Section]:
     """The trace of one update in the handout's order: the forward pass (per sample), Step 1 (per sample),
     Step 2 for each hidden layer from the last to the first (per sample), Steps 3, 4 and 5. ``working``
-    adds the weights before the update, each p's sum and each layer's g'(p) and ∂J/∂p (model.working)."""
+    adds the weights before the update, each p's sum and each layer's g'(p) and ∂J/∂p (model.working);
+    ``weights`` the weights before the update alone (the tables, which have no figure to show them)."""
     samples = range(len(it.x))
     last = len(config.layers) - 1
     hidden = list(reversed(range(last)))  # backwards, as the error flows
@@ -94,14 +96,14 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = F
         for s in samples:
             made = make(s)
             blocks += _first_example(made) if not blocks else made
-            extra = working and derivatives(config, it, s, i)
+            extra = working and derivatives(config, it, s, i, not fmt.rounding.exact)
             if extra:
                 blocks.append(extra)
         return blocks
 
-    out = [_section("Weights", weights_before(config, it), config)] if working else []
-    out += [
-        _section("Forward pass", [forward.forward_pass(config, it, s, working) for s in samples], config),
+    before = weights_before(config, it) if working or weights else []  # above the forward pass, which uses them
+    out = [
+        _section("Forward pass", [*before, *(forward.forward_pass(config, it, s, working) for s in samples)], config),
         _section("Step 1", per_sample(lambda s: forward.step1(config, it, s), last), config),
     ]
     for i in hidden:
@@ -114,8 +116,9 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = F
     return out
 
 
-def document(config: Config, it: Iteration, fmt: NumberFormat, working: bool = False) -> Document:
+def document(config: Config, it: Iteration, fmt: NumberFormat, working: bool = False,
+             weights: bool = False) -> Document:
     """The worked example of update ``it``: the header and every section, numbers written by ``fmt``;
-    ``working`` adds the intermediate values (``sections``)."""
-    return Document(forward.header(config, fmt.rounding.digits), tuple(sections(config, it, fmt, working)), fmt,
-                    len(it.x))
+    ``working`` adds the intermediate values, ``weights`` the weights before the update (``sections``)."""
+    return Document(forward.header(config, fmt.rounding.digits), tuple(sections(config, it, fmt, working, weights)),
+                    fmt, len(it.x))

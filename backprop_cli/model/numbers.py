@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from backprop_cli.engine.kinds import COUNT, GIVEN, PARAM
+from backprop_cli.engine.kinds import COUNT, GIVEN, PARAM, SQUARED
 from backprop_cli.engine.rounding import Rounding, decimals_for
 
 MINUS = "−"
@@ -19,7 +19,7 @@ LARGE = 1e12
 MOST_DECIMALS = 15  # what a double holds; more digits never tell two numbers apart
 
 
-def _signed(text: str) -> str:
+def signed(text: str) -> str:
     """``text`` with true minus signs (the exponent's too); a value that rounds to zero has no sign."""
     text = text.replace("e-", "e" + MINUS)
     if text.startswith("-"):
@@ -41,7 +41,7 @@ def _strip_to(text: str, keep: int) -> str:
 
 def powers_of_ten(value: float, decimals: int) -> str:
     """``value`` in powers of ten with ``decimals`` decimals before the exponent: −5.1000e−12, 1.50e+20."""
-    return _signed(f"{value:.{decimals}e}")
+    return signed(f"{value:.{decimals}e}")
 
 
 class NumberFormat:
@@ -78,9 +78,9 @@ class NumberFormat:
         if special is not None:
             return special
         if self._hand is None:
-            return _signed(f"{value:.{self.precision}f}")
+            return signed(f"{value:.{self.precision}f}")
         text = f"{value:.{decimals_for(value, self._hand)}f}"
-        return _signed(_strip_to(text, self._hand))
+        return signed(_strip_to(text, self._hand))
 
     def param(self, value: float) -> str:
         """A weight or bias, before or after the update, or a value the run does not round (g'(p)): at least
@@ -89,14 +89,14 @@ class NumberFormat:
         if special is not None:
             return special
         if self._hand is None:
-            return _signed(f"{value:.{self.precision}f}")
-        return _signed(_strip_to(f"{value:.{self.shown}f}", self._hand))
+            return signed(f"{value:.{self.precision}f}")
+        return signed(_strip_to(f"{value:.{self.shown}f}", self._hand))
 
     def given(self, value: float) -> str:
         """A number the user gave (x, y, α): as short as it reads; 10¹² or more in powers of ten."""
         if float(value).is_integer() and abs(value) < LARGE:
-            return _signed(str(int(value)))
-        return _signed(f"{value:.10g}")
+            return signed(str(int(value)))
+        return signed(f"{value:.10g}")
 
     def distinct(self, values: Sequence[float]) -> list[str]:
         """``values`` as results, with as many more decimals as it takes to tell different values apart
@@ -105,14 +105,16 @@ class NumberFormat:
         decimals = self.shown
         while decimals <= MOST_DECIMALS and _confused(values, texts):
             # A number written in powers of ten gets more digits before its exponent in the same steps.
-            texts = [powers_of_ten(v, decimals) if self._outside(v) else _signed(f"{v:.{decimals}f}") for v in values]
+            texts = [powers_of_ten(v, decimals) if self._outside(v) else signed(f"{v:.{decimals}f}") for v in values]
             decimals += 1
         return texts
 
     def write(self, value: float, kind: str) -> str:
-        """``value`` written as a number of ``kind`` (GIVEN, RESULT, PARAM or COUNT)."""
+        """``value`` written as a number of ``kind`` (GIVEN, RESULT, SQUARED, PARAM or COUNT)."""
         if kind == COUNT:
             return str(value)
+        if kind == SQUARED:  # with the digits hand rounding keeps for it
+            return NumberFormat(self.precision, self.rounding.squared()).result(value)
         return {GIVEN: self.given, PARAM: self.param}.get(kind, self.result)(value)
 
     @staticmethod

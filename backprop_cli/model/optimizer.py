@@ -117,7 +117,7 @@ def _at(state: Mapping[str, Any], index) -> dict[str, Any]:
 
 def _lines(config: Config, st: LayerStep, field: str, index, rounding: Rounding) -> list[Line]:
     """The optimizer's lines of one weight or bias (``index`` () for a shared bias)."""
-    r = None if rounding.exact else (lambda value: rounding(float(value)))
+    r = None if rounding.exact else rounding
     value, grad = getattr(st, field), getattr(st, "dJ_d" + field)
     index = index or None
     if index is not None:

@@ -45,9 +45,15 @@ def weights_before(config: Config, it: Iteration) -> list[Block]:
     return blocks
 
 
-def derivatives(config: Config, it: Iteration, s: int, i: int) -> Block | None:
+# Under the values of g'(p) and ∂J/∂p of a hand-rounded run: why they have more digits than the results.
+NOT_ROUNDED = ("g'(p) and ∂J/∂p are not rounded by hand: the hand calculation keeps them inside the products of "
+               "Steps 2 to 4 (shown to --precision decimals)")
+
+
+def derivatives(config: Config, it: Iteration, s: int, i: int, by_hand: bool = False) -> Block | None:
     """The derivative factor g'(p_k) of every neuron of layer ``i`` and ∂J/∂p_k = ∂J/∂z_k · g'(p_k), with
-    their numbers; None where ∂J/∂p is a result of its own (shown in Step 1: softmax, the exact forms)."""
+    their numbers; None where ∂J/∂p is a result of its own (shown in Step 1: softmax, the exact forms).
+    ``by_hand``: the run rounds by hand, and a line says that these values are not rounded."""
     lp, layer = it.passes[i], config.layers[i]
     if lp.dg_dp is None or lp.dJ_dp_shown:
         return None
@@ -64,5 +70,6 @@ def derivatives(config: Config, it: Iteration, s: int, i: int) -> Block | None:
     columns.insert(2, Column("g'(p)", NUMBER))
     where = "output" if i == len(config.layers) - 1 else "hidden"
     general = Relation(Partial(symbol("p", "k")), product(Partial(symbol("z", "k")), g))
-    return Block("working", f"∂J/∂p = ∂J/∂z · g'(p) in the {where} layer '{layer.name}'", (general,),
+    return Block("working", f"∂J/∂p = ∂J/∂z · g'(p) in the {where} layer '{layer.name}'",
+                 (general, NOT_ROUNDED) if by_hand else (general,),
                  Table(tuple(columns), lp.p.shape[1], rows), sample=sample_ref(config, it, s))

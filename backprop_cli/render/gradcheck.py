@@ -15,6 +15,7 @@ from rich.text import Text
 
 from backprop_cli._version import __version__
 from backprop_cli.engine.gradcheck import RTOL, Check, GradCheck, Kink
+from backprop_cli.model.numbers import signed
 from backprop_cli.render.console import make_console
 from backprop_cli.render.parts import fill, heading
 from backprop_cli.render.unicode import bias_text as bias_label
@@ -24,13 +25,15 @@ SCHEMA = "bptrace/gradcheck-v1"
 MAX_NAMED = 8  # differing parameters named in the verdict before "…"
 
 
-def _signed(text: str) -> str:
-    return text.replace("-", "−", 1) if text.startswith("-") else text
-
-
 def full(value: float) -> str:
-    """A number to 10 significant digits (enough to see where two agree), with a true minus sign."""
-    return _signed(f"{value:.10g}")
+    """A number to 10 significant digits (enough to see where two agree), with true minus signs (the
+    exponent's too: 2.9e−10)."""
+    return signed(f"{value:.10g}")
+
+
+def short(value: float, spec: str = ".1e") -> str:
+    """A tolerance, an error or ε as the tables write numbers: 1.0e−08, ε = 1e−06."""
+    return signed(f"{value:{spec}}")
 
 
 def notes(result: GradCheck) -> list[str]:
@@ -42,7 +45,7 @@ def notes(result: GradCheck) -> list[str]:
     largest = max((abs(c.backprop) for c in result.checks), default=0.0)
     if result.tolerance > RTOL * largest > 0:
         out.append(f"J = {full(result.loss)} is so large that its rounding noise divided by 2ε "
-                   f"({result.tolerance:.1e}) exceeds the gradients: the verdicts say little; a larger --eps helps.")
+                   f"({short(result.tolerance)}) exceeds the gradients: the verdicts say little; a larger --eps helps.")
     if config.optimizer.hyper.get("weight_decay"):
         out.append("weight_decay is not part of J: it is added to ∂J/∂Θ by the optimizer in Step 5, so the "
                    "gradients checked here are without it.")
@@ -62,7 +65,7 @@ def verdict(result: GradCheck, labels: list[str]) -> str:
     total = len(result.checks)
     if result.agree:
         return (f"All {total} gradients agree with their central differences (largest relative error "
-                f"{result.largest_error:.1e}).")
+                f"{short(result.largest_error)}).")
     named = [label for label, check in zip(labels, result.checks) if not check.agree]
     shown = ", ".join(named[:MAX_NAMED]) + (", …" if len(named) > MAX_NAMED else "")
     why = " at a ReLU kink (see above)" if all(c.kink for c in result.differing) else ""
@@ -85,16 +88,17 @@ def write_table(stream, result: GradCheck, rows: int, color: bool | None = None)
     first, last = result.samples[0] + 1, result.samples[-1] + 1  # an update's samples follow each other
     samples = f"sample {first}" if first == last else f"samples {first}–{last}"
     title = f"Gradient check of {config.source}"
-    about = (f"the first update ({samples}), J(Θ) = {full(result.loss)}, ε = {result.eps:g}\n"
+    about = (f"the first update ({samples}), J(Θ) = {full(result.loss)}, ε = {short(result.eps, 'g')}\n"
              "Backprop: ∂J/∂Θ from Steps 3 and 4; central difference: (J(Θ+ε) − J(Θ−ε)) / 2ε; they agree "
-             f"when their relative error is ≤ {RTOL:g} or they differ by ≤ {result.tolerance:.1e} (the rounding "
+             f"when their relative error is ≤ {short(RTOL, 'g')} or they differ by ≤ {short(result.tolerance)} "
+             "(the rounding "
              "noise of J divided by 2ε)")
     table = Table(box=box.HEAVY_HEAD, header_style="bold")
     table.add_column("Parameter", no_wrap=True)
     for column in ("Backprop", "Central diff.", "Rel. error"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("Verdict", no_wrap=True, style="bold")
-    cells = ((name, full(c.backprop), full(c.numerical), f"{c.relative_error:.1e}",
+    cells = ((name, full(c.backprop), full(c.numerical), short(c.relative_error),
               "ok" if c.agree else ("differs (kink)" if c.kink else "DIFFERS"))
              for name, c in zip(labels, result.checks))
     console = make_console(stream, color)

@@ -12,7 +12,7 @@ from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import flow
 from backprop_cli.render.common import inline
 from backprop_cli.render.curve import curve_svg
-from backprop_cli.render.mathml import spell
+from backprop_cli.render.mathml import cell, spell
 from backprop_cli.render.svg import svg
 
 STYLE = """
@@ -36,9 +36,6 @@ padding:.3rem 0;margin:.5rem 0}
 .bptrace figure{margin:1rem 0;overflow-x:auto}.bptrace figure svg{max-width:100%;height:auto}
 .bptrace figcaption{font-size:.9em;color:#555}
 .bptrace td.answer{min-width:9rem;height:1.8rem;border:1px solid #888}
-.bptrace .brace{border-top:1px solid;padding-top:3px;\
-background:linear-gradient(currentColor,currentColor) left top/1px 6px
-no-repeat,linear-gradient(currentColor,currentColor) right top/1px 6px no-repeat}
 .bptrace .brace-note{font-size:.7em}
 @media print{.bptrace{max-width:none;padding:0;font-size:10pt}.bptrace .scroll,.bptrace .display,
 .bptrace figure{overflow:visible}.bptrace tr,.bptrace .display,.bptrace figure{break-inside:avoid}
@@ -84,7 +81,7 @@ def _display(item: flow.Display, fmt: NumberFormat) -> str:
         for left, sign, right in item.rows:
             first = "" if left is None else spell(left, fmt)
             rest = ('<mspace width="1em"/>' if sign == "+" else "") + _sign(sign) + spell(right, fmt)
-            rows.append(f"<mtr><mtd>{first}</mtd><mtd>{rest}</mtd></mtr>")
+            rows.append(f"<mtr>{cell(first, 'right')}{cell(rest, 'left')}</mtr>")
         math = f'<mtable columnalign="right left" displaystyle="true">{"".join(rows)}</mtable>{note}'
     tag = "" if item.tag is None else f'<span class="tag">({item.tag})</span>'
     return f'<div class="display"><math display="block">{math}</math>{tag}</div>'

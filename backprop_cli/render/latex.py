@@ -24,6 +24,7 @@ PREAMBLE = "\n".join([
     r"\allowdisplaybreaks",
     r"\setlength{\LTleft}{0pt}",
     r"\setlength{\LTright}{\fill}",
+    r"\setlength{\extrarowheight}{3pt}",  # room above a row for superscripts: n_1^{[hid]}, \Theta_{11}^{[out]}
     r"\begin{document}",
 ])
 ANSWER_SHARE = 0.2  # of the line, an answer column of a printed sheet: room to write a number

@@ -4,14 +4,14 @@ The LaTeX documents and the Markdown math ($…$) use it alike; every result is 
 
 from __future__ import annotations
 
-import re
 from functools import singledispatch
 
 from backprop_cli.model import formula as f
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import common
-from backprop_cli.render.tex import math_symbol, tex_number, tex_text
+from backprop_cli.render.tex import math_symbol, math_text, plain_name, tex_number, tex_text
 from backprop_cli.render.unicode import number
+from backprop_cli.render.unicode import spell as unicode_spell
 
 SIGNS = {"=": "=", "←": r"\leftarrow", ":=": ":=", "≤": r"\leq", ">": ">", "+": "+"}
 # Functions named as the handout names them; others by math_symbol.
@@ -21,9 +21,9 @@ COST = r"\mathcal{J}(\Theta)"  # what ∂ is taken of, where a Partial does not 
 
 def layer_name(name: str) -> str:
     """[hid] as a superscript: in italic like the handout's where it is a plain word, else as text."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+    if plain_name(name):
         return rf"[\mathit{{{name}}}]"
-    return rf"\text{{[{tex_text(name)}]}}"
+    return math_text(f"[{name}]")
 
 
 def label(node: f.Label) -> str:
@@ -42,7 +42,7 @@ def label(node: f.Label) -> str:
 def spell(node, fmt: NumberFormat) -> str:
     """``node`` in LaTeX math (a str is set as text)."""
     if isinstance(node, str):
-        return rf"\text{{{tex_text(node)}}}"
+        return math_text(node)
     return _spell(node, fmt)
 
 
@@ -66,7 +66,7 @@ def display(rows, fmt: NumberFormat, env: str = "aligned", end: str = "") -> str
 
 def ending(note: str, tag: int | None) -> str:
     """What follows a displayed formula: words in parentheses, and the handout's equation number."""
-    return (rf"\quad\text{{({tex_text(note)})}}" if note else "") + ("" if tag is None else rf" \tag{{{tag}}}")
+    return (rf"\quad {math_text(f'({note})')}" if note else "") + ("" if tag is None else rf" \tag{{{tag}}}")
 
 
 def inline(items, fmt: NumberFormat, text, strong: bool = False) -> str:
@@ -116,7 +116,7 @@ def _vector(node: f.Vector, fmt: NumberFormat) -> str:
 def _equations(node: f.Equations, fmt: NumberFormat) -> str:
     joiner = r"\quad\text{and}\quad " if node.joiner.strip() == "and" else node.joiner.strip() + r"\quad "
     text = joiner.join(spell(r, fmt) for r in node.relations)
-    return text + (rf"\quad\text{{({tex_text(node.note)})}}" if node.note else "")
+    return text + (rf"\quad {math_text(f'({node.note})')}" if node.note else "")
 
 
 def _cases(node: f.Cases, fmt: NumberFormat) -> str:
@@ -130,16 +130,28 @@ def _jacobian(node: f.Jacobian, fmt: NumberFormat) -> str:
 
 
 TALL = (r"\frac", r"\overbrace", r"\sum")  # content that needs the brackets around it to grow
+# A group up to this many characters (as the terminal writes it) is kept on one line: (1 − σ(−0.8540)) fits
+# in the narrowest column of a document's table.
+SHORT_GROUP = 16
 
 
 def _group(node: f.Group, fmt: NumberFormat) -> str:
     """In brackets or parentheses; growing with their content only where it is tall, so that a long
-    product in a table can still break after an operator."""
+    product in a table can still break after an operator. A short group is a subformula ({…}), which TeX
+    does not break: a line breaks between the terms of a product rather than inside (1 − σ(p))."""
     body = spell(node.body, fmt)
     pair = "[]" if node.square else "()"
     if any(mark in body for mark in TALL):
         return rf"\left{pair[0]}{body}\right{pair[1]}"
+    if len(unicode_spell(node, fmt)) <= SHORT_GROUP:
+        return f"{{{pair[0]}{body}{pair[1]}}}"
     return f"{pair[0]}{body}{pair[1]}"
+
+
+def _base(node, fmt: NumberFormat) -> str:
+    """What a power is taken of, as a subformula {…} (a short group already is one)."""
+    text = spell(node, fmt)
+    return text if isinstance(node, f.Group) and text.startswith("{") else f"{{{text}}}"
 
 
 @singledispatch
@@ -152,7 +164,7 @@ _spell.register(f.Num, lambda node, fmt: tex_number(number(node, fmt)))
 _spell.register(f.Symbol, lambda node, fmt: math_symbol(node.name))
 _spell.register(f.Call, lambda node, fmt: f"{_call(node.function)}({spell(node.argument, fmt)})")
 _spell.register(f.Sqrt, lambda node, fmt: rf"\sqrt{{{_bare(node.body, fmt)}}}")
-_spell.register(f.Power, lambda node, fmt: f"{{{spell(node.base, fmt)}}}^{{{spell(node.exponent, fmt)}}}")
+_spell.register(f.Power, lambda node, fmt: f"{_base(node.base, fmt)}^{{{spell(node.exponent, fmt)}}}")
 _spell.register(f.Cases, _cases)
 _spell.register(f.Vector, _vector)
 _spell.register(f.Derivative, lambda node, fmt: spell(f.slope(node), fmt))
@@ -169,9 +181,9 @@ _spell.register(f.Difference, lambda node, fmt: f"{spell(node.left, fmt)} - {spe
 _spell.register(f.Quotient, lambda node, fmt: (f"{spell(node.top, fmt)}/{spell(node.bottom, fmt)}" if node.tight else
                                                rf"\dfrac{{{_bare(node.top, fmt)}}}{{{_bare(node.bottom, fmt)}}}"))
 _spell.register(f.Negative, lambda node, fmt: "-" + spell(node.body, fmt))
-_spell.register(f.Square, lambda node, fmt: f"{{{spell(node.body, fmt)}}}^2")
+_spell.register(f.Square, lambda node, fmt: f"{_base(node.body, fmt)}^2")
 _spell.register(f.Log, lambda node, fmt: r"\log" + ("" if isinstance(node.body, f.Group) else " ")
                 + spell(node.body, fmt))
 _spell.register(f.Group, _group)
-_spell.register(f.Kept, lambda node, fmt: rf"{spell(node.value, fmt)}\ \text{{({tex_text(node.reason)})}}")
-_spell.register(f.Brace, lambda node, fmt: rf"\overbrace{{{spell(node.body, fmt)}}}^{{\text{{{tex_text(node.note)}}}}}")
+_spell.register(f.Kept, lambda node, fmt: rf"{spell(node.value, fmt)}\ {math_text(f'({node.reason})')}")
+_spell.register(f.Brace, lambda node, fmt: rf"\overbrace{{{spell(node.body, fmt)}}}^{{{math_text(node.note)}}}")

@@ -35,8 +35,24 @@ def fenced(body: str, pair: str = "()") -> str:
     return f"<mrow><mo{attributes}>{pair[0]}</mo>{body}<mo{attributes}>{pair[1]}</mo></mrow>"
 
 
+SPACE = '<mspace width="0.3em"/>'  # a space between words and math: an <mtext> drops its own at either end
+GAP = '<mspace width="1em"/>'  # between a formula and words about it (\\quad)
+
+
 def text(words: str) -> str:
-    return f"<mtext>{escape(words)}</mtext>"
+    """Words inside a formula; a space at either end as an <mspace>, which MathML keeps (0 if p ≤ 0)."""
+    core = words.strip(" ")
+    if not core:
+        return SPACE if words else ""
+    before = SPACE if words.startswith(" ") else ""
+    after = SPACE if words.endswith(" ") else ""
+    return f"{before}<mtext>{escape(core)}</mtext>{after}"
+
+
+def cell(body: str, align: str) -> str:
+    """A cell of an <mtable>, aligned ``left`` or ``right``: MathML Core (Chromium) aligns a cell by its CSS
+    text-align, other renderers by columnalign; both are given."""
+    return f'<mtd columnalign="{align}" style="text-align:{align}">{body}</mtd>'
 
 
 def symbol(name: str) -> str:
@@ -135,7 +151,7 @@ def _equations(node: f.Equations, fmt: NumberFormat) -> str:
 
 
 def _cases(node: f.Cases, fmt: NumberFormat) -> str:
-    rows = "".join(f"<mtr><mtd>{spell(v, fmt)}</mtd><mtd>{text('if ')}{spell(c, fmt)}</mtd></mtr>"
+    rows = "".join(f"<mtr>{cell(spell(v, fmt), 'left')}{cell(GAP + text('if ') + spell(c, fmt), 'left')}</mtr>"
                    for v, c in node.cases)
     return row(mo("{"), f'<mtable columnalign="left left">{rows}</mtable>')
 
@@ -146,9 +162,9 @@ def _jacobian(node: f.Jacobian, fmt: NumberFormat) -> str:
 
 
 def _brace(node: f.Brace, fmt: NumberFormat) -> str:
-    """The handout's \\overbrace: the part under a bracket drawn by the page's style, the note above it."""
-    return f'<mover><mrow class="brace">{spell(node.body, fmt)}</mrow>' \
-           f'<mtext class="brace-note">{escape(node.note)}</mtext></mover>'
+    """The handout's \\overbrace: a curly brace stretched over the part (⏞, a stretchy accent), the note above it."""
+    brace = f'<mover accent="true">{row(spell(node.body, fmt))}<mo stretchy="true">⏞</mo></mover>'
+    return f'<mover>{brace}<mtext class="brace-note">{escape(node.note)}</mtext></mover>'
 
 
 @singledispatch

@@ -236,7 +236,7 @@ def step_mode(config: Config, iterations: Iterable[Iteration], opts: TableOption
     it = next(iter(iterations))
     updates = plan(config).updates
     console = make_console(stdout, color, env, opts.width)
-    page = document(config, it, opts.fmt, opts.working)
+    page = document(config, it, opts.fmt, opts.working, weights=True)
 
     def show(page: Page) -> None:
         console.print(Text(""))

@@ -87,7 +87,7 @@ def phase(config: Config, it: Iteration, part: doc.Section, opts: TableOptions) 
 
 def render_iteration(config: Config, it: Iteration, opts: TableOptions) -> list[RenderableType]:
     """The header and every phase of one update, with a blank line between phases."""
-    return render_document(config, it, document(config, it, opts.fmt, opts.working), opts)
+    return render_document(config, it, document(config, it, opts.fmt, opts.working, weights=True), opts)
 
 
 def write_table(stream, config: Config, iterations: Iterable[Iteration], opts: TableOptions,

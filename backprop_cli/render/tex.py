@@ -6,6 +6,7 @@ mode. A letter it cannot set (Cyrillic, Greek text, CJK, ą, ð) is refused, nev
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from backprop_cli.errors import BptraceError
 
@@ -20,6 +21,13 @@ _SPECIAL = {
     "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
     "…": r"\ldots{}", "–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''",
     **{char: rf"\ensuremath{{{tex}}}" for char, tex in _MATH.items()},
+}
+# Characters that text inside math cannot hold alike in LaTeX, KaTeX and MathJax (MathJax's \text takes no
+# commands, pdflatex's text fonts have no < > |): set in math mode between the \text{…} around them.
+_IN_MATH = {
+    "\\": r"\backslash", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%", "_": r"\_",
+    "~": r"\sim", "^": r"\wedge", "<": "<", ">": ">", "|": "|", "…": r"\ldots",
+    **{char: tex.replace("^2", "^{2}") for char, tex in _MATH.items() if char != "−"},
 }
 # Letters with a mark above that the combining form keeps (m̂, v̂): the letter, then U+0302.
 _HAT = "\u0302"
@@ -40,6 +48,8 @@ def tex_text(text: str) -> str:
     for n, char in enumerate(text):
         if char == "-" and text[n + 1:n + 2] == "-":  # not an en dash: --rows stays two hyphens
             out.append("-{}")
+        elif char == "'" and _opens(text, n):
+            out.append("`")  # an opening quote, where LaTeX would set a closing one
         elif char in _SPECIAL:
             out.append(_SPECIAL[char])
         elif char == _HAT and out:
@@ -62,6 +72,55 @@ def _as_written(char: str) -> str:
     return rf"\pdfliteral page{{/Span<</ActualText<FEFF{ord(char):04X}>>>BDC}}{char}\pdfliteral page{{EMC}}"
 
 
+def math_text(text: str) -> str:
+    """``text`` inside math: words in \\text{…}, and the notation's symbols (σ, →) and the characters TeX reads
+    as markup between them in math mode, with commands that LaTeX, KaTeX and MathJax all know
+    (\\text{Derivative Sigmoid }\\sigma, \\text{50}\\%)."""
+    out: list[str] = []
+    words: list[str] = []
+
+    def close() -> None:
+        if words:
+            out.append(rf"\text{{{''.join(words)}}}")
+            words.clear()
+
+    for n, char in enumerate(text):
+        if char in _IN_MATH:
+            close()
+            command = _IN_MATH[char]
+            out.append(f"{{{command}}}" if command[-1].isalpha() else command)  # {\sigma}: no letter may follow
+        elif char == _HAT and words:
+            letter = words.pop()
+            close()
+            out.append(rf"\hat{{\text{{{letter}}}}}")
+        elif char == "'" and _opens(text, n):
+            words.append("‘")
+        elif char.isascii():
+            words.append(char if char.isprintable() else " ")
+            if char == "-" and text[n + 1:n + 2] == "-":  # --rows: two hyphens, not an en dash
+                close()
+        elif settable(char):  # é, ü, ñ, ø: as written (UTF-8 input)
+            words.append(char)
+        else:
+            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+            words.append(plain if plain.isprintable() and plain and plain not in _IN_MATH else
+                         char if char in "‘’“”–—" else "?")
+    close()
+    return "".join(out)
+
+
+def _opens(text: str, n: int) -> bool:
+    """Whether the straight quote at ``n`` opens a quotation ('hid'): at the start or after a space or an
+    opening bracket, and before a letter or digit."""
+    return (n == 0 or text[n - 1] in " ([") and text[n + 1:n + 2].isalnum()
+
+
+def plain_name(name: str) -> bool:
+    """Whether a layer's name is a plain word (letters, then letters or digits: hid, out, hid2), set in italic
+    as the handout's [hid] is, in the formulas and the figure alike; any other name is set as text."""
+    return re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) is not None
+
+
 def tex_number(text: str) -> str:
     """A number as the tables write it (−0.85, (−1.40), 1.5e+20), in math mode: the sign of an exponent
     is not a binary operator (1\\mathrm{e}{-}08)."""
@@ -80,6 +139,6 @@ def math_symbol(text: str) -> str:
     elif len(base) > 1 and base.isascii() and base.isalpha():
         base = rf"\mathrm{{{base}}}"
     elif not base.isascii():
-        base = rf"\text{{{tex_text(base)}}}"
+        base = math_text(base)
     base = rf"\hat{{{base}}}" if hat else base
     return base + (f"_{{{index}}}" if index else "")

@@ -16,8 +16,8 @@ from backprop_cli.model.figure_layout import (
     Figure,
     Label,
 )
+from backprop_cli.render.tex import plain_name, tex_text
 from backprop_cli.render.tex import tex_number as _number
-from backprop_cli.render.tex import tex_text
 
 PT = 0.75  # PostScript points (bp) per pixel; font sizes are TeX points, 0.4 % smaller: no matter
 # Computer Modern sizes that exist as fonts (others are substituted, with a warning).
@@ -36,7 +36,8 @@ def _content(label: Label) -> str:
         symbol, index, layer = item.parts
         text = f"${symbol}_{{{index}}}"
         if layer:  # in text, as a layer name may hold anything; at the size of the script
-            text += rf"^{{\mbox{{{_font(label.size * 0.7)}[{tex_text(layer)}]}}}}"
+            name = rf"\textit{{{layer}}}" if plain_name(layer) else tex_text(layer)  # as the formulas set it
+            text += rf"^{{\mbox{{{_font(label.size * 0.7)}[{name}]}}}}"
         return text + "$"
     if item.kind == "value":
         quantity, number, note = item.parts
