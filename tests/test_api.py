@@ -3,8 +3,11 @@ examples run in tests/test_docs.py)."""
 
 from __future__ import annotations
 
+import doctest
+import os
+
 import pytest
-from conftest import CONFIGS
+from conftest import CONFIGS, ROOT
 
 import backprop_cli as bptrace
 
