@@ -91,10 +91,11 @@ class Worksheet(dict):
 def worksheet(config: ConfigLike) -> Worksheet:
     """The answer sheet of ``config``: a dict with a ``None`` for every number of one backpropagation step.
 
-    >>> sheet = worksheet("configs/handout.yaml")
-    >>> sheet["forward"]["hid"]["p"]
-    [None, None]
-    >>> sheet["forward"]["hid"]["p"] = [0.61, -0.64]     # then: check("configs/handout.yaml", sheet)
+    Examples:
+        >>> sheet = worksheet("configs/handout.yaml")
+        >>> sheet["forward"]["hid"]["p"]
+        [None, None]
+        >>> sheet["forward"]["hid"]["p"] = [0.61, -0.64]     # then: check("configs/handout.yaml", sheet)
     """
     return Worksheet(*_read(config))
 
@@ -146,11 +147,12 @@ def check(config: ConfigLike, answers: Mapping | str | os.PathLike | Sequence[st
     document, or a list for several files), displayed as its table. ``hand_rounding`` is the N the sheet asks
     for, as ``check -r N`` (default: the config's).
 
-    >>> sheet = worksheet("configs/handout.yaml")
-    >>> sheet["forward"]["hid"]["p"] = [0.61, -0.64]
-    >>> marked = check("configs/handout.yaml", sheet)
-    >>> [answer["verdict"] for answer in marked["answers"][:3]]
-    ['correct', 'correct', 'blank']
+    Examples:
+        >>> sheet = worksheet("configs/handout.yaml")
+        >>> sheet["forward"]["hid"]["p"] = [0.61, -0.64]
+        >>> marked = check("configs/handout.yaml", sheet)
+        >>> [answer["verdict"] for answer in marked["answers"][:3]]
+        ['correct', 'correct', 'blank']
     """
     net, source = _read(config)
     texts = {}
@@ -176,9 +178,10 @@ def exercise(seed: str | None = None, *, shape: str = "2-2-2", activations: str 
     """A fresh exercise to work by hand, as ``bptrace exercise --seed SEED --shape …`` writes it (the same
     seed and options give the same numbers); ``seed=None`` draws a random one.
 
-    >>> ex = exercise(seed="20231234", shape="2-3-2")
-    >>> [layer.weights.shape for layer in ex.layers], ex.hand_rounding
-    ([(3, 2), (2, 3)], 2)
+    Examples:
+        >>> ex = exercise(seed="20231234", shape="2-3-2")
+        >>> [layer.weights.shape for layer in ex.layers], ex.hand_rounding
+        ([(3, 2), (2, 3)], 2)
     """
     made = generate(parse_options(shape, activations, loss, bias, decimals), random_seed() if seed is None else seed)
     source = f"{file_name(made.seed)}.yaml"
@@ -207,8 +210,9 @@ def gradcheck(config: ConfigLike, eps: float = 1e-6, *, rows: int = 0) -> Gradie
     """Compare every ∂J/∂Θ and ∂J/∂b of the first update with the central difference of J, in full precision,
     as ``bptrace gradcheck`` does (``rows``: rows of its table, 0 all).
 
-    >>> gradcheck("configs/handout.yaml")["agree"]
-    True
+    Examples:
+        >>> gradcheck("configs/handout.yaml")["agree"]
+        True
     """
     if isinstance(eps, bool) or not isinstance(eps, float | int) or not 0 < eps <= 1:
         raise BptraceError(f"eps: expected a number with 0 < eps <= 1, got {eps!r}")
@@ -230,8 +234,9 @@ def figure(config: ConfigLike, format: str = "svg", *, after: bool = False, frag
     """The network with its numbers as the handout draws it, as ``bptrace figure --format FORMAT`` writes it:
     ``svg`` (displays as the picture) or ``tikz``; ``after`` labels the edges with the updated weights.
 
-    >>> figure("configs/handout.yaml").startswith("<?xml")
-    True
+    Examples:
+        >>> figure("configs/handout.yaml").startswith("<?xml")
+        True
     """
     if format not in ("svg", "tikz"):
         raise BptraceError(f"format: expected 'svg' or 'tikz', got {format!r}")

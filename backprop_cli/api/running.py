@@ -39,10 +39,11 @@ def trace(config: ConfigLike, *, hand_rounding: int | Rounding | None = None, ex
     to N decimals or ``exact=True`` computes in full precision; ``epochs`` overrides the config's. A NaN or
     an infinity stops it with a BptraceError that names it, as ``bptrace run`` does.
 
-    >>> for it in trace("configs/xor.yaml", epochs=2):
-    ...     print(it.epoch, round(it.loss, 4))
-    1 0.2538
-    2 0.2529
+    Examples:
+        >>> for it in trace("configs/xor.yaml", epochs=2):
+        ...     print(it.epoch, round(it.loss, 4))
+        1 0.2538
+        2 0.2529
     """
     config = _config(config, epochs)
     rounding = Settings.resolve(config, hand_rounding=hand_rounding, exact=exact).rounding
@@ -105,11 +106,12 @@ class _Documents:
 class Run(_Documents):
     """A finished run: every update, the network after the last one, and how the run is shown.
 
-    >>> result = run("configs/handout.yaml")
-    >>> result.loss, len(result.iterations)
-    (0.47, 1)
-    >>> print(result.to_text(width=80).splitlines()[0])
-    Handout example
+    Examples:
+        >>> result = run("configs/handout.yaml")
+        >>> result.loss, len(result.iterations)
+        (0.47, 1)
+        >>> print(result.to_text(width=80).splitlines()[0])
+        Handout example
     """
 
     config: Config
@@ -141,8 +143,9 @@ class Run(_Documents):
                      working: bool | None = None, show: int | None = None) -> Run:
         """The same run shown otherwise (nothing is computed again); an option left out keeps its value.
 
-        >>> run("configs/xor.yaml").with_options(show=3, rows=0).options.show
-        3
+        Examples:
+            >>> run("configs/xor.yaml").with_options(show=3, rows=0).options.show
+            3
         """
         given = (("precision", precision), ("rows", rows), ("explain", explain), ("working", working), ("show", show))
         changes: dict[str, Any] = {name: value for name, value in given if value is not None}
@@ -193,8 +196,9 @@ class Run(_Documents):
     def update(self, number: int = 1) -> Update:
         """Update ``number`` (1-based) of the run alone, shown as a run of that one update is.
 
-        >>> run("configs/xor.yaml", epochs=2).update(2).iteration.epoch
-        2
+        Examples:
+            >>> run("configs/xor.yaml", epochs=2).update(2).iteration.epoch
+            2
         """
         _whole("number", number, 1, len(self.iterations))
         return Update(self, self.iterations[number - 1])
@@ -238,12 +242,13 @@ def run(config: ConfigLike, *, hand_rounding: int | Rounding | None = None, exac
     The rounding and ``epochs`` are as for ``trace``; ``precision``, ``rows``, ``explain``, ``working`` and
     ``show`` say how the Run is shown, as the options of ``bptrace run`` do (``Run.with_options`` changes them).
 
-    >>> result = run("configs/handout.yaml")      # its display.hand_rounding: 2
-    >>> out = result.iterations[0].layers[1]       # update 1, layer 'out'
-    >>> float(out.dJ_dweights[0, 0]), float(out.new_weights[0, 0])
-    (0.077, -1.4077)
-    >>> round(run("configs/handout.yaml", exact=True).loss, 4)   # as --exact
-    0.4749
+    Examples:
+        >>> result = run("configs/handout.yaml")      # its display.hand_rounding: 2
+        >>> out = result.iterations[0].layers[1]       # update 1, layer 'out'
+        >>> float(out.dJ_dweights[0, 0]), float(out.new_weights[0, 0])
+        (0.077, -1.4077)
+        >>> round(run("configs/handout.yaml", exact=True).loss, 4)   # as --exact
+        0.4749
     """
     config = _config(config, epochs)
     rounding = Settings.resolve(config, hand_rounding=hand_rounding, exact=exact).rounding
