@@ -1,11 +1,13 @@
 """The interactive answer sheet (``bptrace worksheet --interactive``) in headless Chromium, driven by Playwright
 for Python pointed at the system's Chromium (it never downloads a browser).
 
-The page's verdicts are compared with the marking of ``bptrace check`` (its Marker, on the same numbers) for
-every field of well over a thousand filled sheets: the shipped configs and random networks (every activation,
-loss and bias mode, one and several samples), each filled by an independent hand calculation (tests/hand.py)
-written to 2 and 4 significant digits and in full precision, with the known mistakes, single slips, padded and
-cut digits, decimal commas and blanks. Many sheets are filled per page load, by script; a few are typed.
+The page's verdicts and diagnoses, and its first-mistake line, are compared with the marking of ``bptrace
+check`` (its marker, on the sheet's hand rounding 2, 4 or none, and the same numbers) for every field of well
+over a thousand filled sheets: the shipped configs and random networks (every activation, loss and bias mode,
+one and several samples), each filled by an independent hand calculation (tests/hand.py) written to 2 and 4
+significant digits, 3 decimals and in full precision, with every known mistake (a number truncated, another
+neuron's value and the old weight copied included), single slips, zeros padded or left off, decimal commas
+and blanks. Many sheets are filled per page load, by script; a few are typed.
 """
 
 from __future__ import annotations
@@ -338,6 +340,10 @@ def test_typed_by_keyboard_enter_moves_on_and_each_answer_is_marked(browser, tmp
     assert verdicts[11] == "wrong"  # 0.1 for 0.06 has too few digits: check calls it wrong, and says so
     too_few = page.text_content(f"#note-{page.get_attribute(f'input[name={json.dumps(names[11])}]', 'id')}")
     assert "too few digits" in too_few
+    # The first mistake, as check's table names it, links to its field.
+    assert page.text_content("#first-mistake") == f"First mistake: Step 2, ∂J/∂z of n1[hid] — {too_few}"
+    page.click("#first-mistake a")
+    assert page.evaluate("document.activeElement.name") == names[11]
     label = page.eval_on_selector('input[name="forward.hid.p[0]"]', "e => e.labels[0].textContent")
     assert label == "p of n1[hid]"
     assert page.errors == [] and requests == [path.as_uri()]
@@ -470,12 +476,21 @@ def test_hand_rounding_in_the_page_equals_python_ties_included(browser, tmp_path
     assert got[0] == 0.25  # 0.35 · 0.7 = 0.245 on paper
     differ = [(v, d, g, round_half_away(v, d)) for (v, d), g in zip(cases, got) if g != round_half_away(v, d)]
     assert differ == []
-    texts = ["0.61", "0,61", "-0.850", "−1.4077", "7.7e-2", "12", ".5", "1.", "+3", "1e400", "0x1", "1,000.5", ""]
+    # The digits cut off (marking.truncated) and a number as Python's format writes it (the truncation's words).
+    cut = [(v, d) for v, d in cases if d >= 0] + [(-0.0799, 3), (0.0768, 2), (2.675, 2), (-1.40765, 4)]
+    assert page.evaluate("(cases) => cases.map(([v, d]) => bptraceSheet.truncated(v, d))", cut) == \
+        [truncated(v, d) for v, d in cut]
+    ties = [(0.125, 2), (-0.125, 2), (0.375, 2), (2.5, 0), (3.5, 0), (-0.5, 0), (1.0625, 3), (0.5, 0)]
+    formatted = cut + ties + [(-0.0001, 2), (123.456, 5)]
+    assert page.evaluate("(cases) => cases.map(([v, d]) => bptraceSheet.fixed(v, d))", formatted) == \
+        [f"{v:.{d}f}" for v, d in formatted]
+    texts = ["0.61", "0,61", "-0.850", "−1.4077", "7.7e-2", "12", ".5", "1.", "+3", "1e400", "0x1", "1,000.5", "",
+             "0.0770", "1.00", "0.00", "120", "1.50e-2"]
     parsed = page.evaluate("(texts) => texts.map(bptraceSheet.parse)", texts)
     for text, seen in zip(texts, parsed):
         w = parse(text)
         assert (seen is None) == (w is None), text
         if w is not None:
-            assert (seen["value"], seen["decimals"], seen["significant"], seen["digits"]) == \
-                (w.value, w.decimals, w.significant, w.digits)
+            assert (seen["value"], seen["decimals"], seen["significant"], seen["digits"], seen["trailingZeros"]) == \
+                (w.value, w.decimals, w.significant, w.digits, w.trailing_zeros)
             assert not math.isnan(seen["value"])
