@@ -270,7 +270,7 @@ def configs_to_compare() -> list[tuple[str, dict]]:
 # -- the tests -------------------------------------------------------------------------------------------
 
 
-PARTS = 3  # the comparison in parts that run side by side; together at least 1,000 sheets
+PARTS = 6  # the comparison in parts that run side by side; together at least 1,000 sheets
 
 
 @pytest.mark.slow
@@ -284,7 +284,7 @@ def test_every_verdict_in_the_page_is_the_verdict_of_check(browser, tmp_path, pa
         for rounding in (2, 4, None):
             data = {**data, "display": {**data.get("display", {}), "hand_rounding": rounding}}
             config = config_from_data(data)
-            sets = answer_sets(data, rng, 18)
+            sets = answer_sets(data, rng, 12)
             if not sets:
                 continue
             page_file = tmp_path / f"{name}.html"
