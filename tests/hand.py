@@ -3,8 +3,8 @@
 Independent of backprop_cli: the formulas are tests/reference.py's, applied neuron by neuron in loops,
 each step from the numbers written down before it (what is on the paper is what the next step uses).
 ``write`` says how a number is written (2 decimals, 2 significant digits, full precision); ``mistake``
-makes one known mistake at one place of the sheet (or at each of a set of places); ``change`` writes another number at one place.
-Everything after follows from what was written.
+makes one known mistake at one place of the sheet (or at each of a set of places); ``change`` writes another
+number at one place. Everything after follows from what was written.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ class HandCalculation:
         self.write = write
         self.round_factors = round_factors  # g'(p) written down (rounded) before it is multiplied
         self.mistake = mistake  # (name, path[, parameter]): the place the mistake is made (a frozenset: places)
-        self.places = set() if mistake is None else set(mistake[1]) if isinstance(mistake[1], frozenset) else {mistake[1]}
+        where = () if mistake is None else mistake[1]
+        self.places = set(where) if isinstance(where, frozenset) else {where}
         self.change = change  # (path, text)
         self.texts: dict[Path, str] = {}
         self.layers = data["layers"]
@@ -240,7 +241,8 @@ class HandCalculation:
             return G, None
         if not isinstance(b, list):
             path = (step, self.names[l], "dJ_dbias")
-            return G, self.put(path, self.combine([float(np.sum(self.delta(s, l, self.variant(path)))) for s in samples]))
+            v = self.variant(path)
+            return G, self.put(path, self.combine([float(np.sum(self.delta(s, l, v))) for s in samples]))
         gb = []
         for k in range(n):
             path = (step, self.names[l], "dJ_dbias", k)

@@ -200,6 +200,11 @@ def test_a_rule_worked_wrongly_at_one_place_only_is_not_named():
         wrong = [m for m in marker.mark({p: parse(t) for p, t in made.items()}, "-").marks if m.verdict == "wrong"]
         assert [m.blank.path for m in wrong] == (step1[:1] if named is None else step1)
         assert {m.mistake for m in wrong} == {named}
+    # α/10 at one weight of Step 5 gives what the old weight copied gives: neither is sure, so no name.
+    place = ("step5", "out", "new_weights", 1, 0)
+    made = HandCalculation(data, decimals(2), mistake=("alpha-misread", place, 0.01)).texts
+    wrong = [m for m in marker.mark({p: parse(t) for p, t in made.items()}, "-").marks if m.verdict == "wrong"]
+    assert [(m.blank.path, m.mistake) for m in wrong] == [(place, None)]
 
 
 @pytest.mark.slow
