@@ -251,11 +251,9 @@ class Marker:
         return found
 
     def unmade(self, q: Quantity, w: Written, owns: list[Values], names: set[str]) -> set[str]:
-        """Of the rules worked wrongly ``names``, those that would have changed the answer ``w``, judged right
-        (correct or carried), to something it is not: no recomputation from the person's own numbers under any
-        of its variants gives ``w``."""
-        listed: set[str] = set()
-        given: set[str] = set()
+        """Of the rules worked wrongly ``names``, those that would have changed the answer ``w``, judged right:
+        no recomputation from the person's own numbers under any of its variants gives ``w``."""
+        listed, given = set(), set()
         for mistake in mistakes_for(q, self.problem):
             if mistake.name not in names or mistake.name in given:
                 continue
