@@ -3,8 +3,8 @@
 Independent of backprop_cli: the formulas are tests/reference.py's, applied neuron by neuron in loops,
 each step from the numbers written down before it (what is on the paper is what the next step uses).
 ``write`` says how a number is written (2 decimals, 2 significant digits, full precision); ``mistake``
-makes one known mistake at one place of the sheet; ``change`` writes another number at one place.
-Everything after follows from what was written.
+makes one known mistake at one place of the sheet (or at each of a set of places); ``change`` writes another
+number at one place. Everything after follows from what was written.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ class HandCalculation:
         self.d = data
         self.write = write
         self.round_factors = round_factors  # g'(p) written down (rounded) before it is multiplied
-        self.mistake = mistake  # (name, path[, parameter]): the one place the mistake is made
+        self.mistake = mistake  # (name, path[, parameter]): the place the mistake is made (a frozenset: places)
+        where = () if mistake is None else mistake[1]
+        self.places = set(where) if isinstance(where, frozenset) else {where}
         self.change = change  # (path, text)
         self.texts: dict[Path, str] = {}
         self.layers = data["layers"]
@@ -83,7 +85,11 @@ class HandCalculation:
     # writing ---------------------------------------------------------------------------------------
 
     def at(self, path: Path, name: str) -> bool:
-        return self.mistake is not None and self.mistake[0] == name and self.mistake[1] == path
+        return self.variant(path) == name
+
+    def variant(self, path: Path) -> str | None:
+        """The mistake made at ``path``, if any."""
+        return self.mistake[0] if self.mistake is not None and path in self.places else None
 
     def put(self, path: Path, value: float) -> float:
         text = self.change[1] if self.change is not None and self.change[0] == path else self.write(value)
@@ -194,7 +200,7 @@ class HandCalculation:
             values = []
             for t in range(self.W[l].shape[0]):
                 path = base + ("step2", self.names[l], "dJ_dz", t)
-                variant = self.mistake[0] if self.mistake and self.mistake[1] == path else None
+                variant = self.variant(path)
                 theta = self.updated(l + 1) if variant == "updated-weights" else self.W[l + 1]
                 d = self.delta(s, l + 1, variant)
                 column = theta[t, :] if variant == "transposed" else theta[:, t]
@@ -223,14 +229,11 @@ class HandCalculation:
         n, m = self.W[l].shape
         samples = range(len(self.x))
 
-        def variant(path):
-            return self.mistake[0] if self.mistake and self.mistake[1] == path else None
-
         G = np.zeros((n, m))
         for k in range(n):
             for t in range(m):
                 path = (step, self.names[l], "dJ_dweights", k, t)
-                v = variant(path)
+                v = self.variant(path)
                 G[k, t] = self.put(path, self.combine([self.delta(s, l, v)[k] * self.input(s, l, v == "x-z-swapped")[t]
                                                        for s in samples]))
         b = self.bias(l)
@@ -238,11 +241,12 @@ class HandCalculation:
             return G, None
         if not isinstance(b, list):
             path = (step, self.names[l], "dJ_dbias")
-            return G, self.put(path, self.combine([float(np.sum(self.delta(s, l, variant(path)))) for s in samples]))
+            v = self.variant(path)
+            return G, self.put(path, self.combine([float(np.sum(self.delta(s, l, v))) for s in samples]))
         gb = []
         for k in range(n):
             path = (step, self.names[l], "dJ_dbias", k)
-            gb.append(self.put(path, self.combine([self.delta(s, l, variant(path))[k] for s in samples])))
+            gb.append(self.put(path, self.combine([self.delta(s, l, self.variant(path))[k] for s in samples])))
         return G, np.array(gb)
 
     def new(self, path: Path, old: float, gradient: float) -> float:

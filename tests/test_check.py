@@ -224,7 +224,8 @@ def test_worksheet_file_is_never_overwritten_without_force(tmp_path):
 @pytest.mark.slow
 def test_the_table_goes_by_step_in_the_handouts_order_with_a_score(write_config):
     data = yaml.safe_load(open(HANDOUT, encoding="utf-8"))
-    forgot = HandCalculation(data, significant(2), mistake=("factor-2", ("step1", "out", "dJ_dz", 0))).texts
+    step1 = frozenset({("step1", "out", "dJ_dz", 0), ("step1", "out", "dJ_dz", 1)})  # the rule forgotten throughout
+    forgot = HandCalculation(data, significant(2), mistake=("factor-2", step1)).texts
     answers = write_config(sheet_yaml(forgot), "a.yaml")
     result = run_cli("check", HANDOUT, answers)
     assert result.exit_code == 0 and "\x1b[" not in result.stdout
@@ -238,7 +239,7 @@ def test_the_table_goes_by_step_in_the_handouts_order_with_a_score(write_config)
     assert "carried" in out and "right from your earlier answers" in out
     assert re.search(r"^Score: .*\nFirst mistake: ", out, re.MULTILINE)
     assert "First mistake: Step 1, ∂J/∂z of n1[out] — the factor 2 of the squared error forgotten" in out
-    assert re.search(r"Score: \d+ of 30 \(\d+\.\d %\) — \d+ correct, \d+ carried, 1 wrong, 0 blank", out)
+    assert re.search(r"Score: \d+ of 30 \(\d+\.\d %\) — \d+ correct, \d+ carried, 2 wrong, 0 blank", out)
     coloured = run_cli("check", HANDOUT, answers, "--color").stdout
     assert "\x1b[" in coloured
 

@@ -5,9 +5,10 @@ The page's verdicts and diagnoses, and its first-mistake line, are compared with
 check`` (its marker, on the sheet's hand rounding 2, 4 or none, and the same numbers) for every field of well
 over a thousand filled sheets: the shipped configs and random networks (every activation, loss and bias mode,
 one and several samples), each filled by an independent hand calculation (tests/hand.py) written to 2 and 4
-significant digits, 3 decimals and in full precision, with every known mistake (a number truncated, another
-neuron's value and the old weight copied included), single slips, zeros padded or left off, decimal commas
-and blanks. Many sheets are filled per page load, by script; a few are typed.
+significant digits, 3 decimals and in full precision, with every known mistake (at one place, or a rule
+worked wrongly throughout its step; a number truncated, another neuron's value and the old weight copied
+included), single slips, zeros padded or left off, decimal commas and blanks. Many sheets are filled per page
+load, by script; a few are typed.
 """
 
 from __future__ import annotations
@@ -148,6 +149,13 @@ def restyled(texts: dict, rng: random.Random) -> dict:
     return out
 
 
+def _head(path: tuple) -> tuple:
+    """The quantity a path is a number of, its indices left off: ("step3", "out", "dJ_dweights")."""
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    return path
+
+
 def part(path: tuple) -> str:
     """The part of the sheet a path is in: forward, loss, step1 … step5, loss_after."""
     return next(piece for piece in path if isinstance(piece, str) and piece != "samples")
@@ -208,6 +216,8 @@ def answer_sets(data: dict, rng: random.Random, count: int) -> list[dict]:
                     extra = (0,)
                 elif mistake == "alpha-misread":
                     extra = (rng.choice([data["alpha"] / 10, data["alpha"] * 10, 1.0]),)
+                if mistake != "sum-left-out" and rng.random() < 0.5:  # a rule held through its step, not a slip
+                    path = frozenset(p for p in map(_tuple, paths) if _head(p) == _head(path))
                 texts = hand(data, write, mistake=(mistake, path, *extra))
         elif kind < 0.75:  # one slip, everything after it worked out from it
             path_str = rng.choice(paths)

@@ -23,7 +23,7 @@ A wrong answer is named by a known mistake (mistakes.py) only where the name is 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 
@@ -44,7 +44,7 @@ from backprop_cli.course.check.digits import (
     told_apart,
     too_few_digits,
 )
-from backprop_cli.course.check.mistakes import mistakes_for
+from backprop_cli.course.check.mistakes import AT_ONE_PLACE, mistakes_for
 from backprop_cli.course.check.sheet import Blank, Quantity, Sheet
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.rounding import round_half_away
@@ -153,14 +153,17 @@ class _Wrong:
     shows: set[str] = field(default_factory=set)
 
 
-def name_mistakes(section: list[_Wrong]) -> Iterator[tuple[str, str] | None]:
+def name_mistakes(section: list[_Wrong], unmade: Collection[str] = ()) -> Iterator[tuple[str, str] | None]:
     """(name, diagnosis) of each wrong answer of one step, or None where no name is sure.
 
     A name is given only where its mistake gives the answer and the correct chain does not, the two told apart
     at the digits written (see ``Marker.explain``), and consistently across the step: a mistake that would
     have shown in another wrong answer of the step, but does not give it, made neither (a coincidence). Where
     several names are left, the one that gives more of the step's wrong answers wins; a tie gives none (the old
-    weight copied and α misread by a tenth, where the two cannot be told apart)."""
+    weight copied and α misread by a tenth, where the two cannot be told apart). A rule worked wrongly (not one
+    of mistakes.AT_ONE_PLACE) that would have changed an answer of the step judged right, which it does not
+    give (``unmade``, see ``Marker.unmade``), was not held in the step: it wins no name, and where it is as
+    good an explanation as another name, neither is sure. One wrong number alone in its step is no rule."""
     contradicted = {name for wrong in section for name in wrong.shows - set(wrong.explains)}
     counts: dict[str, int] = {}
     for wrong in section:
@@ -173,7 +176,8 @@ def name_mistakes(section: list[_Wrong]) -> Iterator[tuple[str, str] | None]:
             continue
         best = max(counts[name] for name in left)
         left = {name: said for name, said in left.items() if counts[name] == best}
-        yield next(iter(left.items())) if len(left) == 1 else None
+        named = next(iter(left.items())) if len(left) == 1 else None
+        yield None if named is None or named[0] in unmade else named
 
 
 class Marker:
@@ -246,6 +250,18 @@ class Marker:
                 break
         return found
 
+    def unmade(self, q: Quantity, w: Written, owns: list[Values], names: set[str]) -> set[str]:
+        """Of the rules worked wrongly ``names``, those that would have changed the answer ``w``, judged right:
+        no recomputation from the person's own numbers under any of its variants gives ``w``."""
+        listed, given = set(), set()
+        for mistake in mistakes_for(q, self.problem):
+            if mistake.name not in names or mistake.name in given:
+                continue
+            listed.add(mistake.name)
+            if any(self.matches(w, v) for own in owns for v in self.chains(q, own, w, mistake.rules)):
+                given.add(mistake.name)
+        return listed - given
+
     def mark(self, answers: dict[tuple, Written], source: str) -> Marking:
         owns = stand_ins(self.keys, answers, self.sheet)
         # The person's answers judged correct so far; in place of the others what a correct calculation has
@@ -254,6 +270,7 @@ class Marker:
         marks: list[Mark] = []
         for section in self.sheet.sections:
             wrong: dict[int, _Wrong] = {}
+            judged_right: list[tuple[Quantity, Written]] = []
             for blank in section.blanks:
                 q, w = blank.quantity, answers.get(blank.path)
                 truth, full = self.shown.get(q), self.exact.get(q)
@@ -270,9 +287,13 @@ class Marker:
                 few = verdict == "wrong" and any(too_few_digits(w, value) for value in right)
                 if verdict == "wrong":
                     wrong[len(marks)] = self.explain(q, w, owns, right)
+                else:
+                    judged_right.append((q, w))
                 mine = recompute(q, owns[0], self.problem)
                 marks.append(Mark(blank, w, truth, verdict, TOO_FEW_DIGITS if few else None, None, mine, exact_key))
-            for at, named in zip(wrong, name_mistakes(list(wrong.values()))):
+            rules = {name for found in wrong.values() for name in found.explains} - set(AT_ONE_PLACE)
+            unmade = {name for q, w in judged_right for name in self.unmade(q, w, owns, rules)} if rules else set()
+            for at, named in zip(wrong, name_mistakes(list(wrong.values()), unmade)):
                 if named is not None:
                     marks[at] = replace(marks[at], mistake=named[0], diagnosis=named[1])
         return Marking(source, tuple(marks), self.rounding)

@@ -16,6 +16,10 @@ and names the first that reproduces it. The list:
 
 A number truncated instead of rounded is recognised by the marking itself (``TRUNCATED``): it is no
 variant of a rule.
+
+Most of these are a rule worked wrongly, which a person who holds it does at every place of the step it
+changes; the marking names them only where they show so (``marking.name_mistakes``). ``AT_ONE_PLACE`` are
+slips of one place (a term, a neuron, a copied weight), named where they are made.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ SQUARED_ERRORS = ("sse", "mse")  # the losses whose gradient has a factor 2
 DIFFERENCES = ("sse", "half_sse", "mse")  # the losses whose gradient is a multiple of z − y
 SMOOTH = ("sigmoid", "tanh")  # activations whose derivative differs at z and at p, and from z itself
 KINKED = ("relu", "leaky_relu")
+AT_ONE_PLACE = ("sum-left-out", "neurons-swapped", "no-update")  # slips of one place, not rules of a step
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,16 @@ function explain(blank, w, owns, right) { // Marker.explain: {explains: name →
   }
   return found;
 }
-function nameMistakes(section) { // marking.name_mistakes: [name, said] of each wrong answer of a step, or null
+function unmade(blank, w, owns, names) { // Marker.unmade: the rules in names that would change w but do not give it
+  const listed = new Set(), given = new Set();
+  for (const [name, , tree] of blank.mistakes) {
+    if (!names.has(name) || given.has(name)) continue;
+    listed.add(name);
+    if (owns.some((own) => chains(tree, own, w).some((v) => matches(w, v)))) given.add(name);
+  }
+  return [...listed].filter((name) => !given.has(name));
+}
+function nameMistakes(section, unmadeNames) { // marking.name_mistakes: [name, said] of each wrong answer, or null
   const contradicted = new Set(section.flatMap((f) => [...f.shows].filter((name) => !f.explains.has(name))));
   const counts = new Map();
   for (const f of section) for (const name of f.explains.keys()) counts.set(name, (counts.get(name) || 0) + 1);
@@ -258,16 +267,16 @@ function nameMistakes(section) { // marking.name_mistakes: [name, said] of each 
     if (!left.length) return null;
     const best = Math.max(...left.map(([name]) => counts.get(name)));
     left = left.filter(([name]) => counts.get(name) === best);
-    return left.length === 1 ? left[0] : null;
+    return left.length === 1 && !unmadeNames.has(left[0][0]) ? left[0] : null;
   });
 }
 function mark(answers) { // Marker.mark: answers by path (parsed numbers) → a verdict per blank
   const {keys, blanks} = DATA.marking, full = keys[keys.length - 1];
   const owns = standIns(keys, answers, blanks);
   const sound = [...owns.map((own) => ({...own})), {...owns[owns.length - 1]}];
-  const marks = [], wrong = new Map();
+  const marks = [], wrong = new Map(), judgedRight = [];
   blanks.forEach((b, i) => {
-    if (i && b.section !== blanks[i - 1].section) nameSection(marks, wrong);
+    if (i && b.section !== blanks[i - 1].section) nameSection(marks, wrong, judgedRight, owns);
     const w = answers[b.path];
     if (!w) { marks.push({verdict: "blank"}); return; }
     const [verdict, right] = judge(b, w, keys, owns, sound);
@@ -278,17 +287,22 @@ function mark(answers) { // Marker.mark: answers by path (parsed numbers) → a 
     }
     const few = verdict === "wrong" && right.some((v) => tooFewDigits(w, v));
     if (verdict === "wrong") wrong.set(marks.length, explain(b, w, owns, right));
+    else judgedRight.push([b, w]);
     marks.push(few ? {verdict, diagnosis: TOO_FEW_DIGITS} : {verdict});
   });
-  nameSection(marks, wrong);
+  nameSection(marks, wrong, judgedRight, owns);
   return marks;
 }
-function nameSection(marks, wrong) { // the names of one step's wrong answers, where sure
-  const named = nameMistakes([...wrong.values()]);
+function nameSection(marks, wrong, judgedRight, owns) { // the names of one step's wrong answers, where sure
+  const rules = new Set([...wrong.values()].flatMap((f) => [...f.explains.keys()])
+    .filter((name) => !DATA.marking.at_one_place.includes(name)));
+  const unmadeNames = new Set(rules.size ? judgedRight.flatMap(([b, w]) => unmade(b, w, owns, rules)) : []);
+  const named = nameMistakes([...wrong.values()], unmadeNames);
   [...wrong.keys()].forEach((at, i) => {
     if (named[i]) marks[at] = {...marks[at], mistake: named[i][0], diagnosis: named[i][1]};
   });
   wrong.clear();
+  judgedRight.length = 0;
 }
 
 // ---- The page -------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import numpy as np
 
 from backprop_cli.course.check.chain import HANDOUT, Problem, Rounding, Rules, Values, recompute
 from backprop_cli.course.check.marking import Marker
-from backprop_cli.course.check.mistakes import mistakes_for
+from backprop_cli.course.check.mistakes import AT_ONE_PLACE, mistakes_for
 from backprop_cli.course.check.sheet import Quantity
 from backprop_cli.engine.activations import Activation
 from backprop_cli.engine.losses import Loss, OutputForm
@@ -187,8 +187,8 @@ def _numbers(values: Values) -> dict[str, float]:
 def recipes(marks: Marker) -> dict:
     """What the page's script needs to mark the sheet as ``bptrace check`` does with ``marks``: the sheet's
     rounding, the numbers of each key by their key (the hand chain ``bptrace run -r N`` computes first, the
-    full-precision one last), and for each blank (in the sheet's order) its key, its section, its
-    recomputation and each known mistake's."""
+    full-precision one last), for each blank (in the sheet's order) its key, its section, its
+    recomputation and each known mistake's, and the mistakes that are slips of one place."""
     problem = marks.problem
     recording = _Recording(problem.config, problem.x, problem.y, problem.shown)
     refs = _references(marks.exact)
@@ -199,4 +199,5 @@ def recipes(marks: Marker) -> dict:
             mistakes = [[m.name, m.diagnosis, tree(q, refs, recording, m.rules)] for m in mistakes_for(q, problem)]
             blanks.append({"path": blank.where, "key": quantity_key(q), "section": n, "tree": tree(q, refs, recording),
                            "mistakes": mistakes})
-    return {"rounding": marks.rounding, "keys": [_numbers(values) for values in marks.keys], "blanks": blanks}
+    return {"rounding": marks.rounding, "keys": [_numbers(values) for values in marks.keys], "blanks": blanks,
+            "at_one_place": list(AT_ONE_PLACE)}
