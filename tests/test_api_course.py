@@ -94,3 +94,14 @@ def test_gradcheck_and_figure_are_what_their_commands_write():
     assert svg == cli("figure", str(HANDOUT)) and svg._repr_svg_() == svg
     tikz = bptrace.figure(HANDOUT, "tikz", after=True, exact=True)
     assert tikz == cli("figure", str(HANDOUT), "-f", "tikz", "--after", "--exact") and tikz._repr_svg_() is None
+
+
+def test_an_interactive_worksheet_is_the_page_the_command_writes_shown_in_a_frame():
+    sheet = bptrace.worksheet(HANDOUT, interactive=True)
+    for feedback, flags in ((True, ()), (False, ("--no-feedback",))):
+        written = run_cli("worksheet", str(HANDOUT), "--interactive", *flags).stdout
+        assert sheet.to_page(feedback) == written
+    shown = sheet._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and 'name=&quot;forward.hid.p[0]&quot;' in shown
+    assert "<iframe" not in bptrace.worksheet(HANDOUT)._repr_html_()
+    assert bptrace.worksheet(HANDOUT, interactive=True, feedback=False).to_page() == written

@@ -1,11 +1,13 @@
 """The interactive answer sheet (``bptrace worksheet --interactive``) in headless Chromium, driven by Playwright
 for Python pointed at the system's Chromium (it never downloads a browser).
 
-The page's verdicts are compared with the marking of ``bptrace check`` (its Marker, on the same numbers) for
-every field of well over a thousand filled sheets: the shipped configs and random networks (every activation,
-loss and bias mode, one and several samples), each filled by an independent hand calculation (tests/hand.py)
-written to 2 and 4 significant digits and in full precision, with the known mistakes, single slips, padded and
-cut digits, decimal commas and blanks. Many sheets are filled per page load, by script; a few are typed.
+The page's verdicts and diagnoses, and its first-mistake line, are compared with the marking of ``bptrace
+check`` (its marker, on the sheet's hand rounding 2, 4 or none, and the same numbers) for every field of well
+over a thousand filled sheets: the shipped configs and random networks (every activation, loss and bias mode,
+one and several samples), each filled by an independent hand calculation (tests/hand.py) written to 2 and 4
+significant digits, 3 decimals and in full precision, with every known mistake (a number truncated, another
+neuron's value and the old weight copied included), single slips, zeros padded or left off, decimal commas
+and blanks. Many sheets are filled per page load, by script; a few are typed.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from conftest import CONFIGS, ROOT
 from hand import HandCalculation, decimals, full, significant
 
 from backprop_cli.config.read import config_from_data, load_config
-from backprop_cli.course.check import key_trace, worksheet
+from backprop_cli.course.check import key_trace, marker, worksheet
 from backprop_cli.course.check.digits import BLANKS, parse
-from backprop_cli.course.check.marking import Marker
+from backprop_cli.course.check.marking import TOO_FEW_DIGITS, truncated
 from backprop_cli.course.check.page import page_html
+from backprop_cli.course.check.report import place
 from backprop_cli.course.check.sheet import path_text
 from backprop_cli.course.identity import config_id as exercise_id
 from backprop_cli.engine.rounding import round_half_away
@@ -41,19 +44,24 @@ ELEMENT_WISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
 SQUARED = ["sse", "half_sse", "mse"]
 OUTPUTS = ([(a, loss) for a in ELEMENT_WISE for loss in SQUARED] + [("softmax", loss) for loss in SQUARED]
            + [("softmax", "cross_entropy"), ("softmax", "bce"), ("sigmoid", "bce"), ("sigmoid", "cross_entropy")])
-MISTAKES = {  # the known mistakes of tests/hand.py, by the part of the sheet they are made in
-    "step1": ["factor-2"], "forward": ["transposed"],
-    "step2": ["z-for-derivative", "derivative-at-z", "derivative-one", "transposed", "updated-weights", "sum-left-out"],
-    "step3": ["z-for-derivative", "derivative-at-z", "derivative-one", "x-z-swapped"],
-    "step4": ["z-for-derivative", "derivative-at-z", "derivative-one", "x-z-swapped"],
+MISTAKES = {  # the known mistakes tests/hand.py makes, by the part of the sheet they are made in
+    "loss": ["half-sse"], "loss_after": ["half-sse"], "step1": ["factor-2", "step1-sign"], "forward": ["transposed"],
+    "step2": ["z-for-derivative", "derivative-at-z", "derivative-one", "derivative-left-out", "transposed",
+              "updated-weights", "sum-left-out"],
+    "step3": ["z-for-derivative", "derivative-at-z", "derivative-one", "derivative-left-out", "x-z-swapped"],
+    "step4": ["z-for-derivative", "derivative-at-z", "derivative-one", "derivative-left-out", "x-z-swapped"],
     "step5": ["plus-alpha", "alpha-misread"],
 }
+# The mistakes that are a number written in the wrong place: by the part of the sheet they are made in.
+WRITTEN_WRONG = {"forward": ["neurons-swapped"], "step1": ["neurons-swapped"], "step2": ["neurons-swapped"],
+                 "step3": ["neurons-swapped"], "step4": ["neurons-swapped"], "step5": ["no-update"]}
 FILL = """(sets) => sets.map((set) => {
   for (const input of document.querySelectorAll("input[data-path]")) input.value = set[input.name] ?? "";
   bptraceSheet.show();
-  return Object.fromEntries([...document.querySelectorAll("[data-for]")].map((e) => [e.dataset.for,
+  return [Object.fromEntries([...document.querySelectorAll("[data-for]")].map((e) => [e.dataset.for,
     [e.dataset.verdict, document.getElementById("note-" + document.querySelector(
-      `input[name="${CSS.escape(e.dataset.for)}"]`).id).textContent]]));
+      `input[name="${CSS.escape(e.dataset.for)}"]`).id).textContent]])),
+    document.getElementById("first-mistake").textContent];
 })"""
 
 
@@ -117,21 +125,54 @@ def hand(data: dict, write, **change) -> dict | None:
         return None
     except IndexError:  # a mistake that needs a square matrix, or more neurons, where there are none
         return None
+    except KeyError:  # Step 2 with the updated weights in the first of several samples: the others come later
+        return None
 
 
 def restyled(texts: dict, rng: random.Random) -> dict:
-    """The same numbers written as people write them: a decimal comma, padded zeros, a true minus sign."""
+    """The same numbers written as people write them: a decimal comma, zeros padded or trailing zeros left
+    off, a true minus sign."""
     out = {}
     for path, text in texts.items():
         style = rng.random()
+        plain = "." in text and "e" not in text
         if style < 0.2:
             text = text.replace(".", ",")
-        elif style < 0.3 and "." in text and "e" not in text:
-            text += "0"
-        elif style < 0.4:
+        elif style < 0.35 and plain:
+            text += "0" * rng.randint(1, 2)
+        elif style < 0.5 and plain:
+            text = text.rstrip("0").rstrip(".") or "0"
+        elif style < 0.6:
             text = text.replace("-", "−")
         out[path] = text
     return out
+
+
+def part(path: tuple) -> str:
+    """The part of the sheet a path is in: forward, loss, step1 … step5, loss_after."""
+    return next(piece for piece in path if isinstance(piece, str) and piece != "samples")
+
+
+def written_wrong(data: dict, mistake: str, path: tuple, right: dict, write) -> tuple | None:
+    """(path, text): the number that ``mistake`` writes at ``path`` (another neuron's, the old weight), or None
+    where it cannot be made there."""
+    at = [i for i, piece in enumerate(path) if isinstance(piece, int) and (i == 0 or path[i - 1] != "samples")]
+    if mistake == "neurons-swapped" and at:
+        k = path[at[0]]
+        others = [o for o in range(k + 2) if o != k and path[:at[0]] + (o,) + path[at[0] + 1:] in right]
+        return (path, right[path[:at[0]] + (others[0],) + path[at[0] + 1:]]) if others else None
+    if mistake == "no-update" and "new_weights" in path:
+        calc = HandCalculation(data, write)
+        return path, write(calc.W[calc.names.index(path[1])][path[3]][path[4]])
+    return None
+
+
+def truncation(data: dict, path: tuple, digits: int) -> tuple | None:
+    """(path, text): the number of ``path`` with its digits after ``digits`` places cut off, not rounded."""
+    exact = hand(data, full)
+    if not exact or path not in exact:
+        return None
+    return path, f"{truncated(float(exact[path]), digits):.{digits}f}"
 
 
 def answer_sets(data: dict, rng: random.Random, count: int) -> list[dict]:
@@ -151,21 +192,24 @@ def answer_sets(data: dict, rng: random.Random, count: int) -> list[dict]:
         base = rng.choice(right)
         paths = list(base)
         kind = rng.random()
-        if kind < 0.3:  # a known mistake at a place where it can be made
-            path_str = rng.choice(paths)
-            options = MISTAKES.get(path_str.split(".")[0].split("]")[-1].lstrip(".") if path_str.startswith("samples")
-                                   else path_str.split(".")[0], [])
-            if not options:
-                continue
+        if kind < 0.45:  # a known mistake at a place where it can be made
+            path = _tuple(rng.choice(paths))
+            options = MISTAKES.get(part(path), []) + WRITTEN_WRONG.get(part(path), []) + ["truncated"]
             mistake = rng.choice(options)
-            path = _tuple(path_str)
-            extra = ()
-            if mistake == "sum-left-out":
-                extra = (0,)
-            elif mistake == "alpha-misread":
-                extra = (rng.choice([data["alpha"] / 10, data["alpha"] * 10, 1.0]),)
-            texts = hand(data, write, mistake=(mistake, path, *extra))
-        elif kind < 0.6:  # one slip, everything after it worked out from it
+            if mistake == "truncated":
+                change = truncation(data, path, rng.choice([2, 3, 4]))
+                texts = hand(data, write, change=change) if change else None
+            elif mistake in WRITTEN_WRONG.get(part(path), []):
+                change = written_wrong(data, mistake, path, {_tuple(p): t for p, t in base.items()}, write)
+                texts = hand(data, write, change=change) if change else None
+            else:
+                extra: tuple = ()
+                if mistake == "sum-left-out":
+                    extra = (0,)
+                elif mistake == "alpha-misread":
+                    extra = (rng.choice([data["alpha"] / 10, data["alpha"] * 10, 1.0]),)
+                texts = hand(data, write, mistake=(mistake, path, *extra))
+        elif kind < 0.75:  # one slip, everything after it worked out from it
             path_str = rng.choice(paths)
             value = float(base[path_str].replace(",", "."))
             changed = rng.choice([-value, value * 10, value + 0.1, value + 0.01 * (1 + abs(value))])
@@ -193,16 +237,22 @@ def _tuple(path: str) -> tuple:
     return tuple(parts)
 
 
-def check_verdicts(config, sets: list[dict]) -> list[dict]:
-    """What ``bptrace check`` says of each sheet: path → (verdict, diagnosis)."""
-    key = key_trace(config)
-    sheet = worksheet(config, key)
-    marker = Marker(sheet, key)
+def check_verdicts(config, sets: list[dict]) -> list[tuple[dict, str, list]]:
+    """What ``bptrace check`` says of each sheet (its marker, on the config's hand rounding): path →
+    (verdict, diagnosis), the first mistake's line as the page spells it (check's line without the key), and
+    the names of the mistakes named."""
+    marks = marker(config)
     out = []
     for texts in sets:
         answers = {_tuple(p): parse(t) for p, t in texts.items() if t.strip() not in BLANKS}
-        marking = marker.mark({p: w for p, w in answers.items() if w is not None}, "<sheet>")
-        out.append({m.blank.where: [m.verdict, m.diagnosis or ""] for m in marking.marks})
+        marking = marks.mark({p: w for p, w in answers.items() if w is not None}, "<sheet>")
+        first, line = marking.first_mistake, ""
+        if first is not None:
+            section = next(s for s in marks.sheet.sections if first.blank in s.blanks)
+            line = f"First mistake: {place(section, first.blank)}" + (f" — {first.diagnosis}" if first.diagnosis
+                                                                       else "")
+        out.append(({m.blank.where: [m.verdict, m.diagnosis or ""] for m in marking.marks}, line,
+                    [m.mistake for m in marking.marks if m.mistake]))
     return out
 
 
@@ -220,16 +270,21 @@ def configs_to_compare() -> list[tuple[str, dict]]:
 # -- the tests -------------------------------------------------------------------------------------------
 
 
+PARTS = 6  # the comparison in parts that run side by side; together at least 1,000 sheets
+
+
 @pytest.mark.slow
-def test_every_verdict_in_the_page_is_the_verdict_of_check(browser, tmp_path):
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_verdict_in_the_page_is_the_verdict_of_check(browser, tmp_path, part):
     sheets = fields = 0
     tally: dict[str, int] = {}
-    rng = random.Random(22)
-    for name, data in configs_to_compare():
+    named: dict[str, int] = {}
+    rng = random.Random(22 + part)
+    for name, data in configs_to_compare()[part::PARTS]:
         for rounding in (2, 4, None):
             data = {**data, "display": {**data.get("display", {}), "hand_rounding": rounding}}
             config = config_from_data(data)
-            sets = answer_sets(data, rng, 9)
+            sets = answer_sets(data, rng, 12)
             if not sets:
                 continue
             page_file = tmp_path / f"{name}.html"
@@ -238,18 +293,27 @@ def test_every_verdict_in_the_page_is_the_verdict_of_check(browser, tmp_path):
             shown = page.evaluate(FILL, sets)
             assert page.errors == []
             expected = check_verdicts(config, sets)
-            for texts, seen, marked in zip(sets, shown, expected):
+            for texts, (seen, seen_first), (marked, first, names) in zip(sets, shown, expected):
                 differ = {p: (texts.get(p), seen[p], marked[p]) for p in marked if seen[p] != marked[p]}
                 assert differ == {}, (name, rounding, differ)
+                assert seen_first == first, (name, rounding, texts)
                 sheets += 1
                 fields += len(marked)
                 for verdict, diagnosis in marked.values():
                     tally[verdict] = tally.get(verdict, 0) + 1
-                    tally["named"] = tally.get("named", 0) + bool(diagnosis)
+                    tally["too few digits"] = tally.get("too few digits", 0) + (diagnosis == TOO_FEW_DIGITS)
+                tally["first mistake"] = tally.get("first mistake", 0) + bool(first)
+                for mistake in names:
+                    named[mistake] = named.get(mistake, 0) + 1
             page.close()
-    print(f"\n{sheets} sheets, {fields} fields: every verdict and diagnosis of the page is check's; {tally}")
-    assert sheets >= 1000
-    assert min(tally[v] for v in ("correct", "carried", "wrong", "blank")) >= 500 and tally["named"] >= 50, tally
+    print(f"\n{sheets} sheets, {fields} fields: every verdict and diagnosis of the page is check's; {tally}; "
+          f"named: {named}")
+    assert sheets * PARTS >= 1000
+    assert min(tally[v] for v in ("correct", "carried", "wrong", "blank")) >= 500 / PARTS, tally
+    assert tally["too few digits"] >= 20 / PARTS and tally["first mistake"] >= 300 / PARTS, tally
+    # named mistakes of the list, the new ones among them, named by the page as by check
+    assert len(named) >= 8 and set(named) & {"step1-sign", "derivative-left-out", "half-sse", "neurons-swapped",
+                                             "no-update", "truncated"}, named
 
 
 def handout_page(tmp_path, feedback: bool = True):
@@ -259,8 +323,8 @@ def handout_page(tmp_path, feedback: bool = True):
     return config, path
 
 
-HANDOUT_ANSWERS = ["0.61", "-0,64", "0.61", "0", "-0.85", "-0.49", "0.30", "0.38", "0.60", "-1.24", "0.30",
-                   "0.2", "", "0.06"]
+HANDOUT_ANSWERS = ["0.61", "-0,64", "0.61", "0", "-0.85", "-0.49", "0.30", "0.38", "0.47", "0.60", "-1.24",
+                   "0.1", "", "0.06"]
 
 
 def test_typed_by_keyboard_enter_moves_on_and_each_answer_is_marked(browser, tmp_path):
@@ -276,9 +340,14 @@ def test_typed_by_keyboard_enter_moves_on_and_each_answer_is_marked(browser, tmp
     verdicts = page.eval_on_selector_all("[data-for]", "els => els.map(e => e.dataset.verdict)")
     assert verdicts[:4] == ["correct"] * 4 and verdicts[-1] == "blank"
     assert verdicts[4:6] == ["correct", "correct"]  # p of the output: −0.85, −0.49
-    assert "wrong" in verdicts[:len(HANDOUT_ANSWERS)]  # 0.2 has too few digits: check calls it wrong
+    assert verdicts[8:11] == ["correct"] * 3  # J and Step 1
+    assert verdicts[11] == "wrong"  # 0.1 for 0.06 has too few digits: check calls it wrong, and says so
     too_few = page.text_content(f"#note-{page.get_attribute(f'input[name={json.dumps(names[11])}]', 'id')}")
     assert "too few digits" in too_few
+    # The first mistake, as check's table names it, links to its field.
+    assert page.text_content("#first-mistake") == f"First mistake: Step 2, ∂J/∂z of n1[hid] — {too_few}"
+    page.click("#first-mistake a")
+    assert page.evaluate("document.activeElement.name") == names[11]
     label = page.eval_on_selector('input[name="forward.hid.p[0]"]', "e => e.labels[0].textContent")
     assert label == "p of n1[hid]"
     assert page.errors == [] and requests == [path.as_uri()]
@@ -346,7 +415,7 @@ def test_no_feedback_page_holds_nothing_of_the_key_and_still_saves(browser, tmp_
     config, path = handout_page(tmp_path, feedback=False)
     text = path.read_text(encoding="utf-8")
     key = key_trace(config)
-    for value in (key.loss, key.loss_after, *key.passes[1].z[0], *key.steps[1].dJ_dweights.ravel()):
+    for value in (key.loss, key.loss_after, *key.passes[1].z[0], *key.layers[1].dJ_dweights.ravel()):
         for digits in (2, 3, 4):
             written = f"{value:.{digits}f}"
             assert written not in re.sub(r"<svg.*?</svg>", "", text, flags=re.S) or written in ("0.00", "1.00"), written
@@ -411,12 +480,21 @@ def test_hand_rounding_in_the_page_equals_python_ties_included(browser, tmp_path
     assert got[0] == 0.25  # 0.35 · 0.7 = 0.245 on paper
     differ = [(v, d, g, round_half_away(v, d)) for (v, d), g in zip(cases, got) if g != round_half_away(v, d)]
     assert differ == []
-    texts = ["0.61", "0,61", "-0.850", "−1.4077", "7.7e-2", "12", ".5", "1.", "+3", "1e400", "0x1", "1,000.5", ""]
+    # The digits cut off (marking.truncated) and a number as Python's format writes it (the truncation's words).
+    cut = [(v, d) for v, d in cases if d >= 0] + [(-0.0799, 3), (0.0768, 2), (2.675, 2), (-1.40765, 4)]
+    assert page.evaluate("(cases) => cases.map(([v, d]) => bptraceSheet.truncated(v, d))", cut) == \
+        [truncated(v, d) for v, d in cut]
+    ties = [(0.125, 2), (-0.125, 2), (0.375, 2), (2.5, 0), (3.5, 0), (-0.5, 0), (1.0625, 3), (0.5, 0)]
+    formatted = cut + ties + [(-0.0001, 2), (123.456, 5)]
+    assert page.evaluate("(cases) => cases.map(([v, d]) => bptraceSheet.fixed(v, d))", formatted) == \
+        [f"{v:.{d}f}" for v, d in formatted]
+    texts = ["0.61", "0,61", "-0.850", "−1.4077", "7.7e-2", "12", ".5", "1.", "+3", "1e400", "0x1", "1,000.5", "",
+             "0.0770", "1.00", "0.00", "120", "1.50e-2"]
     parsed = page.evaluate("(texts) => texts.map(bptraceSheet.parse)", texts)
     for text, seen in zip(texts, parsed):
         w = parse(text)
         assert (seen is None) == (w is None), text
         if w is not None:
-            assert (seen["value"], seen["decimals"], seen["significant"], seen["digits"]) == \
-                (w.value, w.decimals, w.significant, w.digits)
+            assert (seen["value"], seen["decimals"], seen["significant"], seen["digits"], seen["trailingZeros"]) == \
+                (w.value, w.decimals, w.significant, w.digits, w.trailing_zeros)
             assert not math.isnan(seen["value"])

@@ -11,6 +11,7 @@ import io
 import json
 import os
 from collections.abc import Mapping, Sequence
+from html import escape
 
 import yaml
 
@@ -62,11 +63,13 @@ def _table_html(write) -> str:
 
 class Worksheet(dict):
     """An answer sheet as a dict (``None`` for every blank), to fill in and hand to ``check``; displays as
-    the printed sheet. ``to_yaml``, ``to_markdown``, ``to_latex`` and ``to_html`` return what ``bptrace
-    worksheet --format …`` writes."""
+    the printed sheet, or with ``interactive`` as the browser page that marks as it is typed. ``to_yaml``,
+    ``to_markdown``, ``to_latex`` and ``to_html`` return what ``bptrace worksheet --format …`` writes,
+    ``to_page`` what ``bptrace worksheet --interactive`` writes."""
 
-    def __init__(self, config: Config, source: str) -> None:
+    def __init__(self, config: Config, source: str, interactive: bool = False, feedback: bool = True) -> None:
         self.config, self.source = config, source
+        self.interactive, self.feedback = interactive, feedback
         super().__init__(yaml.safe_load(self.to_yaml()))
 
     def write(self, form: str) -> str:
@@ -84,12 +87,23 @@ class Worksheet(dict):
     def to_html(self) -> str:
         return self.write("html")
 
+    def to_page(self, feedback: bool | None = None) -> str:
+        """The self-contained browser page of ``bptrace worksheet --interactive`` (``feedback=False``: of
+        ``--no-feedback``; default: the worksheet's own)."""
+        feedback = self.feedback if feedback is None else feedback
+        return _written(lambda out: write_sheet(out, self.config, self.source, "html", True, feedback))
+
     def _repr_html_(self) -> str:
+        if self.interactive:  # the page in a frame of its own: its script and its policy stay its own
+            return (f'<iframe srcdoc="{escape(self.to_page(), quote=True)}" title="answer sheet" '
+                    'style="width:100%;height:40rem;border:1px solid #ccc"></iframe>')
         return _written(lambda out: write_document("html", out, sheet_of(self.config), self.source, fragment=True))
 
 
-def worksheet(config: ConfigLike) -> Worksheet:
+def worksheet(config: ConfigLike, interactive: bool = False, feedback: bool = True) -> Worksheet:
     """The answer sheet of ``config``: a dict with a ``None`` for every number of one backpropagation step.
+    With ``interactive`` it displays as the browser page of ``bptrace worksheet --interactive``, marked as the
+    student types (``feedback=False``: a page that only collects the answers).
 
     Examples:
         >>> sheet = worksheet("configs/handout.yaml")
@@ -97,7 +111,7 @@ def worksheet(config: ConfigLike) -> Worksheet:
         [None, None]
         >>> sheet["forward"]["hid"]["p"] = [0.61, -0.64]     # then: check("configs/handout.yaml", sheet)
     """
-    return Worksheet(*_read(config))
+    return Worksheet(*_read(config), interactive, feedback)
 
 
 class _Marked:

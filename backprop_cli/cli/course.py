@@ -76,10 +76,7 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool, int
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        if interactive:
-            page_writer(not no_feedback)(stream, sheet_of(net), config)
-        else:
-            write_sheet(stream, net, config, fmt)
+        write_sheet(stream, net, config, fmt, interactive, not no_feedback)
     if output not in (None, "-"):
         next_step = (f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml"
                      else "open it in a browser, fill it in and save it" if interactive
@@ -157,9 +154,14 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
         raise click.exceptions.Exit(ExitStatus.CHECK_FAILED)
 
 
-def write_sheet(stream: IO[str], config: Config, source: str, fmt: str) -> None:
-    """The answer sheet of ``config`` (read from ``source``) as ``bptrace worksheet --format FMT`` writes it."""
-    WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(config), source)
+def write_sheet(stream: IO[str], config: Config, source: str, fmt: str, interactive: bool = False,
+                feedback: bool = True) -> None:
+    """The answer sheet of ``config`` (read from ``source``) as ``bptrace worksheet --format FMT`` writes it;
+    ``interactive``: the browser page of ``--interactive`` (``feedback=False``: of ``--no-feedback``)."""
+    if interactive:
+        page_writer(feedback)(stream, sheet_of(config), source)
+    else:
+        WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(config), source)
 
 
 def write_check(stream: IO[str], marks: ClassMarks, exercises: Exercises, fmt: str, *, color: bool | None = None,

@@ -10,9 +10,8 @@ const DATA = JSON.parse(document.getElementById("bptrace-data").textContent);
 const MIN_DIGITS = 2, RELATIVE = 1e-9, ABSOLUTE = 1e-12, HAND_LIMIT = 12;
 const BLANKS = ["", "~", "null", "Null", "NULL"];
 const NUMBER = /^([+\-\u2212]?)(\d*)(?:[.,](\d*))?(?:[eE]([+\-\u2212]?\d+))?$/;
-const TOO_FEW_DIGITS = `too few digits to judge: write at least ${MIN_DIGITS} decimals or ${MIN_DIGITS} significant digits`;
 
-function parse(text) { // digits.parse: {value, decimals, significant, digits} or null
+function parse(text) { // digits.parse: {value, decimals, significant, digits, trailingZeros} or null
   const match = NUMBER.exec(text.trim());
   if (!match) return null;
   const [, sign, whole, fractionOrNone, exponent] = match;
@@ -22,14 +21,37 @@ function parse(text) { // digits.parse: {value, decimals, significant, digits} o
   const value = Number(`${sign && sign !== "+" ? "-" : ""}${whole || "0"}.${fraction || "0"}e${power}`);
   if (!Number.isFinite(value)) return null;
   const digits = (whole + fraction).replace(/^0+/, "");
-  return {value: value + 0, decimals: fraction.length - power, significant: digits.length, digits};
+  return {value: value + 0, decimals: fraction.length - power, significant: digits.length, digits,
+    trailingZeros: fraction.length - fraction.replace(/0+$/, "").length};
 }
-function halfUnit(w) { return 0.5 * Number(`1e${-w.decimals}`); }
 function slack(value) { return RELATIVE * Math.abs(value) + ABSOLUTE; }
-function same(w, value) { return Math.abs(w.value - value) <= slack(value); }
-function agrees(w, value) { return Number.isFinite(value) && Math.abs(w.value - value) <= halfUnit(w) + slack(value); }
-function preciseEnough(w) { return w.decimals >= MIN_DIGITS || w.significant >= MIN_DIGITS; }
-function matches(w, value) { return (preciseEnough(w) || same(w, value)) && agrees(w, value); }
+function same(w, value) { return Number.isFinite(value) && Math.abs(w.value - value) <= slack(value); }
+function within(w, value, decimals) {
+  return Number.isFinite(value) && Math.abs(w.value - value) <= 0.5 * Number(`1e${-decimals}`) + slack(value);
+}
+function sheetDecimals(value, n) { return decimalsFor(value, n === null ? MIN_DIGITS : n); }
+function judgedDecimals(w) { // digits.judged_decimals: trailing zeros dropped while enough digits remain
+  for (let dropped = w.trailingZeros; dropped >= 0; dropped--) {
+    const decimals = w.decimals - dropped, significant = w.significant ? w.significant - dropped : 0;
+    if (decimals >= MIN_DIGITS || significant >= MIN_DIGITS) return decimals;
+  }
+  return null;
+}
+function agrees(w, value, n) { // digits.agrees: the one rule of agreement
+  if (same(w, value)) return true;
+  const decimals = judgedDecimals(w);
+  if (decimals !== null && within(w, value, decimals)) return true;
+  const wanted = sheetDecimals(value, n);
+  return w.decimals < wanted && within(w, value, wanted);
+}
+function toldApart(first, second, w, n) { // digits.told_apart
+  const wanted = sheetDecimals(second, n), judged = judgedDecimals(w);
+  const levels = judged === null ? [] : [judged];
+  if (w.decimals < wanted || !levels.length) levels.push(wanted);
+  const decimals = Math.min(...levels);
+  return roundHalfAway(first, decimals) !== roundHalfAway(second, decimals);
+}
+function tooFewDigits(w, value) { return judgedDecimals(w) === null && within(w, value, w.decimals); }
 
 // ---- Hand rounding (engine/rounding.py), on the shortest decimal form of a float ---------------------
 function decimalOf(x) { // |x| as [digits as a BigInt, exponent]: |x| = digits · 10^exponent
@@ -66,6 +88,22 @@ function decimalsFor(value, n) {
   return Math.max(n, n - 1 - Math.floor(Math.log10(Math.abs(value))));
 }
 function handRound(value, n) { return roundHalfAway(value, decimalsFor(value, n)); }
+function truncated(value, decimals) { // marking.truncated: the digits after `decimals` places cut off
+  if (!Number.isFinite(value) || Math.abs(value) >= 2 ** 53) return value;
+  let [digits, exponent] = decimalOf(value);
+  if (exponent < -decimals) [digits, exponent] = [digits / pow10(-decimals - exponent), -decimals];
+  return Number(`${value < 0 ? "-" : ""}${digits}e${exponent}`) + 0;
+}
+function fixed(value, places) { // Python's f"{value:.{places}f}": the nearest, a tie to the even one
+  const twice = Math.abs(value) * 2 ** (places + 1); // 2·|value|·10^places = twice · 5^places, exactly
+  if (!Number.isInteger(twice) || twice >= 2 ** 53 || (BigInt(twice) * 5n ** BigInt(places)) % 2n === 0n) {
+    return value.toFixed(places); // no tie: toFixed gives the nearest too
+  }
+  const down = BigInt(twice) * 5n ** BigInt(places) / 2n, kept = (down % 2n === 0n ? down : down + 1n).toString();
+  const text = kept.padStart(places + 1, "0");
+  const number = places ? `${text.slice(0, -places)}.${text.slice(-places)}` : text;
+  return `${value < 0 ? "-" : ""}${number}`;
+}
 
 // ---- The functions of the activation and loss registries a recomputation calls ----------------------
 const KINK = 1e-12, TINY = 2.2250738585072014e-308;
@@ -119,7 +157,10 @@ const FUSED = {
   "bce softmax": (p, z, y, k) => bceSoftmax(p, y, k),
 };
 
-// ---- Evaluating a recomputation: values by key, rounding {n, results, factors} or null (exact) -------
+// ---- Evaluating a recomputation: values by key, rounding {n, results, factors, strict} or null (exact) -
+function byHandRound(value, rounding) { // chain.by_hand's rounder: to n by hand, or to n decimals strictly
+  return rounding.strict ? roundHalfAway(value, rounding.n) : handRound(value, rounding.n);
+}
 function evaluate(tree, values, rounding) {
   if (typeof tree === "number") return tree;
   const ev = (t) => evaluate(t, values, rounding), all = (ts) => ts.map(ev);
@@ -131,7 +172,7 @@ function evaluate(tree, values, rounding) {
     case "/": return ev(tree[1]) / ev(tree[2]);
     case "neg": return -ev(tree[1]);
     case "sq": { const v = ev(tree[1]); return v * v; }
-    case "round": { const v = ev(tree[2]); return rounding && rounding[tree[1]] ? handRound(v, rounding.n) : v; }
+    case "round": { const v = ev(tree[2]); return rounding && rounding[tree[1]] ? byHandRound(v, rounding) : v; }
     case "g": return G[tree[1]](ev(tree[3]), tree[2]);
     case "g'": return SLOPE[tree[1]](ev(tree[3]), tree[2]);
     case "softmax": return softmax(all(tree[2]), tree[1]);
@@ -143,45 +184,111 @@ function evaluate(tree, values, rounding) {
 }
 
 // ---- Marking (marking.py) ---------------------------------------------------------------------------
-const HAND_PRACTICES = [[true, false], [false, true], [true, true]];
-function handDigits(w) { // marking.hand_digits
+const TOO_FEW_DIGITS = `too few digits to judge: write at least ${MIN_DIGITS} decimals or ${MIN_DIGITS} significant digits`;
+const TRUNCATED = "truncated";
+const HAND_PRACTICES = [{results: true}, {results: false, factors: true}, {results: true, factors: true},
+  {results: true, strict: true}];
+const ROUNDING = DATA.marking ? DATA.marking.rounding : null; // the sheet's hand rounding N (null: none)
+
+function handDigits(w, sheet) { // marking.hand_digits
   const n = Math.min(w.decimals, w.significant);
   const candidates = new Set([w.decimals, n]);
   if (w.digits.replace(/0+$/, "") === "1") candidates.add(n - 1);
+  if (sheet !== null) candidates.add(sheet);
   return [...candidates].filter((c) => MIN_DIGITS <= c && c < HAND_LIMIT).sort((a, b) => a - b);
 }
-function byHand(digits, results, factors) { return {n: Math.max(1, Math.min(digits, 15)), results, factors}; }
+function byHand(digits, {results = true, factors = false, strict = false}) { // chain.by_hand
+  return {n: Math.max(1, Math.min(digits, 15)), results, factors, strict};
+}
+function matches(w, value) { return agrees(w, value, ROUNDING); } // Marker.matches
 function chains(tree, values, w) { // Marker.chains: exactly, then rounding what is not written
   const out = [evaluate(tree, values, null)];
-  for (const n of handDigits(w)) for (const [r, f] of HAND_PRACTICES) out.push(evaluate(tree, values, byHand(n, r, f)));
+  for (const n of handDigits(w, ROUNDING)) {
+    for (const practice of HAND_PRACTICES) out.push(evaluate(tree, values, byHand(n, practice)));
+  }
   return out;
 }
-function judge(blank, w, key, own, sound) { // Marker.judge: the verdict of a filled answer
-  if (matches(w, key[blank.key])) return "correct";
-  for (const values of sound) if (chains(blank.tree, values, w).some((v) => matches(w, v))) return "correct";
-  return chains(blank.tree, own, w).some((v) => matches(w, v)) ? "carried" : "wrong";
+function standIns(keys, answers, blanks) { // marking.stand_ins: each key with the answers written into it
+  return keys.map((key) => {
+    const values = {...key};
+    for (const b of blanks) if (answers[b.path]) values[b.key] = answers[b.path].value;
+    return values;
+  });
 }
-function diagnose(blank, w, own) { // Marker.diagnose: the first known mistake that gives the answer
-  for (const [name, diagnosis, tree] of blank.mistakes) {
-    if (chains(tree, own, w).some((v) => matches(w, v))) return {diagnosis, mistake: name};
+function judge(blank, w, keys, owns, sound) { // Marker.judge: [verdict, the values a right answer could have]
+  const right = keys.map((key) => key[blank.key]);
+  if (right.some((v) => matches(w, v))) return ["correct", right];
+  for (const values of sound) {
+    right.push(...chains(blank.tree, values, w));
+    if (right.some((v) => matches(w, v))) return ["correct", right];
   }
-  return preciseEnough(w) ? {} : {diagnosis: TOO_FEW_DIGITS};
+  for (const values of owns) {
+    const mine = chains(blank.tree, values, w);
+    if (mine.some((v) => matches(w, v))) return ["carried", right];
+    right.push(...mine);
+  }
+  return ["wrong", right];
+}
+function explain(blank, w, owns, right) { // Marker.explain: {explains: name → said, shows: names}
+  const found = {explains: new Map(), shows: new Set()};
+  if (w.value === 0) return found;
+  const apart = (value) => right.every((r) => toldApart(value, r, w, ROUNDING));
+  for (const [name, said, tree] of blank.mistakes) {
+    const told = owns.flatMap((own) => chains(tree, own, w)).filter((v) => Number.isFinite(v) && apart(v));
+    if (told.length) found.shows.add(name);
+    if (told.some((v) => matches(w, v)) && !found.explains.has(name)) found.explains.set(name, said);
+  }
+  const d = w.decimals;
+  const cut = right.filter(() => d >= 0 && d < HAND_LIMIT).map((r) => [r, truncated(r, d)])
+    .filter(([r, t]) => t !== roundHalfAway(r, d));
+  if (cut.length) found.shows.add(TRUNCATED);
+  const hit = cut.find(([, t]) => same(w, t));
+  if (hit) {
+    const [r] = hit;
+    found.explains.set(TRUNCATED, `truncated, not rounded: ${fixed(r, d + 2)}… rounds to ${fixed(roundHalfAway(r, d), d)}`);
+  }
+  return found;
+}
+function nameMistakes(section) { // marking.name_mistakes: [name, said] of each wrong answer of a step, or null
+  const contradicted = new Set(section.flatMap((f) => [...f.shows].filter((name) => !f.explains.has(name))));
+  const counts = new Map();
+  for (const f of section) for (const name of f.explains.keys()) counts.set(name, (counts.get(name) || 0) + 1);
+  return section.map((f) => {
+    let left = [...f.explains].filter(([name]) => !contradicted.has(name));
+    if (!left.length) return null;
+    const best = Math.max(...left.map(([name]) => counts.get(name)));
+    left = left.filter(([name]) => counts.get(name) === best);
+    return left.length === 1 ? left[0] : null;
+  });
 }
 function mark(answers) { // Marker.mark: answers by path (parsed numbers) → a verdict per blank
-  const key = DATA.marking.values, blanks = DATA.marking.blanks;
-  const own = {...key};
-  for (const b of blanks) if (answers[b.path]) own[b.key] = answers[b.path].value;
-  const sound = {...own}, rounded = {...own};
-  return blanks.map((b) => {
-    const w = answers[b.path], truth = key[b.key];
-    if (!w) return {verdict: "blank"};
-    const verdict = judge(b, w, key, own, [sound, rounded]);
+  const {keys, blanks} = DATA.marking, full = keys[keys.length - 1];
+  const owns = standIns(keys, answers, blanks);
+  const sound = [...owns.map((own) => ({...own})), {...owns[owns.length - 1]}];
+  const marks = [], wrong = new Map();
+  blanks.forEach((b, i) => {
+    if (i && b.section !== blanks[i - 1].section) nameSection(marks, wrong);
+    const w = answers[b.path];
+    if (!w) { marks.push({verdict: "blank"}); return; }
+    const [verdict, right] = judge(b, w, keys, owns, sound);
     if (verdict !== "correct") {
-      sound[b.key] = truth;
-      rounded[b.key] = w.decimals >= 0 && w.decimals < HAND_LIMIT ? roundHalfAway(truth, w.decimals) : truth;
+      keys.forEach((key, k) => { sound[k][b.key] = key[b.key]; });
+      sound[sound.length - 1][b.key] = w.decimals >= 0 && w.decimals < HAND_LIMIT
+        ? roundHalfAway(full[b.key], w.decimals) : full[b.key];
     }
-    return verdict === "wrong" ? {verdict, ...diagnose(b, w, own)} : {verdict};
+    const few = verdict === "wrong" && right.some((v) => tooFewDigits(w, v));
+    if (verdict === "wrong") wrong.set(marks.length, explain(b, w, owns, right));
+    marks.push(few ? {verdict, diagnosis: TOO_FEW_DIGITS} : {verdict});
   });
+  nameSection(marks, wrong);
+  return marks;
+}
+function nameSection(marks, wrong) { // the names of one step's wrong answers, where sure
+  const named = nameMistakes([...wrong.values()]);
+  [...wrong.keys()].forEach((at, i) => {
+    if (named[i]) marks[at] = {...marks[at], mistake: named[i][0], diagnosis: named[i][1]};
+  });
+  wrong.clear();
 }
 
 // ---- The page -------------------------------------------------------------------------------------
@@ -221,6 +328,17 @@ function show() {
   } else {
     score.textContent = `${fields.length - counts.blank} of ${fields.length} answered`;
   }
+  showFirstMistake(marks ? marks.findIndex((m) => m.verdict === "wrong") : -1, marks);
+}
+function showFirstMistake(at, marks) { // as check's table: where to look first, a link to its field
+  const line = document.getElementById("first-mistake");
+  line.replaceChildren();
+  if (at < 0) return;
+  const link = document.createElement("a"), said = marks[at].diagnosis;
+  link.href = `#${fields[at].id}`;
+  link.textContent = `First mistake: ${DATA.marking.blanks[at].place}${said ? ` — ${said}` : ""}`;
+  link.addEventListener("click", (event) => { event.preventDefault(); fields[at].focus(); });
+  line.append(link);
 }
 function keep() {
   const saved = {student: student.value, answers: {}};
@@ -276,4 +394,4 @@ student.addEventListener("input", keep);
 document.getElementById("save").addEventListener("click", save);
 document.getElementById("clear").addEventListener("click", clearAll);
 show();
-window.bptraceSheet = {parse, roundHalfAway, handRound, evaluate, mark, yamlText, show};
+window.bptraceSheet = {parse, roundHalfAway, handRound, truncated, fixed, evaluate, mark, yamlText, show};

@@ -6,7 +6,9 @@ static web space or a course platform's file upload. Every answer field is ``<in
 sheet path of its blank (``forward.hid.p[0]``); the element showing its verdict has ``data-for="PATH"`` and
 ``data-verdict`` (correct, carried, wrong or blank); the student's name is ``<input name="student">``.
 
-The marking's rules are bptrace's own: each blank's recomputation comes from recipe.py (chain.py's functions,
+The marking's rules are bptrace's own: the page marks with ``bptrace check``'s marker of the config (its keys,
+the hand chain ``bptrace run -r N`` prints for the sheet's rounding and the full-precision one, and that
+rounding), each blank's recomputation and each known mistake's come from recipe.py (chain.py's functions,
 recorded), and page.js compares as digits.py and marking.py do. ``feedback=False`` leaves the key and the
 recomputations out: the page only collects the answers and saves them.
 """
@@ -20,9 +22,10 @@ from html import escape
 from importlib import resources
 from typing import IO
 
-from backprop_cli.course.check import key_trace, sheet_document
+from backprop_cli.course.check import key_trace, marker, sheet_document
 from backprop_cli.course.check.layout import Slots, layout
 from backprop_cli.course.check.recipe import recipes
+from backprop_cli.course.check.report import place
 from backprop_cli.course.check.sheet import Blank, Sheet
 from backprop_cli.course.check.sheet_yaml import COMMENT_COLUMN, worksheet_yaml
 from backprop_cli.engine.backprop import Iteration
@@ -36,12 +39,12 @@ STYLE = """
 .sheet-top{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;position:sticky;top:0;background:#fff;
 padding:.5rem 0;border-bottom:1px solid #ccc;z-index:1}
 .sheet-top label{font-weight:bold}.sheet-top input{font:inherit;padding:.3rem;max-width:100%}
-#score{flex-basis:100%;margin:0}
+#score,#first-mistake{flex-basis:100%;margin:0}#first-mistake:empty{display:none}
 button{font:inherit;padding:.35rem .9rem;cursor:pointer}
 .blank{display:grid;grid-template-columns:minmax(8rem,14rem) minmax(6rem,10rem) minmax(7rem,1fr);
 gap:.3rem .6rem;align-items:center;padding:.35rem 0;border-bottom:1px solid #eee}
 .blank label{overflow-wrap:anywhere}
-.blank input{font:inherit;padding:.3rem;width:100%;box-sizing:border-box}
+.blank input{font:inherit;padding:.3rem;width:100%;box-sizing:border-box;scroll-margin-top:8rem}
 .blank input:focus,button:focus{outline:3px solid #f0a000;outline-offset:1px}
 .blank details{grid-column:1/-1;font-size:.95em;overflow-x:auto}
 .blank summary{cursor:pointer;color:#0b5394}
@@ -108,9 +111,19 @@ def _sections(sheet: Sheet, fmt: NumberFormat) -> str:
     return "\n".join(out)
 
 
-def _data(sheet: Sheet, source: str, key: Iteration, feedback: bool) -> str:
+def marking_data(sheet: Sheet) -> dict:
+    """What the page's script marks with: the recomputations of ``bptrace check``'s marker of the sheet's config
+    (recipe.py), and where each blank is, as the first-mistake line names it."""
+    data = recipes(marker(sheet.config))
+    blanks = [(section, blank) for section in sheet.sections for blank in section.blanks]
+    for entry, (section, blank) in zip(data["blanks"], blanks, strict=True):
+        entry["place"] = place(section, blank)
+    return data
+
+
+def _data(sheet: Sheet, source: str, feedback: bool) -> str:
     data = {"id": sheet.exercise, "column": COMMENT_COLUMN, "yaml": yaml_template(sheet, source),
-            "marking": recipes(sheet, key) if feedback else None}
+            "marking": marking_data(sheet) if feedback else None}
     # In a <script> element only "</" can end it early; JSON allows it written as "<\/".
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
@@ -144,9 +157,9 @@ def page_html(sheet: Sheet, source: str, key: Iteration, feedback: bool = True) 
         '<div class="sheet-top"><label for="student">Name</label>'
         '<input id="student" name="student" type="text" autocomplete="name">'
         '<button type="button" id="save">Save</button><button type="button" id="clear">Clear</button>'
-        '<p id="score" role="status"></p></div>\n'
+        '<p id="score" role="status"></p><p id="first-mistake"></p></div>\n'
         f"{given}<figure>{figure}</figure>\n{_sections(sheet, fmt)}\n</div>\n"
-        f'<script type="application/json" id="bptrace-data">{_data(sheet, source, key, feedback)}</script>\n'
+        f'<script type="application/json" id="bptrace-data">{_data(sheet, source, feedback)}</script>\n'
         f"<script>{code}</script>\n</body>\n</html>\n")
 
 

@@ -5,8 +5,9 @@ record what is done with them (``Expr``), so a tree is exactly the recomputation
 A tree refers to other quantities by their key (``ref``), holds the given numbers (weights, x, y, α) as
 constants, names the functions of the activation and loss registries it calls, and marks where a hand
 calculation rounds (``round``: the results bptrace's hand rounding rounds, or the factor g'(p)). The page's
-script evaluates a tree with the numbers a person wrote, exactly or rounding at those marks, and applies
-the comparison rules of digits.py and marking.py to the value.
+script evaluates a tree with the numbers a person wrote, exactly or rounding at those marks as marking.py's
+hand practices do (hand rounding to N, or N decimals strictly), and applies the comparison rules of digits.py
+and marking.py to the value.
 
 A tree is plain JSON: a number is a constant; a list is ``[op, ...]`` with op one of
 ``ref KEY`` · ``+ a b`` · ``- a b`` · ``* a b`` · ``/ a b`` · ``neg a`` · ``sq a`` · ``round results|factors a``
@@ -22,10 +23,10 @@ import dataclasses
 import numpy as np
 
 from backprop_cli.course.check.chain import HANDOUT, Problem, Rounding, Rules, Values, recompute
+from backprop_cli.course.check.marking import Marker
 from backprop_cli.course.check.mistakes import mistakes_for
-from backprop_cli.course.check.sheet import Quantity, Sheet
+from backprop_cli.course.check.sheet import Quantity
 from backprop_cli.engine.activations import Activation
-from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.losses import Loss, OutputForm
 
 
@@ -177,19 +178,25 @@ def tree(q: Quantity, refs: Values, problem: Problem, rules: Rules = HANDOUT):
     return Expr.of(recompute(q, refs, problem, rules, RECORDED)).tree
 
 
-def recipes(sheet: Sheet, key: Iteration) -> dict:
-    """What the page's script needs to mark ``sheet`` as ``bptrace check`` does: the key's numbers by their
-    key, and for each blank (in the sheet's order) its key, its recomputation and each known mistake's."""
-    values = Values(key)
-    problem = Problem.of(sheet.config, key)
+def _numbers(values: Values) -> dict[str, float]:
+    """Every number of ``values`` by its key."""
+    return {key_name(kind, s, l, index): float(array[index])
+            for (kind, s, l), array in values.arrays.items() for index in np.ndindex(array.shape)}
+
+
+def recipes(marks: Marker) -> dict:
+    """What the page's script needs to mark the sheet as ``bptrace check`` does with ``marks``: the sheet's
+    rounding, the numbers of each key by their key (the hand chain ``bptrace run -r N`` computes first, the
+    full-precision one last), and for each blank (in the sheet's order) its key, its section, its
+    recomputation and each known mistake's."""
+    problem = marks.problem
     recording = _Recording(problem.config, problem.x, problem.y, problem.shown)
-    refs = _references(values)
+    refs = _references(marks.exact)
     blanks = []
-    for blank in sheet.blanks:
-        q = blank.quantity
-        mistakes = [[m.name, m.diagnosis, tree(q, refs, recording, m.rules)] for m in mistakes_for(q, problem)]
-        blanks.append({"path": blank.where, "key": quantity_key(q), "tree": tree(q, refs, recording),
-                       "mistakes": mistakes})
-    numbers = {key_name(kind, s, l, index): float(array[index])
-               for (kind, s, l), array in values.arrays.items() for index in np.ndindex(array.shape)}
-    return {"values": numbers, "blanks": blanks}
+    for n, section in enumerate(marks.sheet.sections):
+        for blank in section.blanks:
+            q = blank.quantity
+            mistakes = [[m.name, m.diagnosis, tree(q, refs, recording, m.rules)] for m in mistakes_for(q, problem)]
+            blanks.append({"path": blank.where, "key": quantity_key(q), "section": n, "tree": tree(q, refs, recording),
+                           "mistakes": mistakes})
+    return {"rounding": marks.rounding, "keys": [_numbers(values) for values in marks.keys], "blanks": blanks}

@@ -92,6 +92,11 @@ def step_name(section: Section) -> str:
     return f"{name}, {sample}" if sample else name
 
 
+def place(section: Section, blank: Blank) -> str:
+    """Where ``blank`` is, as the first-mistake line names it: "Step 1, ∂J/∂z of n1[out]"."""
+    return f"{step_name(section)}, {blank.label}"
+
+
 def first_mistake_line(marking: Marking, sheet: Sheet, numbers: NumberFormat) -> str | None:
     """"First mistake: Step 1, ∂J/∂z of n1[out] — sign: z − y, not y − z"; None for a sheet without one."""
     first = marking.first_mistake
@@ -100,7 +105,7 @@ def first_mistake_line(marking: Marking, sheet: Sheet, numbers: NumberFormat) ->
     section = next(s for s in sheet.sections if first.blank in s.blanks)
     key = written_as_run(first.expected, first.blank, numbers)
     said = note(first, numbers) or f"{given_text(first)}, the key is {key}"
-    return f"First mistake: {step_name(section)}, {first.blank.label} — {said}"
+    return f"First mistake: {place(section, first.blank)} — {said}"
 
 
 def _title(marked: Marked) -> Text:
