@@ -74,13 +74,16 @@ def test_handout_figure_labels_every_edge_with_its_weight_before_and_after_the_u
 
 
 def terminal_numbers(path) -> tuple[dict[str, list[str]], dict[tuple[str, str], tuple[str, str]]]:
-    """From the tables of `bptrace run`: p, z and ∂J/∂z of each neuron for the first sample, and each
-    parameter's value before and after the update (Step 5)."""
+    """From the tables of `bptrace run`: p, z and ∂J/∂z of each neuron for the first sample (∂J/∂p, from
+    Step 1's second table, for a softmax neuron), and each parameter's value before and after the update
+    (Step 5)."""
     out = run_cli("run", str(path), "--rows", "0").stdout
     values: dict[str, dict[str, str]] = {}
     params: dict[tuple[str, str], tuple[str, str]] = {}
-    section = ""
+    section = header = ""
     for line in out.splitlines():
+        if line.startswith("┃"):
+            header = line.strip("┃").split("┃")[-1].strip()  # the value column: ∂J/∂z, ∂J/∂p, ...
         if not line.startswith("│"):
             section = line.split(")")[0] if line.startswith(("Forward pass", "Step ")) else section
             continue
@@ -89,11 +92,14 @@ def terminal_numbers(path) -> tuple[dict[str, list[str]], dict[tuple[str, str], 
         if section.startswith("Forward pass") and name:
             values.setdefault(name, {}).setdefault("p", cells[1])
             values[name].setdefault("z", cells[2])
+            values[name].setdefault("g", cells[3])
         elif section in ("Step 1", "Step 2") and name:
-            values.setdefault(name, {}).setdefault("dJ/dz", cells[-1])
+            values.setdefault(name, {}).setdefault(header, cells[-1])
         elif section == "Step 5" and name:
             params[name] = (cells[1].split(" − ")[0].split(" (")[0], cells[-1])
-    stacks = {name: [f"p = {v['p']}", f"z = {v['z']}", f"∂J/∂z = {v['dJ/dz']}"] for name, v in values.items()}
+    gradient = {name: "∂J/∂p" if v["g"] == "Softmax" else "∂J/∂z" for name, v in values.items()}
+    stacks = {name: [f"p = {v['p']}", f"z = {v['z']}", f"{gradient[name]} = {v[gradient[name]]}"]
+              for name, v in values.items()}
     return stacks, params
 
 
@@ -139,6 +145,70 @@ def test_several_samples_show_the_first_and_say_so():
     assert figure_helpers.stacks(root)["n1[hid]"][:3] == ["b = 0.1000", "p = 0.1000", f"z = {z:.4f}"]
     texts = [figure_helpers.text_of(t) for t, _ in figure_helpers.labels(root)]
     assert "p, z and ∂J/∂z of sample 1 of the 4 in update 1." in texts
+
+
+def softmax_gradients() -> tuple[list[float], list[float]]:
+    """configs/softmax.yaml worked out here: ∂J/∂p_k = z_k − y_k of its softmax outputs (cross-entropy on a
+    one-hot y) and ∂J/∂z_t[hid] = Σ_k ∂J/∂p_k · Θ_kt[out], which Step 2 takes from them."""
+    hidden = [max(0.0, 0.50 * 1.0 - 0.20 * 0.5), max(0.0, 0.30 * 1.0 + 0.80 * 0.5)]  # ReLU: 0.4, 0.7
+    theta = [[0.60, -0.40], [0.20, 0.90], [-0.50, 0.30]]
+    exps = [math.exp(sum(w * h for w, h in zip(row, hidden))) for row in theta]
+    dJ_dp = [e / sum(exps) - y for e, y in zip(exps, (0, 1, 0))]
+    dJ_dz = [sum(d * row[t] for d, row in zip(dJ_dp, theta)) for t in range(2)]
+    return dJ_dp, dJ_dz
+
+
+def minus(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}".replace("-", "−")
+
+
+def test_a_softmax_layer_shows_the_gradient_that_reaches_each_output():
+    """With cross-entropy, ∂J/∂z_k = −y_k/z_k is 0 for the outputs other than the target; the gradient
+    reaches them through the softmax, as ∂J/∂p_k = z_k − y_k, which Step 2 uses: the figure shows that."""
+    dJ_dp, dJ_dz = softmax_gradients()
+    root = figure_helpers.parse(run_cli("figure", str(CONFIGS / "softmax.yaml")).stdout)
+    stacks = figure_helpers.stacks(root)
+    for k in range(3):
+        assert stacks[f"n{k + 1}[out]"][2] == f"∂J/∂p = {minus(dJ_dp[k], 3)}"
+    assert [stacks["n1[out]"][2], stacks["n3[out]"][2]] == ["∂J/∂p = 0.240", "∂J/∂p = 0.252"]
+    for t in range(2):  # the hidden layer keeps ∂J/∂z, and it is Σ_k ∂J/∂p_k · Θ_kt of the numbers shown
+        assert stacks[f"n{t + 1}[hid]"][2] == f"∂J/∂z = {minus(dJ_dz[t], 3)}"
+    texts = [figure_helpers.text_of(t) for t, _ in figure_helpers.labels(root)]
+    assert "Below each neuron: p, z and, in bold blue, ∂J/∂z; ∂J/∂p in the softmax layer 'out'." in texts
+    assert "In a softmax every z depends on every p, and the steps after Step 1 use ∂J/∂p." in texts
+    assert not any(text.endswith("= 0.000") for text in texts)
+
+    tikz = run_cli("figure", str(CONFIGS / "softmax.yaml"), "-f", "tikz").stdout
+    for k in range(3):
+        assert rf"{{$\partial J/\partial p = \mbox{{\boldmath${dJ_dp[k]:.3f}$}}$}}" in tikz
+    assert r"\partial J/\partial z = \mbox{\boldmath$-0.081$}" in tikz
+    assert r"\boldmath$0.000$" not in tikz and "softmax layer `out'." in tikz
+
+    by_hand = figure_helpers.stacks(figure_helpers.parse(run_cli("figure", str(CONFIGS / "softmax.yaml"),
+                                                                 "-r", "2").stdout))
+    assert [by_hand[f"n{k + 1}[out]"][2] for k in range(3)] == ["∂J/∂p = 0.24", "∂J/∂p = −0.49", "∂J/∂p = 0.25"]
+
+
+def test_a_network_of_one_softmax_layer_shows_dJ_dp_alone(write_config):
+    path = write_config("x: [1.0, 2.0]\ny: [1, 0]\nalpha: 0.1\nloss: cross_entropy\nlayers:\n  - activation: softmax\n"
+                        "    weights: [[0.1, 0.2], [0.3, -0.1]]\n")
+    root = figure_helpers.parse(run_cli("figure", path).stdout)
+    texts = [figure_helpers.text_of(t) for t, _ in figure_helpers.labels(root)]
+    assert "Below each neuron: p, z and, in bold blue, ∂J/∂p." in texts
+    assert not any("∂J/∂z" in text for text in texts)
+    z1 = 1 / (1 + math.exp(0.1 - 0.5))  # softmax of p = (0.5, 0.1): z_1 = 1 / (1 + e^(p_2 − p_1))
+    assert figure_helpers.stacks(root)["n1[out]"][2] == f"∂J/∂p = {minus(z1 - 1, 4)}"
+
+
+def test_documents_point_to_the_figure_where_it_shows_the_examples_gradient():
+    """The worked example of Step 1 computes ∂J/∂z: it points to the figure's bold blue number where the
+    figure shows ∂J/∂z below that neuron, and not under a softmax, where the figure shows ∂J/∂p."""
+    note = "see the bold blue number below the neuron in the figure above"
+    handout = run_cli("run", str(CONFIGS / "handout.yaml"), "-f", "markdown").stdout
+    softmax = run_cli("run", str(CONFIGS / "softmax.yaml"), "-f", "markdown").stdout
+    assert f"Example for neuron $n_{{1}}^{{[\\mathit{{out}}]}}$ ({note}):" in handout
+    assert "Example for neuron $n_{1}^{[\\mathit{out}]}$:" in softmax
+    assert f"Example for neuron $n_{{1}}^{{[\\mathit{{hid}}]}}$ ({note}):" in softmax  # Step 2: ∂J/∂z
 
 
 def test_rounding_options_are_runs():

@@ -145,13 +145,16 @@ def _floats_near_ties():
 @given(st.lists(_floats_near_ties(), min_size=1, max_size=24), st.integers(1, 15), st.sampled_from([(-1,), (2, -1)]))
 def test_an_array_is_rounded_as_each_of_its_numbers(values, n, shape):
     """Rounding a whole array gives, element by element, the number hand_round_value gives (which rounds
-    the shortest decimal form with Decimal), ties and the floats beside them included, in any shape."""
-    from backprop_cli.engine.rounding import hand_round
+    the shortest decimal form with Decimal), ties and the floats beside them included, in any shape; and so
+    does rounding each number on its own in floating point (hand_round_number)."""
+    from backprop_cli.engine.rounding import hand_round, hand_round_number
 
     array = np.array(values * 2 if shape == (2, -1) else values, dtype=float).reshape(shape)
     rounded = hand_round(array, n)
     assert rounded.shape == array.shape
     for got, value in zip(rounded.ravel().tolist(), array.ravel().tolist()):
         expected = hand_round_value(value, n)
-        assert got == expected or (np.isnan(got) and np.isnan(expected)), f"{value!r} to {n}: {got!r}, not {expected!r}"
-        assert np.signbit(got) == np.signbit(expected), f"{value!r} to {n}: the sign of {got!r}"
+        for result in (got, hand_round_number(value, n)):  # the array, and the number on its own
+            assert result == expected or (np.isnan(result) and np.isnan(expected)), \
+                f"{value!r} to {n}: {result!r}, not {expected!r}"
+            assert np.signbit(result) == np.signbit(expected), f"{value!r} to {n}: the sign of {result!r}"

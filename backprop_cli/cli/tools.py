@@ -121,7 +121,8 @@ def schema(trace: bool, check: bool, config: bool) -> None:
 def figure(config: str, output: str | None, form: str | None, after: bool, fragment: bool, precision: int | None,
            hand_rounding: int | None, exact: bool) -> None:
     """Draw the network of CONFIG as the handout's figure: inputs and layers left to right, every edge
-    labelled with its weight, and below each neuron p, z and, in bold blue, ∂J/∂z of the first update.
+    labelled with its weight, and below each neuron p, z and, in bold blue, ∂J/∂z of the first update
+    (∂J/∂p in a softmax layer).
 
     \b
     Examples:

@@ -6,6 +6,7 @@ A value is rounded to N decimal places, or to N significant digits where that ke
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ _EXACT_POWER = 22
 # The largest |value|·10^d the arrays are rounded in floating point: its float error (a unit in the last
 # place or two, 2^−3 at most) stays far below the half that separates an integer from a tie.
 _SCALED_LIMIT = 2.0**49
-_HALF, _ZERO = np.float64(0.5), np.float64(0.0)  # numpy's own scalars: no conversion at every use
+_HALF, _ZERO = np.array(0.5), np.array(0.0)  # 0-d arrays: an array with them is numpy's quickest mixed operation
 
 
 def _magnitude_start(k: int) -> float:
@@ -80,6 +81,42 @@ def _scales(n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(bounds), np.array(scales)
 
 
+@functools.cache
+def _scale_lists(n: int) -> tuple[list[float], list[float]]:
+    """``_scales(n)`` as lists, for numbers one at a time (``bisect`` on a list is quicker than numpy on one)."""
+    bounds, scales = _scales(n)
+    return bounds.tolist(), scales.tolist()
+
+
+def _round_floats(values, n: int) -> list[float]:
+    """``hand_round``'s arithmetic on Python floats, one number at a time."""
+    bounds, scales = _scale_lists(n)
+    out = []
+    for value in values:
+        size = abs(value)
+        scale = scales[bisect.bisect_right(bounds, size)]
+        if scale != scale:  # NaN: outside the range where the floats are exact (or not a finite number)
+            out.append(hand_round_value(value, n))
+            continue
+        whole = math.floor(size * scale)
+        if size >= math.nextafter((whole + 0.5) / scale, 0.0):
+            whole += 1
+        out.append(math.copysign(whole / scale, value) + 0.0)
+    return out
+
+
+def hand_round_number(value: float, n: int) -> float:
+    """One number hand-rounded to ``n``: the number ``hand_round_value`` gives, in floating point (without
+    its Decimal, which takes several times as long)."""
+    return _round_floats((value,), n)[0]
+
+
+# Up to this many numbers, rounding them one at a time in floating point is quicker than the dozen numpy
+# operations on the array, each of which costs about as much as the arithmetic on one number: the arrays
+# of a hand calculation (a layer's p for a few samples) are mostly this small.
+SMALL = 12
+
+
 def hand_round(values: np.ndarray, n: int | None) -> np.ndarray:
     """Every element of ``values`` hand-rounded to ``n``; unchanged when ``n`` is None.
 
@@ -89,24 +126,25 @@ def hand_round(values: np.ndarray, n: int | None) -> np.ndarray:
     (the tie a calculator shows, see ``round_half_away``); a float on either side of a tie's float has its
     shortest decimal form on the same side of the tie. m / 10^d is then the correctly rounded float of the
     decimal, as the Decimal rounding gives it. Elements outside the range where this is exact (very small,
-    very large, infinite or NaN) are left to ``hand_round_value``.
+    very large, infinite or NaN) are left to ``hand_round_value``. An array of at most ``SMALL`` numbers
+    gets the same arithmetic one number at a time.
     """
     if n is None:
         return values
-    bounds, scales = _scales(n)
     array = np.asarray(values, dtype=float)
     flat = array.ravel()
+    if flat.size <= SMALL:
+        return np.array(_round_floats(flat.tolist(), n)).reshape(array.shape)
+    bounds, scales = _scales(n)
     size = np.abs(flat)
     scale = scales.take(bounds.searchsorted(size, "right"))
-    whole = size * scale
-    np.floor(whole, out=whole)  # ⌊s⌋
+    whole = np.floor(size * scale)  # ⌊s⌋ (operators and positional arguments: numpy's quickest calls)
     tie = whole + _HALF
     tie /= scale
     # Up where |value| + ulp(|value|) ≥ the tie, i.e. where |value| ≥ the float just below the tie.
-    np.nextafter(tie, _ZERO, out=tie)
-    whole += size >= tie
+    whole += size >= np.nextafter(tie, _ZERO)
     whole /= scale
-    np.copysign(whole, flat, out=whole)
+    whole = np.copysign(whole, flat)
     whole += _ZERO  # no −0.0
     if math.isnan(whole.dot(whole)):  # NaN where the scale was: outside the range of the arrays, one by one
         for index in np.flatnonzero(np.isnan(whole)).tolist():
@@ -137,8 +175,8 @@ class Rounding:
     def __call__(self, values):
         if self.digits is None:
             return values
-        if isinstance(values, np.ndarray) and values.ndim:
+        if type(values) is np.ndarray and values.ndim:
             return hand_round(values, self.digits)
         if np.ndim(values) == 0:
-            return hand_round_value(float(values), self.digits)
+            return hand_round_number(float(values), self.digits)
         return hand_round(np.asarray(values, dtype=float), self.digits)

@@ -107,7 +107,8 @@ def parameter_gradients(dJ_dp: np.ndarray, inputs: np.ndarray, bias, batch: str,
     """
     if rounding.exact or bias is None or is_shared(bias):
         return (*weight_gradient(dJ_dp, inputs, batch, rounding), *bias_gradient(bias, dJ_dp, batch, rounding))
-    grad, per_sample = weight_gradient(dJ_dp, np.hstack([inputs, np.ones((len(inputs), 1))]), batch, rounding)
+    with_one = np.concatenate((inputs, np.ones((len(inputs), 1))), axis=1)
+    grad, per_sample = weight_gradient(dJ_dp, with_one, batch, rounding)
     assert per_sample is not None  # by hand
     return grad[:, :-1], per_sample[:, :, :-1], grad[:, -1], per_sample[:, :, -1]
 

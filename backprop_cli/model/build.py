@@ -14,6 +14,7 @@ from backprop_cli.engine.network import Config
 from backprop_cli.model import backward, forward, optimizer
 from backprop_cli.model.document import Block, Document, Example, Section
 from backprop_cli.model.formula import Brace, Derivative, Label, Node, Partial
+from backprop_cli.model.general import DJ_DP, DJ_DZ, shown_gradient
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.model.working import derivatives, weights_before
 
@@ -45,24 +46,26 @@ _COMPUTES = {
 }
 _ABOUT = {"n": "neuron", "Θ": "weight", "b": "bias"}
 FIGURE_NOTE = "see the bold blue number below the neuron in the figure above"
+_GRADIENT = {"step1": DJ_DZ, "step2": DJ_DZ, "output_gradient": DJ_DP}  # the gradient a block's rows compute
 
 
-def with_example(block: Block) -> Block:
-    """``block`` with its first row as the worked example of the step, in the handout's form."""
+def with_example(block: Block, shown: str = DJ_DZ) -> Block:
+    """``block`` with its first row as the worked example of the step, in the handout's form; pointing to the
+    figure where its neuron's gradient is the one the figure shows below it (``shown``)."""
     if block.table is None or block.table.total == 0:
         return block
     row = next(block.table.rows(1))
     label, formula, value = row.label, row.cells[-2], row.cells[-1]
     # The first row of a step is about a neuron or a parameter, and ends with a formula and its value.
     assert label is not None and not isinstance(formula, str) and not isinstance(value, str)
-    note = FIGURE_NOTE if block.kind in ("step1", "step2") else ""
+    note = FIGURE_NOTE if _GRADIENT.get(block.kind) == shown else ""
     return replace(block, example=Example(label, _braced(formula), value, left=_COMPUTES[block.kind](label),
                                           about=_ABOUT[label.symbol], note=note))
 
 
-def _first_example(blocks: list[Block]) -> list[Block]:
+def _first_example(blocks: list[Block], shown: str = DJ_DZ) -> list[Block]:
     """One worked example per step: the first block's (the first sample's, the first layer's)."""
-    return [with_example(b) if n == 0 else b for n, b in enumerate(blocks)]
+    return [with_example(b, shown) if n == 0 else b for n, b in enumerate(blocks)]
 
 
 def _update(config: Config, it: Iteration, fmt: NumberFormat) -> Block:
@@ -95,7 +98,7 @@ def sections(config: Config, it: Iteration, fmt: NumberFormat, working: bool = F
         blocks: list[Block] = []
         for s in samples:
             made = make(s)
-            blocks += _first_example(made) if not blocks else made
+            blocks += _first_example(made, shown_gradient(config.layers[i])) if not blocks else made
             extra = working and derivatives(config, it, s, i, not fmt.rounding.exact)
             if extra:
                 blocks.append(extra)

@@ -12,11 +12,11 @@ import numpy as np
 
 from backprop_cli.engine.backprop import Iteration
 from backprop_cli.engine.network import Config
+from backprop_cli.model.general import DJ_DP, DJ_DZ, shown_gradient
 from backprop_cli.model.numbers import NumberFormat
 
 MAX_SHOWN = 6  # a layer of up to this many neurons is drawn whole
 HEAD = 3  # a wider layer shows its first HEAD neurons, a gap marker and its last neuron
-GRADIENT = "∂J/∂z"
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Item:
 
     - ``name``: (symbol, index, layer or ""), e.g. ("n", "1", "hid") for n₁^[hid];
     - ``value``: (quantity, number, note), e.g. ("p", "−0.85", "");
-    - ``gradient``: (quantity, number), set in bold blue;
+    - ``gradient``: (quantity, number), set in bold blue, e.g. ("∂J/∂z", "0.13");
     - ``weight``: (number,); ``title``, ``text`` and ``gap``: no parts, the text alone.
     """
 
@@ -45,9 +45,9 @@ def value_item(quantity: str, number: str, note: str = "") -> Item:
     return Item("value", f"{quantity} = {number}" + (f" {note}" if note else ""), (quantity, number, note))
 
 
-def gradient_item(number: str) -> Item:
-    """∂J/∂z of a neuron, which the handout prints in bold blue below the neuron."""
-    return Item("gradient", f"{GRADIENT} = {number}", (GRADIENT, number))
+def gradient_item(quantity: str, number: str) -> Item:
+    """The gradient of a neuron (``shown_gradient``), which the handout prints in bold blue below the neuron."""
+    return Item("gradient", f"{quantity} = {number}", (quantity, number))
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,12 @@ def input_column(x, fmt: NumberFormat) -> Column:
 
 def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberFormat, after: bool,
                  given: bool = False) -> Column:
-    """Layer ``i`` for sample ``s``: under each neuron its bias (one per neuron), p, z and ∂J/∂z (with
-    ``given``, the bias alone: the numbers of a sheet to work out are left to the person)."""
+    """Layer ``i`` for sample ``s``: under each neuron its bias (one per neuron), p, z and its gradient,
+    ``shown_gradient`` (with ``given``, the bias alone: the numbers of a sheet to work out are left to the
+    person)."""
     layer, lp, st = config.layers[i], it.passes[i], it.layers[i]
+    quantity = shown_gradient(layer)
+    gradient = lp.dJ_dz if quantity == DJ_DZ else lp.dJ_dp
     bias = st.new_bias if after else st.bias
     title = [Item("title", layer.name), Item("text", layer.act.label)]
     shared = None if isinstance(bias, np.ndarray) else bias  # one bias for the whole layer, or None
@@ -125,7 +128,7 @@ def layer_column(config: Config, it: Iteration, i: int, s: int, fmt: NumberForma
         lines = [value_item("b", fmt.param(bias[k]))] if isinstance(bias, np.ndarray) else []
         if not given:
             lines += [value_item("p", fmt.result(lp.p[s, k])), value_item("z", fmt.result(lp.z[s, k])),
-                      gradient_item(fmt.result(lp.dJ_dz[s, k]))]
+                      gradient_item(quantity, fmt.result(gradient[s, k]))]
         nodes.append(Node(k, name_item("n", k + 1, layer.name), tuple(lines)))
     return Column(tuple(title), tuple(nodes))
 
@@ -143,17 +146,32 @@ def _edges(columns: list[Column], it: Iteration, fmt: NumberFormat, after: bool)
     return edges
 
 
+def _gradients(config: Config) -> tuple[str, list[str]]:
+    """What the caption says of the bold blue numbers: the gradients shown, as a list for "Below each neuron",
+    and the lines that say why a softmax layer shows ∂J/∂p."""
+    softmax = [layer.name for layer in config.layers if shown_gradient(layer) == DJ_DP]
+    if not softmax:
+        return DJ_DZ, []
+    why = [f"In a softmax every z depends on every p, and the steps after Step 1 use {DJ_DP}."]
+    if len(softmax) == len(config.layers):
+        return DJ_DP, why
+    return f"{DJ_DZ}; {DJ_DP} in the softmax layer '{softmax[0]}'", why
+
+
 def _caption(config: Config, it: Iteration, s: int, after: bool, given: bool = False) -> list[Item]:
     when = "after" if after else "before"
+    shown, why = _gradients(config)
     per_neuron = any(st.bias is not None and not st.shared_bias for st in it.layers)
     biases = " and biases b" if any(st.bias is not None for st in it.layers) else ""
     lines = [f"Weights Θ (on the edges){biases}: {when} the update."]
     if given:
         lines += ["Below each neuron: its bias b."] if per_neuron else []
     else:
-        lines.append(f"Below each neuron: {'its bias b, ' if per_neuron else ''}p, z and, in bold blue, {GRADIENT}.")
+        lines.append(f"Below each neuron: {'its bias b, ' if per_neuron else ''}p, z and, in bold blue, {shown}.")
+        lines += why
     if len(it.x) > 1 and not given:
-        lines.append(f"p, z and {GRADIENT} of sample {int(it.sample_indices[s]) + 1} of the {len(it.x)} "
+        names = shown if shown in (DJ_DZ, DJ_DP) else "the gradients"
+        lines.append(f"p, z and {names} of sample {int(it.sample_indices[s]) + 1} of the {len(it.x)} "
                      f"in update {it.number}.")
     if any(layer.width > MAX_SHOWN for layer in config.layers) or config.x.shape[1] > MAX_SHOWN:
         lines.append(f"Layers of more than {MAX_SHOWN} show their first {HEAD} and their last; "

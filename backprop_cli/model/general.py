@@ -2,12 +2,14 @@
 every format (the handout's (2) and (3), and the update rule).
 
 ``through_dJ_dp`` says whether a layer's ∂J/∂p is a number of its own (shown in Step 1: softmax, and the
-exact forms of cross-entropy and bce) or the product ∂J/∂z_k · g'(p_k) written out.
+exact forms of cross-entropy and bce) or the product ∂J/∂z_k · g'(p_k) written out. ``shown_gradient`` is
+the gradient the figure sets below a neuron, which the documents' worked examples point to.
 """
 
 from __future__ import annotations
 
 from backprop_cli.engine.kinds import GIVEN
+from backprop_cli.engine.network import Layer
 from backprop_cli.model.formula import (
     Brace,
     Derivative,
@@ -23,6 +25,16 @@ from backprop_cli.model.formula import (
     product,
     symbol,
 )
+
+DJ_DZ, DJ_DP = "∂J/∂z", "∂J/∂p"
+
+
+def shown_gradient(layer: Layer) -> str:
+    """The gradient set in bold blue below a neuron of ``layer``: ∂J/∂z, as in the handout's figure, but ∂J/∂p
+    for an activation that is not element-wise (softmax). There each z_j depends on every p_k, so ∂J/∂z_k says
+    little of what reaches neuron k (with cross-entropy it is −y_k/z_k: exactly 0 for every output but the
+    target, while ∂J/∂p_k = z_k − y_k is not), and the steps after Step 1 take ∂J/∂p_k as one number."""
+    return DJ_DZ if layer.act.elementwise else DJ_DP
 
 
 def delta(through_dJ_dp: bool, layer: str | None = None, seen: str = "") -> Node:

@@ -1,5 +1,5 @@
 """The handout's network figure: inputs and layers left to right, every edge labelled with its weight,
-p, z and (bold blue) ∂J/∂z below each neuron, as SVG or TikZ.
+p, z and (bold blue) ∂J/∂z below each neuron (∂J/∂p in a softmax layer), as SVG or TikZ.
 
 For a document that embeds the figure::
 

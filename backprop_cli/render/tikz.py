@@ -43,7 +43,9 @@ def _content(label: Label) -> str:
         quantity, number, note = item.parts
         return f"${quantity} = {_number(number)}$" + (f" {tex_text(note)}" if note else "")
     if item.kind == "gradient":
-        return rf"$\partial J/\partial z = \mbox{{\boldmath${_number(item.parts[1])}$}}$"
+        quantity, number = item.parts
+        partial = quantity.replace("∂", r"\partial ")  # ∂J/∂z or ∂J/∂p
+        return rf"${partial} = \mbox{{\boldmath${_number(number)}$}}$"
     if item.kind == "weight":
         return f"${_number(item.parts[0])}$"
     if item.kind == "gap":
