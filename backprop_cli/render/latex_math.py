@@ -130,9 +130,9 @@ def _jacobian(node: f.Jacobian, fmt: NumberFormat) -> str:
 
 
 TALL = (r"\frac", r"\overbrace", r"\sum")  # content that needs the brackets around it to grow
-# A group up to this many characters (as the terminal writes it) is kept on one line: (1 − σ(−0.8540)) fits
-# in the narrowest column of a document's table.
-SHORT_GROUP = 16
+# A group up to this many characters (as the terminal writes it) is kept on one line: a bracketed term of
+# Step 2, [0.60 · σ(−0.85)·(1 − σ(−0.85)) · (−1.40)], fits in the formula column of a document's table.
+SHORT_GROUP = 44
 
 
 def _group(node: f.Group, fmt: NumberFormat) -> str:
