@@ -10,6 +10,9 @@ LONGEST_KEY = 40
 LONGEST_PATH = 12  # steps
 
 
+# The command line and the Python API refuse the same contradiction with the same words.
+EXACT_AND_HAND = "--exact and --hand-rounding contradict each other; give one of them"
+
 class ExitStatus(IntEnum):
     """Every exit code bptrace uses."""
 

@@ -7,7 +7,7 @@ import os
 
 import click
 
-from backprop_cli.errors import ExitStatus, one_line
+from backprop_cli.errors import EXACT_AND_HAND, ExitStatus, one_line
 
 
 def say(message: str) -> None:
@@ -28,7 +28,7 @@ class Failure(click.ClickException):
 
 def check_exact(exact: bool, hand_rounding: int | None) -> None:
     if exact and hand_rounding is not None:
-        raise Failure("--exact and --hand-rounding contradict each other; give one of them")
+        raise Failure(EXACT_AND_HAND)
 
 
 def format_from_extension(fmt: str | None, output: str | None, extensions: dict[str, str], default: str,

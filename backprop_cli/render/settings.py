@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from backprop_cli.engine.network import Config
 from backprop_cli.engine.rounding import Rounding
-from backprop_cli.errors import BptraceError
+from backprop_cli.errors import EXACT_AND_HAND, BptraceError
 from backprop_cli.model.numbers import NumberFormat
 
 ROWS = 16  # rows of a table before a note saying how many were left out
@@ -35,7 +35,7 @@ class Settings:
             rounding = hand_rounding
         else:
             if exact and hand_rounding is not None:
-                raise BptraceError("--exact and --hand-rounding contradict each other; give one of them")
+                raise BptraceError(EXACT_AND_HAND)
             if hand_rounding is not None and (isinstance(hand_rounding, bool) or not isinstance(hand_rounding, int)
                                               or not 1 <= hand_rounding <= 15):
                 raise BptraceError(f"hand_rounding: expected a whole number from 1 to 15 (decimals), a Rounding or "

@@ -15,7 +15,7 @@ judged by the digits it was written with and the sheet's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.course.check.marking import Marker
@@ -51,11 +51,10 @@ def worksheet(config: Config, key: Iteration | None = None):
     return build_sheet(config, key or key_trace(config))
 
 
-def check_files(config: Config, sources: Iterable[str], hand_rounding: int | None = None,
-                texts: Mapping[str, str] | None = None) -> tuple:
+def check_files(config: Config, sources: Iterable[str], hand_rounding: int | None = None) -> tuple:
     """The sheet of ``config`` and every answer file in ``sources`` marked against it (a ``Marking`` each), on
-    the sheet's rounding (``hand_rounding``, else the config's). ``texts`` holds the YAML text of sources that
-    are no file, by name. A file that does not fit the sheet raises ConfigError before any is marked."""
+    the sheet's rounding (``hand_rounding``, else the config's). A file that does not fit the sheet raises
+    ConfigError before any is marked."""
     marks = marker(config, hand_rounding)
-    answers = [(source, read_answers(source, marks.sheet, (texts or {}).get(source))) for source in sources]
+    answers = [(source, read_answers(source, marks.sheet)) for source in sources]
     return marks.sheet, [marks.mark(given, "<stdin>" if source == "-" else source) for source, given in answers]

@@ -156,7 +156,6 @@ def read_filled(source: str, sheet_for: Callable[[str | None, str], Sheet], text
     return Filled(name, exercise, student, reader.answers, sheet, tuple(reader.notes))
 
 
-def read_answers(source: str, sheet: Sheet, text: str | None = None) -> dict[tuple, Written]:
-    """The numbers of the answer file at ``source`` (a path, or ``-``), by the path of their blank; ``text``,
-    where given, is the file's YAML text."""
-    return read_filled(source, lambda exercise, name: sheet, text).answers
+def read_answers(source: str, sheet: Sheet) -> dict[tuple, Written]:
+    """The numbers of the answer file at ``source`` (a path, or ``-``), by the path of their blank."""
+    return read_filled(source, lambda exercise, name: sheet).answers
