@@ -47,11 +47,6 @@ class Written:
     digits: str = ""  # those digits: 0.0100 → "100"
     trailing_zeros: int = 0  # zeros at the end of the decimals written: 0.850 → 1, 0.00 → 2, 120 → 0
 
-    @property
-    def half_unit(self) -> float:
-        """Half a unit of the last digit written: how far rounding to these digits can move a value."""
-        return 0.5 * 10.0 ** -self.decimals
-
 
 def parse(text: str) -> Written | None:
     """The number ``text`` stands for, or None when it is no number (blanks are handled by the caller)."""
