@@ -11,7 +11,7 @@ from backprop_cli.model.document import ANSWER, FORMULA, NUMBER, TEXT, VALUE
 from backprop_cli.model.numbers import NumberFormat
 from backprop_cli.render import common, flow
 from backprop_cli.render.curve import curve_tikz
-from backprop_cli.render.latex_math import display, ending, inline
+from backprop_cli.render.latex_math import SHORT_GROUP, display, ending, inline
 from backprop_cli.render.tex import tex_text
 from backprop_cli.render.tikz import tikz_picture
 from backprop_cli.render.unicode import spell
@@ -75,14 +75,25 @@ def _spec(kinds: list[str], widths: tuple[float, ...]) -> str:
 
 # Estimates of how wide pdflatex sets the unicode spelling of a cell, in points per character at 10pt:
 # generous, so that a column is never narrower than what it holds (a digit in bold is 5.75pt, a minus 7.8pt).
-CELL_CHAR, HEAD_CHAR = 6.0, 6.5  # a header is bold text
+CELL_CHAR, HEAD_CHAR, MATH_CHAR = 6.0, 6.5, 5.0  # a header is bold text; a formula has spaces and small signs
 LINE = 500.0  # pt: the line of the document (letter paper less two margins of 2cm)
 PAD = 12.0  # pt around each column (\tabcolsep either side)
-LEAST_FORMULA = 100.0  # pt: the narrowest formula column (its formulas break between terms)
+LEAST_FORMULA = 100.0  # pt: a formula column narrows below this only to leave room for the others
 
 
 def _plain(cell, fmt: NumberFormat) -> str:
     return common.inline(cell, str, lambda node: spell(node, fmt))
+
+
+def _piece(line: str) -> int:
+    """The length of the longest piece of a formula that TeX keeps on one line: between the spaces outside
+    brackets, where a line may break after an operator; a group up to SHORT_GROUP characters is never broken."""
+    longest = depth = start = 0
+    for n, char in enumerate(line + " "):
+        depth += (char in "([") - (char in ")]")
+        if char == " " and depth <= 0:
+            longest, start = max(longest, n - start), n + 1
+    return min(longest, SHORT_GROUP)
 
 
 def _share(width: float) -> float:
@@ -94,31 +105,35 @@ def measured(item: flow.Grid, fmt: NumberFormat) -> tuple[float, ...]:
     """Fixed widths of the columns of a run's table (shares of the line), from what they hold, so that
     pdflatex lays the table out in one run: a column of numbers, labels or words is as wide as its widest
     cell and its header; where the line is short of room for the formulas' longest lines, the headers wrap
-    between words and so do the words of a text column, the column with most to spare first. The formula
-    columns share the rest of the line."""
+    between words and so do the words of a text column, the column with most to spare first. A formula
+    column is as wide as the longest piece of a formula that TeX keeps on one line, and the formula columns
+    share the rest of the line."""
     kinds = [kind for _, kind in item.columns]
-    want, least = {}, {}
-    formulas = 0.0
+    want, least, floors = {}, {}, {}
     for c, (head, kind) in enumerate(item.columns):
         lines = [line for row in item.rows for line in _plain(row[c], fmt).split("\n")]
         cell = CELL_CHAR * max(map(len, lines), default=0)
         if kind == FORMULA:
-            formulas += max(cell, LEAST_FORMULA)
+            floors[c] = MATH_CHAR * max(map(_piece, lines), default=0)
+            want[c] = max(floors[c], LEAST_FORMULA, MATH_CHAR * max(map(len, lines), default=0))
             continue
         words = CELL_CHAR * max((len(word) for line in lines for word in line.split()), default=0)
         header = _plain(head, fmt)
         want[c] = max(cell, HEAD_CHAR * len(header))
         least[c] = max(words if kind == TEXT else cell, HEAD_CHAR * max(map(len, header.split()), default=0))
-    room = 1 - (PAD * len(kinds) + formulas) / LINE  # of the line, for the columns other than formulas
-    shares = {c: _share(width) for c, width in want.items()}
-    for c in sorted(want, key=lambda c: want[c] - least[c], reverse=True):
+    room = 1 - (PAD * len(kinds) + sum(want[c] for c in floors)) / LINE  # for the columns besides formulas
+    shares = {c: _share(want[c]) for c in least}
+    for c in sorted(least, key=lambda c: want[c] - least[c], reverse=True):
         excess = sum(shares.values()) - room
         if excess <= 0:
             break
         shares[c] = _share(max(least[c], want[c] - excess * LINE))
-    rest = (1 - PAD * len(kinds) / LINE - sum(shares.values())) / max(len(kinds) - len(want), 1)
-    formula = max(LEAST_FORMULA / LINE, floor(rest * 100) / 100)
-    return tuple(shares.get(c, formula) for c in range(len(kinds)))
+    # The formulas: each as wide as its longest piece, then the rest of the line shared alike.
+    shares.update({c: _share(width) for c, width in floors.items()})
+    rest = 1 - PAD * len(kinds) / LINE - sum(shares.values())
+    for c in floors:
+        shares[c] += floor(max(rest, 0) / len(floors) * 100) / 100
+    return tuple(shares[c] for c in range(len(kinds)))
 
 
 @element.register
