@@ -46,6 +46,26 @@ def pdflatex(path: Path) -> Path:
     return path.with_suffix(".pdf")
 
 
+# What pdflatex writes into its log where one run is not enough for the final PDF.
+RERUN = ("Rerun", "Label(s) may have changed", "Column widths have changed", "undefined references")
+OVERFULL = 2.0  # pt: the widest box a document may set wider than its line (TeX's own \hfuzz is 0.1pt)
+
+
+def overfull(log: str) -> list[float]:
+    """How far each overfull \\hbox of a pdflatex log sticks out, in points."""
+    return [float(pt) for pt in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+
+
+def assert_one_run(pdf: Path, widest: float = OVERFULL) -> None:
+    """The log of the run that wrote ``pdf`` asks for no second run (its tables, labels and references are
+    final), and no box sticks out of its line by more than ``widest`` points."""
+    log = pdf.with_suffix(".log").read_text(encoding="latin-1")
+    found = [warning for warning in RERUN if warning in log]
+    assert not found, f"{pdf.name} needs another pdflatex run: {found}"
+    wide = [pt for pt in overfull(log) if pt > widest]
+    assert not wide, f"{pdf.name}: overfull boxes of {wide} pt"
+
+
 def pdflatex_all(paths: list[Path]) -> list[Path]:
     """Compile several documents, two at a time."""
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import CONFIGS, run_cli
-from document_helpers import pdflatex_all, pdftotext
+from document_helpers import assert_one_run, pdflatex_all, pdftotext
 from hand import sheet_yaml
 from test_worksheet_documents import trace_sheet
 
@@ -176,8 +176,7 @@ def test_the_class_documents_compile_in_one_run_with_every_name(klass):
     assert all(f"({d.name})" in index for d in documents)
     worksheets, answers = pdflatex_all(documents)
     for pdf in (worksheets, answers):
-        log = pdf.with_suffix(".log").read_text(encoding="latin-1")
-        assert "Rerun" not in log and "Column widths have changed" not in log
+        assert_one_run(pdf)
     pages = pdftotext(worksheets).split("\f")
     for student in STUDENTS:
         page = next(p for p in pages if f"(seed {student})" in p)

@@ -15,7 +15,9 @@ import pytest
 import yaml
 from conftest import CONFIGS
 from document_helpers import (
+    OVERFULL,
     SHIPPED,
+    assert_one_run,
     chromium,
     html_text,
     markdown_spans,
@@ -75,12 +77,31 @@ def test_every_latex_document_compiles_and_the_pdf_holds_the_tables_numbers(docu
     handout = pdftotext(pdfs["handout", False, "latex"])
     assert HANDOUTS_NUMBERS <= set(handout.split()), HANDOUTS_NUMBERS - set(handout.split())
     for (stem, explain, _), pdf in pdfs.items():
+        assert_one_run(pdf, ODD_DEFINITIONS if stem == "odd" and explain else OVERFULL)
         text = pdftotext(pdf)
         html_numbers = numbers(html_text(documents[stem, explain, "html"].read_text(encoding="utf-8")))
         # pdftotext reads what was drawn: every number of the document's tables, also from the figure and curve
         assert html_numbers <= numbers(text) | {n.replace("−", "-") for n in numbers(text)}, stem
         if explain:  # every network here has a hidden layer: the handout's (4) to (6)
             assert "Derivation of the formulas" in text and {"(4)", "(5)", "(6)"} <= set(text.split()), stem
+
+
+# The derivation's definitions of the layers with the odd names, one line each, stick out by 8pt.
+ODD_DEFINITIONS = 10.0
+# The options that change the tables of a LaTeX document: --working adds columns of formulas and words
+# (the forward pass: the sum, p, z and g), --hand-rounding and --exact the digits of every number.
+LATEX_OPTIONS = {"working": ["--explain", "--working"], "rounded": ["-r", "2", "--working"], "exact": ["--exact"]}
+
+
+@pytest.mark.slow
+@pytest.mark.pdflatex
+def test_every_latex_document_with_its_working_sets_in_one_run_within_its_margins(tmp_path):
+    """One pdflatex run sets the final PDF (fixed column widths: no longtable asks for a second run) and
+    no table sticks out into the margin, for every config and every option that changes the tables."""
+    written = [write(tmp_path, config, "latex", *options, name=f"{config.stem}-{name}")
+               for config in [*SHIPPED, *variants(tmp_path)] for name, options in LATEX_OPTIONS.items()]
+    for path, pdf in zip(written, pdflatex_all(written)):
+        assert_one_run(pdf, ODD_DEFINITIONS if path.stem == "odd-working" else OVERFULL)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from itertools import combinations
 import figure_helpers
 import pytest
 from conftest import CONFIGS, run_cli
+from document_helpers import assert_one_run
 
 from backprop_cli.config.read import load_config
 from backprop_cli.render.figure import svg, tikz_document, tikz_picture
@@ -139,3 +140,4 @@ def test_cli_writes_a_tex_file_that_compiles(tmp_path, path):
     target = tmp_path / f"{path.stem}.tex"
     assert run_cli("figure", str(path), "-o", str(target)).exit_code == 0
     assert len(pdflatex(tmp_path, path.stem, target.read_text(encoding="utf-8"))) == 1
+    assert_one_run(target.with_suffix(".pdf"))

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from conftest import CONFIGS, run_cli
-from document_helpers import SHIPPED, chromium, pdflatex_all, pdftotext
+from document_helpers import SHIPPED, assert_one_run, chromium, pdflatex_all, pdftotext
 from hand import sheet_yaml
 
 from backprop_cli.config.read import load_config
@@ -86,6 +86,7 @@ def test_the_header_names_the_network_and_the_rounding(sheets):
 def test_the_latex_sheets_compile_and_the_html_sheets_load(sheets):
     tex = [path for (_, form), path in sheets.items() if form == "latex"]
     for pdf in pdflatex_all(tex):
+        assert_one_run(pdf)
         assert "Your answer" in pdftotext(pdf) and "Step 5) Update" in pdftotext(pdf)
     for (stem, form), path in sheets.items():
         if form == "html":
@@ -163,13 +164,20 @@ def test_each_variant_has_its_worksheet_and_solution(options, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.pdflatex
-def test_a_set_in_latex_compiles_and_a_format_without_a_set_is_refused(tmp_path):
+def test_a_set_in_latex_compiles_in_one_run_and_a_format_without_a_set_is_refused(tmp_path):
     folder = tmp_path / "set"
     assert run_cli("exercise", "--variants", "2", "--seed", "s", "--format", "latex", "-o", str(folder)).exit_code == 0
     documents = sorted(folder.glob("*.tex"))
     assert [p.name for p in documents] == ["class-answers.tex", "class-worksheets.tex", "s-01-solution.tex",
                                            "s-01-worksheet.tex", "s-02-solution.tex", "s-02-worksheet.tex"]
     assert "--format latex" in (folder / "index.md").read_text(encoding="utf-8")
-    pdflatex_all(documents)
+    # Sets of other shapes and losses: their solutions have other tables (softmax, biases, a deeper network).
+    for seed, options in (("c", ["--shape", "2-3-3", "--loss", "cross_entropy", "--bias", "neuron"]),
+                          ("d", ["--shape", "3-3-2-2", "--bias", "shared", "--decimals", "3"])):
+        assert run_cli("exercise", "--variants", "1", "--seed", seed, "--format", "latex", *options,
+                       "-o", str(tmp_path / seed)).exit_code == 0
+        documents += sorted((tmp_path / seed).glob("*-solution.tex"))
+    for pdf in pdflatex_all(documents):
+        assert_one_run(pdf)
     result = run_cli("exercise", "--seed", "s", "--format", "html")
     assert result.exit_code == 2 and "--format chooses the documents of a set" in result.stderr
