@@ -44,12 +44,22 @@ function agrees(w, value, n) { // digits.agrees: the one rule of agreement
   const wanted = sheetDecimals(value, n);
   return w.decimals < wanted && within(w, value, wanted);
 }
-function toldApart(first, second, w, n) { // digits.told_apart
+function toldDecimals(second, w, n) { // digits.told_apart: the decimals `first` and `second` are compared at
   const wanted = sheetDecimals(second, n), judged = judgedDecimals(w);
   const levels = judged === null ? [] : [judged];
   if (w.decimals < wanted || !levels.length) levels.push(wanted);
-  const decimals = Math.min(...levels);
-  return roundHalfAway(first, decimals) !== roundHalfAway(second, decimals);
+  return Math.min(...levels);
+}
+function toldApartFromAll(seconds, w, n) { // digits.told_apart of a value and each of `seconds`, all true?
+  // Each second is rounded once, grouped by its decimals; a value is then rounded once per group.
+  const groups = new Map(); // decimals → the seconds rounded to them
+  for (const second of seconds) {
+    if (!Number.isFinite(second)) continue; // no rounded finite value equals it: told apart from every one
+    const decimals = toldDecimals(second, w, n);
+    if (!groups.has(decimals)) groups.set(decimals, new Set());
+    groups.get(decimals).add(roundHalfAway(second, decimals));
+  }
+  return (first) => [...groups].every(([decimals, rounded]) => !rounded.has(roundHalfAway(first, decimals)));
 }
 function tooFewDigits(w, value) { return judgedDecimals(w) === null && within(w, value, w.decimals); }
 
@@ -59,11 +69,11 @@ function decimalOf(x) { // |x| as [digits as a BigInt, exponent]: |x| = digits �
   const fraction = m[2] || "";
   return [BigInt(m[1] + fraction), (m[3] ? parseInt(m[3], 10) : 0) - fraction.length];
 }
+const BITS = new DataView(new ArrayBuffer(8)); // one buffer, reused
 function ulp(x) {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  view.setBigUint64(0, view.getBigUint64(0) + 1n);
-  return view.getFloat64(0) - Math.abs(x);
+  BITS.setFloat64(0, Math.abs(x));
+  BITS.setBigUint64(0, BITS.getBigUint64(0) + 1n);
+  return BITS.getFloat64(0) - Math.abs(x);
 }
 const pow10 = (n) => 10n ** BigInt(n);
 function roundHalfAway(value, decimals) { // rounding.round_half_away
@@ -232,7 +242,7 @@ function judge(blank, w, keys, owns, sound) { // Marker.judge: [verdict, the val
 function explain(blank, w, owns, right) { // Marker.explain: {explains: name → said, shows: names}
   const found = {explains: new Map(), shows: new Set()};
   if (w.value === 0) return found;
-  const apart = (value) => right.every((r) => toldApart(value, r, w, ROUNDING));
+  const apart = toldApartFromAll(right, w, ROUNDING);
   for (const [name, said, tree] of blank.mistakes) {
     const told = owns.flatMap((own) => chains(tree, own, w)).filter((v) => Number.isFinite(v) && apart(v));
     if (told.length) found.shows.add(name);
