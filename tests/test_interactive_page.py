@@ -56,14 +56,15 @@ MISTAKES = {  # the known mistakes tests/hand.py makes, by the part of the sheet
 # The mistakes that are a number written in the wrong place: by the part of the sheet they are made in.
 WRITTEN_WRONG = {"forward": ["neurons-swapped"], "step1": ["neurons-swapped"], "step2": ["neurons-swapped"],
                  "step3": ["neurons-swapped"], "step4": ["neurons-swapped"], "step5": ["no-update"]}
-FILL = """(sets) => sets.map((set) => {
-  for (const input of document.querySelectorAll("input[data-path]")) input.value = set[input.name] ?? "";
-  bptraceSheet.show();
-  return [Object.fromEntries([...document.querySelectorAll("[data-for]")].map((e) => [e.dataset.for,
+SHOWN = """() => [Object.fromEntries([...document.querySelectorAll("[data-for]")].map((e) => [e.dataset.for,
     [e.dataset.verdict, document.getElementById("note-" + document.querySelector(
       `input[name="${CSS.escape(e.dataset.for)}"]`).id).textContent]])),
-    document.getElementById("first-mistake").textContent];
-})"""
+    document.getElementById("first-mistake").textContent]"""  # path → [verdict, note], the first-mistake line
+FILL = f"""(sets) => sets.map((set) => {{
+  for (const input of document.querySelectorAll("input[data-path]")) input.value = set[input.name] ?? "";
+  bptraceSheet.show();
+  return ({SHOWN})();
+}})"""
 
 
 @pytest.fixture(scope="module")
@@ -324,6 +325,33 @@ def test_every_verdict_in_the_page_is_the_verdict_of_check(browser, tmp_path, pa
     # named mistakes of the list, the new ones among them, named by the page as by check
     assert len(named) >= 4 and set(named) & {"step1-sign", "derivative-left-out", "half-sse", "neurons-swapped",
                                              "no-update", "truncated"}, named
+
+
+@pytest.mark.slow
+def test_typed_field_by_field_the_last_first_the_page_says_what_check_says(browser, tmp_path):
+    """Each keystroke re-marks only the answers it can affect: answers typed one field at a time, the last field
+    first (each answer marked before the numbers it is worked out from change), end where check does."""
+    rng = random.Random(5)
+    seen_verdicts = set()
+    for name in ("handout", "xor"):
+        data = yaml.safe_load((CONFIGS / f"{name}.yaml").read_text(encoding="utf-8"))
+        config = config_from_data(data)
+        page_file = tmp_path / f"{name}.html"
+        page_file.write_text(page_html(worksheet(config), f"{name}.yaml", key_trace(config)), encoding="utf-8")
+        page = open_page(browser, page_file)
+        names = page.eval_on_selector_all("input[data-path]", "els => els.map(e => e.name)")
+        sets = answer_sets(data, rng, 14)
+        marked_sets = [(texts, marks) for texts, marks in zip(sets, check_verdicts(config, sets))
+                       if {verdict for verdict, _ in marks[0].values()} != {"correct"}][:3]  # mistakes, blanks
+        for texts, (marked, first, _) in marked_sets:
+            for path in reversed(names):
+                page.fill(f"input[name={json.dumps(path)}]", texts.get(path, ""))
+            seen, seen_first = page.evaluate(SHOWN)
+            assert seen == marked and seen_first == first, (name, texts)
+            seen_verdicts |= {verdict for verdict, _ in marked.values()}
+        assert page.errors == []
+        page.close()
+    assert seen_verdicts == {"correct", "carried", "wrong", "blank"}
 
 
 def handout_page(tmp_path, feedback: bool = True):

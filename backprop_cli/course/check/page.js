@@ -44,12 +44,22 @@ function agrees(w, value, n) { // digits.agrees: the one rule of agreement
   const wanted = sheetDecimals(value, n);
   return w.decimals < wanted && within(w, value, wanted);
 }
-function toldApart(first, second, w, n) { // digits.told_apart
+function toldDecimals(second, w, n) { // digits.told_apart: the decimals `first` and `second` are compared at
   const wanted = sheetDecimals(second, n), judged = judgedDecimals(w);
   const levels = judged === null ? [] : [judged];
   if (w.decimals < wanted || !levels.length) levels.push(wanted);
-  const decimals = Math.min(...levels);
-  return roundHalfAway(first, decimals) !== roundHalfAway(second, decimals);
+  return Math.min(...levels);
+}
+function toldApartFromAll(seconds, w, n) { // digits.told_apart of a value and each of `seconds`, all true?
+  // Each second is rounded once, grouped by its decimals; a value is then rounded once per group.
+  const groups = new Map(); // decimals → the seconds rounded to them
+  for (const second of seconds) {
+    if (!Number.isFinite(second)) continue; // no rounded finite value equals it: told apart from every one
+    const decimals = toldDecimals(second, w, n);
+    if (!groups.has(decimals)) groups.set(decimals, new Set());
+    groups.get(decimals).add(roundHalfAway(second, decimals));
+  }
+  return (first) => [...groups].every(([decimals, rounded]) => !rounded.has(roundHalfAway(first, decimals)));
 }
 function tooFewDigits(w, value) { return judgedDecimals(w) === null && within(w, value, w.decimals); }
 
@@ -59,11 +69,11 @@ function decimalOf(x) { // |x| as [digits as a BigInt, exponent]: |x| = digits �
   const fraction = m[2] || "";
   return [BigInt(m[1] + fraction), (m[3] ? parseInt(m[3], 10) : 0) - fraction.length];
 }
+const BITS = new DataView(new ArrayBuffer(8)); // one buffer, reused
 function ulp(x) {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  view.setBigUint64(0, view.getBigUint64(0) + 1n);
-  return view.getFloat64(0) - Math.abs(x);
+  BITS.setFloat64(0, Math.abs(x));
+  BITS.setBigUint64(0, BITS.getBigUint64(0) + 1n);
+  return BITS.getFloat64(0) - Math.abs(x);
 }
 const pow10 = (n) => 10n ** BigInt(n);
 function roundHalfAway(value, decimals) { // rounding.round_half_away
@@ -232,7 +242,7 @@ function judge(blank, w, keys, owns, sound) { // Marker.judge: [verdict, the val
 function explain(blank, w, owns, right) { // Marker.explain: {explains: name → said, shows: names}
   const found = {explains: new Map(), shows: new Set()};
   if (w.value === 0) return found;
-  const apart = (value) => right.every((r) => toldApart(value, r, w, ROUNDING));
+  const apart = toldApartFromAll(right, w, ROUNDING);
   for (const [name, said, tree] of blank.mistakes) {
     const told = owns.flatMap((own) => chains(tree, own, w)).filter((v) => Number.isFinite(v) && apart(v));
     if (told.length) found.shows.add(name);
@@ -249,13 +259,15 @@ function explain(blank, w, owns, right) { // Marker.explain: {explains: name →
   }
   return found;
 }
-function unmade(blank, w, owns, names) { // Marker.unmade: the rules in names that would change w but do not give it
+function unmade(blank, w, owns, names, gives) { // Marker.unmade: the rules in names that would change w but do not
+  // give it (`gives`: whether each mistake, by its index, gives w from these owns, as far as worked out)
   const listed = new Set(), given = new Set();
-  for (const [name, , tree] of blank.mistakes) {
-    if (!names.has(name) || given.has(name)) continue;
+  blank.mistakes.forEach(([name, , tree], m) => {
+    if (!names.has(name) || given.has(name)) return;
     listed.add(name);
-    if (owns.some((own) => chains(tree, own, w).some((v) => matches(w, v)))) given.add(name);
-  }
+    if (!gives.has(m)) gives.set(m, owns.some((own) => chains(tree, own, w).some((v) => matches(w, v))));
+    if (gives.get(m)) given.add(name);
+  });
   return [...listed].filter((name) => !given.has(name));
 }
 function nameMistakes(section, unmadeNames) { // marking.name_mistakes: [name, said] of each wrong answer, or null
@@ -270,6 +282,25 @@ function nameMistakes(section, unmadeNames) { // marking.name_mistakes: [name, s
     return left.length === 1 && !unmadeNames.has(left[0][0]) ? left[0] : null;
   });
 }
+// A blank's verdict and what its mistakes give depend on nothing but its answer and the numbers its
+// recomputations read (in owns and sound): they are kept with those and worked out again only where one of them
+// has changed, so a keystroke re-marks the blanks it can affect and no other.
+const JUDGED = []; // by the blank's index: {inputs, verdict, right, found (explain's, of a wrong answer), gives}
+const refs = (tree) => (!Array.isArray(tree) ? [] : tree[0] === "ref" ? [tree[1]] : tree.flatMap(refs));
+const READS = (DATA.marking ? DATA.marking.blanks : [])
+  .map((b) => [...new Set(refs([b.tree, ...b.mistakes.map(([, , tree]) => tree)]))]);
+const spelled = (value) => (Object.is(value, -0) ? "-0" : String(value)); // a float's own text, -0 not 0
+function judged(i, blank, w, keys, owns, sound) { // judge and explain of blank i, worked out when its inputs change
+  const read = [...owns, ...sound];
+  const inputs = [JSON.stringify(w), ...READS[i].flatMap((key) => read.map((values) => spelled(values[key])))]
+    .join(" ");
+  if (!JUDGED[i] || JUDGED[i].inputs !== inputs) {
+    const [verdict, right] = judge(blank, w, keys, owns, sound);
+    const found = verdict === "wrong" ? explain(blank, w, owns, right) : null;
+    JUDGED[i] = {inputs, verdict, right, found, gives: new Map()};
+  }
+  return JUDGED[i];
+}
 function mark(answers) { // Marker.mark: answers by path (parsed numbers) → a verdict per blank
   const {keys, blanks} = DATA.marking, full = keys[keys.length - 1];
   const owns = standIns(keys, answers, blanks);
@@ -279,15 +310,15 @@ function mark(answers) { // Marker.mark: answers by path (parsed numbers) → a 
     if (i && b.section !== blanks[i - 1].section) nameSection(marks, wrong, judgedRight, owns);
     const w = answers[b.path];
     if (!w) { marks.push({verdict: "blank"}); return; }
-    const [verdict, right] = judge(b, w, keys, owns, sound);
+    const {verdict, right, found, gives} = judged(i, b, w, keys, owns, sound);
     if (verdict !== "correct") {
       keys.forEach((key, k) => { sound[k][b.key] = key[b.key]; });
       sound[sound.length - 1][b.key] = w.decimals >= 0 && w.decimals < HAND_LIMIT
         ? roundHalfAway(full[b.key], w.decimals) : full[b.key];
     }
     const few = verdict === "wrong" && right.some((v) => tooFewDigits(w, v));
-    if (verdict === "wrong") wrong.set(marks.length, explain(b, w, owns, right));
-    else judgedRight.push([b, w]);
+    if (verdict === "wrong") wrong.set(marks.length, found);
+    else judgedRight.push([b, w, gives]);
     marks.push(few ? {verdict, diagnosis: TOO_FEW_DIGITS} : {verdict});
   });
   nameSection(marks, wrong, judgedRight, owns);
@@ -296,7 +327,8 @@ function mark(answers) { // Marker.mark: answers by path (parsed numbers) → a 
 function nameSection(marks, wrong, judgedRight, owns) { // the names of one step's wrong answers, where sure
   const rules = new Set([...wrong.values()].flatMap((f) => [...f.explains.keys()])
     .filter((name) => !DATA.marking.at_one_place.includes(name)));
-  const unmadeNames = new Set(rules.size ? judgedRight.flatMap(([b, w]) => unmade(b, w, owns, rules)) : []);
+  const unmadeNames = new Set(rules.size ? judgedRight.flatMap(([b, w, gives]) => unmade(b, w, owns, rules, gives))
+    : []);
   const named = nameMistakes([...wrong.values()], unmadeNames);
   [...wrong.keys()].forEach((at, i) => {
     if (named[i]) marks[at] = {...marks[at], mistake: named[i][0], diagnosis: named[i][1]};
@@ -308,6 +340,8 @@ function nameSection(marks, wrong, judgedRight, owns) { // the names of one step
 // ---- The page -------------------------------------------------------------------------------------
 const STORE = `bptrace-sheet:${DATA.id}`;
 const fields = [...document.querySelectorAll("input[data-path]")];
+const verdicts = fields.map((input) => document.querySelector(`[data-for="${CSS.escape(input.name)}"]`));
+const notes = fields.map((input) => document.getElementById(`note-${input.id}`));
 const student = document.querySelector('input[name="student"]');
 const WORDS = {correct: "✓ correct", carried: "↷ carried", wrong: "✗ wrong", blank: "· blank"};
 
@@ -321,36 +355,42 @@ function typed() {
   }
   return {answers, invalid};
 }
+// Only what changes is written: an element written again, even with the same text, is laid out again.
+function put(element, text) { if (element.textContent !== text) element.textContent = text; }
+function putAttribute(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
 function show() {
   const {answers, invalid} = typed();
   const marks = DATA.marking ? mark(answers) : null;
   const counts = {correct: 0, carried: 0, wrong: 0, blank: 0};
   fields.forEach((input, i) => {
-    const out = document.querySelector(`[data-for="${CSS.escape(input.name)}"]`);
-    const m = marks ? marks[i] : {verdict: answers[input.name] ? "answered" : "blank"};
+    const out = verdicts[i], m = marks ? marks[i] : {verdict: answers[input.name] ? "answered" : "blank"};
     counts[m.verdict] = (counts[m.verdict] || 0) + 1;
-    out.dataset.verdict = m.verdict;
-    out.textContent = invalid.has(input.name) ? "not a number" : (WORDS[m.verdict] || "answered");
-    const note = document.getElementById(`note-${input.id}`);
-    note.textContent = m.diagnosis || "";
-    input.setAttribute("aria-invalid", invalid.has(input.name) || m.verdict === "wrong" ? "true" : "false");
+    putAttribute(out, "data-verdict", m.verdict);
+    put(out, invalid.has(input.name) ? "not a number" : (WORDS[m.verdict] || "answered"));
+    put(notes[i], m.diagnosis || "");
+    putAttribute(input, "aria-invalid", invalid.has(input.name) || m.verdict === "wrong" ? "true" : "false");
   });
   const score = document.getElementById("score");
   if (marks) {
-    score.textContent = `Score: ${counts.correct + counts.carried} of ${fields.length} ` +
-      `(${counts.correct} correct, ${counts.carried} carried, ${counts.wrong} wrong, ${counts.blank} blank)`;
+    put(score, `Score: ${counts.correct + counts.carried} of ${fields.length} ` +
+      `(${counts.correct} correct, ${counts.carried} carried, ${counts.wrong} wrong, ${counts.blank} blank)`);
   } else {
-    score.textContent = `${fields.length - counts.blank} of ${fields.length} answered`;
+    put(score, `${fields.length - counts.blank} of ${fields.length} answered`);
   }
   showFirstMistake(marks ? marks.findIndex((m) => m.verdict === "wrong") : -1, marks);
 }
 function showFirstMistake(at, marks) { // as check's table: where to look first, a link to its field
   const line = document.getElementById("first-mistake");
+  const said = at < 0 ? "" : marks[at].diagnosis;
+  const text = at < 0 ? "" : `First mistake: ${DATA.marking.blanks[at].place}${said ? ` — ${said}` : ""}`;
+  if (line.textContent === text && (at < 0 || line.firstChild.hash === `#${fields[at].id}`)) return;
   line.replaceChildren();
   if (at < 0) return;
-  const link = document.createElement("a"), said = marks[at].diagnosis;
+  const link = document.createElement("a");
   link.href = `#${fields[at].id}`;
-  link.textContent = `First mistake: ${DATA.marking.blanks[at].place}${said ? ` — ${said}` : ""}`;
+  link.textContent = text;
   link.addEventListener("click", (event) => { event.preventDefault(); fields[at].focus(); });
   line.append(link);
 }
