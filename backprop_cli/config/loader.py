@@ -52,8 +52,6 @@ _CHUNK = 1 << 22
 # (a line beginning with anything but a space, a comment or a block entry).
 _STATE_KEY = re.compile(r"^optimizer_state:", re.MULTILINE)
 _NEXT_KEY = re.compile(r"^[^\s#-]", re.MULTILINE)
-
-
 _READ_AT_MOST = (1 + STATE_SHARE) * MAX_BYTES + 1  # one byte more than any file may hold
 
 
@@ -123,6 +121,8 @@ def state_span(text: str) -> tuple[int, int]:
 def check_bytes(data: bytes, name: str, *, written: str | None = None) -> None:
     """Refuse ``data`` larger than MAX_BYTES, not counting its optimizer_state (at most STATE_SHARE times
     that). ``written``: what bptrace is about to write ("the saved network"), said as such."""
+    if len(data) <= MAX_BYTES:
+        return
     start, end = state_span(data.decode("latin-1"))  # one character a byte, whatever the encoding
     refuse_bytes(len(data) - (end - start), end - start, name, written=written, line=data.count(b"\n", 0, start) + 1)
 
@@ -139,12 +139,13 @@ def refuse_bytes(size: int, state: int, name: str, *, written: str | None = None
                           f"{ending}", source=name, line=line)
 
 
-def check_values(text: str, name: str, *, written: str | None = None) -> None:
+def check_values(text: str, name: str, *, written: str | None = None, more: int = 0) -> None:
     """Refuse ``text`` with more than MAX_VALUES YAML values outside its optimizer_state, or more than
-    STATE_SHARE times that in it (counted in C before parsing: see _values)."""
+    STATE_SHARE times that in it (counted in C before parsing: see _values); ``more``: values the text may
+    gain outside the optimizer_state before it is read (a decimal comma in each answer of a sheet)."""
     start, end = state_span(text)
     state = _values(text, start, end) - 1 if end > start else 0  # without the 1 that _values starts from
-    refuse_values(_values(text) - state, state, name, written=written, line=text.count("\n", 0, start) + 1)
+    refuse_values(_values(text) - state + more, state, name, written=written, line=text.count("\n", 0, start) + 1)
 
 
 def refuse_values(values: int, state: int, name: str, *, written: str | None = None, line: int | None = None) -> None:

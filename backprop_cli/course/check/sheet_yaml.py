@@ -5,9 +5,9 @@ Matrices are written as lists of lists in block style (``- - ~``), one number a 
 number has its comment. ``WRITERS`` maps a format to its writer; printed forms of the same sheet walk
 ``Sheet.sections`` in the same way.
 
-A sheet that ``bptrace check`` could not read back (over the limits of config.loader: a network far too
-large to work by hand) is refused rather than written: at once where two answers for every weight would
-already be too many bytes (``refuse_large``), else once its text is known.
+A sheet that ``bptrace check`` could not read back, blank or filled in with decimal commas (over the limits
+of config.loader: a network far too large to work by hand), is refused rather than written: at once where
+two answers for every weight would already be too many (``refuse_large``), else once its text is known.
 """
 
 from __future__ import annotations
@@ -106,18 +106,18 @@ def worksheet_yaml(sheet: Sheet, source: str) -> str:
     written = "\n".join(text) + "\n"
     with _readable(sheet.config, source):
         check_bytes(written.encode("utf-8"), source, written=_WRITTEN)
-        check_values(written, source, written=_WRITTEN)
+        check_values(written, source, written=_WRITTEN, more=sum(1 for _ in sheet.blanks))  # 0,61 counts 2
     return written
 
 
 def refuse_large(config: Config, source: str) -> None:
     """Refuse at once a network whose sheet bptrace check could not read back for certain: every weight has
-    two answers (its gradient and its new value), each a YAML value on a line of at least COMMENT_COLUMN + 3
-    bytes."""
+    two answers (its gradient and its new value), each on a line of at least COMMENT_COLUMN + 3 bytes, and
+    two YAML values where it is written with a decimal comma (0,61), as check allows."""
     answers = 2 * _weights(config)
     with _readable(config, source):
         refuse_bytes(answers * (COMMENT_COLUMN + 3), 0, source, written=_WRITTEN)
-        refuse_values(answers, 0, source, written=_WRITTEN)
+        refuse_values(2 * answers, 0, source, written=_WRITTEN)
 
 
 _WRITTEN = "the answer sheet"
