@@ -50,7 +50,7 @@ _COMPACT_PAIRS = tuple(f"{a}{s}{b}" for a in "-?" for s in " \t" for b in ("- ",
 _CHUNK = 1 << 22
 # The optimizer_state section: its key at the start of a line, and the start of the next top-level key
 # (a line beginning with anything but a space, a comment or a block entry).
-_STATE_KEY = re.compile(r"^optimizer_state:", re.MULTILINE)
+_STATE_KEY = "optimizer_state:"
 _NEXT_KEY = re.compile(r"^[^\s#-]", re.MULTILINE)
 _READ_AT_MOST = (1 + STATE_SHARE) * MAX_BYTES + 1  # one byte more than any file may hold
 
@@ -111,11 +111,11 @@ def read_text(source: str) -> tuple[str, str]:
 
 def state_span(text: str) -> tuple[int, int]:
     """Where the optimizer_state section of ``text`` starts and ends; (0, 0) if there is none."""
-    key = _STATE_KEY.search(text)
-    if key is None:
+    start = 0 if text.startswith(_STATE_KEY) else text.find("\n" + _STATE_KEY) + 1  # str.find: 1 ms for 5 MB
+    if start == 0 and not text.startswith(_STATE_KEY):
         return 0, 0
-    after = _NEXT_KEY.search(text, key.end())
-    return key.start(), after.start() if after else len(text)
+    after = _NEXT_KEY.search(text, start + len(_STATE_KEY))
+    return start, after.start() if after else len(text)
 
 
 def check_bytes(data: bytes, name: str, *, written: str | None = None) -> None:
