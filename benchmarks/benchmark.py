@@ -826,6 +826,28 @@ def largest_yaml() -> str:
             f"layers:\n  - activation: sigmoid\n    weights:\n      - {_numbers_text(inputs, 5)}\n    bias: [0.0]\n")
 
 
+def state_flood_yaml() -> str:
+    """The largest config allowed followed by an optimizer_state of the most costly values it may hold
+    (240,000, counted as loader.py counts them: a mapping with one key in each entry), wrong as a state."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from backprop_cli.config.loader import MAX_VALUES, STATE_SHARE
+
+    entries = (STATE_SHARE * MAX_VALUES - 10) // 4  # "- {a: 1}": the entry, the mapping, its key and value
+    return largest_yaml() + "optimizer_state:\n" + "- {a: 1}\n" * entries
+
+
+def saved_with_adam(ws: Workspace) -> str:
+    """The 784-128-10 network after one update with Adam, as --save-updated writes it (its optimizer_state
+    holds Adam's m and v of every weight and bias: 4.7 MB, 307,000 values in all)."""
+    path = ws.folder / "saved-adam.yaml"
+    if not path.exists():
+        config = ws.file("network-784-128-10-adam.yaml", lambda: big_network_yaml() + "optimizer: adam\n")
+        subprocess.run([*BPTRACE, "run", config, "--save-updated", str(path), "--format", "json"], cwd=ROOT,
+                       env=ws.env, capture_output=True, check=True)
+    return str(path)
+
+
 # bptrace refusing a config exits with 2, which timed_run takes for a failure: run it through a wrapper
 # that turns exactly that into 0 (and anything else into 1).
 _EXIT_2 = ("import runpy, sys; sys.argv[0] = 'bptrace'\n"
@@ -868,6 +890,10 @@ CASES += [
     bounded("largest-json", bptrace_on(LARGEST, "run", "--format", "json"), 8.0,
             "run --format json of that config (one update)", 1024),
     bounded("largest-table", bptrace_on(LARGEST, "run"), 6.0, "run: the tables of that config", 1024),
+    bounded("state-240k", refused(_file("state-240k.yaml", state_flood_yaml), "validate"), 3.0,
+            "validate: that config with an optimizer_state of 240,000 values (60,000 mappings)", 400),
+    bounded("saved-adam", bptrace_on(saved_with_adam, "run", "--format", "json"), 8.0,
+            "run --format json of the 784-128-10 network saved with Adam's state (4.7 MB)", 1024),
 ]
 
 

@@ -27,7 +27,7 @@ from backprop_cli.course.check.classroom import (
 )
 from backprop_cli.course.check.page import writer as page_writer
 from backprop_cli.course.check.report import REPORTS
-from backprop_cli.course.check.sheet_yaml import WRITERS
+from backprop_cli.course.check.sheet_yaml import WRITERS, refuse_large
 from backprop_cli.course.exercise.files import exercise_command
 from backprop_cli.course.exercise.options import (
     BIAS_MODES,
@@ -157,7 +157,11 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
 def write_sheet(stream: IO[str], config: Config, source: str, fmt: str, interactive: bool = False,
                 feedback: bool = True) -> None:
     """The answer sheet of ``config`` (read from ``source``) as ``bptrace worksheet --format FMT`` writes it;
-    ``interactive``: the browser page of ``--interactive`` (``feedback=False``: of ``--no-feedback``)."""
+    ``interactive``: the browser page of ``--interactive`` (``feedback=False``: of ``--no-feedback``).
+    The YAML sheet, and the page that saves it, are refused for a network whose sheet bptrace check could
+    not read back."""
+    if interactive or fmt == "yaml":
+        refuse_large(config, source)
     if interactive:
         page_writer(feedback)(stream, sheet_of(config), source)
     else:

@@ -18,7 +18,7 @@ from backprop_cli.cli.formats import EXTENSIONS, FORMATS
 from backprop_cli.cli.reading import load_user_config
 from backprop_cli.cli.run_rules import refuse_idle_options, refuse_idle_precision
 from backprop_cli.cli.runner import RunOptions, execute, prepare
-from backprop_cli.config.save import reserve_save_target
+from backprop_cli.config.save import refuse_unreadable, reserve_save_target
 from backprop_cli.environment import FILE_WIDTH, MIN_COLUMNS, Environment
 from backprop_cli.output import check_output
 from backprop_cli.render.settings import Settings
@@ -109,6 +109,7 @@ def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int 
                       f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
     saving = None
     if save_updated is not None:
+        refuse_unreadable(job.given, save_updated)
         saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
     with saving or nullcontext():  # the temporary file is removed whichever way the run ends
         execute(job, Environment.from_process(), saving)

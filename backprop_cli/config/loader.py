@@ -5,11 +5,15 @@ number of values, nesting depth). It is then composed once by PyYAML's C parser 
 ``yaml_document.build`` turns the nodes into plain data, keeping the position of each so that any error
 can name its line and column without parsing again.
 
-The limits keep reading any file, accepted or refused, to about a second and under 200 MB:
+The limits keep reading any file, accepted or refused, to a few seconds and about 300 MB:
 - MAX_BYTES, 5 MB: the text is scanned at about 15 MB a second. A 784-128-10 network (101,770
   parameters) takes 0.9 MB written with four decimals, 2.3 MB with every digit.
 - MAX_VALUES, 120,000 YAML values (scalars, lists and mappings), counted in the text before parsing:
   each costs 3-8 µs and up to 800 bytes to compose and build. That 784-128-10 network holds 103,000.
+- STATE_SHARE: the ``optimizer_state`` of a saved network (``--save-updated``) may hold twice as much
+  again, 10 MB and 240,000 values: Adam keeps two numbers for every weight and bias, so the state of any
+  network within the limits fits. It is the text from a line starting ``optimizer_state:`` (where a saved
+  network writes it) to the next line that starts with a key, and is counted apart from the rest.
 - MAX_NESTING, 1,000 levels: the C parser recurses once per level and overflows its stack past 20,000.
 """
 
@@ -30,6 +34,7 @@ from backprop_cli.errors import ConfigError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 120_000
+STATE_SHARE = 2  # optimizer_state may hold twice MAX_BYTES and MAX_VALUES more
 MAX_NESTING = 1000
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -43,6 +48,11 @@ _COMPACT = re.compile(rf"^[ \t]*(?:[-?][ \t]+(?:[&!][^ \t\r\n]*[ \t]+){{0,2}}){{
 # Two block entries in a row on one line ("- - ", "- &a - "): only then can entries nest compactly.
 _COMPACT_PAIRS = tuple(f"{a}{s}{b}" for a in "-?" for s in " \t" for b in ("- ", "-\t", "? ", "?\t", "&", "!"))
 _CHUNK = 1 << 22
+# The optimizer_state section: its key at the start of a line, and the start of the next top-level key
+# (a line beginning with anything but a space, a comment or a block entry).
+_STATE_KEY = "optimizer_state:"
+_NEXT_KEY = re.compile(r"^[^\s#-]", re.MULTILINE)
+_READ_AT_MOST = (1 + STATE_SHARE) * MAX_BYTES + 1  # one byte more than any file may hold
 
 
 class _Composer(_Base):  # type: ignore[misc, valid-type]
@@ -60,7 +70,7 @@ def read_text(source: str) -> tuple[str, str]:
     if source == "-":
         name = "<stdin>"
         try:
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            data = sys.stdin.buffer.read(_READ_AT_MOST)
         except OSError as exc:
             raise ConfigError(f"cannot read standard input: {exc.strerror or exc}", source=name) from None
     else:
@@ -70,15 +80,14 @@ def read_text(source: str) -> tuple[str, str]:
             if path.is_dir():
                 raise ConfigError("is a directory, not a config file", source=name)
             with path.open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
+                data = handle.read(_READ_AT_MOST)
         except FileNotFoundError:
             raise ConfigError("no such file", source=name) from None
         except PermissionError:
             raise ConfigError("permission denied", source=name) from None
         except OSError as exc:
             raise ConfigError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
-    if len(data) > MAX_BYTES:
-        raise ConfigError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; refusing to read it", source=name)
+    check_bytes(data, name)
     text = utf16_text(data)  # what Windows PowerShell writes with '>'
     if text is None:
         if b"\x00" in data:
@@ -100,6 +109,75 @@ def read_text(source: str) -> tuple[str, str]:
     return text, name
 
 
+def state_span(text: str) -> tuple[int, int]:
+    """Where the optimizer_state section of ``text`` starts and ends; (0, 0) if there is none."""
+    start = 0 if text.startswith(_STATE_KEY) else text.find("\n" + _STATE_KEY) + 1  # str.find: 1 ms for 5 MB
+    if start == 0 and not text.startswith(_STATE_KEY):
+        return 0, 0
+    after = _NEXT_KEY.search(text, start + len(_STATE_KEY))
+    return start, after.start() if after else len(text)
+
+
+def check_bytes(data: bytes, name: str, *, written: str | None = None) -> None:
+    """Refuse ``data`` larger than MAX_BYTES, not counting its optimizer_state (at most STATE_SHARE times
+    that). ``written``: what bptrace is about to write ("the saved network"), said as such."""
+    if len(data) <= MAX_BYTES:
+        return
+    start, end = state_span(data.decode("latin-1"))  # one character a byte, whatever the encoding
+    refuse_bytes(len(data) - (end - start), end - start, name, written=written, line=data.count(b"\n", 0, start) + 1)
+
+
+def refuse_bytes(size: int, state: int, name: str, *, written: str | None = None, line: int | None = None) -> None:
+    """Refuse ``size`` bytes outside the optimizer_state and ``state`` in it, where over the limits."""
+    megabytes = MAX_BYTES // (1024 * 1024)
+    subject, verb, ending = _saying(written)
+    if size > MAX_BYTES:
+        outside = " without its optimizer_state" if state else ""
+        raise ConfigError(f"{subject}{outside} {verb['is']} larger than {megabytes} MB{ending}", source=name)
+    if state > STATE_SHARE * MAX_BYTES:
+        raise ConfigError(f"the optimizer_state of {subject} {verb['is']} larger than {STATE_SHARE * megabytes} MB"
+                          f"{ending}", source=name, line=line)
+
+
+def check_values(text: str, name: str, *, written: str | None = None, more: int = 0) -> None:
+    """Refuse ``text`` with more than MAX_VALUES YAML values outside its optimizer_state, or more than
+    STATE_SHARE times that in it (counted in C before parsing: see _values); ``more``: values the text may
+    gain outside the optimizer_state before it is read (a decimal comma in each answer of a sheet)."""
+    start, end = state_span(text)
+    state = _values(text, start, end) - 1 if end > start else 0  # without the 1 that _values starts from
+    refuse_values(_values(text) - state + more, state, name, written=written, line=text.count("\n", 0, start) + 1)
+
+
+def refuse_values(values: int, state: int, name: str, *, written: str | None = None, line: int | None = None) -> None:
+    """Refuse ``values`` YAML values outside the optimizer_state and ``state`` in it, where over the limits."""
+    subject, verb, _ = _saying(written)
+    if values > MAX_VALUES:
+        outside = " outside its optimizer_state" if state else ""
+        enough = ", enough for a 784-128-10 network" if written is None else ""
+        raise ConfigError(f"{subject} {verb['holds']} too many separate YAML values{outside} (about {values:,}; "
+                          f"bptrace reads at most {MAX_VALUES:,}{enough})", source=name)
+    if state > STATE_SHARE * MAX_VALUES:
+        raise ConfigError(f"the optimizer_state of {subject} {verb['holds']} too many separate YAML values (about "
+                          f"{state:,}; bptrace reads at most {STATE_SHARE * MAX_VALUES:,} there, two for each weight "
+                          "and bias the rest may hold)", source=name, line=line)
+
+
+def _saying(written: str | None) -> tuple[str, dict[str, str], str]:
+    """How the limits speak of a file being read, or of ``written``, which bptrace would write."""
+    if written is None:
+        return "the file", {"is": "is", "holds": "holds"}, "; refusing to read it"
+    return written, {"is": "would be", "holds": "would hold"}, ""
+
+
+def data_values(data) -> int:
+    """The YAML values of plain data as a file writes it: each scalar, list and mapping, and each key."""
+    if isinstance(data, dict):
+        return 1 + sum(1 + data_values(value) for value in data.values())
+    if isinstance(data, list):
+        return 1 + sum(data_values(item) if isinstance(item, list | dict) else 1 for item in data)
+    return 1
+
+
 def _first_not_yaml(text: str) -> int | None:
     """Where the first character YAML does not allow in a stream is, or None."""
     control = _CONTROL.search(text)
@@ -116,10 +194,7 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 def parse_yaml(text: str, name: str) -> Document:
     """The YAML document in ``text`` as a Document; every problem becomes a ConfigError with its position."""
     _check_nesting(text, name)  # first: its message names the place
-    values = _values(text)
-    if values > MAX_VALUES:
-        raise ConfigError(f"the file holds too many separate YAML values (about {values:,}; bptrace reads at most "
-                          f"{MAX_VALUES:,}, enough for a 784-128-10 network)", source=name)
+    check_values(text, name)
     try:
         root = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
@@ -136,12 +211,14 @@ def parse_yaml(text: str, name: str) -> Document:
     return build(root, name)
 
 
-def _values(text: str) -> int:
-    """An upper bound of the YAML values (nodes) in ``text``, counted in C before composing: every
-    value after the first follows a comma, a colon (a key has its value), a block entry "- ", an
-    opening bracket or a "?"."""
-    entries = sum(text.count("-" + space) + text.count("?" + space) for space in " \t\r\n")
-    return 1 + text.count(",") + 2 * text.count(":") + text.count("[") + text.count("{") + entries
+def _values(text: str, start: int = 0, end: int | None = None) -> int:
+    """An upper bound of the YAML values (nodes) in ``text`` (from ``start`` to ``end``), counted in C
+    before composing: every value after the first follows a comma, a colon (a key has its value), a
+    block entry "- ", an opening bracket or a "?"."""
+    end = len(text) if end is None else end
+    entries = sum(text.count("-" + space, start, end) + text.count("?" + space, start, end) for space in " \t\r\n")
+    return (1 + text.count(",", start, end) + 2 * text.count(":", start, end) + text.count("[", start, end)
+            + text.count("{", start, end) + entries)
 
 
 def _check_nesting(text: str, name: str) -> None:

@@ -1,18 +1,22 @@
 """The trained network saved as a config (``--save-updated``): a file that loads back bit for bit, so that
-training it further continues the very same computation."""
+training it further continues the very same computation. A network whose file bptrace could not read
+back (over the limits of config.loader) is refused before the run, and its text checked again before it
+is written."""
 
 from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import yaml
 
 from backprop_cli._version import __version__
+from backprop_cli.config.loader import check_bytes, check_values, data_values, refuse_values
 from backprop_cli.config.yaml_scalars import Dumper
 from backprop_cli.engine.network import Config, config_to_data
-from backprop_cli.errors import BptraceError, one_line
+from backprop_cli.errors import BptraceError, ConfigError, one_line
 from backprop_cli.output import PendingFile, cannot_write, check_target, same_file
 
 
@@ -42,11 +46,29 @@ def reserve_save_target(path: str, config_source: str, output: str | None, force
         return PendingFile(path, mode, exclusive=not force)
 
 
+def refuse_unreadable(config: Config, path: str) -> None:
+    """Refuse, before the run, a network whose saved file would hold more YAML values than bptrace reads
+    back: counted on the data it will write, with a fresh optimizer state where the trained one will be."""
+    if config.optimizer.keeps_state and config.optimizer_state is None:
+        fresh = config.optimizer.initial_states(config.layers, config.update_bias)
+        config = replace(config, optimizer_state=tuple(state for state in fresh if state is not None))
+    data = saved_config_data(config, None)
+    state = 1 + data_values(data["optimizer_state"]) if "optimizer_state" in data else 0  # its key and its value
+    with _saving(readable=True):
+        refuse_values(data_values(data) - state, state, path, written="the saved network")
+
+
 @contextmanager
-def _saving() -> Iterator[None]:
-    """Errors about the file, said as errors of --save-updated."""
+def _saving(readable: bool = False) -> Iterator[None]:
+    """Errors about the file, said as errors of --save-updated (``readable``: its size, which bptrace could
+    not read back)."""
     try:
         yield
+    except ConfigError as error:
+        if not readable:
+            raise BptraceError(f"--save-updated {error}") from None
+        raise BptraceError(f"--save-updated {error}: bptrace could not read it back, so it is not written "
+                           "(a network with fewer weights can be saved)") from None
     except BptraceError as error:
         raise BptraceError(f"--save-updated {error}") from None
 
@@ -97,7 +119,11 @@ def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: in
 
 
 def save_network(pending: PendingFile, text: str) -> None:
-    """Write ``text`` to the file reserved by reserve_save_target and put it in place."""
+    """Write ``text`` to the file reserved by reserve_save_target and put it in place, if bptrace can read
+    it back (refuse_unreadable counted its values before the run; a long title may still be too large)."""
+    with _saving(readable=True):
+        check_bytes(text.encode("utf-8"), pending.path, written="the saved network")
+        check_values(text, pending.path, written="the saved network")
     with _saving():
         try:
             pending.stream.write(text)

@@ -4,20 +4,29 @@ its formula, so that a person can fill it in with any text editor.
 Matrices are written as lists of lists in block style (``- - ~``), one number a line, so that every
 number has its comment. ``WRITERS`` maps a format to its writer; printed forms of the same sheet walk
 ``Sheet.sections`` in the same way.
+
+A sheet that ``bptrace check`` could not read back, blank or filled in with decimal commas (over the limits
+of config.loader: a network far too large to work by hand), is refused rather than written: at once where
+two answers for every weight would already be too many (``refuse_large``), else once its text is known.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from backprop_cli._version import __version__
+from backprop_cli.config.loader import check_bytes, check_values, refuse_bytes, refuse_values
 from backprop_cli.course.check.digits import MIN_DIGITS
 from backprop_cli.course.check.layout import Slots, layout
 from backprop_cli.course.check.sheet import STEPS, Blank, Sheet
 from backprop_cli.course.check.sheet_document import write_document
 from backprop_cli.course.check.spelling import config_name
+from backprop_cli.engine.network import Config
+from backprop_cli.errors import BptraceError, ConfigError
 
 COMMENT_COLUMN = 28  # comments start here, or two spaces after a longer line
 HEADINGS = {**STEPS, "samples": "One entry per sample of the first update: the forward pass, J and Steps 1-2"}
@@ -87,13 +96,45 @@ def _commented(line: str, comment: str) -> str:
 
 
 def worksheet_yaml(sheet: Sheet, source: str) -> str:
-    """The YAML text of ``sheet`` for the config read from ``source``."""
+    """The YAML text of ``sheet`` for the config read from ``source``; refused if bptrace check could not
+    read it back."""
     lines: list[tuple[str, str]] = []
     _emit(layout(sheet), 0, True, lines, sheet.sample_titles)
     text = header(sheet, source)
     for line, comment in lines:
         text.append(_commented(line, comment) if comment else line)
-    return "\n".join(text) + "\n"
+    written = "\n".join(text) + "\n"
+    with _readable(sheet.config, source):
+        check_bytes(written.encode("utf-8"), source, written=_WRITTEN)
+        check_values(written, source, written=_WRITTEN, more=sum(1 for _ in sheet.blanks))  # 0,61 counts 2
+    return written
+
+
+def refuse_large(config: Config, source: str) -> None:
+    """Refuse at once a network whose sheet bptrace check could not read back for certain: every weight has
+    two answers (its gradient and its new value), each on a line of at least COMMENT_COLUMN + 3 bytes, and
+    two YAML values where it is written with a decimal comma (0,61), as check allows."""
+    answers = 2 * _weights(config)
+    with _readable(config, source):
+        refuse_bytes(answers * (COMMENT_COLUMN + 3), 0, source, written=_WRITTEN)
+        refuse_values(2 * answers, 0, source, written=_WRITTEN)
+
+
+_WRITTEN = "the answer sheet"
+
+
+def _weights(config: Config) -> int:
+    return sum(layer.weights.size for layer in config.layers)
+
+
+@contextmanager
+def _readable(config: Config, source: str) -> Iterator[None]:
+    """A refusal of the limits said as one of the worksheet, with what to do."""
+    try:
+        yield
+    except ConfigError as error:
+        raise BptraceError(f"{error}: bptrace check could not read it back, so it is not written (a worksheet is "
+                           f"for a network worked by hand; this one has {_weights(config):,} weights)") from None
 
 
 def write_yaml(stream: IO[str], sheet: Sheet, source: str) -> None:
