@@ -91,14 +91,11 @@ class Flush:
 def aligned_rows(rows: Iterable[tuple], columns: Iterable[str]) -> list[tuple]:
     """``rows`` with the numbers of every NUMBER and VALUE column (``columns`` gives each column's kind)
     aligned on their decimal points."""
-    rows = [tuple(row) for row in rows]
-    kinds = list(columns)
-    for c, kind in enumerate(kinds):
-        if kind in (doc.NUMBER, doc.VALUE) and rows:
-            cells = align_points([row[c] for row in rows])
-            rows = [(*row[:c], Flush(cell) if cell.endswith(" ") else cell, *row[c + 1:])
-                    for row, cell in zip(rows, cells)]
-    return rows
+    cells = [list(column) for column in zip(*rows)]  # by column: a table of the weights may have 60,000
+    for c, kind in enumerate(columns):
+        if kind in (doc.NUMBER, doc.VALUE) and c < len(cells):
+            cells[c] = [Flush(cell) if cell.endswith(" ") else cell for cell in align_points(cells[c])]
+    return list(zip(*cells))
 
 
 def fill(table: Table, rows: Iterator[tuple], total: int, limit: int) -> Table:
