@@ -326,7 +326,7 @@ def test_adams_first_step_by_hand_moves_each_weight_by_alpha(n):
     config = config_from_data(data)
     it = next(trace(config, hand_rounding=n))
     moved = 0
-    for step in it.steps:
+    for step in it.layers:
         for old, grad, new in zip(step.weights.ravel(), step.dJ_dweights.ravel(), step.new_weights.ravel()):
             if grad != 0:
                 assert abs((old - new) - np.sign(grad) * config.alpha) < 1e-6, (old, grad, new)
