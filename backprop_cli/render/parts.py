@@ -90,12 +90,13 @@ class Flush:
 
 def aligned_rows(rows: Iterable[tuple], columns: Iterable[str]) -> list[tuple]:
     """``rows`` with the numbers of every NUMBER and VALUE column (``columns`` gives each column's kind)
-    aligned on their decimal points."""
-    cells = [list(column) for column in zip(*rows)]  # by column: a table of the weights may have 60,000
+    aligned on their decimal points. The work goes column by column: a table of weights may have 60,000."""
+    rows = [tuple(row) for row in rows]
+    cells = [list(column) for column in zip(*rows, strict=True)]
     for c, kind in enumerate(columns):
         if kind in (doc.NUMBER, doc.VALUE) and c < len(cells):
             cells[c] = [Flush(cell) if cell.endswith(" ") else cell for cell in align_points(cells[c])]
-    return list(zip(*cells))
+    return list(zip(*cells)) if cells else rows
 
 
 def fill(table: Table, rows: Iterator[tuple], total: int, limit: int) -> Table:
