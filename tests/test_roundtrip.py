@@ -67,6 +67,41 @@ def test_an_optimizer_state_may_hold_more_values_than_a_config_but_not_the_rest_
     assert str(caught.value).startswith("saved.yaml:3: ")  # the line of optimizer_state
 
 
+def half_network(inputs: int) -> tuple[str, str]:
+    """The x and the layers of a one-neuron network of ``inputs`` inputs, in flow style: together more
+    values than a config may hold when ``inputs`` is over half of MAX_VALUES."""
+    numbers = ", ".join(["0.5"] * inputs)
+    return f"x: [{numbers}]", f"layers: [{{activation: sigmoid, weights: [[{numbers}]], bias: [0.0]}}]"
+
+
+@pytest.mark.parametrize("layout", ["flow", "block"])
+def test_only_the_value_of_the_top_level_optimizer_state_has_the_allowance(tmp_path, layout):
+    x, layers = half_network(MAX_VALUES // 2 + 10)
+    if layout == "flow":  # every line after the key starts with a space: the text alone takes it all for the state
+        text = f"{{\noptimizer_state: ~,\n {x},\n y: [0.5], alpha: 0.1,\n {layers}}}\n"
+    else:  # a key starting with "-" does not end the state's text
+        text = f"optimizer_state: ~\n-junk: [{x}, {layers}]\ny: [0.5]\n"
+    start, end = state_span(text)
+    assert end - start > len(text) // 2  # what the text alone takes for the state
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"bptrace: error: {path}: the file holds too many separate YAML values outside "
+                                    f"its optimizer_state (about 120,0")
+    assert f"bptrace reads at most {MAX_VALUES:,}, enough for a 784-128-10 network)" in result.stderr
+
+
+def test_an_optimizer_state_inside_another_value_has_no_allowance():
+    many = ", ".join(["0"] * MAX_VALUES)
+    nested = f"title: [1,\noptimizer_state: [{many}]]\n"  # at the start of a line, in the title's list
+    assert state_span(nested)[0] > 0
+    with pytest.raises(ConfigError, match=r"the file holds too many separate YAML values \(about 120,00"):
+        parse_yaml(nested, "config.yaml")
+    # the value of the top-level key is counted apart, in flow style too
+    assert parse_yaml(f"{{x: [1],\noptimizer_state: [{many}]}}\n", "saved.yaml").data["x"] == [1]
+
+
 def test_an_optimizer_state_may_hold_more_bytes_than_a_config(tmp_path):
     path = tmp_path / "saved.yaml"
     path.write_text("x: [1]\noptimizer_state: '" + "a" * (MAX_BYTES + 1) + "'\n", encoding="utf-8")
@@ -78,6 +113,10 @@ def test_an_optimizer_state_may_hold_more_bytes_than_a_config(tmp_path):
     path.write_text("x: [1]\noptimizer_state: '" + "a" * (STATE_SHARE * MAX_BYTES) + "'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="optimizer_state of the file is larger than 10 MB"):
         read_text(str(path))
+    # once composed, what is not the state's value counts against the 5 MB of the rest
+    text = "{\noptimizer_state: ~,\n title: '" + "a" * MAX_BYTES + "'}\n"
+    with pytest.raises(ConfigError, match="without its optimizer_state is larger than 5 MB; refusing to read it"):
+        parse_yaml(text, "config.yaml")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,7 +13,10 @@ The limits keep reading any file, accepted or refused, to a few seconds and abou
 - STATE_SHARE: the ``optimizer_state`` of a saved network (``--save-updated``) may hold twice as much
   again, 10 MB and 240,000 values: Adam keeps two numbers for every weight and bias, so the state of any
   network within the limits fits. It is the text from a line starting ``optimizer_state:`` (where a saved
-  network writes it) to the next line that starts with a key, and is counted apart from the rest.
+  network writes it) to the next line that starts with a key, and is counted apart from the rest. Once
+  composed, the allowance is kept only for the value of the top-level key ``optimizer_state`` (from its
+  key to the end of its value): where the text said otherwise (a flow-style file, a key starting with
+  "-", an ``optimizer_state`` inside another value), the file is counted again with that span, or none.
 - MAX_NESTING, 1,000 levels: the C parser recurses once per level and overflows its stack past 20,000.
 """
 
@@ -139,11 +142,13 @@ def refuse_bytes(size: int, state: int, name: str, *, written: str | None = None
                           f"{ending}", source=name, line=line)
 
 
-def check_values(text: str, name: str, *, written: str | None = None, more: int = 0) -> None:
+def check_values(text: str, name: str, *, written: str | None = None, more: int = 0,
+                 span: tuple[int, int] | None = None) -> None:
     """Refuse ``text`` with more than MAX_VALUES YAML values outside its optimizer_state, or more than
     STATE_SHARE times that in it (counted in C before parsing: see _values); ``more``: values the text may
-    gain outside the optimizer_state before it is read (a decimal comma in each answer of a sheet)."""
-    start, end = state_span(text)
+    gain outside the optimizer_state before it is read (a decimal comma in each answer of a sheet);
+    ``span``: where the optimizer_state is, if not where state_span finds it in the text."""
+    start, end = state_span(text) if span is None else span
     state = _values(text, start, end) - 1 if end > start else 0  # without the 1 that _values starts from
     refuse_values(_values(text) - state + more, state, name, written=written, line=text.count("\n", 0, start) + 1)
 
@@ -208,7 +213,35 @@ def parse_yaml(text: str, name: str) -> Document:
         raise ConfigError(f"invalid YAML: {exc}", source=name) from None
     except RecursionError:
         raise ConfigError("invalid YAML: nested too deeply", source=name) from None
+    _check_state(root, text, name)
     return build(root, name)
+
+
+def _check_state(root: yaml.Node | None, text: str, name: str) -> None:
+    """Count ``text`` again if the optimizer_state that state_span found in it is not exactly the value of
+    the top-level key ``optimizer_state``: the allowance is then given to that value alone, or to nothing."""
+    found = state_span(text)
+    if found[1] <= found[0]:
+        return  # the whole text was counted against MAX_VALUES already
+    span = _state_node_span(root, found[0])
+    if span == found:
+        return
+    check_values(text, name, span=span)
+    if len(text) * 4 > MAX_BYTES:  # else its UTF-8 cannot be larger than MAX_BYTES
+        state = len(text[span[0]:span[1]].encode("utf-8"))
+        refuse_bytes(len(text.encode("utf-8")) - state, state, name, line=text.count("\n", 0, span[0]) + 1)
+
+
+def _state_node_span(root: yaml.Node | None, start: int) -> tuple[int, int]:
+    """Where the top-level ``optimizer_state`` whose key begins at ``start`` is, from its key to the end of
+    its value; (0, 0) if there is none."""
+    if not isinstance(root, yaml.MappingNode):
+        return 0, 0
+    key, value = next(((key, value) for key, value in root.value if key.start_mark.index == start), (None, None))
+    if not isinstance(key, yaml.ScalarNode) or key.value != "optimizer_state" or value is None:
+        return 0, 0
+    end = value.end_mark.index
+    return (start, end) if end > start else (0, 0)  # not when its value is an alias of a node before it
 
 
 def _values(text: str, start: int = 0, end: int | None = None) -> int:
