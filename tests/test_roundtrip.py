@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 from conftest import run_cli
 
-from backprop_cli.config.loader import MAX_BYTES, MAX_VALUES, STATE_SHARE, parse_yaml, read_text, state_span
-from backprop_cli.config.read import load_config
+from backprop_cli.api.running import run
+from backprop_cli.config.loader import MAX_BYTES, MAX_VALUES, STATE_SHARE, _values, parse_yaml, read_text, state_span
+from backprop_cli.config.read import config_from_data, load_config
+from backprop_cli.config.save import _widest, saved_config_text
 from backprop_cli.course.check import worksheet as sheet_of
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.errors import ConfigError
@@ -156,6 +159,34 @@ def test_a_network_just_within_the_limit_is_saved_and_read_back(tmp_path):
     assert run_cli("validate", str(saved)).exit_code == 0
 
 
+@pytest.mark.parametrize("spare, saved", [(15, False), (16, True)])
+def test_near_the_limit_a_network_is_either_refused_before_the_run_or_saved_and_read_back(tmp_path, spare, saved):
+    # the saved file writes the display mapping and a header of two comment lines: counted before the run too
+    config, trace, target = tmp_path / "near.yaml", tmp_path / "trace.md", tmp_path / "saved.yaml"
+    config.write_text(largest_yaml(spare=spare) + "display: {hand_rounding: 2}\n", encoding="utf-8")
+    result = run_cli("run", str(config), "-o", str(trace), "--save-updated", str(target))
+    assert result.stdout == ""
+    if saved:
+        assert result.exit_code == 0, result.stderr
+        assert trace.exists() and run_cli("validate", str(target)).exit_code == 0
+    else:
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"bptrace: error: --save-updated {target}: the saved network would hold too "
+                                        "many separate YAML values (about 120,001; bptrace reads at most 120,000)")
+        assert not trace.exists() and not target.exists()  # refused before the run: nothing written
+
+
+def test_the_file_counted_before_the_run_is_the_saved_one_at_its_widest():
+    text = network_yaml((3, 4, 2)) + "optimizer: adam\nepochs: 12\ndisplay: {precision: 3}\n"
+    given = config_from_data(yaml.safe_load(text), "net.yaml")
+    trained = run(given, exact=True).trained
+    saved = saved_config_text(trained, None, updates=12, origin="net.yaml")
+    widest = saved_config_text(_widest(given, 12), None, updates=12, origin="net.yaml")
+    assert "t: 12" in saved and "t: 12" in widest
+    assert _values(widest) == _values(saved) and len(widest) > len(saved)
+    assert widest.count("-2.2250738585072014e-308") == 3 * (4 * 3 + 4 + 2 * 4 + 2)  # the parameters, m and v
+
+
 # --------------------------------------------------------------------------------------------------
 # bptrace worksheet
 
@@ -167,8 +198,9 @@ def test_a_worksheet_check_could_not_read_is_refused_at_once(tmp_path, form):
     result = run_cli("worksheet", str(config), "-o", str(sheet), *form)
     assert result.exit_code == 2
     assert not sheet.exists()
+    named = "" if form else f" {sheet}"  # the page is not the sheet it saves
     assert result.stderr.strip() == (
-        f"bptrace: error: {config}: the answer sheet would be larger than 5 MB: bptrace check could not read it "
+        f"bptrace: error: {config}: the answer sheet{named} would be larger than 5 MB: bptrace check could not read it "
         "back, so it is not written (a worksheet is for a network worked by hand; this one has 101,632 weights)")
 
 
@@ -178,7 +210,10 @@ def test_a_worksheet_just_over_the_limit_is_refused_once_written_out(tmp_path):
     result = run_cli("worksheet", str(config), "-o", str(sheet))
     assert result.exit_code == 2
     assert not sheet.exists()
-    assert "the answer sheet would hold too many separate YAML values" in result.stderr
+    assert result.stderr.startswith(f"bptrace: error: {config}: the answer sheet {sheet} would hold about 1")
+    assert (" separate YAML values once filled in with decimal commas (0,61), more than bptrace reads (120,000), "
+            "so it is not written (a worksheet is for a network worked by hand; this one has 15,000 weights)\n"
+            in result.stderr)
 
 
 @pytest.mark.slow

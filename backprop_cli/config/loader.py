@@ -142,20 +142,26 @@ def refuse_bytes(size: int, state: int, name: str, *, written: str | None = None
                           f"{ending}", source=name, line=line)
 
 
-def check_values(text: str, name: str, *, written: str | None = None, more: int = 0,
+def check_values(text: str, name: str, *, written: str | None = None, more: tuple[int, str] | None = None,
                  span: tuple[int, int] | None = None) -> None:
     """Refuse ``text`` with more than MAX_VALUES YAML values outside its optimizer_state, or more than
     STATE_SHARE times that in it (counted in C before parsing: see _values); ``more``: values the text may
-    gain outside the optimizer_state before it is read (a decimal comma in each answer of a sheet);
-    ``span``: where the optimizer_state is, if not where state_span finds it in the text."""
+    gain outside the optimizer_state before it is read, and when (a decimal comma in each answer of a
+    sheet, "once filled in …"); ``span``: where the optimizer_state is, if not where state_span finds it."""
     start, end = state_span(text) if span is None else span
     state = _values(text, start, end) - 1 if end > start else 0  # without the 1 that _values starts from
-    refuse_values(_values(text) - state + more, state, name, written=written, line=text.count("\n", 0, start) + 1)
+    refuse_values(_values(text) - state + (more[0] if more else 0), state, name, written=written,
+                  line=text.count("\n", 0, start) + 1, when=more[1] if more else None)
 
 
-def refuse_values(values: int, state: int, name: str, *, written: str | None = None, line: int | None = None) -> None:
-    """Refuse ``values`` YAML values outside the optimizer_state and ``state`` in it, where over the limits."""
+def refuse_values(values: int, state: int, name: str, *, written: str | None = None, line: int | None = None,
+                  when: str | None = None) -> None:
+    """Refuse ``values`` YAML values outside the optimizer_state and ``state`` in it, where over the limits;
+    ``when``: when the written file would hold that many (it holds fewer as written)."""
     subject, verb, _ = _saying(written)
+    if values > MAX_VALUES and when:
+        raise ConfigError(f"{subject} {verb['holds']} about {values:,} separate YAML values {when}, more than "
+                          f"bptrace reads ({MAX_VALUES:,})", source=name)
     if values > MAX_VALUES:
         outside = " outside its optimizer_state" if state else ""
         enough = ", enough for a 784-128-10 network" if written is None else ""
@@ -172,15 +178,6 @@ def _saying(written: str | None) -> tuple[str, dict[str, str], str]:
     if written is None:
         return "the file", {"is": "is", "holds": "holds"}, "; refusing to read it"
     return written, {"is": "would be", "holds": "would hold"}, ""
-
-
-def data_values(data) -> int:
-    """The YAML values of plain data as a file writes it: each scalar, list and mapping, and each key."""
-    if isinstance(data, dict):
-        return 1 + sum(1 + data_values(value) for value in data.values())
-    if isinstance(data, list):
-        return 1 + sum(data_values(item) if isinstance(item, list | dict) else 1 for item in data)
-    return 1
 
 
 def _first_not_yaml(text: str) -> int | None:
