@@ -218,27 +218,17 @@ def _check_state(root: yaml.Node | None, text: str, name: str) -> None:
     """Count ``text`` again if the optimizer_state that state_span found in it is not exactly the value of
     the top-level key ``optimizer_state``: the allowance is then given to that value alone, or to nothing."""
     found = state_span(text)
-    if found[1] <= found[0]:
-        return  # the whole text was counted against MAX_VALUES already
-    span = _state_node_span(root, found[0])
-    if span == found:
-        return
+    pairs = root.value if isinstance(root, yaml.MappingNode) and found[1] > found[0] else []
+    pair = next(((key, value) for key, value in pairs if key.start_mark.index == found[0]), None)
+    is_state = pair is not None and isinstance(pair[0], yaml.ScalarNode) and pair[0].value == "optimizer_state"
+    end = pair[1].end_mark.index if pair is not None and is_state else 0
+    span = (found[0], end) if end > found[0] else (0, 0)  # not when its value is an alias of a node before it
+    if found[1] <= found[0] or span == found:
+        return  # counted right: without a state, all of the text against MAX_VALUES
     check_values(text, name, span=span)
     if len(text) * 4 > MAX_BYTES:  # else its UTF-8 cannot be larger than MAX_BYTES
         state = len(text[span[0]:span[1]].encode("utf-8"))
         refuse_bytes(len(text.encode("utf-8")) - state, state, name, line=text.count("\n", 0, span[0]) + 1)
-
-
-def _state_node_span(root: yaml.Node | None, start: int) -> tuple[int, int]:
-    """Where the top-level ``optimizer_state`` whose key begins at ``start`` is, from its key to the end of
-    its value; (0, 0) if there is none."""
-    if not isinstance(root, yaml.MappingNode):
-        return 0, 0
-    key, value = next(((key, value) for key, value in root.value if key.start_mark.index == start), (None, None))
-    if not isinstance(key, yaml.ScalarNode) or key.value != "optimizer_state" or value is None:
-        return 0, 0
-    end = value.end_mark.index
-    return (start, end) if end > start else (0, 0)  # not when its value is an alias of a node before it
 
 
 def _values(text: str, start: int = 0, end: int | None = None) -> int:
