@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 from conftest import run_cli
 
-from backprop_cli.config.loader import MAX_BYTES, MAX_VALUES, STATE_SHARE, parse_yaml, read_text, state_span
-from backprop_cli.config.read import load_config
+from backprop_cli.api.running import run
+from backprop_cli.config.loader import MAX_BYTES, MAX_VALUES, STATE_SHARE, _values, parse_yaml, read_text, state_span
+from backprop_cli.config.read import config_from_data, load_config
+from backprop_cli.config.save import _widest, saved_config_text
 from backprop_cli.course.check import worksheet as sheet_of
 from backprop_cli.course.check.answers import read_answers
 from backprop_cli.errors import ConfigError
@@ -67,6 +70,41 @@ def test_an_optimizer_state_may_hold_more_values_than_a_config_but_not_the_rest_
     assert str(caught.value).startswith("saved.yaml:3: ")  # the line of optimizer_state
 
 
+def half_network(inputs: int) -> tuple[str, str]:
+    """The x and the layers of a one-neuron network of ``inputs`` inputs, in flow style: together more
+    values than a config may hold when ``inputs`` is over half of MAX_VALUES."""
+    numbers = ", ".join(["0.5"] * inputs)
+    return f"x: [{numbers}]", f"layers: [{{activation: sigmoid, weights: [[{numbers}]], bias: [0.0]}}]"
+
+
+@pytest.mark.parametrize("layout", ["flow", "block"])
+def test_only_the_value_of_the_top_level_optimizer_state_has_the_allowance(tmp_path, layout):
+    x, layers = half_network(MAX_VALUES // 2 + 10)
+    if layout == "flow":  # every line after the key starts with a space: the text alone takes it all for the state
+        text = f"{{\noptimizer_state: ~,\n {x},\n y: [0.5], alpha: 0.1,\n {layers}}}\n"
+    else:  # a key starting with "-" does not end the state's text
+        text = f"optimizer_state: ~\n-junk: [{x}, {layers}]\ny: [0.5]\n"
+    start, end = state_span(text)
+    assert end - start > len(text) // 2  # what the text alone takes for the state
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"bptrace: error: {path}: the file holds too many separate YAML values outside "
+                                    f"its optimizer_state (about 120,0")
+    assert f"bptrace reads at most {MAX_VALUES:,}, enough for a 784-128-10 network)" in result.stderr
+
+
+def test_an_optimizer_state_inside_another_value_has_no_allowance():
+    many = ", ".join(["0"] * MAX_VALUES)
+    nested = f"title: [1,\noptimizer_state: [{many}]]\n"  # at the start of a line, in the title's list
+    assert state_span(nested)[0] > 0
+    with pytest.raises(ConfigError, match=r"the file holds too many separate YAML values \(about 120,00"):
+        parse_yaml(nested, "config.yaml")
+    # the value of the top-level key is counted apart, in flow style too
+    assert parse_yaml(f"{{x: [1],\noptimizer_state: [{many}]}}\n", "saved.yaml").data["x"] == [1]
+
+
 def test_an_optimizer_state_may_hold_more_bytes_than_a_config(tmp_path):
     path = tmp_path / "saved.yaml"
     path.write_text("x: [1]\noptimizer_state: '" + "a" * (MAX_BYTES + 1) + "'\n", encoding="utf-8")
@@ -78,6 +116,10 @@ def test_an_optimizer_state_may_hold_more_bytes_than_a_config(tmp_path):
     path.write_text("x: [1]\noptimizer_state: '" + "a" * (STATE_SHARE * MAX_BYTES) + "'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="optimizer_state of the file is larger than 10 MB"):
         read_text(str(path))
+    # once composed, what is not the state's value counts against the 5 MB of the rest
+    text = "{\noptimizer_state: ~,\n title: '" + "a" * MAX_BYTES + "'}\n"
+    with pytest.raises(ConfigError, match="without its optimizer_state is larger than 5 MB; refusing to read it"):
+        parse_yaml(text, "config.yaml")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -117,6 +159,34 @@ def test_a_network_just_within_the_limit_is_saved_and_read_back(tmp_path):
     assert run_cli("validate", str(saved)).exit_code == 0
 
 
+@pytest.mark.parametrize("spare, saved", [(15, False), (16, True)])
+def test_near_the_limit_a_network_is_either_refused_before_the_run_or_saved_and_read_back(tmp_path, spare, saved):
+    # the saved file writes the display mapping and a header of two comment lines: counted before the run too
+    config, trace, target = tmp_path / "near.yaml", tmp_path / "trace.md", tmp_path / "saved.yaml"
+    config.write_text(largest_yaml(spare=spare) + "display: {hand_rounding: 2}\n", encoding="utf-8")
+    result = run_cli("run", str(config), "-o", str(trace), "--save-updated", str(target))
+    assert result.stdout == ""
+    if saved:
+        assert result.exit_code == 0, result.stderr
+        assert trace.exists() and run_cli("validate", str(target)).exit_code == 0
+    else:
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"bptrace: error: --save-updated {target}: the saved network would hold too "
+                                        "many separate YAML values (about 120,001; bptrace reads at most 120,000)")
+        assert not trace.exists() and not target.exists()  # refused before the run: nothing written
+
+
+def test_the_file_counted_before_the_run_is_the_saved_one_at_its_widest():
+    text = network_yaml((3, 4, 2)) + "optimizer: adam\nepochs: 12\ndisplay: {precision: 3}\n"
+    given = config_from_data(yaml.safe_load(text), "net.yaml")
+    trained = run(given, exact=True).trained
+    saved = saved_config_text(trained, None, updates=12, origin="net.yaml")
+    widest = saved_config_text(_widest(given, 12), None, updates=12, origin="net.yaml")
+    assert "t: 12" in saved and "t: 12" in widest
+    assert _values(widest) == _values(saved) and len(widest) > len(saved)
+    assert widest.count("-2.2250738585072014e-308") == 3 * (4 * 3 + 4 + 2 * 4 + 2)  # the parameters, m and v
+
+
 # --------------------------------------------------------------------------------------------------
 # bptrace worksheet
 
@@ -128,8 +198,9 @@ def test_a_worksheet_check_could_not_read_is_refused_at_once(tmp_path, form):
     result = run_cli("worksheet", str(config), "-o", str(sheet), *form)
     assert result.exit_code == 2
     assert not sheet.exists()
+    named = "" if form else f" {sheet}"  # the page is not the sheet it saves
     assert result.stderr.strip() == (
-        f"bptrace: error: {config}: the answer sheet would be larger than 5 MB: bptrace check could not read it "
+        f"bptrace: error: {config}: the answer sheet{named} would be larger than 5 MB: bptrace check could not read it "
         "back, so it is not written (a worksheet is for a network worked by hand; this one has 101,632 weights)")
 
 
@@ -139,7 +210,10 @@ def test_a_worksheet_just_over_the_limit_is_refused_once_written_out(tmp_path):
     result = run_cli("worksheet", str(config), "-o", str(sheet))
     assert result.exit_code == 2
     assert not sheet.exists()
-    assert "the answer sheet would hold too many separate YAML values" in result.stderr
+    assert result.stderr.startswith(f"bptrace: error: {config}: the answer sheet {sheet} would hold about 1")
+    assert (" separate YAML values once filled in with decimal commas (0,61), more than bptrace reads (120,000), "
+            "so it is not written (a worksheet is for a network worked by hand; this one has 15,000 weights)\n"
+            in result.stderr)
 
 
 @pytest.mark.slow

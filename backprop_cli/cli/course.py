@@ -27,7 +27,7 @@ from backprop_cli.course.check.classroom import (
 )
 from backprop_cli.course.check.page import writer as page_writer
 from backprop_cli.course.check.report import REPORTS
-from backprop_cli.course.check.sheet_yaml import WRITERS, refuse_large
+from backprop_cli.course.check.sheet_yaml import WRITERS, refuse_large, write_yaml
 from backprop_cli.course.exercise.files import exercise_command
 from backprop_cli.course.exercise.options import (
     BIAS_MODES,
@@ -76,7 +76,7 @@ def worksheet(config: str, output: str | None, fmt: str | None, force: bool, int
     if output not in (None, "-") and os.path.exists(output) and not force:
         raise Failure(f"{output}: the file exists (a filled-in sheet, perhaps); use --force to overwrite it")
     with destination(output, force=force, exclusive=not force, reads={config: "the config"}) as stream:
-        write_sheet(stream, net, config, fmt, interactive, not no_feedback)
+        write_sheet(stream, net, config, fmt, interactive, not no_feedback, output)
     if output not in (None, "-"):
         next_step = (f"fill in the ~, then: bptrace check {config} {output}" if fmt == "yaml"
                      else "open it in a browser, fill it in and save it" if interactive
@@ -155,17 +155,19 @@ def check(config: str, answers: tuple[str, ...], fmt: str, fail_under: float | N
 
 
 def write_sheet(stream: IO[str], config: Config, source: str, fmt: str, interactive: bool = False,
-                feedback: bool = True) -> None:
+                feedback: bool = True, target: str | None = None) -> None:
     """The answer sheet of ``config`` (read from ``source``) as ``bptrace worksheet --format FMT`` writes it;
     ``interactive``: the browser page of ``--interactive`` (``feedback=False``: of ``--no-feedback``).
     The YAML sheet, and the page that saves it, are refused for a network whose sheet bptrace check could
     not read back."""
     if interactive or fmt == "yaml":
-        refuse_large(config, source)
+        refuse_large(config, source, None if interactive else target)  # a page is not the sheet it saves
     if interactive:
         page_writer(feedback)(stream, sheet_of(config), source)
+    elif fmt == "yaml":
+        write_yaml(escaping(stream, TEXT), sheet_of(config), source, target)
     else:
-        WRITERS[fmt](escaping(stream, TEXT) if fmt == "yaml" else stream, sheet_of(config), source)
+        WRITERS[fmt](stream, sheet_of(config), source)
 
 
 def write_check(stream: IO[str], marks: ClassMarks, exercises: Exercises, fmt: str, *, color: bool | None = None,

@@ -109,9 +109,10 @@ def run(config: str, fmt: str | None, precision: int | None, hand_rounding: int 
                       f"update{'s' if updates != 1 else ''}: {job.plan.describe()}")
     saving = None
     if save_updated is not None:
-        refuse_unreadable(job.given, save_updated)
         saving = reserve_save_target(save_updated, config, output, force)  # its temporary file, before the run
     with saving or nullcontext():  # the temporary file is removed whichever way the run ends
+        if save_updated is not None:
+            refuse_unreadable(job.given, settings.rounding.digits, updates, save_updated)
         execute(job, Environment.from_process(), saving)
     if save_updated is not None:
         say(f"wrote {save_updated} (the network after {updates:,} update{'s' if updates != 1 else ''}); "

@@ -13,7 +13,10 @@ The limits keep reading any file, accepted or refused, to a few seconds and abou
 - STATE_SHARE: the ``optimizer_state`` of a saved network (``--save-updated``) may hold twice as much
   again, 10 MB and 240,000 values: Adam keeps two numbers for every weight and bias, so the state of any
   network within the limits fits. It is the text from a line starting ``optimizer_state:`` (where a saved
-  network writes it) to the next line that starts with a key, and is counted apart from the rest.
+  network writes it) to the next line that starts with a key, and is counted apart from the rest. Once
+  composed, the allowance is kept only for the value of the top-level key ``optimizer_state`` (from its
+  key to the end of its value): where the text said otherwise (a flow-style file, a key starting with
+  "-", an ``optimizer_state`` inside another value), the file is counted again with that span, or none.
 - MAX_NESTING, 1,000 levels: the C parser recurses once per level and overflows its stack past 20,000.
 """
 
@@ -139,18 +142,26 @@ def refuse_bytes(size: int, state: int, name: str, *, written: str | None = None
                           f"{ending}", source=name, line=line)
 
 
-def check_values(text: str, name: str, *, written: str | None = None, more: int = 0) -> None:
+def check_values(text: str, name: str, *, written: str | None = None, more: tuple[int, str] | None = None,
+                 span: tuple[int, int] | None = None) -> None:
     """Refuse ``text`` with more than MAX_VALUES YAML values outside its optimizer_state, or more than
     STATE_SHARE times that in it (counted in C before parsing: see _values); ``more``: values the text may
-    gain outside the optimizer_state before it is read (a decimal comma in each answer of a sheet)."""
-    start, end = state_span(text)
+    gain outside the optimizer_state before it is read, and when (a decimal comma in each answer of a
+    sheet, "once filled in …"); ``span``: where the optimizer_state is, if not where state_span finds it."""
+    start, end = state_span(text) if span is None else span
     state = _values(text, start, end) - 1 if end > start else 0  # without the 1 that _values starts from
-    refuse_values(_values(text) - state + more, state, name, written=written, line=text.count("\n", 0, start) + 1)
+    refuse_values(_values(text) - state + (more[0] if more else 0), state, name, written=written,
+                  line=text.count("\n", 0, start) + 1, when=more[1] if more else None)
 
 
-def refuse_values(values: int, state: int, name: str, *, written: str | None = None, line: int | None = None) -> None:
-    """Refuse ``values`` YAML values outside the optimizer_state and ``state`` in it, where over the limits."""
+def refuse_values(values: int, state: int, name: str, *, written: str | None = None, line: int | None = None,
+                  when: str | None = None) -> None:
+    """Refuse ``values`` YAML values outside the optimizer_state and ``state`` in it, where over the limits;
+    ``when``: when the written file would hold that many (it holds fewer as written)."""
     subject, verb, _ = _saying(written)
+    if values > MAX_VALUES and when:
+        raise ConfigError(f"{subject} {verb['holds']} about {values:,} separate YAML values {when}, more than "
+                          f"bptrace reads ({MAX_VALUES:,})", source=name)
     if values > MAX_VALUES:
         outside = " outside its optimizer_state" if state else ""
         enough = ", enough for a 784-128-10 network" if written is None else ""
@@ -167,15 +178,6 @@ def _saying(written: str | None) -> tuple[str, dict[str, str], str]:
     if written is None:
         return "the file", {"is": "is", "holds": "holds"}, "; refusing to read it"
     return written, {"is": "would be", "holds": "would hold"}, ""
-
-
-def data_values(data) -> int:
-    """The YAML values of plain data as a file writes it: each scalar, list and mapping, and each key."""
-    if isinstance(data, dict):
-        return 1 + sum(1 + data_values(value) for value in data.values())
-    if isinstance(data, list):
-        return 1 + sum(data_values(item) if isinstance(item, list | dict) else 1 for item in data)
-    return 1
 
 
 def _first_not_yaml(text: str) -> int | None:
@@ -208,7 +210,25 @@ def parse_yaml(text: str, name: str) -> Document:
         raise ConfigError(f"invalid YAML: {exc}", source=name) from None
     except RecursionError:
         raise ConfigError("invalid YAML: nested too deeply", source=name) from None
+    _check_state(root, text, name)
     return build(root, name)
+
+
+def _check_state(root: yaml.Node | None, text: str, name: str) -> None:
+    """Count ``text`` again if the optimizer_state that state_span found in it is not exactly the value of
+    the top-level key ``optimizer_state``: the allowance is then given to that value alone, or to nothing."""
+    found = state_span(text)
+    pairs = root.value if isinstance(root, yaml.MappingNode) and found[1] > found[0] else []
+    pair = next(((key, value) for key, value in pairs if key.start_mark.index == found[0]), None)
+    is_state = pair is not None and isinstance(pair[0], yaml.ScalarNode) and pair[0].value == "optimizer_state"
+    end = pair[1].end_mark.index if pair is not None and is_state else 0
+    span = (found[0], end) if end > found[0] else (0, 0)  # not when its value is an alias of a node before it
+    if found[1] <= found[0] or span == found:
+        return  # counted right: without a state, all of the text against MAX_VALUES
+    check_values(text, name, span=span)
+    if len(text) * 4 > MAX_BYTES:  # else its UTF-8 cannot be larger than MAX_BYTES
+        state = len(text[span[0]:span[1]].encode("utf-8"))
+        refuse_bytes(len(text.encode("utf-8")) - state, state, name, line=text.count("\n", 0, span[0]) + 1)
 
 
 def _values(text: str, start: int = 0, end: int | None = None) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from backprop_cli.config.describe import kind
 from backprop_cli.engine.optimizer_rules import HYPERS
 from backprop_cli.engine.optimizer_state import LayerState, OptimizerSpec, make_spec
 from backprop_cli.engine.optimizers import OPTIMIZERS
@@ -61,16 +62,20 @@ def _hyper(v, key: str, value: Any, path: tuple) -> float:
 
 def read_state(v, value: Any, spec: OptimizerSpec | None, layers: list, update_bias: Any,
                path: tuple = ("optimizer_state",)) -> tuple[LayerState, ...] | None:
-    """The optimizer's state to start from, one LayerState per layer; None when the key is absent.
+    """The optimizer's state to start from, one LayerState per layer, of the key ``optimizer_state`` given
+    as ``value``; None (a fresh state) when it is null.
 
-    Checked against the optimizer (its state keys) and the layers (each array shaped like the parameter
-    it belongs to). Nothing is checked while the optimizer or a layer has an error of its own.
+    Refused, even null, with an optimizer that keeps no state. Checked against the optimizer (its state
+    keys) and the layers (each array shaped like the parameter it belongs to). Nothing is checked while
+    the optimizer or a layer has an error of its own.
     """
-    if value is None or spec is None or not layers or any(layer is None for layer in layers):
+    if spec is None:
         return None
     if not spec.keeps_state:
-        v.fail(path, f"{spec.name} keeps no state between updates; remove optimizer_state, or give the "
-                     "optimizer that wrote it")
+        v.fail(path, f"expected no state: {spec.name} keeps none between updates (remove the key, or give the "
+                     f"optimizer that wrote it), got {kind(value)}")
+    if value is None or not layers or any(layer is None for layer in layers):
+        return None
     if not isinstance(value, list) or len(value) != len(layers):
         found = f"{len(value)} entries" if isinstance(value, list) else "something else"
         v.fail(path, f"expected a list of {len(layers)} entries (one per layer, as --save-updated writes it), "

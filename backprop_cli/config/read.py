@@ -149,8 +149,9 @@ def _validate(v: Collector, data: Any, source: str) -> Config:
         with v.section():
             values["optimizer"] = read_optimizer(v, top.get("optimizer", "sgd"))
         with v.section():
-            values["optimizer_state"] = read_state(v, top.get("optimizer_state"), values.get("optimizer"), layers,
-                                                   values.get("update_bias"))
+            if "optimizer_state" in top:
+                values["optimizer_state"] = read_state(v, top["optimizer_state"], values.get("optimizer"), layers,
+                                                       values.get("update_bias"))
     if v.errors:
         _raise(hints.annotate(v.errors, top))
     read = tuple(layer for layer in layers if layer is not None)  # all of them: a layer is None after an error

@@ -9,15 +9,21 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
+import numpy as np
 import yaml
 
 from backprop_cli._version import __version__
-from backprop_cli.config.loader import check_bytes, check_values, data_values, refuse_values
+from backprop_cli.config.loader import check_bytes, check_values
 from backprop_cli.config.yaml_scalars import Dumper
 from backprop_cli.engine.network import Config, config_to_data
+from backprop_cli.engine.optimizer_state import LayerState
 from backprop_cli.errors import BptraceError, ConfigError, one_line
 from backprop_cli.output import PendingFile, cannot_write, check_target, same_file
+
+# The most characters a float is written with (a sign, 17 digits, a point and a three-digit exponent).
+_WIDEST = -2.2250738585072014e-308
 
 
 def reserve_save_target(path: str, config_source: str, output: str | None, force: bool) -> PendingFile:
@@ -46,16 +52,41 @@ def reserve_save_target(path: str, config_source: str, output: str | None, force
         return PendingFile(path, mode, exclusive=not force)
 
 
-def refuse_unreadable(config: Config, path: str) -> None:
-    """Refuse, before the run, a network whose saved file would hold more YAML values than bptrace reads
-    back: counted on the data it will write, with a fresh optimizer state where the trained one will be."""
-    if config.optimizer.keeps_state and config.optimizer_state is None:
-        fresh = config.optimizer.initial_states(config.layers, config.update_bias)
-        config = replace(config, optimizer_state=tuple(state for state in fresh if state is not None))
-    data = saved_config_data(config, None)
-    state = 1 + data_values(data["optimizer_state"]) if "optimizer_state" in data else 0  # its key and its value
+def refuse_unreadable(given: Config, hand_rounding: int | None, updates: int, path: str) -> None:
+    """Refuse, before the run, a network whose saved file bptrace could not read back. The file is written
+    as it will be after ``updates`` updates, with every number the run changes at its widest, and checked
+    as save_network checks the real one: a network let through here is saved after the run."""
+    _check_readable(saved_config_text(_widest(given, updates), hand_rounding, updates=updates, origin=given.source),
+                    path)
+
+
+def _widest(config: Config, updates: int) -> Config:
+    """``config`` after ``updates`` updates as its saved file is at its largest: the same YAML values, each
+    weight, bias and number of the optimizer's state written with as many characters as a float takes,
+    each count (Adam's t, one more an update) as large as it gets. A trained file is never larger."""
+    def wide(value):
+        if isinstance(value, np.ndarray):
+            return np.full(value.shape, _WIDEST)
+        return value + updates if isinstance(value, int | np.integer) else _WIDEST
+
+    def wide_state(state: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if state is None else {key: wide(value) for key, value in state.items()}
+
+    states = config.optimizer_state
+    if states is None and config.optimizer.keeps_state:
+        states = tuple(state for state in config.optimizer.initial_states(config.layers, config.update_bias)
+                       if state is not None)
+    layers = tuple(replace(layer, weights=wide(layer.weights), bias=None if layer.bias is None else wide(layer.bias))
+                   for layer in config.layers)
+    return replace(config, layers=layers, optimizer_state=None if states is None else tuple(
+        LayerState(wide_state(state.weights) or {}, wide_state(state.bias)) for state in states))
+
+
+def _check_readable(text: str, path: str) -> None:
+    """Refuse the saved network ``text`` if bptrace could not read it back (the limits of config.loader)."""
     with _saving(readable=True):
-        refuse_values(data_values(data) - state, state, path, written="the saved network")
+        check_bytes(text.encode("utf-8"), path, written="the saved network")
+        check_values(text, path, written="the saved network")
 
 
 @contextmanager
@@ -120,10 +151,8 @@ def saved_config_text(trained: Config, hand_rounding: int | None, *, updates: in
 
 def save_network(pending: PendingFile, text: str) -> None:
     """Write ``text`` to the file reserved by reserve_save_target and put it in place, if bptrace can read
-    it back (refuse_unreadable counted its values before the run; a long title may still be too large)."""
-    with _saving(readable=True):
-        check_bytes(text.encode("utf-8"), pending.path, written="the saved network")
-        check_values(text, pending.path, written="the saved network")
+    it back (refuse_unreadable let through before the run only a network whose file can be)."""
+    _check_readable(text, pending.path)
     with _saving():
         try:
             pending.stream.write(text)

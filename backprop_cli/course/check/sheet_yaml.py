@@ -26,7 +26,7 @@ from backprop_cli.course.check.sheet import STEPS, Blank, Sheet
 from backprop_cli.course.check.sheet_document import write_document
 from backprop_cli.course.check.spelling import config_name
 from backprop_cli.engine.network import Config
-from backprop_cli.errors import BptraceError, ConfigError
+from backprop_cli.errors import BptraceError, ConfigError, one_line
 
 COMMENT_COLUMN = 28  # comments start here, or two spaces after a longer line
 HEADINGS = {**STEPS, "samples": "One entry per sample of the first update: the forward pass, J and Steps 1-2"}
@@ -95,9 +95,9 @@ def _commented(line: str, comment: str) -> str:
     return f"{line.ljust(COMMENT_COLUMN - 2)}  # {comment}"
 
 
-def worksheet_yaml(sheet: Sheet, source: str) -> str:
+def worksheet_yaml(sheet: Sheet, source: str, target: str | None = None) -> str:
     """The YAML text of ``sheet`` for the config read from ``source``; refused if bptrace check could not
-    read it back."""
+    read it back, filled in (``target``: the file it is for, named in the refusal)."""
     lines: list[tuple[str, str]] = []
     _emit(layout(sheet), 0, True, lines, sheet.sample_titles)
     text = header(sheet, source)
@@ -105,22 +105,28 @@ def worksheet_yaml(sheet: Sheet, source: str) -> str:
         text.append(_commented(line, comment) if comment else line)
     written = "\n".join(text) + "\n"
     with _readable(sheet.config, source):
-        check_bytes(written.encode("utf-8"), source, written=_WRITTEN)
-        check_values(written, source, written=_WRITTEN, more=sum(1 for _ in sheet.blanks))  # 0,61 counts 2
+        check_bytes(written.encode("utf-8"), source, written=_written(target))
+        check_values(written, source, written=_written(target), more=(sum(1 for _ in sheet.blanks), _FILLED))
     return written
 
 
-def refuse_large(config: Config, source: str) -> None:
+def refuse_large(config: Config, source: str, target: str | None = None) -> None:
     """Refuse at once a network whose sheet bptrace check could not read back for certain: every weight has
     two answers (its gradient and its new value), each on a line of at least COMMENT_COLUMN + 3 bytes, and
     two YAML values where it is written with a decimal comma (0,61), as check allows."""
     answers = 2 * _weights(config)
     with _readable(config, source):
-        refuse_bytes(answers * (COMMENT_COLUMN + 3), 0, source, written=_WRITTEN)
-        refuse_values(2 * answers, 0, source, written=_WRITTEN)
+        refuse_bytes(answers * (COMMENT_COLUMN + 3), 0, source, written=_written(target))
+        refuse_values(2 * answers, 0, source, written=_written(target), when=_FILLED)
 
 
-_WRITTEN = "the answer sheet"
+# 0,61 is two YAML values where 0.61 is one: the count of a sheet allows for one more value an answer.
+_FILLED = "once filled in with decimal commas (0,61)"
+
+
+def _written(target: str | None) -> str:
+    """The sheet as a refusal names it."""
+    return "the answer sheet" + (f" {one_line(target)}" if target not in (None, "-") else "")
 
 
 def _weights(config: Config) -> int:
@@ -133,12 +139,13 @@ def _readable(config: Config, source: str) -> Iterator[None]:
     try:
         yield
     except ConfigError as error:
-        raise BptraceError(f"{error}: bptrace check could not read it back, so it is not written (a worksheet is "
-                           f"for a network worked by hand; this one has {_weights(config):,} weights)") from None
+        reason = "" if _FILLED in str(error) else ": bptrace check could not read it back"
+        raise BptraceError(f"{error}{reason}, so it is not written (a worksheet is for a network worked by hand; "
+                           f"this one has {_weights(config):,} weights)") from None
 
 
-def write_yaml(stream: IO[str], sheet: Sheet, source: str) -> None:
-    stream.write(worksheet_yaml(sheet, source))
+def write_yaml(stream: IO[str], sheet: Sheet, source: str, target: str | None = None) -> None:
+    stream.write(worksheet_yaml(sheet, source, target))
 
 
 def _printed(form: str):
