@@ -104,6 +104,58 @@ def test_every_latex_document_with_its_working_sets_in_one_run_within_its_margin
         assert_one_run(pdf, ODD_DEFINITIONS if path.stem == "odd-working" else OVERFULL)
 
 
+def wide(folder: Path, inputs: int) -> Path:
+    """An INPUTS-8-4 tanh/softmax network whose weights are 4-decimal numbers, most of them negative: its
+    matrices (with --working, the weights before the update with their biases) have INPUTS + 2 columns."""
+    def weights(rows, columns, seed):
+        return [[round(((seed + 7 * k + 5 * t) % 23 - 15) / 12.3, 3) for t in range(columns)] for k in range(rows)]
+
+    config = {"title": f"{inputs} inputs", "x": [round(0.05 * t + 0.01, 2) for t in range(inputs)],
+              "y": [1, 0, 0, 0], "alpha": 0.1, "loss": "cross_entropy",
+              "layers": [{"activation": "tanh", "weights": weights(8, inputs, 0), "bias": [0.1] * 8},
+                         {"activation": "softmax", "weights": weights(4, 8, 3), "bias": [0.0] * 4}]}
+    path = folder / f"wide{inputs}.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def long_names(folder: Path) -> Path:
+    """The handout's network with layer names of 35 and 33 letters (a superscript of every label)."""
+    config = yaml.safe_load(HANDOUT.read_text(encoding="utf-8"))
+    names = ["a_long_hidden_layer_name_for_labels", "the_output_layer_with_a_long_name"]
+    for layer, name in zip(config["layers"], names):
+        layer["name"] = name
+    path = folder / "long-names.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.pdflatex
+@pytest.mark.poppler
+def test_wide_matrices_and_long_layer_names_stay_on_the_page_in_one_run(tmp_path):
+    """8 inputs: the matrices with their biases (10 columns) fit the line as one table each. 16 inputs: too
+    many columns for one line, a matrix is set as tables one below the other, each with the neurons' labels,
+    a note naming the columns that follow. Long layer names: the labels' superscripts are measured small.
+    Each in one pdflatex run with no box in the margin, and every number of the matrices is in the PDF."""
+    configs = {"wide8": wide(tmp_path, 8), "wide16": wide(tmp_path, 16), "long": long_names(tmp_path)}
+    # (--explain with long names is left out: the derivation's one-line definitions do not break.)
+    runs = [(stem, options) for stem in configs for options in (["--working"], ["--explain", "--working"])
+            if stem != "long" or "--explain" not in options]
+    written = [write(tmp_path, configs[stem], "latex", *options, name=f"{stem}-{'-'.join(options)}")
+               for stem, options in runs]
+    pdfs = dict(zip((path.stem for path in written), pdflatex_all(written)))
+    for pdf in pdfs.values():
+        assert_one_run(pdf)
+    eight, sixteen = pdftotext(pdfs["wide8---working"]), pdftotext(pdfs["wide16---working"])
+    assert "more column" not in eight
+    assert re.search(r"\d+ more columns \(x\d+ \. \. \. bias\) below", sixteen), sixteen[:3000]  # … set as \ldots
+    for count, text in ((8, eight), (16, sixteen)):
+        matrix = yaml.safe_load(configs[f"wide{count}"].read_text(encoding="utf-8"))["layers"][0]["weights"]
+        written_numbers = {f"{w:.4f}".replace("-", "−") for row in matrix for w in row}
+        assert written_numbers <= set(text.split()), written_numbers - set(text.split())
+
+
 @pytest.mark.slow
 @pytest.mark.pdflatex
 def test_every_math_span_of_the_markdown_is_valid_latex(documents, tmp_path):

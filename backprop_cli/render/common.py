@@ -55,6 +55,12 @@ def block_title(block: doc.Block) -> Parts:
     return (f"{block.title}{gap}— sample {sample.number}",)
 
 
+def more_columns(names: list[str]) -> str:
+    """What a table too wide for its page or terminal leaves for later or out: its columns ``names``."""
+    listed = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
+    return f"{len(names):,} more column{'s' if len(names) != 1 else ''} ({listed})"
+
+
 def more_rows(hidden: int) -> str:
     """The note below a table cut to --rows."""
     return f"{hidden:,} more row{'s' if hidden != 1 else ''} (--rows 0 shows all)"

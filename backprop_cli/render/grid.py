@@ -18,6 +18,7 @@ from rich.text import Text
 
 from backprop_cli.model import document as doc
 from backprop_cli.model.numbers import NumberFormat
+from backprop_cli.render.common import more_columns
 from backprop_cli.render.parts import COLUMN_STYLES, aligned_rows, fill
 from backprop_cli.render.unicode import label, spell
 from backprop_cli.render.wrap import Wrapped, narrowest
@@ -164,8 +165,5 @@ class Matrix:
             used += widths[keep]
             keep += 1
         keep = max(keep, 2)  # the label and one column, however narrow the terminal
-        hidden = whole.headers[keep:]
-        names = hidden[0] if len(hidden) == 1 else f"{hidden[0]} … {hidden[-1]}"
         yield DocTable(_first_columns(model, keep), self.fmt, self.limit)
-        yield Text(f"{len(hidden):,} more column{'s' if len(hidden) != 1 else ''} ({names}): --rows 0 or a wider "
-                   "terminal shows them.", style="dim")
+        yield Text(f"{more_columns(whole.headers[keep:])}: --rows 0 or a wider terminal shows them.", style="dim")

@@ -5,21 +5,20 @@ recommended and pictures packages only (amsmath, amssymb, geometry, longtable, a
 from __future__ import annotations
 
 from functools import singledispatch
-from math import ceil, floor
 
-from backprop_cli.model.document import ANSWER, FORMULA, NUMBER, TEXT, VALUE
+from backprop_cli.model.document import ANSWER, NUMBER, VALUE
 from backprop_cli.model.numbers import NumberFormat
-from backprop_cli.render import common, flow
+from backprop_cli.render import flow
 from backprop_cli.render.curve import curve_tikz
-from backprop_cli.render.latex_math import SHORT_GROUP, display, ending, inline
+from backprop_cli.render.latex_math import display, ending, inline
+from backprop_cli.render.latex_widths import DIGITS, MARGIN, measured, split
 from backprop_cli.render.tex import tex_text
 from backprop_cli.render.tikz import tikz_picture
-from backprop_cli.render.unicode import spell
 
 PACKAGES = r"\usepackage{amsmath,amssymb,longtable,array,tikz}"
 PREAMBLE = "\n".join([
     r"\documentclass{article}",
-    r"\usepackage[margin=2cm]{geometry}",
+    rf"\usepackage[margin={MARGIN}cm]{{geometry}}",
     PACKAGES,
     r"\setlength{\parindent}{0pt}",
     r"\setlength{\parskip}{0.6em}",
@@ -61,85 +60,31 @@ def _display(item: flow.Display, fmt: NumberFormat) -> str:
     return f"\\begin{{equation*}}\n{display(item.rows, fmt, end=end)}\n\\end{{equation*}}"
 
 
-def _fixed(kind: str, width: float) -> str:
-    """A column of a fixed share of the line: a table of such columns is laid out in one pdflatex run."""
+def _fixed(kind: str, width: float, digits: int) -> str:
+    """A column of a fixed share of the line (written to ``digits`` decimals): a table of such columns is laid
+    out in one pdflatex run."""
     align = r"\raggedleft" if kind in (NUMBER, VALUE) else r"\raggedright"
-    column = rf">{{{align}\arraybackslash}}p{{{width:.2f}\linewidth}}"
+    column = rf">{{{align}\arraybackslash}}p{{{width:.{digits}f}\linewidth}}"
     return f"|{column}|" if kind == ANSWER else column
 
 
-def _spec(kinds: list[str], widths: tuple[float, ...]) -> str:
+def _spec(kinds: list[str], widths: tuple[float, ...], digits: int) -> str:
     """Column types of fixed widths: numbers right, the rest ragged right, an answer cell ruled."""
-    return "".join(_fixed(kind, width) for kind, width in zip(kinds, widths))
-
-
-# Estimates of how wide pdflatex sets the unicode spelling of a cell, in points per character at 10pt:
-# generous, so that a column is never narrower than what it holds (a digit in bold is 5.75pt, a minus 7.8pt).
-CELL_CHAR, HEAD_CHAR, MATH_CHAR = 6.0, 6.5, 5.0  # a header is bold text; a formula has spaces and small signs
-LINE = 500.0  # pt: the line of the document (letter paper less two margins of 2cm)
-PAD = 12.0  # pt around each column (\tabcolsep either side)
-LEAST_FORMULA = 100.0  # pt: a formula column narrows below this only to leave room for the others
-
-
-def _plain(cell, fmt: NumberFormat) -> str:
-    return common.inline(cell, str, lambda node: spell(node, fmt))
-
-
-def _piece(line: str) -> int:
-    """The length of the longest piece of a formula that TeX keeps on one line: between the spaces outside
-    brackets, where a line may break after an operator; a group up to SHORT_GROUP characters is never broken."""
-    longest = depth = start = 0
-    for n, char in enumerate(line + " "):
-        depth += (char in "([") - (char in ")]")
-        if char == " " and depth <= 0:
-            longest, start = max(longest, n - start), n + 1
-    return min(longest, SHORT_GROUP)
-
-
-def _share(width: float) -> float:
-    """``width`` points as a share of the line, rounded up to a hundredth (as the column types write it)."""
-    return ceil(width / LINE * 100) / 100
-
-
-def measured(item: flow.Grid, fmt: NumberFormat) -> tuple[float, ...]:
-    """Fixed widths of the columns of a run's table (shares of the line), from what they hold, so that
-    pdflatex lays the table out in one run: a column of numbers, labels or words is as wide as its widest
-    cell and its header; where the line is short of room for the formulas' longest lines, the headers wrap
-    between words and so do the words of a text column, the column with most to spare first. A formula
-    column is as wide as the longest piece of a formula that TeX keeps on one line, and the formula columns
-    share the rest of the line."""
-    kinds = [kind for _, kind in item.columns]
-    want, least, floors = {}, {}, {}
-    for c, (head, kind) in enumerate(item.columns):
-        lines = [line for row in item.rows for line in _plain(row[c], fmt).split("\n")]
-        cell = CELL_CHAR * max(map(len, lines), default=0)
-        if kind == FORMULA:
-            floors[c] = MATH_CHAR * max(map(_piece, lines), default=0)
-            want[c] = max(floors[c], LEAST_FORMULA, MATH_CHAR * max(map(len, lines), default=0))
-            continue
-        words = CELL_CHAR * max((len(word) for line in lines for word in line.split()), default=0)
-        header = _plain(head, fmt)
-        want[c] = max(cell, HEAD_CHAR * len(header))
-        least[c] = max(words if kind == TEXT else cell, HEAD_CHAR * max(map(len, header.split()), default=0))
-    room = 1 - (PAD * len(kinds) + sum(want[c] for c in floors)) / LINE  # for the columns besides formulas
-    shares = {c: _share(want[c]) for c in least}
-    for c in sorted(least, key=lambda c: want[c] - least[c], reverse=True):
-        excess = sum(shares.values()) - room
-        if excess <= 0:
-            break
-        shares[c] = _share(max(least[c], want[c] - excess * LINE))
-    # The formulas: each as wide as its longest piece, then the rest of the line shared alike.
-    shares.update({c: _share(width) for c, width in floors.items()})
-    rest = 1 - PAD * len(kinds) / LINE - sum(shares.values())
-    for c in floors:
-        shares[c] += floor(max(rest, 0) / len(floors) * 100) / 100
-    return tuple(shares[c] for c in range(len(kinds)))
+    return "".join(_fixed(kind, width, digits) for kind, width in zip(kinds, widths))
 
 
 @element.register
 def _grid(item: flow.Grid, fmt: NumberFormat) -> str:
+    if item.widths:  # a printed sheet's shares of the line, given in hundredths
+        return _table(item, fmt, _spec([kind for _, kind in item.columns], item.widths, 2))
+    # A run's table: its widths measured (to DIGITS decimals), as several tables where it is too wide.
+    return "\n\n".join(_table(part, fmt, _spec([kind for _, kind in part.columns], measured(part, fmt), DIGITS))
+                       for part in split(item, fmt))
+
+
+def _table(item: flow.Grid, fmt: NumberFormat, spec: str) -> str:
     kinds = [kind for _, kind in item.columns]
-    lines = [rf"\begin{{longtable}}{{{_spec(kinds, item.widths or measured(item, fmt))}}}"]
+    lines = [rf"\begin{{longtable}}{{{spec}}}"]
     if item.title:
         lines.append(rf"\multicolumn{{{len(kinds)}}}{{l}}{{\textbf{{{tex_text(item.title)}}}}} \\")
     lines.append(r"\hline")
