@@ -84,22 +84,19 @@ def _widest(config: Config, updates: int) -> Config:
 
 def _check_readable(text: str, path: str) -> None:
     """Refuse the saved network ``text`` if bptrace could not read it back (the limits of config.loader)."""
-    with _saving(readable=True):
+    try:
         check_bytes(text.encode("utf-8"), path, written="the saved network")
         check_values(text, path, written="the saved network")
+    except ConfigError as error:
+        raise BptraceError(f"--save-updated {error}: bptrace could not read it back, so it is not written "
+                           "(a network with fewer weights can be saved)") from None
 
 
 @contextmanager
-def _saving(readable: bool = False) -> Iterator[None]:
-    """Errors about the file, said as errors of --save-updated (``readable``: its size, which bptrace could
-    not read back)."""
+def _saving() -> Iterator[None]:
+    """Errors about the file, said as errors of --save-updated."""
     try:
         yield
-    except ConfigError as error:
-        if not readable:
-            raise BptraceError(f"--save-updated {error}") from None
-        raise BptraceError(f"--save-updated {error}: bptrace could not read it back, so it is not written "
-                           "(a network with fewer weights can be saved)") from None
     except BptraceError as error:
         raise BptraceError(f"--save-updated {error}") from None
 
